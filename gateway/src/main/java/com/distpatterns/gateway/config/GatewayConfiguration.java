@@ -1,0 +1,95 @@
+package com.distpatterns.gateway.config;
+
+import com.distpatterns.gateway.api.ApiKeyFilter;
+import com.distpatterns.gateway.api.PathGuardFilter;
+import com.distpatterns.gateway.api.ProblemErrorHandler;
+import com.distpatterns.gateway.api.ProblemWriter;
+import com.distpatterns.gateway.api.RateLimitFilter;
+import com.distpatterns.gateway.api.RequestIdFilter;
+import com.distpatterns.gateway.core.ApiKeys;
+import com.distpatterns.gateway.core.RateLimitDecision;
+import com.distpatterns.gateway.core.RateLimiter;
+import com.distpatterns.gateway.infra.RedisTokenBucket;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.filter.headers.observation.DefaultGatewayObservationConvention;
+import org.springframework.cloud.gateway.filter.headers.observation.GatewayObservationConvention;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The gateway's own filters and error handling, around Spring Cloud Gateway's routing. */
+@Configuration(proxyBeanMethods = false)
+public class GatewayConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
+
+  /**
+   * Names the gateway's downstream-call metric apart from Spring's own {@code http.client.requests}, which
+   * other clients in this process (Eureka's) already register with different tags: Prometheus refuses two
+   * shapes under one name.
+   */
+  @Bean
+  GatewayObservationConvention gatewayObservationConvention() {
+    return new DefaultGatewayObservationConvention() {
+      @Override
+      public String getName() {
+        return "gateway.downstream.requests";
+      }
+    };
+  }
+
+  @Bean
+  ProblemWriter problemWriter(JsonMapper json) {
+    return new ProblemWriter(json);
+  }
+
+  @Bean
+  ProblemErrorHandler problemErrorHandler(ProblemWriter problems, CircuitBreakerRegistry breakers) {
+    return new ProblemErrorHandler(problems, breakers);
+  }
+
+  @Bean
+  ApiKeys apiKeys(GatewayProperties properties) {
+    ApiKeys keys = new ApiKeys(properties.apiKeys());
+    if (keys.open()) {
+      log.warn("No API keys configured (GATEWAY_API_KEYS): the gateway is open to every caller");
+    } else {
+      log.info("API keys required on /api/**: {} configured", properties.apiKeys().size());
+    }
+    return keys;
+  }
+
+  @Bean
+  RequestIdFilter requestIdFilter() {
+    return new RequestIdFilter();
+  }
+
+  @Bean
+  PathGuardFilter pathGuardFilter(ProblemWriter problems) {
+    return new PathGuardFilter(problems);
+  }
+
+  @Bean
+  ApiKeyFilter apiKeyFilter(ApiKeys keys, GatewayProperties properties, ProblemWriter problems) {
+    return new ApiKeyFilter(keys, properties.adminPaths(), problems);
+  }
+
+  @Bean
+  RateLimiter rateLimiter(ReactiveStringRedisTemplate redis, GatewayProperties properties) {
+    GatewayProperties.RateLimit settings = properties.rateLimit();
+    if (!settings.enabled()) {
+      log.warn("Rate limiting is disabled (gateway.rate-limit.enabled=false)");
+      return client -> Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
+    }
+    return new RedisTokenBucket(redis, settings);
+  }
+
+  @Bean
+  RateLimitFilter rateLimitFilter(RateLimiter limiter, ProblemWriter problems) {
+    return new RateLimitFilter(limiter, problems);
+  }
+}

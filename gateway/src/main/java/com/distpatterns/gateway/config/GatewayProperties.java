@@ -1,0 +1,47 @@
+package com.distpatterns.gateway.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The gateway's own settings.
+ *
+ * @param apiKeys accepted values of {@code X-API-Key}; empty leaves the gateway open (and says so at start)
+ * @param adminPaths path patterns that always need a valid key, even on an open gateway
+ * @param rateLimit the per-client request rate limit
+ */
+@Validated
+@ConfigurationProperties("gateway")
+public record GatewayProperties(
+    @NotNull List<String> apiKeys,
+    @NotNull List<String> adminPaths,
+    @Valid @NotNull RateLimit rateLimit) {
+
+  public GatewayProperties {
+    apiKeys = apiKeys.stream().map(String::strip).filter(key -> !key.isEmpty()).toList();
+    adminPaths = List.copyOf(adminPaths);
+  }
+
+  /**
+   * A token bucket per client (API key, or client IP on an open gateway), kept in Redis so that every gateway
+   * replica shares it.
+   *
+   * @param enabled whether to limit at all
+   * @param replenishPerSecond tokens added per second: the sustained rate
+   * @param burstCapacity the bucket's size: the largest burst
+   * @param keyPrefix the Redis key prefix of the buckets
+   * @param redisTimeout how long to wait for Redis before letting the request through unlimited
+   */
+  public record RateLimit(
+      boolean enabled,
+      @Positive double replenishPerSecond,
+      @Positive int burstCapacity,
+      @NotBlank String keyPrefix,
+      @NotNull Duration redisTimeout) {}
+}

@@ -1,0 +1,238 @@
+package com.distpatterns.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.distpatterns.gateway.testsupport.EmbeddedEureka;
+import com.distpatterns.gateway.testsupport.StubService;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The gateway against real downstream HTTP servers that are registered in a real Eureka server, with the real
+ * Redis behind its rate limiter.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class GatewayTest {
+
+  static final String ROUTING_KEY = "key-routing";
+  static final String LIMITED_KEY = "key-limited";
+  static final String FAULT_KEY = "key-faults";
+
+  static final EmbeddedEureka eureka = EmbeddedEureka.start();
+  static final StubService cacheService;
+  static final StubService slowTaskService;
+  static final int deadLockServicePort;
+
+  static {
+    try {
+      cacheService = StubService.start("cache-service");
+      slowTaskService = StubService.startSlow("task-service", Duration.ofSeconds(3));
+      deadLockServicePort = StubService.deadPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    eureka.register("cache-service", "cache-1", cacheService.port());
+    eureka.register("task-service", "task-1", slowTaskService.port());
+    eureka.register("lock-service", "lock-dead", deadLockServicePort);
+  }
+
+  @DynamicPropertySource
+  static void properties(DynamicPropertyRegistry registry) {
+    registry.add("eureka.client.enabled", () -> "true");
+    registry.add("eureka.client.register-with-eureka", () -> "false");
+    registry.add("eureka.client.registry-fetch-interval-seconds", () -> "1");
+    registry.add("eureka.client.service-url.defaultZone", eureka::serviceUrl);
+    registry.add("spring.cloud.loadbalancer.cache.enabled", () -> "false");
+    registry.add("gateway.api-keys", () -> String.join(",", ROUTING_KEY, LIMITED_KEY, FAULT_KEY));
+    registry.add("gateway.rate-limit.key-prefix", () -> "test:gateway:" + UUID.randomUUID() + ":");
+    registry.add("gateway.rate-limit.burst-capacity", () -> "10");
+    registry.add("gateway.rate-limit.replenish-per-second", () -> "1");
+    registry.add("resilience4j.timelimiter.instances.task-service.timeout-duration", () -> "500ms");
+    registry.add("resilience4j.circuitbreaker.instances.lock-service.sliding-window-size", () -> "4");
+    registry.add("resilience4j.circuitbreaker.instances.lock-service.minimum-number-of-calls", () -> "4");
+    registry.add("resilience4j.circuitbreaker.instances.lock-service.wait-duration-in-open-state", () -> "30s");
+    registry.add("management.tracing.sampling.probability", () -> "1.0");
+  }
+
+  @LocalServerPort int port;
+  @Autowired DiscoveryClient discovery;
+  WebTestClient http;
+
+  @BeforeEach
+  void setUp() {
+    http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20)).build();
+    await().atMost(Duration.ofSeconds(20)).until(() ->
+        !discovery.getInstances("cache-service").isEmpty() && !discovery.getInstances("lock-service").isEmpty()
+            && !discovery.getInstances("task-service").isEmpty());
+  }
+
+  @AfterAll
+  static void stopServers() {
+    cacheService.close();
+    slowTaskService.close();
+    eureka.close();
+  }
+
+  @Test
+  void routesThroughEurekaToTheServiceThatOwnsThePath() throws InterruptedException {
+    http.get().uri("/api/caches/users/entries/alice").header("X-API-Key", ROUTING_KEY)
+        .exchange()
+        .expectStatus().isOk()
+        .expectBody()
+        .jsonPath("$.service").isEqualTo("cache-service")
+        .jsonPath("$.path").isEqualTo("/api/caches/users/entries/alice");
+
+    StubService.Received received = cacheService.lastReceived();
+    assertThat(received.path()).isEqualTo("/api/caches/users/entries/alice");
+    assertThat(received.headers().containsKey("X-api-key")).as("the API key stays at the gateway").isFalse();
+  }
+
+  @Test
+  void withoutAValidKeyTheAnswerIs401ProblemJson() {
+    http.get().uri("/api/caches/users/entries/alice")
+        .exchange()
+        .expectStatus().isUnauthorized()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.status").isEqualTo(401)
+        .jsonPath("$.type").isEqualTo("/problems/api-key-required");
+
+    http.get().uri("/api/caches/users/entries/alice").header("X-API-Key", "not-a-key")
+        .exchange()
+        .expectStatus().isUnauthorized();
+  }
+
+  @Test
+  void pastTheLimitTheAnswerIs429WithRetryAfterAndRateLimitHeaders() {
+    List<EntityExchangeResult<byte[]>> results = new ArrayList<>();
+    for (int i = 0; i < 15; i++) {
+      results.add(http.get().uri("/api/caches/users/entries/bob").header("X-API-Key", LIMITED_KEY)
+          .exchange().expectBody().returnResult());
+    }
+    assertThat(results.getFirst().getStatus()).isEqualTo(HttpStatus.OK);
+    assertThat(results.getFirst().getResponseHeaders().getFirst("RateLimit-Limit")).isEqualTo("10");
+    assertThat(results.getFirst().getResponseHeaders().getFirst("RateLimit-Remaining")).isEqualTo("9");
+
+    List<EntityExchangeResult<byte[]>> limited =
+        results.stream().filter(r -> r.getStatus() == HttpStatus.TOO_MANY_REQUESTS).toList();
+    assertThat(limited).hasSizeGreaterThanOrEqualTo(4);
+    EntityExchangeResult<byte[]> first = limited.getFirst();
+    assertThat(first.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+    assertThat(first.getResponseHeaders().getFirst("Retry-After")).isEqualTo("1");
+    assertThat(first.getResponseHeaders().getFirst("RateLimit-Remaining")).isEqualTo("0");
+
+    // Another client's bucket is its own.
+    http.get().uri("/api/caches/users/entries/bob").header("X-API-Key", ROUTING_KEY)
+        .exchange().expectStatus().isOk();
+  }
+
+  @Test
+  void aDownServiceIs503ProblemJsonAndThenTheBreakerOpens() {
+    for (int i = 0; i < 4; i++) {
+      http.get().uri("/api/locks/orders").header("X-API-Key", FAULT_KEY)
+          .exchange()
+          .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+          .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .expectBody()
+          .jsonPath("$.type").value(type -> assertThat(type).isIn("/problems/upstream-unreachable", "/problems/circuit-open"));
+    }
+    http.get().uri("/api/locks/orders").header("X-API-Key", FAULT_KEY)
+        .exchange()
+        .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+        .expectHeader().valueEquals("Retry-After", "30")
+        .expectBody()
+        .jsonPath("$.type").isEqualTo("/problems/circuit-open")
+        .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("lock-service"));
+  }
+
+  @Test
+  void aSlowServiceIs504ProblemJsonWithoutWaitingForIt() {
+    http.get().uri("/api/tasks/42").header("X-API-Key", FAULT_KEY)
+        .exchange()
+        .expectStatus().isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.type").isEqualTo("/problems/upstream-timeout");
+  }
+
+  @Test
+  void aServiceWithNoRegisteredInstanceIs503ProblemJson() {
+    http.get().uri("/api/subscriptions/audit").header("X-API-Key", FAULT_KEY)
+        .exchange()
+        .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody()
+        .jsonPath("$.type").isEqualTo("/problems/no-instance")
+        .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("event-service"));
+  }
+
+  @Test
+  void everyResponseCarriesARequestIdAndTheTraceContextGoesDownstream() throws InterruptedException {
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    http.get().uri("/api/compute/square/7").header("X-API-Key", ROUTING_KEY)
+        .header("X-Request-Id", "req-123")
+        .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+        .exchange()
+        .expectStatus().isOk()
+        .expectHeader().valueEquals("X-Request-Id", "req-123");
+    StubService.Received received = cacheService.lastReceived();
+    assertThat(received.headers().getFirst("X-Request-Id")).isEqualTo("req-123");
+    assertThat(received.headers().getFirst("traceparent")).contains(traceId);
+
+    http.get().uri("/api/nothing-here").header("X-API-Key", ROUTING_KEY)
+        .exchange()
+        .expectStatus().isNotFound()
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectHeader().value("X-Request-Id", id -> assertThat(id).hasSizeGreaterThan(8));
+    http.get().uri("/actuator/health")
+        .exchange()
+        .expectHeader().exists("X-Request-Id");
+  }
+
+  @Test
+  void servicesActuatorsAreNotReachableThroughTheApi() {
+    for (String path : List.of("/api/caches/..%2F..%2Factuator/env", "/api/caches/%2e%2e/%2e%2e/actuator/env",
+        "/api/caches/x/../../actuator/env")) {
+      http.get().uri(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", ROUTING_KEY)
+          .exchange()
+          .expectStatus().isBadRequest()
+          .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+    http.get().uri("/api/actuator/health").header("X-API-Key", ROUTING_KEY)
+        .exchange()
+        .expectStatus().isNotFound();
+  }
+
+  @Test
+  void adminPathsNeedAKey() {
+    http.post().uri("/api/cluster/members").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+        .exchange()
+        .expectStatus().isUnauthorized();
+  }
+
+  @Test
+  void theGatewayItselfIsHealthyAndExposesMetrics() {
+    http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+    http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+    http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+  }
+}
