@@ -1,0 +1,77 @@
+package com.distpatterns.consensus.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/** A change to the key-value store, replicated through the log. Values are JSON documents as UTF-8 bytes. */
+public sealed interface KvCommand {
+
+    /** Longest key accepted, in bytes of UTF-8. */
+    int MAX_KEY_BYTES = 512;
+
+    String key();
+
+    /** Sets the key to the value. */
+    record Put(String key, byte[] value) implements KvCommand {
+        public Put {
+            checkKey(key);
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Put p && key.equals(p.key) && Arrays.equals(value, p.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * key.hashCode() + Arrays.hashCode(value);
+        }
+
+        @Override
+        public String toString() {
+            return "Put[" + key + "=" + new String(value, StandardCharsets.UTF_8) + "]";
+        }
+    }
+
+    /** Removes the key if present. */
+    record Delete(String key) implements KvCommand {
+        public Delete {
+            checkKey(key);
+        }
+    }
+
+    /** Sets the key to {@code value} only if it currently holds {@code expected}; a null expected means absent. */
+    record CompareAndSet(String key, byte[] expected, byte[] value) implements KvCommand {
+        public CompareAndSet {
+            checkKey(key);
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CompareAndSet c && key.equals(c.key) && Arrays.equals(expected, c.expected)
+                    && Arrays.equals(value, c.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(key, Arrays.hashCode(expected), Arrays.hashCode(value));
+        }
+
+        @Override
+        public String toString() {
+            return "CompareAndSet[" + key + ": " + (expected == null ? "absent" : new String(expected, StandardCharsets.UTF_8))
+                    + " -> " + new String(value, StandardCharsets.UTF_8) + "]";
+        }
+    }
+
+    private static void checkKey(String key) {
+        Objects.requireNonNull(key, "key");
+        int length = key.getBytes(StandardCharsets.UTF_8).length;
+        if (length < 1 || length > MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("keys are 1.." + MAX_KEY_BYTES + " bytes of UTF-8, got " + length);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package com.distpatterns.consensus.core;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The replicated key-value state machine: applies committed commands in log order, serves reads, and turns
+ * into a snapshot and back. Deterministic: the same commands at the same indices give the same store.
+ */
+public final class KvStore {
+
+    private static final byte SNAPSHOT_VERSION = 1;
+
+    private final TreeMap<String, Versioned> entries = new TreeMap<>();
+    private long appliedIndex;
+
+    /** The index of the last entry applied, or restored from a snapshot. */
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    public Optional<Versioned> get(String key) {
+        return Optional.ofNullable(entries.get(key));
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    /** Applies the command of the log entry at {@code index}; indices must increase. */
+    public KvResult apply(long index, KvCommand command) {
+        advanceTo(index);
+        String key = command.key();
+        return switch (command) {
+            case KvCommand.Put put -> {
+                entries.put(key, new Versioned(put.value(), index));
+                yield new KvResult.Written(key, put.value(), index);
+            }
+            case KvCommand.Delete delete -> new KvResult.Deleted(key, entries.remove(key) != null, index);
+            case KvCommand.CompareAndSet cas -> {
+                Versioned current = entries.get(key);
+                boolean matches = cas.expected() == null ? current == null
+                        : current != null && Arrays.equals(current.value(), cas.expected());
+                if (matches) {
+                    entries.put(key, new Versioned(cas.value(), index));
+                    yield new KvResult.Swapped(key, true, cas.value(), index);
+                }
+                yield new KvResult.Swapped(key, false, current == null ? null : current.value(),
+                        current == null ? 0 : current.revision());
+            }
+        };
+    }
+
+    /** Records that the log entry at {@code index} carried no command (a leader's first entry, a membership change). */
+    public void skip(long index) {
+        advanceTo(index);
+    }
+
+    private void advanceTo(long index) {
+        if (index <= appliedIndex) {
+            throw new IllegalArgumentException("entry " + index + " is not after the applied index " + appliedIndex);
+        }
+        appliedIndex = index;
+    }
+
+    /** The whole store as bytes, keys in order, so equal stores give equal snapshots. */
+    public byte[] snapshot() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(SNAPSHOT_VERSION);
+            out.writeLong(appliedIndex);
+            out.writeInt(entries.size());
+            for (Map.Entry<String, Versioned> entry : entries.entrySet()) {
+                byte[] key = entry.getKey().getBytes(StandardCharsets.UTF_8);
+                out.writeInt(key.length);
+                out.write(key);
+                out.writeLong(entry.getValue().revision());
+                out.writeInt(entry.getValue().value().length);
+                out.write(entry.getValue().value());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A store as it was when {@link #snapshot()} wrote {@code data}; empty data gives an empty store. */
+    public static KvStore restore(byte[] data) {
+        KvStore store = new KvStore();
+        if (data.length == 0) {
+            return store;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            if (in.readByte() != SNAPSHOT_VERSION) {
+                throw new IllegalArgumentException("unsupported snapshot version");
+            }
+            store.appliedIndex = in.readLong();
+            int count = in.readInt();
+            for (int i = 0; i < count; i++) {
+                String key = new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
+                long revision = in.readLong();
+                byte[] value = in.readNBytes(in.readInt());
+                store.entries.put(key, new Versioned(value, revision));
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated snapshot", e);
+        }
+        return store;
+    }
+}
