@@ -40,12 +40,14 @@ class GatewayTest {
   static final EmbeddedEureka eureka = EmbeddedEureka.start();
   static final StubService cacheService;
   static final StubService slowTaskService;
+  static final StubService consensusService;
   static final int deadLockServicePort;
 
   static {
     try {
       cacheService = StubService.start("cache-service");
       slowTaskService = StubService.startSlow("task-service", Duration.ofSeconds(3));
+      consensusService = StubService.start("consensus-service");
       deadLockServicePort = StubService.deadPort();
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -53,6 +55,8 @@ class GatewayTest {
     eureka.register("cache-service", "cache-1", cacheService.port());
     eureka.register("task-service", "task-1", slowTaskService.port());
     eureka.register("lock-service", "lock-dead", deadLockServicePort);
+    eureka.register("consensus-service", "consensus-alive", consensusService.port());
+    eureka.register("consensus-service", "consensus-dead", deadLockServicePort);
   }
 
   @DynamicPropertySource
@@ -82,13 +86,15 @@ class GatewayTest {
     http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20)).build();
     await().atMost(Duration.ofSeconds(20)).until(() ->
         !discovery.getInstances("cache-service").isEmpty() && !discovery.getInstances("lock-service").isEmpty()
-            && !discovery.getInstances("task-service").isEmpty());
+            && !discovery.getInstances("task-service").isEmpty()
+            && discovery.getInstances("consensus-service").size() == 2);
   }
 
   @AfterAll
   static void stopServers() {
     cacheService.close();
     slowTaskService.close();
+    consensusService.close();
     eureka.close();
   }
 
@@ -104,6 +110,28 @@ class GatewayTest {
     StubService.Received received = cacheService.lastReceived();
     assertThat(received.path()).isEqualTo("/api/caches/users/entries/alice");
     assertThat(received.headers().containsKey("X-api-key")).as("the API key stays at the gateway").isFalse();
+  }
+
+  @Test
+  void aGetIsRetriedOnAnotherInstanceWhenTheConnectionFails() {
+    // One of the two registered instances is down; round-robin hands it every other call.
+    for (int i = 0; i < 4; i++) {
+      http.get().uri("/api/kv/config").header("X-API-Key", ROUTING_KEY)
+          .exchange()
+          .expectStatus().isOk()
+          .expectBody().jsonPath("$.service").isEqualTo("consensus-service");
+    }
+  }
+
+  @Test
+  void theGatewayServesEveryServicesOpenApiDocument() throws InterruptedException {
+    http.get().uri("/openapi/cache-service")
+        .exchange()
+        .expectStatus().isOk();
+    assertThat(cacheService.lastReceived().path()).isEqualTo("/v3/api-docs");
+    http.get().uri("/swagger-ui.html")
+        .exchange()
+        .expectStatus().is3xxRedirection();
   }
 
   @Test

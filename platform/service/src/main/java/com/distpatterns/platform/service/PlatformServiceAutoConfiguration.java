@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Wires the shared HTTP runtime into every servlet service of the suite. */
 @AutoConfiguration(before = ErrorMvcAutoConfiguration.class)
@@ -20,6 +21,11 @@ public class PlatformServiceAutoConfiguration {
   @Bean
   ProblemErrorController problemErrorController() {
     return new ProblemErrorController();
+  }
+
+  @Bean
+  RelativeServerOpenApi relativeServerOpenApi(Environment environment) {
+    return new RelativeServerOpenApi(environment.getProperty("spring.application.name", "service"));
   }
 
   @Configuration(proxyBeanMethods = false)
