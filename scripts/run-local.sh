@@ -7,25 +7,31 @@
 #
 # Needs Redis (127.0.0.1:6379) and RabbitMQ (127.0.0.1:5672, guest/guest), or SPRING_DATA_REDIS_HOST/PORT and
 # SPRING_RABBITMQ_HOST/PORT pointing elsewhere. Logs and pid files go to .run/ (git-ignored).
+#
+# For a second copy beside the first (the end-to-end tests do this): RUN_PORT_OFFSET=10000 shifts every
+# port, RUN_DIR puts logs, pids and data elsewhere, RUN_SKIP_BUILD=1 uses the jars as they are.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-run_dir="$root/.run"
+run_dir=${RUN_DIR:-$root/.run}
+offset=${RUN_PORT_OFFSET:-0}
 version=0.1.0-SNAPSHOT
-registry_url=http://localhost:8761
+registry_port=$((8761 + offset))
+registry_url=http://localhost:$registry_port
 
 # name | module | port | extra environment (space-separated KEY=VALUE)
 processes() {
-  echo "registry|registry|8761|"
-  echo "cache-service|cache-service|8081|"
-  echo "lock-service|lock-service|8082|"
-  echo "task-service|task-service|8083|TASK_ROLES=api"
-  echo "task-worker|task-service|8093|TASK_ROLES=worker"
-  echo "event-service|event-service|8084|"
-  echo "consensus-1|consensus-service|8085|CONSENSUS_NODE_ID=1 CONSENSUS_RAFT_PORT=7001 CONSENSUS_PEERS=1=127.0.0.1:7001,2=127.0.0.1:7002,3=127.0.0.1:7003 CONSENSUS_DATA_DIR=$run_dir/data/consensus-1"
-  echo "consensus-2|consensus-service|8086|CONSENSUS_NODE_ID=2 CONSENSUS_RAFT_PORT=7002 CONSENSUS_PEERS=1=127.0.0.1:7001,2=127.0.0.1:7002,3=127.0.0.1:7003 CONSENSUS_DATA_DIR=$run_dir/data/consensus-2"
-  echo "consensus-3|consensus-service|8087|CONSENSUS_NODE_ID=3 CONSENSUS_RAFT_PORT=7003 CONSENSUS_PEERS=1=127.0.0.1:7001,2=127.0.0.1:7002,3=127.0.0.1:7003 CONSENSUS_DATA_DIR=$run_dir/data/consensus-3"
-  echo "gateway|gateway|8080|"
+  local peers="1=127.0.0.1:$((7001 + offset)),2=127.0.0.1:$((7002 + offset)),3=127.0.0.1:$((7003 + offset))" node
+  echo "registry|registry|$registry_port|"
+  echo "cache-service|cache-service|$((8081 + offset))|"
+  echo "lock-service|lock-service|$((8082 + offset))|"
+  echo "task-service|task-service|$((8083 + offset))|TASK_ROLES=api"
+  echo "task-worker|task-service|$((8093 + offset))|TASK_ROLES=worker"
+  echo "event-service|event-service|$((8084 + offset))|"
+  for node in 1 2 3; do
+    echo "consensus-$node|consensus-service|$((8084 + node + offset))|CONSENSUS_NODE_ID=$node CONSENSUS_RAFT_PORT=$((7000 + node + offset)) CONSENSUS_PEERS=$peers CONSENSUS_DATA_DIR=$run_dir/data/consensus-$node"
+  done
+  echo "gateway|gateway|$((8080 + offset))|"
 }
 
 say() { printf '%s\n' "$*"; }
@@ -106,7 +112,7 @@ start_one() {
   if reachable 127.0.0.1 "$port"; then
     fail "port $port, wanted by $name, is taken by another process (stop it, or 'scripts/run-local.sh stop')."
   fi
-  local -a env_args=("PORT=$port" "SPRING_PROFILES_ACTIVE=${SPRING_PROFILES_ACTIVE:-local}")
+  local -a env_args=("PORT=$port" "SPRING_PROFILES_ACTIVE=${SPRING_PROFILES_ACTIVE:-local}" "EUREKA_URL=$registry_url/eureka/")
   [ -n "$env_spec" ] && read -r -a extra <<<"$env_spec" && env_args+=("${extra[@]}")
   mkdir -p "$run_dir/data"
   # shellcheck disable=SC2086
@@ -140,7 +146,7 @@ start() {
   local java
   java=$(find_java)
   check_backing_services
-  build_if_stale
+  [ -n "${RUN_SKIP_BUILD:-}" ] || build_if_stale
   mkdir -p "$run_dir"
   say "Starting the suite with $java"
   local name module port env_spec started=()
@@ -149,7 +155,7 @@ start() {
     start_one "$name" "$module" "$port" "$env_spec" "$java"
     started+=("$name|$module|$port")
     # Everything registers in Eureka: let it come up first.
-    [ "$name" = registry ] && wait_healthy registry 8761
+    [ "$name" = registry ] && wait_healthy registry "$registry_port"
   done < <(processes)
 
   say "Waiting until every process is healthy and registered ..."
@@ -168,19 +174,20 @@ urls() {
   cat <<URLS
 
 The suite is up.
-  Gateway (every call goes here)  http://localhost:8080/api/...
-  Eureka dashboard                http://localhost:8761/
+  Gateway (every call goes here)  http://localhost:$((8080 + offset))/api/...
+  Swagger UI over every service   http://localhost:$((8080 + offset))/swagger-ui.html
+  Eureka dashboard                $registry_url/
 URLS
   local name module port
   while IFS='|' read -r name module port _; do
     case $name in registry|gateway|task-worker|consensus-2|consensus-3) continue ;; esac
     has_application "$module" && printf '  %-31s http://localhost:%s/swagger-ui.html\n' "$module OpenAPI UI" "$port"
   done < <(processes)
-  cat <<'TRY'
+  cat <<TRY
 
 Try:
-  curl -s -X PUT 'localhost:8080/api/caches/demo/entries/greeting?ttlSeconds=60' -H 'Content-Type: application/json' -d '{"hello":"world"}'
-  curl -s localhost:8080/api/caches/demo/entries/greeting
+  curl -s -X PUT 'localhost:$((8080 + offset))/api/caches/demo/entries/greeting?ttlSeconds=60' -H 'Content-Type: application/json' -d '{"hello":"world"}'
+  curl -s localhost:$((8080 + offset))/api/caches/demo/entries/greeting
 Stop with: scripts/run-local.sh stop
 TRY
 }
