@@ -20,7 +20,10 @@ import java.util.TreeMap;
 final class SafetyMonitor {
 
     /** What is known about a committed entry: its term and a digest of its payload. */
-    private record Committed(long term, long digest) {
+    private record Committed(long term, long digest, byte[] data) {
+        boolean sameAs(Committed other) {
+            return term == other.term && digest == other.digest && Arrays.equals(data, other.data);
+        }
     }
 
     private record IndexTerm(long index, long term) {
@@ -163,9 +166,9 @@ final class SafetyMonitor {
     }
 
     private void recordCommitted(long nodeId, Entry entry) {
-        Committed fact = new Committed(entry.term(), digest(entry));
+        Committed fact = new Committed(entry.term(), digest(entry), entry.data());
         Committed known = committed.putIfAbsent(entry.index(), fact);
-        if (known != null && !known.equals(fact)) {
+        if (known != null && !known.sameAs(fact)) {
             throw new SafetyViolation("state machine safety: node " + nodeId + " committed " + entry
                     + " where another node committed term " + known.term() + " with different data");
         }
@@ -174,6 +177,12 @@ final class SafetyMonitor {
     /** The payload committed at an index, if any node applied or committed it, for the lab's agreement checks. */
     boolean isCommitted(long index) {
         return committed.containsKey(index);
+    }
+
+    /** The payload committed at an index, or null if no node is known to have committed it. */
+    byte[] committedData(long index) {
+        Committed fact = committed.get(index);
+        return fact == null ? null : fact.data();
     }
 
     /** The term of the entry committed at an index, or -1 if no node is known to have committed it. */

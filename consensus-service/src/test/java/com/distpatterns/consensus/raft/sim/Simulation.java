@@ -63,6 +63,7 @@ public final class Simulation {
     private long sequence;
     private long steps;
     private long messagesSent;
+    private long rejectedAppends;
     private long nextReadContext = 1;
 
     public Simulation(long seed, SimulationConfig config) {
@@ -335,6 +336,11 @@ public final class Simulation {
         return safety.isCommitted(index);
     }
 
+    /** The payload known committed at an index, or null. */
+    public byte[] committedData(long index) {
+        return safety.committedData(index);
+    }
+
     /** The term of the entry known committed at an index, or -1. */
     public long committedTerm(long index) {
         return safety.committedTerm(index);
@@ -392,6 +398,16 @@ public final class Simulation {
         return messagesSent;
     }
 
+    /** Appends that followers rejected so far: how many round trips finding where logs agree took. */
+    public long rejectedAppends() {
+        return rejectedAppends;
+    }
+
+    /** Messages sent so far of one type, by its simple name. */
+    public long messagesSent(String type) {
+        return messageCounts.getOrDefault(type, 0L);
+    }
+
     /** Messages sent so far, by type. */
     public Map<String, Long> messageCounts() {
         return Map.copyOf(messageCounts);
@@ -400,6 +416,9 @@ public final class Simulation {
     private void send(Message message) {
         messagesSent++;
         messageCounts.merge(message.getClass().getSimpleName(), 1L, Long::sum);
+        if (message instanceof Message.AppendResponse response && response.rejected()) {
+            rejectedAppends++;
+        }
         if (!connected(message.from(), message.to()) || random.nextDouble() < network.dropRate()) {
             return;
         }

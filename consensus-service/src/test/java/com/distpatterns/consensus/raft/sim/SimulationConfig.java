@@ -15,9 +15,9 @@ public record SimulationConfig(int nodes, int tickMs, int maxDiskDelayMs, int el
                                boolean checkQuorum, int snapshotEvery, int retainAfterSnapshot,
                                boolean encodeMessages) {
 
-    /** The lab's setting: ticks of 10 ms, elections after 100-200 ms, heartbeats every 30 ms. */
+    /** The lab's setting: ticks of 10 ms, elections after 100-200 ms, heartbeats every 40 ms. */
     public static SimulationConfig lab(int nodes) {
-        return new SimulationConfig(nodes, 10, 1, 10, 3, 16, 64 * 1024, 1024, true, true, 0, 0, true);
+        return new SimulationConfig(nodes, 10, 1, 10, 4, 16, 64 * 1024, 1024, true, true, 0, 0, true);
     }
 
     public SimulationConfig withSnapshots(int every, int retain) {
