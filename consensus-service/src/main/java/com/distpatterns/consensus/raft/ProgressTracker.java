@@ -3,6 +3,7 @@ package com.distpatterns.consensus.raft;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
@@ -17,6 +18,7 @@ final class ProgressTracker {
     private ConfState conf = ConfState.EMPTY;
     // Ordered maps: iteration decides message order, which must be reproducible for a given seed.
     private final TreeMap<Long, Progress> progress = new TreeMap<>();
+    private final HashMap<Long, Progress> byId = new HashMap<>();
     private final TreeMap<Long, Boolean> votes = new TreeMap<>();
 
     ProgressTracker(int maxInflight) {
@@ -36,7 +38,7 @@ final class ProgressTracker {
     }
 
     Progress get(long id) {
-        return progress.get(id);
+        return byId.get(id);
     }
 
     Collection<Progress> all() {
@@ -47,6 +49,7 @@ final class ProgressTracker {
     void setConf(ConfState newConf, long lastIndex) {
         conf = newConf;
         progress.keySet().removeIf(id -> !newConf.isMember(id));
+        byId.keySet().removeIf(id -> !newConf.isMember(id));
         for (long id : newConf.voters()) {
             addOrUpdate(id, false, lastIndex);
         }
@@ -65,6 +68,7 @@ final class ProgressTracker {
         Progress fresh = new Progress(id, lastIndex + 1, maxInflight, learner);
         fresh.recentActive = true; // give a new member a full election timeout before check-quorum counts it
         progress.put(id, fresh);
+        byId.put(id, fresh);
     }
 
     void resetProgress(long selfId, long lastIndex) {

@@ -134,6 +134,9 @@ public final class RaftLog {
 
     /** The index of the first entry that is new or differs in term from ours; 0 when all are present. */
     long findConflict(List<Entry> entries) {
+        if (!entries.isEmpty() && entries.getFirst().index() > lastIndex()) {
+            return entries.getFirst().index(); // the common case: all new, nothing to compare
+        }
         for (Entry entry : entries) {
             if (!matchTerm(entry.index(), entry.term())) {
                 return entry.index();

@@ -68,6 +68,8 @@ public final class RaftNode {
 
     private HardState persistedHardState;
     private boolean readyOutstanding;
+    // The leader's own entry in the tracker, looked up once per term rather than once per proposal.
+    private Progress selfProgress;
 
     /** Starts (or restarts) a node from what {@code storage} holds. */
     public RaftNode(RaftConfig config, Storage storage) {
@@ -111,7 +113,14 @@ public final class RaftNode {
 
     /** Proposes one command; see {@link #propose(List)}. */
     public ProposalResult propose(byte[] command) {
-        return propose(List.of(command));
+        checkNoReadyOutstanding();
+        Rejected refusal = refusal();
+        if (refusal != null) {
+            return refusal;
+        }
+        long index = log.lastIndex() + 1;
+        appendEntries(List.of(Entry.normal(term, index, Objects.requireNonNull(command))));
+        return new Accepted(index, index, term);
     }
 
     /** Appends commands to the log if this node leads; they travel to the followers in one append. */
@@ -378,9 +387,9 @@ public final class RaftNode {
         reset(term);
         leaderId = id;
         role = Role.LEADER;
-        Progress self = tracker.get(id);
-        self.becomeReplicate();
-        self.recentActive = true;
+        selfProgress = tracker.get(id);
+        selfProgress.becomeReplicate();
+        selfProgress.recentActive = true;
         // Entries of earlier terms commit only with one of this term (5.4.2): append it right away. Until it
         // is applied, this leader may not know every membership change, so it proposes none.
         pendingConfIndex = log.lastIndex();
@@ -645,9 +654,11 @@ public final class RaftNode {
 
     private void appendEntries(List<Entry> entries) {
         log.append(entries);
-        tracker.get(id).maybeUpdate(log.lastIndex());
+        selfProgress.maybeUpdate(log.lastIndex());
         broadcastEntries = true;
-        maybeCommit(); // a single voter commits on its own
+        if (tracker.quorum() == 1) {
+            maybeCommit(); // a single voter commits on its own; otherwise followers must answer first
+        }
     }
 
     private boolean maybeCommit() {

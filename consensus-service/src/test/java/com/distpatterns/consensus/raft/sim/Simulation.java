@@ -361,16 +361,16 @@ public final class Simulation {
         return network;
     }
 
-    /** Splits the servers into groups that cannot reach each other; servers not named form one more group. */
-    @SafeVarargs
-    public final void partition(Collection<Long>... groups) {
+    /** Splits the servers into two sides that cannot reach each other; servers on neither join the second. */
+    public void partition(Collection<Long> side, Collection<Long> otherSide) {
         partitionOf.clear();
-        for (int g = 0; g < groups.length; g++) {
-            for (long id : groups[g]) {
-                partitionOf.put(id, g + 1);
-            }
+        for (long id : side) {
+            partitionOf.put(id, 1);
         }
-        remember("partition " + List.of(groups));
+        for (long id : otherSide) {
+            partitionOf.put(id, 0);
+        }
+        remember("partition " + side + " | " + otherSide);
     }
 
     /** Cuts one server off from all others. */

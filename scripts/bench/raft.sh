@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Benchmarks the Raft engine alone: committed proposals per second through three in-memory engines with no
+# I/O, batched and unbatched (RaftThroughputBenchmark, JMH). Unattended; prints one line per benchmark.
+# Extra arguments go to JMH, e.g.  scripts/bench/raft.sh -wi 1 -i 2  for a quick run.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+
+# The JDK that Maven's toolchain would pick: the first java of version 21 or newer.
+find_java() {
+  local candidates=()
+  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
+  for home in $(grep -ho '<jdkHome>[^<]*' "$HOME"/.m2/toolchains.xml "$HOME"/.m2/discovered-jdk-toolchains-cache.xml 2>/dev/null | sed 's/<jdkHome>//'); do
+    candidates+=("$home/bin/java")
+  done
+  for home in /usr/lib/jvm/*; do candidates+=("$home/bin/java"); done
+  candidates+=("$(command -v java || true)")
+  for java in "${candidates[@]}"; do
+    [[ -x "$java" ]] || continue
+    local major
+    major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+    if [[ -n "$major" && "$major" -ge 21 ]]; then
+      echo "$java"
+      return
+    fi
+  done
+  echo "no JDK 21 or newer found" >&2
+  exit 1
+}
+
+./mvnw -q -pl consensus-service test-compile
+classpath_file="consensus-service/target/bench.classpath"
+./mvnw -q -pl consensus-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/$classpath_file" >/dev/null
+classpath="consensus-service/target/test-classes:consensus-service/target/classes:$(cat "$classpath_file")"
+
+java="$(find_java)"
+# JMH 1.37 reads fields through sun.misc.Unsafe; JDK 24+ warns about it unless told the use is expected.
+quiet=()
+if "$java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1; then
+  quiet=(--sun-misc-unsafe-memory-access=allow)
+fi
+echo "java: $("$java" -version 2>&1 | head -1); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$java" "${quiet[@]}" -cp "$classpath" com.distpatterns.consensus.raft.bench.RaftThroughputBenchmark \
+    -jvmArgsAppend "${quiet[*]:-} -Xms1g -Xmx1g" "$@" \
+  | tee consensus-service/target/bench-raft.log | grep -E '^(RESULT|Benchmark|RaftThroughput)'
+echo "target: 500000 committed proposals/s batched; full JMH output in consensus-service/target/bench-raft.log"
