@@ -1,0 +1,104 @@
+package com.distpatterns.cache.api;
+
+import com.distpatterns.cache.config.CacheServiceProperties;
+import com.distpatterns.cache.core.CacheName;
+import com.distpatterns.cache.core.CacheStore;
+import com.distpatterns.cache.core.EntryKey;
+import com.distpatterns.cache.core.EntryLimits;
+import com.distpatterns.cache.core.StoredEntry;
+import com.distpatterns.platform.service.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Duration;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Entries with a time to live in named caches, their statistics, and flushing one cache. */
+@RestController
+@Tag(name = "caches", description = "A shared cache of JSON values with per-entry TTLs")
+class CacheController {
+
+  static final String TTL_REMAINING = "Cache-TTL-Remaining";
+
+  private final CacheStore store;
+  private final JsonBody bodies;
+  private final Duration defaultTtl;
+
+  CacheController(CacheStore store, JsonMapper json, CacheServiceProperties properties) {
+    this.store = store;
+    this.bodies = new JsonBody(json);
+    this.defaultTtl = properties.defaultTtl();
+  }
+
+  @PutMapping("/api/caches/{cache}/entries/{key}")
+  @Operation(summary = "Store any JSON value (at most 1 MiB), kept byte for byte",
+      requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+          content = @Content(mediaType = "application/json", schema = @Schema(description = "any JSON value"))))
+  @ApiResponse(responseCode = "204", description = "stored")
+  @ApiResponse(responseCode = "400", description = "bad cache name, key, ttlSeconds, or a body that is not JSON")
+  @ApiResponse(responseCode = "413", description = "value over 1 MiB")
+  ResponseEntity<Void> put(
+      @PathVariable String cache,
+      @PathVariable String key,
+      @Parameter(description = "1..2592000; the cache's default (3600) when absent") @RequestParam(required = false) String ttlSeconds,
+      HttpServletRequest request) throws IOException {
+    CacheName name = new CacheName(cache);
+    EntryKey entryKey = new EntryKey(key);
+    Duration ttl = EntryLimits.ttl(ttlSeconds, defaultTtl);
+    store.put(name, entryKey, bodies.read(request), ttl);
+    return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping(path = "/api/caches/{cache}/entries/{key}", produces = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(summary = "Read a value back exactly as stored")
+  @ApiResponse(responseCode = "200", description = "the value",
+      headers = @Header(name = TTL_REMAINING, description = "whole seconds the entry still lives, rounded up"))
+  @ApiResponse(responseCode = "404", description = "never stored, expired, deleted or flushed")
+  ResponseEntity<byte[]> get(@PathVariable String cache, @PathVariable String key) {
+    CacheName name = new CacheName(cache);
+    EntryKey entryKey = new EntryKey(key);
+    StoredEntry entry = store.get(name, entryKey).orElseThrow(() -> ApiException.notFound("entry-not-found",
+        "Cache '" + name + "' has no entry '" + key + "': it was never stored, has expired, or was deleted."));
+    long remainingSeconds = (entry.remaining().toMillis() + 999) / 1000;
+    return ResponseEntity.ok()
+        .contentType(MediaType.APPLICATION_JSON)
+        .header(TTL_REMAINING, Long.toString(remainingSeconds))
+        .body(entry.json());
+  }
+
+  @DeleteMapping("/api/caches/{cache}/entries/{key}")
+  @Operation(summary = "Remove an entry (idempotent)")
+  @ApiResponse(responseCode = "204", description = "gone, or was never there")
+  ResponseEntity<Void> delete(@PathVariable String cache, @PathVariable String key) {
+    store.delete(new CacheName(cache), new EntryKey(key));
+    return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping("/api/caches/{cache}")
+  @Operation(summary = "Hits, misses, hit ratio and live entries, across every instance of the service")
+  CacheStatisticsResponse statistics(@PathVariable String cache) {
+    return CacheStatisticsResponse.of(store.statistics(new CacheName(cache)));
+  }
+
+  @DeleteMapping("/api/caches/{cache}")
+  @Operation(summary = "Remove every entry of one cache (SCAN and UNLINK in batches; other caches are untouched)")
+  @ApiResponse(responseCode = "204", description = "flushed")
+  ResponseEntity<Void> flush(@PathVariable String cache) {
+    store.flush(new CacheName(cache));
+    return ResponseEntity.noContent().build();
+  }
+}

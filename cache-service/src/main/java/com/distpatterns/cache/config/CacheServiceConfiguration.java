@@ -1,0 +1,93 @@
+package com.distpatterns.cache.config;
+
+import com.distpatterns.cache.core.CacheName;
+import com.distpatterns.cache.core.Square;
+import com.distpatterns.cache.core.SquareComputation;
+import com.distpatterns.cache.core.StampedeGuardSettings;
+import com.distpatterns.cache.infra.CacheKeys;
+import com.distpatterns.cache.infra.FillSubscription;
+import com.distpatterns.cache.infra.JsonValueCodec;
+import com.distpatterns.cache.infra.RedisCacheStore;
+import com.distpatterns.cache.infra.RedisFillNotices;
+import com.distpatterns.cache.infra.RedisMemoStore;
+import com.distpatterns.cache.infra.StampedeProofCache;
+import io.lettuce.core.resource.Delay;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.annotation.EnableCaching;
+import org.springframework.cache.support.SimpleCacheManager;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires the Redis store, the stampede-proof Spring cache and the memoised computation. */
+@Configuration(proxyBeanMethods = false)
+@EnableCaching
+public class CacheServiceConfiguration {
+
+  /**
+   * Lettuce backs off up to 30 s between reconnect attempts by default; capped at 1 s, the service is back within
+   * about a second of Redis.
+   */
+  @Bean
+  ClientResourcesBuilderCustomizer quickRedisReconnect() {
+    return resources -> resources.reconnectDelay(
+        Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+  }
+
+  @Bean
+  CacheKeys cacheKeys(CacheServiceProperties properties) {
+    return new CacheKeys(properties.keyPrefix());
+  }
+
+  @Bean
+  RedisCacheStore cacheStore(RedisConnectionFactory connections, CacheKeys keys, CacheServiceProperties properties) {
+    return new RedisCacheStore(connections, keys, properties.flushBatchSize());
+  }
+
+  @Bean
+  RedisFillNotices fillNotices(RedisConnectionFactory connections, CacheKeys keys) {
+    return new RedisFillNotices(connections, keys.fillChannel());
+  }
+
+  /** The instance's one subscription, shared by all its waiters; started by {@link FillSubscription}. */
+  @Bean
+  RedisMessageListenerContainer fillListener(RedisConnectionFactory connections, RedisFillNotices notices, CacheKeys keys) {
+    RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+    container.setConnectionFactory(connections);
+    container.setRecoveryInterval(1_000);
+    container.setAutoStartup(false);
+    container.addMessageListener(notices, new ChannelTopic(new String(keys.fillChannel(), StandardCharsets.UTF_8)));
+    return container;
+  }
+
+  @Bean
+  FillSubscription fillSubscription(RedisMessageListenerContainer fillListener) {
+    return new FillSubscription(fillListener, Duration.ofSeconds(1));
+  }
+
+  @Bean
+  CacheManager cacheManager(RedisConnectionFactory connections, RedisCacheStore store, RedisFillNotices notices,
+      CacheKeys keys, JsonMapper json, CacheServiceProperties properties) {
+    CacheServiceProperties.Compute compute = properties.compute();
+    CacheName square = new CacheName(SquareComputation.CACHE);
+    StampedeGuardSettings settings = new StampedeGuardSettings(compute.ttl(), compute.lockLease(), compute.maxWait(),
+        compute.recheckInterval(), compute.earlyRefreshBeta());
+    SimpleCacheManager manager = new SimpleCacheManager();
+    manager.setCaches(List.of(new StampedeProofCache<>(square, Square.class, new JsonValueCodec<>(json, Square.class),
+        new RedisMemoStore(square, store, connections, keys, json), store, notices, settings)));
+    return manager;
+  }
+
+  @Bean
+  SquareComputation squareComputation(CacheServiceProperties properties) {
+    return new SquareComputation(properties.compute().work());
+  }
+}

@@ -1,0 +1,136 @@
+package com.distpatterns.cache.infra;
+
+import com.distpatterns.cache.core.CacheName;
+import com.distpatterns.cache.core.CacheStatistics;
+import com.distpatterns.cache.core.CacheStore;
+import com.distpatterns.cache.core.EntryKey;
+import com.distpatterns.cache.core.StoredEntry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+
+/** The cache store on Redis (single, Sentinel or Cluster): one script, one round trip, per call. */
+public final class RedisCacheStore implements CacheStore {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisCacheStore.class);
+
+  private static final LuaScript GET = LuaScript.load("get");
+  private static final LuaScript PUT = LuaScript.load("put");
+  private static final LuaScript DELETE = LuaScript.load("delete");
+  private static final LuaScript STATISTICS = LuaScript.load("statistics");
+  private static final byte[] COUNT = {'1'};
+  private static final byte[] DO_NOT_COUNT = {'0'};
+
+  private final RedisConnectionFactory connections;
+  private final CacheKeys keys;
+  private final int flushBatchSize;
+
+  public RedisCacheStore(RedisConnectionFactory connections, CacheKeys keys, int flushBatchSize) {
+    this.connections = connections;
+    this.keys = keys;
+    this.flushBatchSize = flushBatchSize;
+  }
+
+  @Override
+  public void put(CacheName cache, EntryKey key, byte[] json, Duration ttl) {
+    write(cache, key.utf8(), json, ttl);
+  }
+
+  /** Stores raw bytes under a raw key: also the memo store's way in, so memos are entries like any other. */
+  void write(CacheName cache, byte[] key, byte[] value, Duration ttl) {
+    try (RedisConnection connection = connections.getConnection()) {
+      PUT.run(connection, ReturnType.INTEGER, 2,
+          keys.entry(cache, key), keys.index(cache), value, ascii(ttl.toMillis()), key);
+    }
+  }
+
+  @Override
+  public Optional<StoredEntry> get(CacheName cache, EntryKey key) {
+    return read(cache, key.utf8(), true);
+  }
+
+  /** Reads raw bytes; {@code count} says whether the lookup enters the cache's hit and miss counts. */
+  Optional<StoredEntry> read(CacheName cache, byte[] key, boolean count) {
+    List<Object> reply;
+    try (RedisConnection connection = connections.getConnection()) {
+      reply = GET.run(connection, ReturnType.MULTI, 2,
+          keys.entry(cache, key), keys.statistics(cache), count ? COUNT : DO_NOT_COUNT);
+    }
+    if (reply == null || reply.isEmpty()) {
+      return Optional.empty();
+    }
+    long remainingMillis = (Long) reply.get(1);
+    // PTTL answers -2 for a key that expired between the GET and the PTTL of the same script: never, but be exact.
+    return Optional.of(new StoredEntry((byte[]) reply.get(0), Duration.ofMillis(Math.max(0, remainingMillis))));
+  }
+
+  @Override
+  public void delete(CacheName cache, EntryKey key) {
+    try (RedisConnection connection = connections.getConnection()) {
+      DELETE.run(connection, ReturnType.INTEGER, 2,
+          keys.index(cache), keys.entry(cache, key.utf8()), ascii(keys.entryPrefix(cache).length));
+    }
+  }
+
+  @Override
+  public CacheStatistics statistics(CacheName cache) {
+    List<Object> reply;
+    try (RedisConnection connection = connections.getConnection()) {
+      reply = STATISTICS.run(connection, ReturnType.MULTI, 2, keys.statistics(cache), keys.index(cache));
+    }
+    return new CacheStatistics(cache, (Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2));
+  }
+
+  /**
+   * SCANs the cache's entries and UNLINKs them in batches, each batch one script that also drops the keys from the
+   * index. Never KEYS: Redis keeps serving other clients between batches. On Cluster the scan runs on the one node
+   * that owns the cache's hash slot.
+   */
+  @Override
+  public long flush(CacheName cache) {
+    byte[] index = keys.index(cache);
+    byte[] prefixLength = ascii(keys.entryPrefix(cache).length);
+    ScanOptions scan = ScanOptions.scanOptions().match(keys.entryPattern(cache)).count(flushBatchSize).build();
+    long removed = 0;
+    try (RedisConnection connection = connections.getConnection();
+        Cursor<byte[]> cursor = connection instanceof RedisClusterConnection cluster
+            ? cluster.scan(cluster.clusterGetNodeForKey(index), scan)
+            : connection.keyCommands().scan(scan)) {
+      List<byte[]> batch = new ArrayList<>(flushBatchSize + 1);
+      batch.add(index);
+      while (cursor.hasNext()) {
+        batch.add(cursor.next());
+        if (batch.size() > flushBatchSize) {
+          removed += unlink(connection, batch, prefixLength);
+          batch.subList(1, batch.size()).clear();
+        }
+      }
+      if (batch.size() > 1) {
+        removed += unlink(connection, batch, prefixLength);
+      }
+    }
+    log.info("Flushed cache {}: {} entries removed", cache, removed);
+    return removed;
+  }
+
+  private static long unlink(RedisConnection connection, List<byte[]> indexThenEntries, byte[] prefixLength) {
+    byte[][] keysAndArgs = indexThenEntries.toArray(new byte[indexThenEntries.size() + 1][]);
+    keysAndArgs[keysAndArgs.length - 1] = prefixLength;
+    Long removed = DELETE.run(connection, ReturnType.INTEGER, indexThenEntries.size(), keysAndArgs);
+    return removed == null ? 0 : removed;
+  }
+
+  private static byte[] ascii(long number) {
+    return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+  }
+}
