@@ -1,5 +1,6 @@
 package com.distpatterns.consensus.core;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -52,7 +53,7 @@ public final class KvCommandCodec {
      * @throws IllegalArgumentException if the bytes are not a command of this version
      */
     public static KvCommand decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte version = in.readByte();
             if (version != VERSION) {
                 throw new IllegalArgumentException("unsupported command version " + version);

@@ -1,5 +1,6 @@
 package com.distpatterns.consensus.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -22,6 +23,6 @@ public record Versioned(byte[] value, long revision) {
 
     @Override
     public String toString() {
-        return "Versioned[" + new String(value, java.nio.charset.StandardCharsets.UTF_8) + "@" + revision + "]";
+        return "Versioned[" + new String(value, StandardCharsets.UTF_8) + "@" + revision + "]";
     }
 }

@@ -2,6 +2,7 @@ package com.distpatterns.consensus.raft;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * A change of membership by one server, carried in a {@link Entry.Type#CONF_CHANGE} entry.
@@ -51,8 +52,8 @@ public record ConfChange(Type type, long nodeId) {
 
     /** The membership after this change; the caller has checked that the change is valid. */
     ConfState applyTo(ConfState conf) {
-        var voters = new java.util.TreeSet<>(conf.voters());
-        var learners = new java.util.TreeSet<>(conf.learners());
+        var voters = new TreeSet<>(conf.voters());
+        var learners = new TreeSet<>(conf.learners());
         switch (type) {
             case ADD_LEARNER -> {
                 if (!voters.contains(nodeId)) {

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -231,7 +232,7 @@ public final class MessageCodec {
         return new SnapshotMetadata(index, term, new ConfState(voters, learners));
     }
 
-    private static void writeIds(Output out, java.util.Set<Long> ids) {
+    private static void writeIds(Output out, Set<Long> ids) {
         out.writeVarLong(ids.size());
         for (long id : ids) {
             out.writeVarLong(id);

@@ -6,6 +6,7 @@ import com.distpatterns.consensus.raft.ConfChange;
 import com.distpatterns.consensus.raft.ConfState;
 import com.distpatterns.consensus.raft.ProposalResult;
 import com.distpatterns.consensus.raft.RaftNode;
+import com.distpatterns.consensus.raft.Role;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class MembershipScenariosTest {
                 .as("the learner learns the membership from the leader's snapshot and log").isTrue();
         assertThat(sim.raft(joiner).confState().voters()).containsExactly(1L, 2L, 3L);
         cluster.runFor(2 * LabCluster.ELECTION_MS);
-        assertThat(sim.raft(joiner).role()).as("a learner never campaigns").isNotEqualTo(com.distpatterns.consensus.raft.Role.CANDIDATE);
+        assertThat(sim.raft(joiner).role()).as("a learner never campaigns").isNotEqualTo(Role.CANDIDATE);
     }
 
     private static long addServer(LabCluster cluster) {
@@ -85,7 +86,7 @@ class MembershipScenariosTest {
         assertThat(sim.runUntil(() -> propose(cluster, ConfChange.remove(id)), 5_000)).isTrue();
         assertThat(sim.runUntil(() -> {
             List<Long> members = cluster.servers().stream().filter(s -> s != id && sim.isUp(s)).toList();
-            return members.stream().anyMatch(s -> sim.raft(s).role() == com.distpatterns.consensus.raft.Role.LEADER
+            return members.stream().anyMatch(s -> sim.raft(s).role() == Role.LEADER
                     && !sim.raft(s).confState().isMember(id));
         }, 10_000)).as("server " + id + " removed").isTrue();
         sim.retire(id);

@@ -4,6 +4,8 @@ import static com.distpatterns.consensus.raft.sim.LabCluster.ELECTION_MS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.distpatterns.consensus.core.Versioned;
+import com.distpatterns.consensus.linearizability.KvOutput;
+import com.distpatterns.consensus.raft.Role;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,7 @@ class ReadIndexScenariosTest {
         List<Long> others = cluster.others(oldLeader);
         sim.partition(List.of(oldLeader, others.get(0)), others.subList(1, 4));
         long newLeader = others.subList(1, 4).stream()
-                .filter(id -> sim.runUntil(() -> sim.raft(id).role() == com.distpatterns.consensus.raft.Role.LEADER, 2_000))
+                .filter(id -> sim.runUntil(() -> sim.raft(id).role() == Role.LEADER, 2_000))
                 .findFirst().orElseThrow();
         cluster.one("new", 3, true);
 
@@ -68,7 +70,7 @@ class ReadIndexScenariosTest {
         }
         clients.stop();
         assertThat(sim.runUntil(() -> clients.inFlight() == 0, 5_000)).isTrue();
-        long reads = clients.history().stream().filter(op -> op.output() instanceof com.distpatterns.consensus.linearizability.KvOutput.Read).count();
+        long reads = clients.history().stream().filter(op -> op.output() instanceof KvOutput.Read).count();
         assertThat(reads).as("reads that completed").isGreaterThan(20);
         Linearizability.assertLinearizable(clients.history());
     }
