@@ -1,0 +1,29 @@
+package com.distpatterns.lock.core;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The shared state of every lock, each call one atomic step. Every method throws
+ * {@link LockStoreUnavailableException} when the store cannot be reached, and then has granted nothing.
+ */
+public interface LockStore {
+
+  /**
+   * Grants the lock when it is free and no earlier live waiter is queued (or {@code waiter} is the head of the
+   * queue), incrementing its fencing counter in the same step. Otherwise, when {@code waiter} is given, queues it
+   * (or keeps its place and refreshes its presence).
+   */
+  AcquireAttempt tryAcquire(String name, LeaseId leaseId, Duration ttl, String owner, Waiter waiter);
+
+  /** Extends the lease if {@code leaseId} still holds the lock; {@code ttl} null keeps the lease's own TTL. */
+  Optional<LockLease> renew(String name, LeaseId leaseId, Duration ttl);
+
+  /** Deletes the lease only if {@code leaseId} holds it, then wakes the next live waiter. */
+  boolean release(String name, LeaseId leaseId);
+
+  /** Takes a waiter out of the queue; if that frees the head of the queue, wakes the next one. */
+  void withdraw(String name, WaiterId waiter);
+
+  LockStatus status(String name);
+}

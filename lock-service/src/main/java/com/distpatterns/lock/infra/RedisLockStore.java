@@ -1,0 +1,225 @@
+package com.distpatterns.lock.infra;
+
+import com.distpatterns.lock.core.AcquireAttempt;
+import com.distpatterns.lock.core.FencingToken;
+import com.distpatterns.lock.core.LeaseId;
+import com.distpatterns.lock.core.LockLease;
+import com.distpatterns.lock.core.LockStatus;
+import com.distpatterns.lock.core.LockStore;
+import com.distpatterns.lock.core.LockStoreUnavailableException;
+import com.distpatterns.lock.core.Waiter;
+import com.distpatterns.lock.core.WaiterId;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
+
+/**
+ * The lock's state in Redis, every operation one Lua script. Per lock: a hash holding the lease (with a TTL),
+ * a counter holding the last fencing token (no TTL, so tokens never go back), a list of queued waiter ids,
+ * and one short-lived presence key per waiter naming the instance to wake.
+ */
+public final class RedisLockStore implements LockStore {
+
+  private static final Logger log = LoggerFactory.getLogger(RedisLockStore.class);
+
+  private static final LuaScript ACQUIRE = LuaScript.load("acquire");
+  private static final LuaScript RENEW = LuaScript.load("renew");
+  private static final LuaScript RELEASE = LuaScript.load("release");
+  private static final LuaScript WITHDRAW = LuaScript.load("withdraw");
+  private static final LuaScript STATUS = LuaScript.load("status");
+  private static final byte[] NO_WAITER = new byte[0];
+
+  private final RedisConnectionFactory connections;
+  private final String keyPrefix;
+  private final byte[] wakeChannelPrefix;
+  private final ReplicaAcknowledgement replicaAcknowledgement;
+  /** Logs the outage once when it starts and once when it ends, not once per request. */
+  private final AtomicBoolean reachable = new AtomicBoolean(true);
+
+  /**
+   * @param keyPrefix put before every key and channel, so several deployments (or test runs) can share a Redis
+   * @param replicaAcknowledgement when not null, grants and renewals are confirmed by replicas before answering
+   */
+  public RedisLockStore(RedisConnectionFactory connections, String keyPrefix, ReplicaAcknowledgement replicaAcknowledgement) {
+    this.connections = connections;
+    this.keyPrefix = keyPrefix;
+    this.wakeChannelPrefix = LockKeys.bytes(wakeChannelPrefix(keyPrefix));
+    this.replicaAcknowledgement = replicaAcknowledgement;
+  }
+
+  /** The channel on which an instance hears that the lock its waiter queues for was freed. */
+  public static String wakeChannel(String keyPrefix, String instanceId) {
+    return wakeChannelPrefix(keyPrefix) + instanceId;
+  }
+
+  private static String wakeChannelPrefix(String keyPrefix) {
+    return keyPrefix + "lock-wake:";
+  }
+
+  @Override
+  public AcquireAttempt tryAcquire(String name, LeaseId leaseId, Duration ttl, String owner, Waiter waiter) {
+    LockKeys keys = LockKeys.of(keyPrefix, name);
+    byte[][] keysAndArgs = {
+        keys.lease(), keys.fence(), keys.queue(),
+        LockKeys.bytes(leaseId.value()), millis(ttl), LockKeys.bytes(owner == null ? "" : owner), keys.waiterPrefix(),
+        waiter == null ? NO_WAITER : LockKeys.bytes(waiter.id().value()),
+        waiter == null ? NO_WAITER : LockKeys.bytes(waiter.instanceId()),
+        waiter == null ? NO_WAITER : millis(waiter.presenceTtl())};
+    return grantOperation("acquire", connection -> {
+      List<?> reply = (List<?>) ACQUIRE.run(connection, ReturnType.MULTI, 3, keysAndArgs);
+      if (number(reply, 0) == 1) {
+        LockLease lease = lease(name, leaseId, reply);
+        confirmReplicated(connection, () -> RELEASE.run(connection, ReturnType.INTEGER, 2,
+            keys.lease(), keys.queue(), LockKeys.bytes(leaseId.value()), keys.waiterPrefix(), wakeChannelPrefix));
+        log.debug("Granted lock {} token {} to lease {}", name, lease.fencingToken().value(), leaseId.fingerprint());
+        return new AcquireAttempt.Granted(lease);
+      }
+      long remaining = number(reply, 1);
+      String holderOwner = text(reply, 3);
+      return new AcquireAttempt.Busy(remaining < 0 ? null : Duration.ofMillis(remaining), number(reply, 2) == 1,
+          holderOwner.isEmpty() ? null : holderOwner);
+    });
+  }
+
+  @Override
+  public Optional<LockLease> renew(String name, LeaseId leaseId, Duration ttl) {
+    LockKeys keys = LockKeys.of(keyPrefix, name);
+    return grantOperation("renew", connection -> {
+      List<?> reply = (List<?>) RENEW.run(connection, ReturnType.MULTI, 1,
+          keys.lease(), LockKeys.bytes(leaseId.value()), ttl == null ? NO_WAITER : millis(ttl));
+      if (number(reply, 0) != 1) {
+        return Optional.<LockLease>empty();
+      }
+      // Not undone when unconfirmed: the lease the client already had stays at least as long as before.
+      confirmReplicated(connection, null);
+      return Optional.of(lease(name, leaseId, reply));
+    });
+  }
+
+  @Override
+  public boolean release(String name, LeaseId leaseId) {
+    LockKeys keys = LockKeys.of(keyPrefix, name);
+    return operation("release", connection -> {
+      Object reply = RELEASE.run(connection, ReturnType.INTEGER, 2,
+          keys.lease(), keys.queue(), LockKeys.bytes(leaseId.value()), keys.waiterPrefix(), wakeChannelPrefix);
+      return ((Long) reply) == 1L;
+    });
+  }
+
+  @Override
+  public void withdraw(String name, WaiterId waiter) {
+    LockKeys keys = LockKeys.of(keyPrefix, name);
+    operation("withdraw", connection -> WITHDRAW.run(connection, ReturnType.INTEGER, 2,
+        keys.lease(), keys.queue(), LockKeys.bytes(waiter.value()), keys.waiterPrefix(), wakeChannelPrefix));
+  }
+
+  @Override
+  public LockStatus status(String name) {
+    LockKeys keys = LockKeys.of(keyPrefix, name);
+    return operation("status", connection -> {
+      List<?> reply = (List<?>) STATUS.run(connection, ReturnType.MULTI, 2, keys.lease(), keys.fence());
+      long token = number(reply, 2);
+      FencingToken fencingToken = token > 0 ? new FencingToken(token) : null;
+      if (number(reply, 0) == 1) {
+        String owner = text(reply, 1);
+        return new LockStatus(name, true, owner.isEmpty() ? null : owner, fencingToken, Instant.ofEpochMilli(number(reply, 3)));
+      }
+      return new LockStatus(name, false, null, fencingToken, null);
+    });
+  }
+
+  private LockLease lease(String name, LeaseId leaseId, List<?> reply) {
+    return new LockLease(name, leaseId, new FencingToken(number(reply, 1)), Instant.ofEpochMilli(number(reply, 2)));
+  }
+
+  /** With replica acknowledgement on, grants run on a dedicated connection: WAIT counts that connection's writes. */
+  private <T> T grantOperation(String what, Function<RedisConnection, T> work) {
+    if (replicaAcknowledgement == null) {
+      return operation(what, work);
+    }
+    try {
+      T result = replicaAcknowledgement.withConnection(work);
+      markReachable();
+      return result;
+    } catch (LockStoreUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw unavailable(what, e);
+    }
+  }
+
+  private void confirmReplicated(RedisConnection connection, Runnable undo) {
+    if (replicaAcknowledgement == null || replicaAcknowledgement.confirm(connection)) {
+      return;
+    }
+    if (undo != null) {
+      undo.run();
+    }
+    throw new LockStoreUnavailableException("No Redis replica confirmed the write in time, so a failover could lose it;"
+        + " nothing was granted. Try again shortly.", null);
+  }
+
+  private <T> T operation(String what, Function<RedisConnection, T> work) {
+    try (RedisConnection connection = connections.getConnection()) {
+      T result = work.apply(connection);
+      markReachable();
+      return result;
+    } catch (LockStoreUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw unavailable(what, e);
+    }
+  }
+
+  private void markReachable() {
+    if (!reachable.get() && reachable.compareAndSet(false, true)) {
+      log.info("Redis reachable again; locks are served");
+    }
+  }
+
+  private RuntimeException unavailable(String what, RuntimeException e) {
+    if (isScriptError(e)) {
+      // A script that fails to run is a bug here, not an outage: let it surface as one.
+      return e;
+    }
+    if (reachable.compareAndSet(true, false)) {
+      log.warn("Redis unreachable (first failure during {}: {}); answering 503 until it is back", what, e.getMessage());
+    }
+    return new LockStoreUnavailableException("Redis, which holds the locks, is unreachable or too slow; nothing was granted or"
+        + " changed. Try again shortly.", e);
+  }
+
+  /** Other server errors (READONLY after a failover, LOADING, OOM, BUSY...) mean the store cannot serve now. */
+  private static boolean isScriptError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && (message.contains("user_script") || message.contains("Error running script")
+          || message.contains("Error compiling script"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static byte[] millis(Duration duration) {
+    return LockKeys.bytes(Long.toString(duration.toMillis()));
+  }
+
+  private static long number(List<?> reply, int index) {
+    return (Long) reply.get(index);
+  }
+
+  private static String text(List<?> reply, int index) {
+    Object value = reply.get(index);
+    return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+  }
+}

@@ -1,0 +1,45 @@
+-- Takes the lock when it is free and no earlier waiter is still waiting (or the caller is the head of the
+-- queue), incrementing the fencing counter in the same step. Otherwise queues the caller, if it waits.
+-- KEYS[1] lease hash, KEYS[2] fencing counter (never expires), KEYS[3] waiter queue (list of waiter ids)
+-- ARGV[1] leaseId, ARGV[2] ttl ms, ARGV[3] owner, ARGV[4] waiter key prefix,
+-- ARGV[5] waiter id ('' = does not wait), ARGV[6] waiter's instance id, ARGV[7] waiter presence ttl ms
+-- Returns {1, token, expiresAtMs, nowMs} or {0, holderRemainingMs (-1 = free), isHead, holderOwner}
+local lease, fence, queue = KEYS[1], KEYS[2], KEYS[3]
+local leaseId, ttl, owner, waiterPrefix, waiterId = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+-- A waiter whose presence key expired belongs to an instance that stopped refreshing it: skip it.
+local head
+while true do
+  head = redis.call('LINDEX', queue, 0)
+  if not head or head == waiterId or redis.call('EXISTS', waiterPrefix .. head) == 1 then break end
+  redis.call('LPOP', queue)
+end
+
+local holder = redis.call('HMGET', lease, 'exp', 'owner')
+if not holder[1] and (not head or head == waiterId) then
+  if head then
+    redis.call('LPOP', queue)
+    redis.call('DEL', waiterPrefix .. waiterId)
+  end
+  local token = redis.call('INCR', fence)
+  local expiresAt = now + ttl
+  redis.call('HSET', lease, 'lease', leaseId, 'owner', owner, 'token', token, 'exp', expiresAt, 'ttl', ttl)
+  redis.call('PEXPIRE', lease, ttl)
+  return {1, token, expiresAt, now}
+end
+
+if waiterId ~= '' then
+  local presence = waiterPrefix .. waiterId
+  if redis.call('EXISTS', presence) == 0 and not redis.call('LPOS', queue, waiterId) then
+    redis.call('RPUSH', queue, waiterId)
+    if not head then head = waiterId end
+  end
+  redis.call('SET', presence, ARGV[6], 'PX', ARGV[7])
+end
+local remaining = -1
+if holder[1] then remaining = tonumber(holder[1]) - now end
+local isHead = 0
+if waiterId ~= '' and head == waiterId then isHead = 1 end
+return {0, remaining, isHead, holder[2] or ''}
