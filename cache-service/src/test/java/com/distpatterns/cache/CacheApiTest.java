@@ -110,6 +110,16 @@ class CacheApiTest {
   }
 
   @Test
+  void keysMayHoldSlashesBackslashesAndSpaces() {
+    String key = "users/42\\profile ?#%";
+
+    assertThat(client.put(cache, key, "\"slashed\"").statusCode()).isEqualTo(204);
+
+    assertThat(client.get("/api/caches/" + cache + "/entries/" + CacheClient.encode(key)).body()).isEqualTo("\"slashed\"");
+    assertThat(client.get("/api/caches/" + cache + "/entries/users").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void theTtlIsReportedAndHonoured() throws InterruptedException {
     client.put("/api/caches/" + cache + "/entries/short?ttlSeconds=1", "1".getBytes(StandardCharsets.UTF_8));
     client.put("/api/caches/" + cache + "/entries/long?ttlSeconds=2592000", "2".getBytes(StandardCharsets.UTF_8));
@@ -200,7 +210,7 @@ class CacheApiTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"has%20space", "br%7Bace%7D", "c%3Ab", "way-too-long-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+  @ValueSource(strings = {"has%20space", "br%7Bace%7D", "c%3Ab", "sl%2Fash", "way-too-long-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
   void aBadCacheNameIs400(String badName) {
     assertProblem(client.put("/api/caches/" + badName + "/entries/k", "1".getBytes(StandardCharsets.UTF_8)), 400, "/problems/invalid-cache-name");
     assertProblem(client.get("/api/caches/" + badName + "/entries/k"), 400, "/problems/invalid-cache-name");

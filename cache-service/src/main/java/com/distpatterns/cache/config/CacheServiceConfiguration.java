@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.support.SimpleCacheManager;
@@ -40,6 +41,18 @@ public class CacheServiceConfiguration {
   ClientResourcesBuilderCustomizer quickRedisReconnect() {
     return resources -> resources.reconnectDelay(
         Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * Keys are any UTF-8, '/' and '\\' included: Tomcat refuses their encoded forms by default; passed through
+   * undecoded, they stay inside the {key} path segment and Spring decodes them into the variable.
+   */
+  @Bean
+  TomcatConnectorCustomizer slashesInKeys() {
+    return connector -> {
+      connector.setEncodedSolidusHandling("passthrough");
+      connector.setEncodedReverseSolidusHandling("passthrough");
+    };
   }
 
   @Bean

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Benchmarks cache-service: GET and PUT of a small JSON value at 50 connections, direct to the service and through
+# the gateway, side by side in one run with two anchors measured in the same run:
+#   - redis-benchmark GET/SET with the same value size (the storage limit), and
+#   - nginx returning a fixed 13-byte JSON body (the HTTP limit of this machine).
+# Prints a table with throughput, p50, p99 and the ratios the targets are stated in. Unattended: installs wrk,
+# nginx and Redis from Debian if missing, builds the jars if missing or stale, starts its own Redis, registry,
+# cache-service and gateway on private ports, and stops exactly what it started.
+#
+#   scripts/bench/cache.sh                 10 s per measurement
+#   DURATION=5s scripts/bench/cache.sh     shorter
+#
+# The measuring part holds /tmp/distpatterns-bench.lock so that two benchmarks never run at once.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+version=0.1.0-SNAPSHOT
+duration="${DURATION:-10s}"
+warmup="${WARMUP:-15s}"
+connections=50
+work="$(mktemp -d /tmp/cache-bench.XXXXXX)"
+
+# Private ports, away from run-local's 8080-8093/8761 and the shared Redis on 6379.
+redis_port="${BENCH_REDIS_PORT:-16391}"
+registry_port="${BENCH_REGISTRY_PORT:-18761}"
+cache_port="${BENCH_CACHE_PORT:-18081}"
+gateway_port="${BENCH_GATEWAY_PORT:-18080}"
+nginx_port="${BENCH_NGINX_PORT:-18088}"
+
+say() { printf '%s\n' "$*" >&2; }
+fail() { say "cache.sh: $*"; exit 1; }
+
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  say "logs of this run: $work"
+}
+trap cleanup EXIT
+
+install_missing() {
+  local wanted=() command package
+  for pair in wrk:wrk nginx:nginx-light redis-server:redis-server redis-benchmark:redis-tools curl:curl; do
+    command="${pair%%:*}" package="${pair#*:}"
+    command -v "$command" >/dev/null || [[ -x "/usr/sbin/$command" ]] || wanted+=("$package")
+  done
+  if [[ ${#wanted[@]} -gt 0 ]]; then
+    say "installing ${wanted[*]} ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
+  fi
+}
+
+# The JDK Maven's toolchain would pick: the first java of version 21 or newer.
+find_java() {
+  local candidates=() home java major
+  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
+  for home in /usr/lib/jvm/*; do candidates+=("$home/bin/java"); done
+  candidates+=("$(command -v java || true)")
+  for java in "${candidates[@]}"; do
+    [[ -x "$java" ]] || continue
+    major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+    if [[ -n "$major" && "${major%%.*}" -ge 21 ]]; then
+      echo "$java"
+      return
+    fi
+  done
+  fail "no JDK 21 or newer found"
+}
+
+jar_of() { echo "$root/$1/target/$1-$version.jar"; }
+
+build_if_stale() {
+  local module stale=no
+  for module in registry gateway cache-service; do
+    if [[ ! -f "$(jar_of "$module")" ]] || [[ -n "$(find "$root/$module/src/main" "$root/$module/pom.xml" "$root/platform" \
+        -newer "$(jar_of "$module")" -type f -not -path '*/target/*' -print -quit)" ]]; then
+      stale=yes
+    fi
+  done
+  if [[ $stale == yes ]]; then
+    say "building registry, gateway, cache-service ..."
+    ./mvnw -q -pl registry,gateway,cache-service -am -DskipTests package
+  fi
+}
+
+port_free() { ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+await_http() {
+  local url=$1 what=$2 seconds=${3:-240}
+  local deadline=$((SECONDS + seconds))
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    [[ $SECONDS -lt $deadline ]] || fail "$what not up after ${seconds} s (logs in $work)"
+    sleep 1
+  done
+}
+
+start_jvm() {
+  local name=$1 module=$2 port=$3
+  shift 3
+  # Throughput settings: a fixed heap and the parallel collector; the rest is the production configuration.
+  env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC \
+    -Dsun.misc.unsafe.memory.access=allow --enable-native-access=ALL-UNNAMED \
+    -jar "$(jar_of "$module")" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+# wrk --latency output -> "requests/s p50_ms p99_ms non2xx"
+wrk_run() {
+  local out
+  out="$(wrk -t2 -c"$connections" -d"$1" --latency "${@:2}")"
+  echo "$out" >>"$work/wrk.log"
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
+    /^Requests\/sec:/ { rps = $2 } /Non-2xx/ { bad = $5 }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad + 0 }' <<<"$out"
+}
+
+install_missing
+build_if_stale
+java="$(find_java)"
+for port in "$redis_port" "$registry_port" "$cache_port" "$gateway_port" "$nginx_port"; do
+  port_free "$port" || fail "port $port is taken; set BENCH_*_PORT to free ones"
+done
+
+say "starting Redis :$redis_port, registry :$registry_port, cache-service :$cache_port, gateway :$gateway_port, nginx :$nginx_port"
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+pids+=($!)
+
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { default_type application/json; return 200 '{"value":"x"}'; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -p "$work"
+
+start_jvm registry registry "$registry_port"
+eureka="http://127.0.0.1:$registry_port/eureka/"
+await_http "http://127.0.0.1:$registry_port/actuator/health" registry 600
+start_jvm cache-service cache-service "$cache_port" EUREKA_URL="$eureka" \
+  SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port"
+start_jvm gateway gateway "$gateway_port" EUREKA_URL="$eureka" \
+  SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port" GATEWAY_RATE_LIMIT_ENABLED=false
+await_http "http://127.0.0.1:$cache_port/actuator/health/readiness" cache-service 600
+await_http "http://127.0.0.1:$gateway_port/actuator/health/readiness" gateway 600
+
+value='{"value":"x"}'
+direct="http://127.0.0.1:$cache_port/api/caches/bench/entries/k1"
+gateway="http://127.0.0.1:$gateway_port/api/caches/bench/entries/k1"
+curl -fsS -X PUT -H 'Content-Type: application/json' --data-binary "$value" "$direct"
+# The gateway learns of the service from Eureka within a few fetch intervals.
+await_http "$gateway" "the gateway's route to cache-service" 120
+cat >"$work/put.lua" <<LUA
+wrk.method = "PUT"
+wrk.body = '$value'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+measure() {
+  say "warming up the JVMs (${warmup} per target) ..."
+  wrk_run "$warmup" "$direct" >/dev/null
+  wrk_run "$warmup" -s "$work/put.lua" "$direct" >/dev/null
+  wrk_run "$warmup" "$gateway" >/dev/null
+  wrk_run "$warmup" -s "$work/put.lua" "$gateway" >/dev/null
+
+  say "measuring, ${duration} each ..."
+  local redis_out
+  redis_out="$(redis-benchmark -p "$redis_port" -q -n 200000 -c "$connections" -d ${#value} -t set,get 2>/dev/null | tr '\r' '\n')"
+  echo "$redis_out" >"$work/redis-benchmark.log"
+  redis_set="$(awk '/^SET:/ { print $2 }' <<<"$redis_out" | tail -1)"
+  redis_get="$(awk '/^GET:/ { print $2 }' <<<"$redis_out" | tail -1)"
+  read -r nginx_rps nginx_p50 nginx_p99 nginx_bad <<<"$(wrk_run "$duration" "http://127.0.0.1:$nginx_port/")"
+  read -r dget_rps dget_p50 dget_p99 dget_bad <<<"$(wrk_run "$duration" "$direct")"
+  read -r dput_rps dput_p50 dput_p99 dput_bad <<<"$(wrk_run "$duration" -s "$work/put.lua" "$direct")"
+  read -r gget_rps gget_p50 gget_p99 gget_bad <<<"$(wrk_run "$duration" "$gateway")"
+  read -r gput_rps gput_p50 gput_p99 gput_bad <<<"$(wrk_run "$duration" -s "$work/put.lua" "$gateway")"
+}
+
+exec 9>/tmp/distpatterns-bench.lock
+say "waiting for /tmp/distpatterns-bench.lock ..."
+flock 9
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+measure
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+flock -u 9
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == "min") ? v >= t : v < t; print ok ? "met" : "MISSED" }'; }
+
+r_get_nginx="$(ratio "$dget_rps" "$nginx_rps")"
+r_gw_get="$(ratio "$gget_rps" "$dget_rps")"
+r_gw_put="$(ratio "$gput_rps" "$dput_rps")"
+
+cat <<TABLE
+
+cache-service benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$java" -version 2>&1 | head -1)
+wrk -t2 -c$connections -d$duration, value $value (${#value} bytes); load average before $load_before, after $load_after
+
+| what                          | req/s  | p50 ms | p99 ms | non-2xx |
+|-------------------------------|-------:|-------:|-------:|--------:|
+| anchor: nginx fixed JSON      | $(printf '%6s | %6s | %6s | %7s' "$nginx_rps" "$nginx_p50" "$nginx_p99" "$nginx_bad") |
+| anchor: redis-benchmark GET   | $(printf '%6.0f | %6s | %6s | %7s' "$redis_get" - - -) |
+| anchor: redis-benchmark SET   | $(printf '%6.0f | %6s | %6s | %7s' "$redis_set" - - -) |
+| direct GET                    | $(printf '%6s | %6s | %6s | %7s' "$dget_rps" "$dget_p50" "$dget_p99" "$dget_bad") |
+| direct PUT                    | $(printf '%6s | %6s | %6s | %7s' "$dput_rps" "$dput_p50" "$dput_p99" "$dput_bad") |
+| gateway GET                   | $(printf '%6s | %6s | %6s | %7s' "$gget_rps" "$gget_p50" "$gget_p99" "$gget_bad") |
+| gateway PUT                   | $(printf '%6s | %6s | %6s | %7s' "$gput_rps" "$gput_p50" "$gput_p99" "$gput_bad") |
+
+| ratio                              | value | target  |        |
+|------------------------------------|------:|---------|--------|
+| direct GET / nginx                 | $(printf '%5s' "$r_get_nginx") | >= 0.25 | $(verdict "$r_get_nginx" 0.25 min) |
+| gateway GET / direct GET           | $(printf '%5s' "$r_gw_get") | >= 0.5  | $(verdict "$r_gw_get" 0.5 min) |
+| gateway PUT / direct PUT           | $(printf '%5s' "$r_gw_put") | >= 0.5  | $(verdict "$r_gw_put" 0.5 min) |
+| direct GET p99 (ms)                | $(printf '%5s' "$dget_p99") | < 10    | $(verdict "$dget_p99" 10 max) |
+| direct PUT p99 (ms)                | $(printf '%5s' "$dput_p99") | < 10    | $(verdict "$dput_p99" 10 max) |
+| direct GET / redis-benchmark GET   | $(printf '%5s' "$(ratio "$dget_rps" "$redis_get")") | (info)  |        |
+| direct PUT / redis-benchmark SET   | $(printf '%5s' "$(ratio "$dput_rps" "$redis_set")") | (info)  |        |
+TABLE
