@@ -1,0 +1,36 @@
+package com.distpatterns.task.config;
+
+import com.distpatterns.task.core.RemoteFactorial;
+import com.distpatterns.task.core.TaskEvents;
+import com.distpatterns.task.core.TaskMetrics;
+import com.distpatterns.task.core.TaskQueue;
+import com.distpatterns.task.core.TaskService;
+import com.distpatterns.task.core.TaskStore;
+import com.distpatterns.task.infra.RabbitRemoteFactorial;
+import com.distpatterns.task.infra.TaskTopology;
+import java.time.Clock;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The API role: submissions, queries and RPC calls. */
+@Configuration(proxyBeanMethods = false)
+@Conditional(TaskRoles.Api.class)
+public class ApiConfiguration {
+
+  @Bean
+  TaskService taskService(TaskStore store, TaskQueue queue, TaskEvents events, TaskProperties properties,
+      TaskMetrics metrics, Clock taskClock) {
+    return new TaskService(store, queue, events, properties.limits(), properties.defaultMaxRetries(), metrics,
+        taskClock);
+  }
+
+  @Bean
+  RemoteFactorial remoteFactorial(@Qualifier("taskTemplate") RabbitTemplate taskTemplate, TaskTopology topology,
+      JsonMapper json, TaskProperties properties) {
+    return new RabbitRemoteFactorial(taskTemplate, topology, json, properties.rpc().timeout());
+  }
+}

@@ -1,0 +1,71 @@
+package com.distpatterns.task.config;
+
+import com.distpatterns.task.core.TaskEvents;
+import com.distpatterns.task.core.TaskExecutor;
+import com.distpatterns.task.core.TaskMetrics;
+import com.distpatterns.task.core.TaskQueue;
+import com.distpatterns.task.core.TaskStore;
+import com.distpatterns.task.core.TaskWorker;
+import com.distpatterns.task.infra.FactorialResponder;
+import com.distpatterns.task.infra.TaskDeliveryListener;
+import com.distpatterns.task.infra.TaskMessageCodec;
+import com.distpatterns.task.infra.TaskTopology;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
+import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The worker role: consumers of the task queue and of the RPC queue. */
+@Configuration(proxyBeanMethods = false)
+@Conditional(TaskRoles.Worker.class)
+public class WorkerConfiguration {
+
+  private static final Duration PAUSE_ON_FAILURE = Duration.ofSeconds(1);
+
+  @Bean
+  TaskWorker taskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskProperties properties,
+      TaskMetrics metrics, Clock taskClock, JsonMapper json) {
+    return new TaskWorker(store, queue, events, new TaskExecutor(taskClock), properties.retry(), properties.limits(),
+        json::writeValueAsString, metrics, taskClock, new Random());
+  }
+
+  /** Manual acknowledgement after the outcome is stored; prefetch and concurrency from the properties. */
+  @Bean
+  SimpleMessageListenerContainer taskListenerContainer(ConnectionFactory connectionFactory, AmqpAdmin admin,
+      TaskTopology topology, TaskWorker worker, TaskMessageCodec codec, TaskProperties properties) {
+    SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+    container.setQueueNames(topology.workQueue());
+    container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
+    container.setConcurrentConsumers(properties.worker().concurrency());
+    container.setPrefetchCount(properties.worker().prefetch());
+    container.setShutdownTimeout(properties.worker().shutdownTimeout().toMillis());
+    container.setAmqpAdmin(admin);
+    container.setMessageListener(new TaskDeliveryListener(worker, codec, PAUSE_ON_FAILURE));
+    return container;
+  }
+
+  @Bean
+  SimpleMessageListenerContainer rpcListenerContainer(ConnectionFactory connectionFactory, AmqpAdmin admin,
+      TaskTopology topology, @Qualifier("eventTemplate") RabbitTemplate eventTemplate, JsonMapper json,
+      TaskProperties properties) {
+    SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
+    container.setQueueNames(topology.rpcQueue());
+    container.setAcknowledgeMode(AcknowledgeMode.AUTO);
+    // A request that fails is answered with an error, never requeued into a loop.
+    container.setDefaultRequeueRejected(false);
+    container.setConcurrentConsumers(properties.rpc().concurrency());
+    container.setPrefetchCount(properties.rpc().prefetch());
+    container.setAmqpAdmin(admin);
+    container.setMessageListener(new FactorialResponder(eventTemplate, json, properties.limits()));
+    return container;
+  }
+}

@@ -1,0 +1,194 @@
+package com.distpatterns.task.core;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of the queue: validates and records a task, then publishes it; answers only once the broker
+ * confirmed, and leaves no trace of a task whose message did not make it.
+ */
+public final class TaskService {
+
+  /** A task accepted for execution. */
+  public record Accepted(String id, TaskStatus status) {}
+
+  /** A batch accepted: its id and how many chunk tasks it queued. */
+  public record BatchAccepted(String id, int tasks) {}
+
+  public static final String BATCH_TYPE = "transform";
+  public static final int DEFAULT_CHUNK_SIZE = 1000;
+
+  private static final Logger log = LoggerFactory.getLogger(TaskService.class);
+
+  private final TaskStore store;
+  private final TaskQueue queue;
+  private final TaskEvents events;
+  private final TaskLimits limits;
+  private final int defaultMaxRetries;
+  private final TaskMetrics metrics;
+  private final Clock clock;
+
+  public TaskService(TaskStore store, TaskQueue queue, TaskEvents events, TaskLimits limits, int defaultMaxRetries,
+      TaskMetrics metrics, Clock clock) {
+    this.store = store;
+    this.queue = queue;
+    this.events = events;
+    this.limits = limits;
+    this.defaultMaxRetries = defaultMaxRetries;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * Queues one task. With an idempotency key already used, queues nothing and answers the first task.
+   *
+   * @throws InvalidTaskException before anything is recorded
+   * @throws QueueUnavailableException when the broker did not confirm (the task is forgotten again)
+   */
+  public Accepted submit(String type, Map<String, Object> args, Integer maxRetries, String idempotencyKey) {
+    TaskSpec.parse(type, args, limits);
+    int retries = maxRetries(maxRetries);
+    Optional<String> key = idempotencyKey(idempotencyKey);
+    String id = UUID.randomUUID().toString();
+    String owner = store.create(new NewTask(id, type, clock.instant(), null, null), key);
+    if (!owner.equals(id)) {
+      TaskStatus status = store.find(owner).map(TaskView::status).orElse(TaskStatus.PENDING);
+      return new Accepted(owner, status);
+    }
+    try {
+      queue.enqueue(new TaskMessage(id, type, args, retries, null, null));
+    } catch (RuntimeException e) {
+      forget(() -> store.discard(id, key), e);
+      throw e;
+    }
+    metrics.submitted(type, 1);
+    return new Accepted(id, TaskStatus.PENDING);
+  }
+
+  /**
+   * The article's {@code process_large_dataset}: one {@code transform} task per chunk of {@code chunkSize} items.
+   *
+   * @param type the chunks' task type; only {@code transform} takes items ({@code null} means transform)
+   */
+  public BatchAccepted submitBatch(String type, List<Object> items, Integer chunkSize, Integer maxRetries) {
+    String chunkType = type == null ? BATCH_TYPE : type;
+    if (!BATCH_TYPE.equals(chunkType)) {
+      throw new InvalidTaskException("A batch splits 'items' into chunks and runs each chunk as a 'transform' task;"
+          + " type '" + chunkType + "' takes no items. Use type 'transform' or leave it out.");
+    }
+    if (items == null || items.isEmpty()) {
+      throw new InvalidTaskException("'items' must be a non-empty array of numbers.");
+    }
+    int size = chunkSize == null ? DEFAULT_CHUNK_SIZE : chunkSize;
+    if (size < 1) {
+      throw new InvalidTaskException("'chunkSize' must be at least 1, not " + size + ".");
+    }
+    int chunks = (items.size() + size - 1) / size;
+    if (chunks > limits.maxBatchTasks()) {
+      throw new InvalidTaskException(items.size() + " items in chunks of " + size + " make " + chunks
+          + " tasks; a batch may have at most " + limits.maxBatchTasks() + ". Use a larger chunkSize.");
+    }
+    try {
+      TaskSpec.parse(BATCH_TYPE, Map.of("items", items), limits);
+    } catch (InvalidTaskException e) {
+      // The batch's items are the chunks' args.items; name them as the client sent them.
+      throw new InvalidTaskException(e.getMessage().replace("args.items", "items"));
+    }
+    int retries = maxRetries(maxRetries);
+
+    String batchId = UUID.randomUUID().toString();
+    Instant now = clock.instant();
+    List<NewTask> tasks = new ArrayList<>(chunks);
+    List<TaskMessage> messages = new ArrayList<>(chunks);
+    for (int chunk = 0; chunk < chunks; chunk++) {
+      String id = UUID.randomUUID().toString();
+      List<Object> slice = items.subList(chunk * size, Math.min(items.size(), (chunk + 1) * size));
+      tasks.add(new NewTask(id, BATCH_TYPE, now, batchId, chunk));
+      messages.add(new TaskMessage(id, BATCH_TYPE, Map.of("items", slice), retries, batchId, chunk));
+    }
+    store.createBatch(batchId, tasks, now);
+    try {
+      queue.enqueueAll(messages);
+    } catch (RuntimeException e) {
+      forget(() -> store.discardBatch(batchId, tasks.stream().map(NewTask::id).toList()), e);
+      throw e;
+    }
+    metrics.submitted(BATCH_TYPE, chunks);
+    return new BatchAccepted(batchId, chunks);
+  }
+
+  public TaskView find(String id) {
+    return store.find(id).orElseThrow(() -> new TaskNotFoundException("No task '" + id + "': it never existed or"
+        + " its record expired."));
+  }
+
+  public BatchView findBatch(String id) {
+    return store.findBatch(id).orElseThrow(() -> new TaskNotFoundException("No batch '" + id + "': it never existed"
+        + " or its record expired."));
+  }
+
+  /**
+   * Revokes a task that has not started (PENDING, or waiting for a retry): workers will skip it.
+   *
+   * @throws RevokeRefusedException when it already started or finished
+   */
+  public TaskView revoke(String id) {
+    RevokeOutcome outcome = store.revoke(id, clock.instant());
+    TaskView task = find(id);
+    switch (outcome) {
+      case REVOKED -> announceRevoked(task);
+      case ALREADY_REVOKED -> { }
+      case ALREADY_STARTED -> throw new RevokeRefusedException("Task '" + id + "' has already started; only a"
+          + " task that has not started can be revoked.", task.status());
+      case ALREADY_FINISHED -> throw new RevokeRefusedException("Task '" + id + "' has already finished ("
+          + task.status() + ").", task.status());
+      case NOT_FOUND -> throw new TaskNotFoundException("No task '" + id + "'.");
+    }
+    return task;
+  }
+
+  private void announceRevoked(TaskView task) {
+    metrics.revoked(task.type());
+    try {
+      events.announce(task);
+    } catch (RuntimeException e) {
+      // The revocation is stored and workers honour it; only subscribers miss the news.
+      log.warn("task.revoked not announced task={} reason={}", task.id(), e.getMessage());
+    }
+  }
+
+  private int maxRetries(Integer requested) {
+    int retries = requested == null ? defaultMaxRetries : requested;
+    if (retries < 0 || retries > limits.maxRetries()) {
+      throw new InvalidTaskException("'maxRetries' must be from 0 to " + limits.maxRetries() + ", not " + retries + ".");
+    }
+    return retries;
+  }
+
+  private Optional<String> idempotencyKey(String key) {
+    if (key == null) {
+      return Optional.empty();
+    }
+    if (key.isBlank() || key.length() > limits.maxIdempotencyKeyLength()) {
+      throw new InvalidTaskException("'idempotencyKey' must be 1 to " + limits.maxIdempotencyKeyLength()
+          + " characters, not blank.");
+    }
+    return Optional.of(key);
+  }
+
+  private static void forget(Runnable discard, RuntimeException cause) {
+    try {
+      discard.run();
+    } catch (RuntimeException e) {
+      // The store is failing too; the record expires with its TTL, and a worker drops a message it cannot claim.
+      cause.addSuppressed(e);
+    }
+  }
+}

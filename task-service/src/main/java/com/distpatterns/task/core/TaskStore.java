@@ -1,0 +1,50 @@
+package com.distpatterns.task.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Where task state and results live (with an expiry); every transition is atomic and conditional. */
+public interface TaskStore {
+
+  /**
+   * Records a PENDING task. With an idempotency key that an earlier task already holds, records nothing.
+   *
+   * @return the id of the task that holds the key: {@code task.id()} unless the key was taken before
+   */
+  String create(NewTask task, Optional<String> idempotencyKey);
+
+  /** Forgets a task whose message never reached the queue (and frees its idempotency key). */
+  void discard(String taskId, Optional<String> idempotencyKey);
+
+  /** Records a batch and its PENDING chunk tasks, in chunk order. */
+  void createBatch(String batchId, List<NewTask> chunks, Instant createdAt);
+
+  /** Forgets a batch whose messages did not all reach the queue. */
+  void discardBatch(String batchId, List<String> taskIds);
+
+  Optional<TaskView> find(String taskId);
+
+  Optional<BatchView> findBatch(String batchId);
+
+  /** Marks the task STARTED for this attempt when it may run; says why not otherwise. */
+  Claim claim(String taskId, int attempt, Instant now);
+
+  /** STARTED -> RETRY for this attempt; false when the task has moved on meanwhile. */
+  boolean recordRetry(String taskId, int attempt, String error, Instant now, Duration delay);
+
+  /**
+   * STARTED -> SUCCESS for this attempt, counted in its batch.
+   *
+   * @param resultJson the result as JSON text
+   * @return the task as stored now, or empty when another delivery finished it first
+   */
+  Optional<TaskView> recordSuccess(String taskId, String batchId, int attempt, String resultJson, Instant now);
+
+  /** STARTED -> FAILURE for this attempt, counted in its batch; empty when another delivery finished it first. */
+  Optional<TaskView> recordFailure(String taskId, String batchId, int attempt, String error, Instant now);
+
+  /** PENDING or RETRY -> REVOKED, counted as failed in its batch. */
+  RevokeOutcome revoke(String taskId, Instant now);
+}

@@ -1,0 +1,135 @@
+package com.distpatterns.task.core;
+
+import java.time.Clock;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker side: claims a delivered task, runs it, stores the outcome, and only then lets the message go
+ * (acks late). Every step is conditional on the stored state, so a redelivered message never runs a task that
+ * already finished, and a worker that dies mid-task leaves a message that another worker will run.
+ */
+public final class TaskWorker {
+
+  private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
+  private static final int MAX_ERROR_LENGTH = 2_000;
+
+  private final TaskStore store;
+  private final TaskQueue queue;
+  private final TaskEvents events;
+  private final TaskExecutor executor;
+  private final RetryPolicy retryPolicy;
+  private final TaskLimits limits;
+  private final Function<Object, String> toJson;
+  private final TaskMetrics metrics;
+  private final Clock clock;
+  private final RandomGenerator random;
+
+  public TaskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskExecutor executor,
+      RetryPolicy retryPolicy, TaskLimits limits, Function<Object, String> toJson, TaskMetrics metrics, Clock clock,
+      RandomGenerator random) {
+    this.store = store;
+    this.queue = queue;
+    this.events = events;
+    this.executor = executor;
+    this.retryPolicy = retryPolicy;
+    this.limits = limits;
+    this.toJson = toJson;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  /**
+   * Handles one delivery.
+   *
+   * @param attempt the attempt the message carries: 1 for the first run, one more for each retry
+   * @throws InterruptedException when the worker is stopping (the message goes back to the queue)
+   * @throws RuntimeException when the store or broker is unreachable (the message goes back to the queue)
+   */
+  public Disposition handle(TaskMessage message, int attempt) throws InterruptedException {
+    Claim claim = store.claim(message.id(), attempt, clock.instant());
+    switch (claim) {
+      case RUN -> { }
+      case SUCCEEDED -> {
+        // Acked late means the result may be stored but its announcement lost: announce again (same event id).
+        store.find(message.id()).ifPresent(events::announce);
+        return Disposition.ACK;
+      }
+      case FAILED -> {
+        store.find(message.id()).ifPresent(events::announce);
+        return Disposition.DEAD_LETTER;
+      }
+      case REVOKED -> {
+        log.info("task skipped: revoked task={} type={}", message.id(), message.type());
+        return Disposition.ACK;
+      }
+      case STALE, MISSING -> {
+        log.info("task dropped: {} task={} type={} attempt={}", claim, message.id(), message.type(), attempt);
+        return Disposition.ACK;
+      }
+    }
+
+    TaskSpec spec;
+    try {
+      spec = TaskSpec.parse(message.type(), message.args(), limits);
+    } catch (InvalidTaskException e) {
+      // Accepted under other limits or altered on the way: running it again cannot help.
+      return fail(message, attempt, "Not a valid task: " + e.getMessage());
+    }
+
+    Object result;
+    try {
+      result = executor.execute(spec, attempt);
+    } catch (TaskFailedException | RuntimeException e) {
+      String error = describe(e);
+      if (attempt <= message.maxRetries()) {
+        return retry(message, attempt, error);
+      }
+      return fail(message, attempt, error);
+    }
+
+    store.recordSuccess(message.id(), message.batchId(), attempt, toJson.apply(result), clock.instant())
+        .ifPresent(task -> {
+          metrics.succeeded(task.type());
+          events.announce(task);
+        });
+    return Disposition.ACK;
+  }
+
+  private Disposition retry(TaskMessage message, int attempt, String error) {
+    RetryPolicy.RetryDelay delay = retryPolicy.delayBefore(attempt, random);
+    // The retry is published (and confirmed) before the state says RETRY: a crash in between runs the task once
+    // more, where the other order could strand it in RETRY with no message left.
+    queue.scheduleRetry(message, attempt + 1, delay);
+    if (store.recordRetry(message.id(), attempt, error, clock.instant(), delay.delay())) {
+      metrics.retried(message.type());
+      log.info("task retry scheduled task={} type={} attempt={} of={} delayMs={} error=\"{}\"", message.id(),
+          message.type(), attempt, message.maxRetries() + 1, delay.delay().toMillis(), error);
+    }
+    return Disposition.ACK;
+  }
+
+  private Disposition fail(TaskMessage message, int attempt, String error) {
+    var failed = store.recordFailure(message.id(), message.batchId(), attempt, error, clock.instant());
+    if (failed.isEmpty()) {
+      // Another delivery of the same attempt finished the task first; this copy is redundant.
+      return Disposition.ACK;
+    }
+    TaskView task = failed.get();
+    metrics.failed(task.type());
+    log.warn("task dead-lettered task={} type={} attempts={} error=\"{}\"", task.id(), task.type(), task.attempts(),
+        error);
+    events.announce(task);
+    return Disposition.DEAD_LETTER;
+  }
+
+  private static String describe(Exception e) {
+    String text = e instanceof TaskFailedException
+        ? e.getMessage()
+        : e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text;
+  }
+}

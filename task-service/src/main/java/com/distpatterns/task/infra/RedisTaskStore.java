@@ -1,0 +1,257 @@
+package com.distpatterns.task.infra;
+
+import com.distpatterns.task.core.BatchView;
+import com.distpatterns.task.core.Claim;
+import com.distpatterns.task.core.NewTask;
+import com.distpatterns.task.core.RevokeOutcome;
+import com.distpatterns.task.core.TaskStatus;
+import com.distpatterns.task.core.TaskStore;
+import com.distpatterns.task.core.TaskView;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * Task state in Redis: one hash per task ({@code <prefix>:task:<id>}), an idempotency key per submission that
+ * gave one ({@code <prefix>:idem:<key>} -> task id), and per batch a hash of counters ({@code <prefix>:batch:<id>})
+ * with the list of its chunk tasks ({@code ...:tasks}). Everything expires after the result TTL. Each state
+ * transition is one Lua script, so it is atomic and conditional on the state it expects.
+ */
+public final class RedisTaskStore implements TaskStore {
+
+  private static final RedisScript<String> CREATE = script("create", String.class);
+  private static final RedisScript<Long> DISCARD = script("discard", Long.class);
+  private static final RedisScript<String> CLAIM = script("claim", String.class);
+  private static final RedisScript<Long> RETRY = script("retry", Long.class);
+  private static final RedisScript<List<Object>> FINISH = script("finish", listType());
+  private static final RedisScript<String> REVOKE = script("revoke", String.class);
+
+  private final StringRedisTemplate redis;
+  private final String prefix;
+  private final Duration ttl;
+
+  public RedisTaskStore(StringRedisTemplate redis, String prefix, Duration ttl) {
+    this.redis = redis;
+    this.prefix = prefix;
+    this.ttl = ttl;
+  }
+
+  @Override
+  public String create(NewTask task, Optional<String> idempotencyKey) {
+    List<String> keys = new ArrayList<>(List.of(taskKey(task.id())));
+    idempotencyKey.ifPresent(key -> keys.add(idempotencyKey(key)));
+    return redis.execute(CREATE, keys, task.id(), task.type(), millis(task.createdAt()), ttlSeconds(),
+        nullToEmpty(task.batchId()), task.chunk() == null ? "" : task.chunk().toString());
+  }
+
+  @Override
+  public void discard(String taskId, Optional<String> idempotencyKey) {
+    List<String> keys = new ArrayList<>(List.of(taskKey(taskId)));
+    idempotencyKey.ifPresent(key -> keys.add(idempotencyKey(key)));
+    redis.execute(DISCARD, keys, taskId);
+  }
+
+  @Override
+  public void createBatch(String batchId, List<NewTask> chunks, Instant createdAt) {
+    long ttlSeconds = ttl.toSeconds();
+    redis.executePipelined((RedisCallback<Object>) connection -> {
+      byte[] batchKey = bytes(batchKey(batchId));
+      connection.hashCommands().hMSet(batchKey, encode(Map.of("total", Integer.toString(chunks.size()),
+          "succeeded", "0", "failed", "0", "createdAt", millis(createdAt))));
+      connection.keyCommands().expire(batchKey, ttlSeconds);
+      byte[] listKey = bytes(batchTasksKey(batchId));
+      for (int from = 0; from < chunks.size(); from += 1000) {
+        connection.listCommands().rPush(listKey, chunks.subList(from, Math.min(chunks.size(), from + 1000)).stream()
+            .map(task -> bytes(task.id())).toArray(byte[][]::new));
+      }
+      connection.keyCommands().expire(listKey, ttlSeconds);
+      for (NewTask task : chunks) {
+        byte[] key = bytes(taskKey(task.id()));
+        connection.hashCommands().hMSet(key, encode(Map.of(
+            "status", TaskStatus.PENDING.name(),
+            "type", task.type(),
+            "attempts", "0",
+            "try", "0",
+            "createdAt", millis(task.createdAt()),
+            "updatedAt", millis(task.createdAt()),
+            "batch", batchId,
+            "chunk", task.chunk().toString())));
+        connection.keyCommands().expire(key, ttlSeconds);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void discardBatch(String batchId, List<String> taskIds) {
+    redis.executePipelined((RedisCallback<Object>) connection -> {
+      connection.keyCommands().del(bytes(batchKey(batchId)), bytes(batchTasksKey(batchId)));
+      for (String id : taskIds) {
+        connection.keyCommands().del(bytes(taskKey(id)));
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<TaskView> find(String taskId) {
+    Map<String, String> fields = redis.<String, String>opsForHash().entries(taskKey(taskId));
+    return fields.isEmpty() ? Optional.empty() : Optional.of(view(taskId, fields));
+  }
+
+  @Override
+  public Optional<BatchView> findBatch(String batchId) {
+    Map<String, String> fields = redis.<String, String>opsForHash().entries(batchKey(batchId));
+    if (fields.isEmpty()) {
+      return Optional.empty();
+    }
+    int total = integer(fields.get("total"));
+    int succeeded = integer(fields.get("succeeded"));
+    int failed = integer(fields.get("failed"));
+    BatchView progress = new BatchView(batchId, total, succeeded, failed, null);
+    if (!progress.finished()) {
+      return Optional.of(progress);
+    }
+    List<String> ids = redis.opsForList().range(batchTasksKey(batchId), 0, -1);
+    byte[] resultField = bytes("result");
+    List<Object> results = redis.executePipelined((RedisCallback<Object>) connection -> {
+      for (String id : ids) {
+        connection.hashCommands().hGet(bytes(taskKey(id)), resultField);
+      }
+      return null;
+    });
+    List<String> ordered = results.stream().map(result -> result == null ? null : result.toString()).toList();
+    return Optional.of(new BatchView(batchId, total, succeeded, failed, ordered));
+  }
+
+  @Override
+  public Claim claim(String taskId, int attempt, Instant now) {
+    return Claim.valueOf(redis.execute(CLAIM, List.of(taskKey(taskId)), Integer.toString(attempt), millis(now)));
+  }
+
+  @Override
+  public boolean recordRetry(String taskId, int attempt, String error, Instant now, Duration delay) {
+    Long applied = redis.execute(RETRY, List.of(taskKey(taskId)), Integer.toString(attempt), millis(now), error,
+        millis(now.plus(delay)));
+    return applied != null && applied == 1;
+  }
+
+  @Override
+  public Optional<TaskView> recordSuccess(String taskId, String batchId, int attempt, String resultJson,
+      Instant now) {
+    return finish(taskId, batchId, TaskStatus.SUCCESS, attempt, resultJson, now);
+  }
+
+  @Override
+  public Optional<TaskView> recordFailure(String taskId, String batchId, int attempt, String error, Instant now) {
+    return finish(taskId, batchId, TaskStatus.FAILURE, attempt, error, now);
+  }
+
+  @Override
+  public RevokeOutcome revoke(String taskId, Instant now) {
+    String key = taskKey(taskId);
+    // The batch a task belongs to never changes, so reading it first is safe; the script then knows its keys.
+    Object batchId = redis.opsForHash().get(key, "batch");
+    List<String> keys = new ArrayList<>(List.of(key));
+    if (batchId != null) {
+      keys.add(batchKey(batchId.toString()));
+    }
+    String answer = redis.execute(REVOKE, keys, millis(now));
+    return switch (answer) {
+      case "NOW_REVOKED" -> RevokeOutcome.REVOKED;
+      case "NOT_FOUND" -> RevokeOutcome.NOT_FOUND;
+      case "REVOKED" -> RevokeOutcome.ALREADY_REVOKED;
+      case "STARTED" -> RevokeOutcome.ALREADY_STARTED;
+      default -> RevokeOutcome.ALREADY_FINISHED;
+    };
+  }
+
+  private Optional<TaskView> finish(String taskId, String batchId, TaskStatus status, int attempt, String payload,
+      Instant now) {
+    List<String> keys = new ArrayList<>(List.of(taskKey(taskId)));
+    if (batchId != null) {
+      keys.add(batchKey(batchId));
+    }
+    List<Object> flat = redis.execute(FINISH, keys, status.name(), Integer.toString(attempt), millis(now), payload);
+    if (flat == null || flat.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      fields.put(flat.get(i).toString(), flat.get(i + 1).toString());
+    }
+    return Optional.of(view(taskId, fields));
+  }
+
+  /** The Redis key of a task's hash; tests and operators find tasks by it. */
+  public String taskKey(String taskId) {
+    return prefix + ":task:" + taskId;
+  }
+
+  private String idempotencyKey(String key) {
+    return prefix + ":idem:" + key;
+  }
+
+  private String batchKey(String batchId) {
+    return prefix + ":batch:" + batchId;
+  }
+
+  private String batchTasksKey(String batchId) {
+    return prefix + ":batch:" + batchId + ":tasks";
+  }
+
+  private String ttlSeconds() {
+    return Long.toString(Math.max(1, ttl.toSeconds()));
+  }
+
+  private static TaskView view(String id, Map<String, String> fields) {
+    return new TaskView(id, fields.get("type"), TaskStatus.valueOf(fields.get("status")),
+        integer(fields.get("attempts")), fields.get("result"), fields.get("error"), instant(fields.get("createdAt")),
+        instant(fields.get("updatedAt")), fields.get("batch"));
+  }
+
+  private static int integer(String value) {
+    return value == null ? 0 : Integer.parseInt(value);
+  }
+
+  private static Instant instant(String epochMillis) {
+    return epochMillis == null ? null : Instant.ofEpochMilli(Long.parseLong(epochMillis));
+  }
+
+  private static String millis(Instant instant) {
+    return Long.toString(instant.toEpochMilli());
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<byte[], byte[]> encode(Map<String, String> fields) {
+    Map<byte[], byte[]> encoded = new HashMap<>();
+    fields.forEach((field, value) -> encoded.put(bytes(field), bytes(value)));
+    return encoded;
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
+  }
+
+  private static <T> RedisScript<T> script(String name, Class<T> resultType) {
+    return RedisScript.of(new ClassPathResource("redis/" + name + ".lua"), resultType);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Class<List<Object>> listType() {
+    return (Class<List<Object>>) (Class<?>) List.class;
+  }
+}
