@@ -1,0 +1,104 @@
+package com.distpatterns.event.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Stands between the service and the shared broker so a test can take the broker away from this service alone:
+ * {@link #cutAndRefuse()} drops every connection and refuses new ones, as a broker restart does, without touching
+ * the broker everyone else uses.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+  private final ServerSocket server;
+  private final String targetHost;
+  private final int targetPort;
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private volatile boolean refusing;
+
+  public TcpProxy(String targetHost, int targetPort) throws IOException {
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread.ofVirtual().start(this::accept);
+  }
+
+  public int port() {
+    return server.getLocalPort();
+  }
+
+  /** Drops every proxied connection and refuses new ones until {@link #resume()}. */
+  public void cutAndRefuse() {
+    refusing = true;
+    for (Socket socket : sockets) {
+      closeQuietly(socket);
+    }
+    sockets.clear();
+  }
+
+  public void resume() {
+    refusing = false;
+  }
+
+  @Override
+  public void close() throws IOException {
+    cutAndRefuse();
+    server.close();
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        if (refusing) {
+          closeQuietly(client);
+          continue;
+        }
+        Socket upstream;
+        try {
+          upstream = new Socket(targetHost, targetPort);
+        } catch (IOException e) {
+          closeQuietly(client);
+          continue;
+        }
+        sockets.add(client);
+        sockets.add(upstream);
+        Thread.ofVirtual().start(() -> pump(client, upstream));
+        Thread.ofVirtual().start(() -> pump(upstream, client));
+      } catch (IOException e) {
+        // the proxy is closing
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    byte[] buffer = new byte[16 * 1024];
+    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        out.write(buffer, 0, n);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // one side went away
+    } finally {
+      closeQuietly(from);
+      closeQuietly(to);
+      sockets.remove(from);
+      sockets.remove(to);
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+}
