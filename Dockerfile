@@ -25,7 +25,8 @@ FROM build AS extract
 ARG MODULE
 RUN test -n "${MODULE}" || { echo 'Pass --build-arg MODULE=<module>, e.g. MODULE=cache-service' >&2; exit 1; }; \
     jar=$(ls "${MODULE}"/target/"${MODULE}"-*.jar 2>/dev/null) \
-      || { echo "No application jar for module '${MODULE}'" >&2; exit 1; }; \
+      && jar tf "$jar" | grep -qx 'BOOT-INF/layers.idx' \
+      || { echo "Module '${MODULE}' builds no Spring Boot application jar" >&2; exit 1; }; \
     java -Djarmode=tools -jar "$jar" extract --layers --destination /layers --application-filename app.jar
 
 # --- runtime: a JRE, a non-root user, the layers from least to most often changed -------------------
