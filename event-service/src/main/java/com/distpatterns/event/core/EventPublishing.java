@@ -2,7 +2,7 @@ package com.distpatterns.event.core;
 
 import com.distpatterns.platform.events.CloudEvent;
 import java.time.Clock;
-import java.util.UUID;
+import java.time.Instant;
 
 /** Turns a client's JSON into a CloudEvent of this service and publishes it. */
 public final class EventPublishing {
@@ -22,7 +22,8 @@ public final class EventPublishing {
    * @param data JSON text, already checked to be one JSON value; it is carried as it is, never re-encoded
    */
   public PublishedEvent publish(EventType type, String data) {
-    CloudEvent event = new CloudEvent(UUID.randomUUID().toString(), source, type.value(), clock.instant(), data);
+    Instant now = clock.instant();
+    CloudEvent event = new CloudEvent(EventIds.next(now), source, type.value(), now, data);
     publisher.publish(event);
     return new PublishedEvent(event.id(), event.type(), event.time());
   }

@@ -45,15 +45,31 @@ public final class RabbitLiveFeed implements LiveFeed {
   public Handle open(TopicPattern pattern, LiveEventSink sink) {
     Channel channel = connectionFactory.createConnection().createChannel(false);
     StreamConsumer consumer = new StreamConsumer(channel, sink);
+    String queue = queuePrefix + UUID.randomUUID();
     try {
       channel.basicQos(prefetch);
-      String queue = channel.queueDeclare(queuePrefix + UUID.randomUUID(), false, true, true, Map.of()).getQueue();
+      channel.queueDeclare(queue, false, true, true, Map.of());
       channel.queueBind(queue, exchange, pattern.value());
       channel.basicConsume(queue, false, consumer);
       return consumer;
     } catch (IOException | RuntimeException e) {
+      // Auto-delete needs a consumer to have come and gone: a queue that never got one is deleted explicitly.
+      deleteQuietly(queue);
       consumer.close();
       throw e instanceof IOException io ? new AmqpIOException(io) : (RuntimeException) e;
+    }
+  }
+
+  private void deleteQuietly(String queue) {
+    try {
+      Channel channel = connectionFactory.createConnection().createChannel(false);
+      try {
+        channel.queueDelete(queue);
+      } finally {
+        RabbitUtils.closeChannel(channel);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the broker is gone: so is the exclusive queue, with the connection that declared it
     }
   }
 

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Benchmark of event-service, beside the broker's own limit measured in the same run.
+#
+#   scripts/bench/events.sh
+#
+# Measures, against the RabbitMQ this machine uses (SPRING_RABBITMQ_HOST/PORT; Redis from SPRING_DATA_REDIS_HOST/PORT):
+#   anchor   RabbitMQ PerfTest (com.rabbitmq:perf-test 2.22.1), publisher confirms, persistent 200-byte messages:
+#            -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100
+#   publish  confirmed publishes/s: wrk POSTing a ~100-byte JSON body (a ~350-byte CloudEvent) at 64 connections,
+#            every event persisted into one durable queue (as PerfTest's are), nobody consuming in the service
+#   fan-out  the same load with one SSE client and one webhook subscription attached: publishes/s, SSE
+#            deliveries/s, and the rate at which the webhook receives what was published
+#   latency  1,000 events/s for 20 s, open loop: publish-to-delivery p50/p99 to the SSE client and to the webhook
+# The service runs as its own process on port 18084 under an exchange, queue and key prefix of its own, called
+# directly (not through the gateway, whose per-key rate limit would otherwise apply: set
+# GATEWAY_RATE_LIMIT_ENABLED=false to bench through it). The measuring part holds /tmp/distpatterns-bench.lock so
+# that no two benchmarks of the suite run at once; other builds and tests may still be running on the machine.
+#
+# Tunables (environment): SECONDS_PER_RUN (15), CONNECTIONS (64), RATE (1000), LATENCY_SECONDS (20), BENCH_DIR.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/scripts/bench/events"
+work=${BENCH_DIR:-/tmp/distpatterns-bench-events}
+seconds=${SECONDS_PER_RUN:-15}
+connections=${CONNECTIONS:-64}
+rate=${RATE:-1000}
+latency_seconds=${LATENCY_SECONDS:-20}
+port=18084
+run="events-bench-$(date +%s)-$$"
+exchange="$run.events"
+jar="$root/event-service/target/event-service-0.1.0-SNAPSHOT.jar"
+rabbit_host=${SPRING_RABBITMQ_HOST:-127.0.0.1}
+rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
+rabbit_user=${SPRING_RABBITMQ_USERNAME:-guest}
+rabbit_password=${SPRING_RABBITMQ_PASSWORD:-guest}
+amqp="amqp://$rabbit_user:$rabbit_password@$rabbit_host:$rabbit_port"
+redis_host=${SPRING_DATA_REDIS_HOST:-127.0.0.1}
+redis_port=${SPRING_DATA_REDIS_PORT:-6379}
+
+say() { printf '%s\n' "$*" >&2; }
+fail() { printf 'events.sh: %s\n' "$*" >&2; exit 1; }
+
+find_java() {
+  local candidates=() java major dir
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
+  for dir in /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
+    [ -x "$dir/bin/java" ] && candidates+=("$dir/bin/java")
+  done
+  command -v java >/dev/null && candidates+=("$(command -v java)")
+  for java in "${candidates[@]}"; do
+    major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
+      echo "$java"
+      return
+    fi
+  done
+  fail "no JDK 21 or newer found"
+}
+
+install_tools() {
+  local missing=()
+  command -v curl >/dev/null || missing+=(curl)
+  command -v wrk >/dev/null || missing+=(wrk)
+  command -v flock >/dev/null || missing+=(util-linux)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]} ..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+reachable() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
+
+pid=
+cleanup() {
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  if [ -d "$work/lib" ] && [ -n "${java:-}" ]; then
+    "$java" -Dlogback.configurationFile="$here/logback.xml" -cp "$work/lib/*" "$here/EventsBench.java" \
+      clean "$amqp" "$exchange" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+start_service() {
+  reachable 127.0.0.1 "$port" && fail "port $port is taken"
+  "$java" -Xms512m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
+    --enable-native-access=ALL-UNNAMED -jar "$jar" \
+    --server.port="$port" --eureka.client.enabled=false --spring.main.banner-mode=off \
+    --events.exchange="$exchange" --events.stream.queue-prefix="$run.stream." \
+    --events.subscriptions.queue-prefix="$run.subscription." --events.subscriptions.key-prefix="{$run}:" \
+    --events.webhooks.allowed-hosts=127.0.0.1 \
+    --spring.rabbitmq.host="$rabbit_host" --spring.rabbitmq.port="$rabbit_port" \
+    --spring.rabbitmq.username="$rabbit_user" --spring.rabbitmq.password="$rabbit_password" \
+    --spring.data.redis.host="$redis_host" --spring.data.redis.port="$redis_port" \
+    >"$work/event-service.log" 2>&1 &
+  pid=$!
+  local deadline=$((SECONDS + 240))
+  until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/actuator/health/readiness" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { tail -n 30 "$work/event-service.log" >&2; fail "event-service did not become ready"; }
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$work/event-service.log" >&2; fail "event-service exited"; }
+    sleep 1
+  done
+  say "  event-service ready on :$port (exchange $exchange)"
+}
+
+# "RESULT key=value" lines of EventsBench -> the value of one key
+value() { sed -n "s/^RESULT $2=//p" <<<"$1"; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+main() {
+  install_tools
+  java=$(find_java)
+  reachable "$rabbit_host" "$rabbit_port" || fail "RabbitMQ not reachable at $rabbit_host:$rabbit_port"
+  reachable "$redis_host" "$redis_port" || fail "Redis not reachable at $redis_host:$redis_port"
+  mkdir -p "$work"
+
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/event-service/src/main" "$root/event-service/pom.xml" "$root/platform" \
+      -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]; then
+    say "Building event-service ..."
+    (cd "$root" && ./mvnw -q -pl event-service -am package -DskipTests)
+  fi
+  if [ ! -f "$work/lib/perf-test-2.22.1.jar" ]; then
+    say "Resolving com.rabbitmq:perf-test 2.22.1 ..."
+    (cd "$root" && ./mvnw -q -f "$here/perf-test-pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$work/lib" -DincludeScope=runtime)
+  fi
+
+  say "Waiting for the benchmark lock (other builds and tests may still be running on this machine) ..."
+  exec 9>/tmp/distpatterns-bench.lock
+  flock 9
+  local load_before
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+  say "Anchor: RabbitMQ PerfTest, confirms, 15 s ..."
+  local perf perf_rate perf_confirm_p99
+  perf=$("$java" -cp "$work/lib/*" com.rabbitmq.perf.PerfTest -h "$amqp" \
+    -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100 2>&1 | tee "$work/perf-test.log")
+  perf_rate=$(sed -n 's/.*sending rate avg: \([0-9]*\) msg\/s.*/\1/p' <<<"$perf" | tail -1)
+  perf_confirm_p99=$(sed -n 's/.*confirm latency min\/median\/75th\/95th\/99th [^ ]*\/[^ ]*\/[^ ]*\/[^ ]*\/\([0-9]*\) .*/\1/p' <<<"$perf" | tail -1)
+  [ -n "$perf_rate" ] || { tail -n 20 "$work/perf-test.log" >&2; fail "PerfTest gave no rate"; }
+  say "  PerfTest: $perf_rate msg/s confirmed"
+
+  say "Starting event-service ..."
+  start_service
+
+  say "Publish, fan-out and latency runs (about $((3 * seconds + latency_seconds + 40)) s) ..."
+  local out
+  out=$("$java" -Dlogback.configurationFile="$here/logback.xml" -cp "$work/lib/*" "$here/EventsBench.java" \
+    "http://127.0.0.1:$port" "$amqp" "$exchange" \
+    "$seconds" "$connections" "$here/publish.lua" "$rate" "$latency_seconds" | tee "$work/bench.log")
+
+  local publish fanout sse webhook
+  publish=$(value "$out" publish_per_s); fanout=$(value "$out" fanout_publish_per_s)
+  sse=$(value "$out" sse_per_s); webhook=$(value "$out" webhook_per_s)
+  cat <<TABLE
+
+Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average before: $load_before
+
+| measure | figure | anchor (PerfTest, same broker, same run) | ratio | target |
+|---|---|---|---|---|
+| PerfTest: confirms, persistent 200 B, 1 producer, 1 consumer | ${perf_rate} msg/s, confirm p99 ${perf_confirm_p99:-?} us | - | 1.00 | - |
+| confirmed publishes, POST /api/events, ${connections} connections, into one durable queue | ${publish} /s, p50 $(value "$out" publish_p50_ms) ms, p99 $(value "$out" publish_p99_ms) ms | ${perf_rate} msg/s | $(ratio "$publish" "$perf_rate") | >= 0.25 |
+| confirmed publishes with an SSE client and a webhook attached | ${fanout} /s | ${perf_rate} msg/s | $(ratio "$fanout" "$perf_rate") | - |
+| deliveries to the SSE client during that load | ${sse} /s (cut off: $(value "$out" sse_cut_off)) | ${perf_rate} msg/s | $(ratio "$sse" "$perf_rate") | - |
+| deliveries to the webhook (draining that load) | ${webhook} /s ($(value "$out" webhook_delivered) of $(value "$out" webhook_published)) | ${perf_rate} msg/s | $(ratio "$webhook" "$perf_rate") | - |
+| publish at ${rate}/s (sent $(value "$out" latency_rate_per_s)/s): answer 202 | p50 $(value "$out" latency_publish_p50_ms) ms, p99 $(value "$out" latency_publish_p99_ms) ms | confirm p99 ${perf_confirm_p99:-?} us | - | - |
+| publish-to-SSE at ${rate}/s | p50 $(value "$out" latency_sse_p50_ms) ms, p99 $(value "$out" latency_sse_p99_ms) ms ($(value "$out" latency_sse_received) received) | - | - | p99 < 20 ms |
+| publish-to-webhook at ${rate}/s | p50 $(value "$out" latency_webhook_p50_ms) ms, p99 $(value "$out" latency_webhook_p99_ms) ms ($(value "$out" latency_webhook_received) received) | - | - | - |
+
+Errors: $(value "$out" publish_errors) + $(value "$out" fanout_publish_errors) non-2xx publishes under load; at ${rate}/s $(value "$out" latency_errors) sends refused, failed or skipped (more than 256 waiting).
+TABLE
+}
+
+main "$@"
