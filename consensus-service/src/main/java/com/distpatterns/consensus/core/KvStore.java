@@ -7,7 +7,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -21,7 +20,18 @@ public final class KvStore {
     private static final byte SNAPSHOT_VERSION = 1;
 
     private final TreeMap<String, Versioned> entries = new TreeMap<>();
+    private final ValueEquivalence equivalence;
     private long appliedIndex;
+
+    /** A store whose compare-and-set compares values byte for byte. */
+    public KvStore() {
+        this(ValueEquivalence.BYTES);
+    }
+
+    /** A store whose compare-and-set decides with {@code equivalence} whether the expected value is the current one. */
+    public KvStore(ValueEquivalence equivalence) {
+        this.equivalence = equivalence;
+    }
 
     /** The index of the last entry applied, or restored from a snapshot. */
     public long appliedIndex() {
@@ -49,7 +59,7 @@ public final class KvStore {
             case KvCommand.CompareAndSet cas -> {
                 Versioned current = entries.get(key);
                 boolean matches = cas.expected() == null ? current == null
-                        : current != null && Arrays.equals(current.value(), cas.expected());
+                        : current != null && equivalence.same(current.value(), cas.expected());
                 if (matches) {
                     entries.put(key, new Versioned(cas.value(), index));
                     yield new KvResult.Swapped(key, true, cas.value(), index);
@@ -95,7 +105,12 @@ public final class KvStore {
 
     /** A store as it was when {@link #snapshot()} wrote {@code data}; empty data gives an empty store. */
     public static KvStore restore(byte[] data) {
-        KvStore store = new KvStore();
+        return restore(data, ValueEquivalence.BYTES);
+    }
+
+    /** As {@link #restore(byte[])}, with the compare-and-set equivalence of {@link #KvStore(ValueEquivalence)}. */
+    public static KvStore restore(byte[] data, ValueEquivalence equivalence) {
+        KvStore store = new KvStore(equivalence);
         if (data.length == 0) {
             return store;
         }

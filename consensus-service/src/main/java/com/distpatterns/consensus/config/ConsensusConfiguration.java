@@ -1,0 +1,103 @@
+package com.distpatterns.consensus.config;
+
+import com.distpatterns.consensus.infra.DriverSettings;
+import com.distpatterns.consensus.infra.InjectedDiskFault;
+import com.distpatterns.consensus.infra.JsonValueEquivalence;
+import com.distpatterns.consensus.infra.RaftDriver;
+import com.distpatterns.consensus.infra.transport.LinkFaults;
+import com.distpatterns.consensus.infra.transport.PeerAddress;
+import com.distpatterns.consensus.infra.transport.PeerTransport;
+import com.distpatterns.consensus.infra.wal.DurableStorage;
+import com.distpatterns.consensus.infra.wal.WriteFault;
+import com.distpatterns.consensus.raft.RaftConfig;
+import com.distpatterns.consensus.raft.Snapshot;
+import com.netflix.appinfo.ApplicationInfoManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires the Raft node: storage on disk, the peer transport, the driver thread, health and Eureka metadata. */
+@Configuration
+@EnableConfigurationProperties(ConsensusProperties.class)
+public class ConsensusConfiguration {
+
+  /** The profile that enables the fault hooks tests use (cut links, a full disk). Never in production. */
+  public static final String FAULT_INJECTION = "fault-injection";
+
+  @Bean
+  LinkFaults linkFaults() {
+    return new LinkFaults();
+  }
+
+  @Bean
+  @Profile(FAULT_INJECTION)
+  InjectedDiskFault injectedDiskFault() {
+    return new InjectedDiskFault();
+  }
+
+  @Bean(destroyMethod = "close")
+  RaftDriver raftDriver(ConsensusProperties properties, JsonMapper json, LinkFaults faults,
+                        ObjectProvider<InjectedDiskFault> diskFault, ObjectProvider<ApplicationInfoManager> eureka)
+      throws IOException {
+    Map<Long, PeerAddress> peers = properties.peerAddresses();
+    WriteFault writeFault = diskFault.getIfAvailable(() -> null);
+    Optional<Snapshot> founding = properties.join() ? Optional.empty() : Optional.of(RaftDriver.foundingSnapshot(peers));
+    DurableStorage storage = DurableStorage.open(Path.of(properties.dataDir()), properties.walSegmentSize().toBytes(),
+        writeFault == null ? WriteFault.NONE : writeFault, founding);
+    RaftConfig config = RaftConfig.defaults(properties.nodeId())
+        .withTicks(properties.electionTicks(), properties.heartbeatTicks())
+        .withMaxInflight(properties.maxInflight())
+        .withMaxBatchBytes(properties.maxBatchSize().toBytes())
+        .withSnapshotChunkBytes((int) properties.snapshotChunkSize().toBytes())
+        // Restarts must not repeat the same election timeouts.
+        .withRandomSeed(System.nanoTime() ^ properties.nodeId());
+    DriverSettings settings = new DriverSettings(properties.tick(), properties.requestTimeout(), properties.snapshotEvery(),
+        properties.snapshotKeepEntries(), properties.queueCapacity());
+    int maxFrame = (int) Math.max(64L << 20, 2 * Math.max(properties.maxBatchSize().toBytes(), properties.snapshotChunkSize().toBytes()));
+    ExecutorService metadataUpdates = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("eureka-role").factory());
+    RaftDriver driver = new RaftDriver(config, settings, storage, new JsonValueEquivalence(json), peers,
+        receiver -> new PeerTransport(properties.nodeId(), properties.raftPort(), properties.sendQueueCapacity(), maxFrame,
+            faults, receiver),
+        role -> metadataUpdates.execute(() -> eureka.ifAvailable(
+            manager -> manager.registerAppMetadata(Map.of("role", RaftDriver.roleName(role))))));
+    driver.start();
+    return driver;
+  }
+
+  /** Readiness: UP while the node knows a leader (or is one) and its disk works. */
+  @Bean
+  HealthIndicator raftHealthIndicator(RaftDriver driver) {
+    return () -> {
+      Health.Builder health = driver.isServing() ? Health.up() : Health.down();
+      return health.withDetail("nodeId", driver.id())
+          .withDetail("role", RaftDriver.roleName(driver.role()))
+          .withDetail("leaderId", driver.leaderId())
+          .withDetail("storage", driver.isStorageFailed() ? "failed" : "ok")
+          .build();
+    };
+  }
+
+  /**
+   * Keys are any UTF-8, '/' included: Tomcat refuses the encoded forms by default; passed through undecoded, they
+   * stay inside the {key} path segment and Spring decodes them into the variable.
+   */
+  @Bean
+  TomcatConnectorCustomizer slashesInKeys() {
+    return connector -> {
+      connector.setEncodedSolidusHandling("passthrough");
+      connector.setEncodedReverseSolidusHandling("passthrough");
+    };
+  }
+}

@@ -1,0 +1,787 @@
+package com.distpatterns.consensus.infra;
+
+import com.distpatterns.consensus.core.ClusterStatus;
+import com.distpatterns.consensus.core.ConsensusUnavailableException;
+import com.distpatterns.consensus.core.ConsensusUnavailableException.Reason;
+import com.distpatterns.consensus.core.KvCommand;
+import com.distpatterns.consensus.core.KvCommandCodec;
+import com.distpatterns.consensus.core.KvResult;
+import com.distpatterns.consensus.core.KvStore;
+import com.distpatterns.consensus.core.MembershipException;
+import com.distpatterns.consensus.core.ReadConsistency;
+import com.distpatterns.consensus.core.ReplicatedStore;
+import com.distpatterns.consensus.core.ValueEquivalence;
+import com.distpatterns.consensus.core.Versioned;
+import com.distpatterns.consensus.infra.DriverInput.ConfProposal;
+import com.distpatterns.consensus.infra.DriverInput.FromPeer;
+import com.distpatterns.consensus.infra.DriverInput.KvProposal;
+import com.distpatterns.consensus.infra.DriverInput.Proposal;
+import com.distpatterns.consensus.infra.DriverInput.Read;
+import com.distpatterns.consensus.infra.DriverInput.StatusQuery;
+import com.distpatterns.consensus.infra.transport.PeerAddress;
+import com.distpatterns.consensus.infra.transport.PeerFrame;
+import com.distpatterns.consensus.infra.transport.PeerTransport;
+import com.distpatterns.consensus.infra.wal.DurableStorage;
+import com.distpatterns.consensus.infra.wal.StorageFailedException;
+import com.distpatterns.consensus.raft.ConfChange;
+import com.distpatterns.consensus.raft.ConfState;
+import com.distpatterns.consensus.raft.Entry;
+import com.distpatterns.consensus.raft.HardState;
+import com.distpatterns.consensus.raft.Message;
+import com.distpatterns.consensus.raft.ProposalResult;
+import com.distpatterns.consensus.raft.RaftConfig;
+import com.distpatterns.consensus.raft.RaftNode;
+import com.distpatterns.consensus.raft.ReadState;
+import com.distpatterns.consensus.raft.Ready;
+import com.distpatterns.consensus.raft.Role;
+import com.distpatterns.consensus.raft.Snapshot;
+import com.distpatterns.consensus.raft.SnapshotMetadata;
+import com.distpatterns.consensus.raft.Status;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the Raft node, the key-value store and the storage. Every other thread talks to it
+ * through a bounded queue: HTTP threads put proposals and reads with a future to complete, the transport's reader
+ * threads put peer frames. Each turn of the loop drains the queue (so every proposal queued since the last turn
+ * goes out in one append, and every read in one ReadIndex round), ticks the clock, and handles the node's Ready:
+ * persist with one fsync, send, apply, serve reads, advance.
+ *
+ * <p>Followers forward proposals to the leader over the peer connection; the leader answers with the indices it
+ * appended them at, and the follower answers its client when it applies the entry there itself (or retries when
+ * another entry took that place). Linearizable reads on a follower go through the engine's ReadIndex.
+ */
+public final class RaftDriver implements ReplicatedStore, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RaftDriver.class);
+    private static final int DRAIN_LIMIT = 8192;
+
+    private final long selfId;
+    private final DriverSettings settings;
+    private final DurableStorage storage;
+    private final RaftNode node;
+    private final ValueEquivalence equivalence;
+    private final AddressBook addresses;
+    private final PeerTransport transport;
+    private final Consumer<Role> roleListener;
+    private final ArrayBlockingQueue<DriverInput> queue;
+    private final Thread thread;
+    private final long tickNanos;
+
+    private KvStore store;
+    private volatile boolean running = true;
+    private volatile boolean storageFailed;
+    private volatile long knownLeader = RaftNode.NONE;
+    private volatile Role publishedRole = Role.FOLLOWER;
+
+    // Everything below is the driver thread's alone.
+    private final List<Proposal> unsent = new ArrayList<>();
+    private final TreeMap<Long, PendingWrite> appended = new TreeMap<>();
+    private final Map<Long, ForwardedBatch> forwarded = new HashMap<>();
+    private final List<Read> unsentReads = new ArrayList<>();
+    private final Map<Long, ReadRound> readRounds = new HashMap<>();
+    private final List<ConfProposal> confApplied = new ArrayList<>();
+    private long nextBatchId = 1;
+    private long nextReadContext = 1;
+    private HardState persisted;
+    private long lastLeader = RaftNode.NONE;
+    private Role lastRole = Role.FOLLOWER;
+    private ConfState lastConf;
+
+    /** A proposal appended at an index in a term: it succeeded if that entry is applied with that term. */
+    private record PendingWrite(long term, Proposal proposal) {
+    }
+
+    /** Proposals forwarded to the leader, waiting for the indices it appended them at. */
+    private record ForwardedBatch(long leader, List<Proposal> proposals) {
+    }
+
+    /** Reads waiting for one ReadIndex round; asked again if the round was lost with a leader. */
+    private record ReadRound(List<Read> reads, long askedAt, long term) {
+    }
+
+    public RaftDriver(RaftConfig config, DriverSettings settings, DurableStorage storage, ValueEquivalence equivalence,
+                      Map<Long, PeerAddress> configuredPeers, TransportFactory transportFactory, Consumer<Role> roleListener) {
+        this.selfId = config.id();
+        this.settings = settings;
+        this.storage = storage;
+        this.equivalence = equivalence;
+        this.addresses = new AddressBook(configuredPeers);
+        this.roleListener = roleListener;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.tickNanos = settings.tick().toNanos();
+        this.node = new RaftNode(config, storage);
+        this.persisted = storage.hardState();
+        restoreStore(storage.snapshot());
+        this.lastConf = node.confState();
+        this.transport = transportFactory.create(this::receive);
+        this.thread = Thread.ofPlatform().name("raft-driver-" + selfId).unstarted(this::run);
+    }
+
+    /** Builds the transport once the driver can take its frames. */
+    @FunctionalInterface
+    public interface TransportFactory {
+        PeerTransport create(PeerTransport.Receiver receiver);
+    }
+
+    /** Starts listening to peers and driving the node. */
+    public void start() throws java.io.IOException {
+        transport.setPeers(addresses.all());
+        transport.start();
+        thread.start();
+        log.info("Raft node {} started: term {}, commit {}, applied {}, members {}", selfId, node.term(),
+                node.log().committed(), node.log().applied(), node.confState());
+    }
+
+    // ------------------------------------------------------------------ the API, called from other threads
+
+    @Override
+    public CompletableFuture<KvResult> write(KvCommand command) {
+        CompletableFuture<KvResult> result = new CompletableFuture<>();
+        enqueue(new KvProposal(KvCommandCodec.encode(command), result, deadline()), result);
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<Optional<Versioned>> read(String key, ReadConsistency consistency) {
+        CompletableFuture<Optional<Versioned>> result = new CompletableFuture<>();
+        enqueue(new Read(key, consistency == ReadConsistency.LINEARIZABLE, result, deadline()), result);
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<ClusterStatus> status() {
+        CompletableFuture<ClusterStatus> result = new CompletableFuture<>();
+        enqueue(new StatusQuery(result), result);
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<ClusterStatus> addMember(long id, String address) {
+        CompletableFuture<ClusterStatus> result = new CompletableFuture<>();
+        PeerAddress.parse(address); // refuse a malformed address before it is replicated
+        enqueue(new ConfProposal(ConfChange.addLearner(id, address.getBytes(StandardCharsets.UTF_8)), result, deadline()), result);
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<ClusterStatus> removeMember(long id) {
+        CompletableFuture<ClusterStatus> result = new CompletableFuture<>();
+        enqueue(new ConfProposal(ConfChange.remove(id), result, deadline()), result);
+        return result;
+    }
+
+    @Override
+    public boolean isServing() {
+        return !storageFailed && knownLeader != RaftNode.NONE;
+    }
+
+    @Override
+    public boolean isStorageFailed() {
+        return storageFailed;
+    }
+
+    /**
+     * What a founding member of a new cluster starts from: the membership as a snapshot at index 1, term 1 (as
+     * {@link com.distpatterns.consensus.raft.MemoryStorage#bootstrap} records it), with the founders' addresses.
+     */
+    public static Snapshot foundingSnapshot(Map<Long, PeerAddress> founders) {
+        Map<Long, String> addresses = new TreeMap<>();
+        founders.forEach((id, address) -> addresses.put(id, address.toString()));
+        return new Snapshot(new SnapshotMetadata(1, 1, ConfState.ofVoters(founders.keySet())),
+                new SnapshotImage(addresses, new byte[0]).encode());
+    }
+
+    /** The leader this node knows of as of the last turn of the loop; {@link RaftNode#NONE} if none. */
+    public long leaderId() {
+        return knownLeader;
+    }
+
+    /** This node's id. */
+    public long id() {
+        return selfId;
+    }
+
+    /** The role as of the last turn of the loop. */
+    public Role role() {
+        return publishedRole;
+    }
+
+    /** The Raft port the transport listens on. */
+    public int raftPort() {
+        return transport.port();
+    }
+
+    private long deadline() {
+        return System.nanoTime() + settings.requestTimeout().toNanos();
+    }
+
+    private void enqueue(DriverInput input, CompletableFuture<?> result) {
+        if (storageFailed) {
+            result.completeExceptionally(storageFailure());
+        } else if (!running) {
+            result.completeExceptionally(new ConsensusUnavailableException(Reason.STOPPING, "The node is shutting down."));
+        } else if (!queue.offer(input)) {
+            result.completeExceptionally(new ConsensusUnavailableException(Reason.OVERLOADED,
+                    "Node " + selfId + " has " + settings.queueCapacity() + " calls queued; try again shortly."));
+        }
+    }
+
+    private void receive(long from, PeerFrame frame) {
+        queue.offer(new FromPeer(from, frame)); // a full queue drops it, which Raft tolerates
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void run() {
+        long nextTick = System.nanoTime() + tickNanos;
+        List<DriverInput> batch = new ArrayList<>();
+        while (running) {
+            try {
+                long wait = storageFailed || !node.hasReady() ? Math.max(0, nextTick - System.nanoTime()) : 0;
+                DriverInput first = queue.poll(wait, TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, DRAIN_LIMIT);
+                    for (DriverInput input : batch) {
+                        handle(input);
+                    }
+                    batch.clear();
+                }
+                long now = System.nanoTime();
+                if (now >= nextTick) {
+                    nextTick = Math.max(nextTick + tickNanos, now);
+                    if (!storageFailed) {
+                        node.tick();
+                    }
+                    onTick(now);
+                }
+                if (!storageFailed) {
+                    flushProposals();
+                    flushReads();
+                    if (node.hasReady()) {
+                        handleReady();
+                    }
+                    publish();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (StorageFailedException e) {
+                onStorageFailure(e);
+            } catch (RuntimeException e) {
+                // An engine invariant broke: better to stop serving than to apply something wrong.
+                log.error("Raft driver of node {} stopped by an unexpected error", selfId, e);
+                onStorageFailure(new StorageFailedException("the driver stopped: " + e, e));
+            }
+        }
+        failEverything(new ConsensusUnavailableException(Reason.STOPPING, "The node is shutting down."));
+    }
+
+    private void handle(DriverInput input) {
+        if (storageFailed) {
+            switch (input) {
+                case Proposal p -> p.fail(storageFailure());
+                case Read r -> r.result().completeExceptionally(storageFailure());
+                case StatusQuery q -> q.result().complete(clusterStatus());
+                case FromPeer ignored -> {
+                }
+            }
+            return;
+        }
+        switch (input) {
+            case Proposal p -> unsent.add(p);
+            case Read r -> {
+                if (r.linearizable()) {
+                    unsentReads.add(r);
+                } else {
+                    r.result().complete(store.get(r.key()));
+                }
+            }
+            case StatusQuery q -> q.result().complete(clusterStatus());
+            case FromPeer f -> handlePeerFrame(f.from(), f.frame());
+        }
+    }
+
+    private void handlePeerFrame(long from, PeerFrame frame) {
+        switch (frame) {
+            case PeerFrame.RaftFrame r -> {
+                try {
+                    node.step(r.message());
+                } catch (IllegalArgumentException e) {
+                    log.warn("Dropped a message from peer {}: {}", from, e.getMessage());
+                }
+            }
+            case PeerFrame.ForwardProposals f -> {
+                try {
+                    proposeForwarded(from, f);
+                } catch (RuntimeException e) {
+                    log.warn("Refused a batch forwarded by peer {}: {}", from, e.getMessage());
+                    transport.send(from, new PeerFrame.ProposalsRejected(f.batchId(), node.leaderId(),
+                            ProposalResult.Reason.INVALID_CONF_CHANGE));
+                }
+            }
+            case PeerFrame.ProposalsAccepted a -> {
+                ForwardedBatch batch = forwarded.remove(a.batchId());
+                if (batch != null) {
+                    for (int i = 0; i < batch.proposals().size(); i++) {
+                        watch(a.firstIndex() + i, a.term(), batch.proposals().get(i));
+                    }
+                }
+            }
+            case PeerFrame.ProposalsRejected r -> {
+                ForwardedBatch batch = forwarded.remove(r.batchId());
+                if (batch != null) {
+                    batch.proposals().forEach(p -> retryOrFail(p, r.reason()));
+                }
+            }
+            case PeerFrame.Hello ignored -> {
+            }
+        }
+    }
+
+    /** The leader's side of forwarding: propose a follower's batch and tell it where the entries are. */
+    private void proposeForwarded(long from, PeerFrame.ForwardProposals f) {
+        ProposalResult result;
+        if (f.confChange()) {
+            result = node.proposeConfChange(ConfChange.fromBytes(f.commands().getFirst()));
+        } else {
+            for (byte[] command : f.commands()) {
+                KvCommandCodec.decode(command); // refuse what could not be applied, before it is in the log
+            }
+            result = node.propose(f.commands());
+        }
+        switch (result) {
+            case ProposalResult.Accepted a -> transport.send(from, new PeerFrame.ProposalsAccepted(f.batchId(), a.firstIndex(), a.term()));
+            case ProposalResult.Rejected r -> transport.send(from, new PeerFrame.ProposalsRejected(f.batchId(), r.leaderHint(), r.reason()));
+        }
+    }
+
+    private void watch(long index, long term, Proposal proposal) {
+        if (index <= node.log().applied()) {
+            // Applied before we learnt where it went (cannot happen on one ordered connection): outcome unknown.
+            proposal.fail(new ConsensusUnavailableException(Reason.TIMED_OUT, "The outcome of the write is unknown; read the key to find out."));
+            return;
+        }
+        appended.put(index, new PendingWrite(term, proposal));
+    }
+
+    private void retryOrFail(Proposal proposal, ProposalResult.Reason reason) {
+        if (reason == ProposalResult.Reason.INVALID_CONF_CHANGE && proposal instanceof ConfProposal c) {
+            c.fail(invalidChange(c.change()));
+        } else {
+            unsent.add(proposal); // nothing was appended: proposing again cannot apply it twice
+        }
+    }
+
+    private MembershipException invalidChange(ConfChange change) {
+        return new MembershipException(switch (change.type()) {
+            case ADD_LEARNER -> "Node " + change.nodeId() + " is already a member of the cluster.";
+            case ADD_VOTER -> "Node " + change.nodeId() + " is not a learner.";
+            case REMOVE -> "Node " + change.nodeId() + " is not a member, or is the last voter.";
+        });
+    }
+
+    private void flushProposals() {
+        if (unsent.isEmpty()) {
+            return;
+        }
+        if (node.role() == Role.LEADER) {
+            proposeLocally();
+        } else if (node.leaderId() != RaftNode.NONE) {
+            forwardToLeader(node.leaderId());
+        }
+        // Without a leader they wait: the next turn tries again, the deadline ends the wait.
+    }
+
+    private void proposeLocally() {
+        List<Proposal> proposals = new ArrayList<>(unsent);
+        unsent.clear();
+        List<KvProposal> kv = new ArrayList<>();
+        for (Proposal p : proposals) {
+            switch (p) {
+                case KvProposal k -> kv.add(k);
+                case ConfProposal c -> {
+                    switch (node.proposeConfChange(c.change())) {
+                        case ProposalResult.Accepted a -> watch(a.firstIndex(), a.term(), c);
+                        case ProposalResult.Rejected r -> {
+                            if (r.reason() == ProposalResult.Reason.INVALID_CONF_CHANGE) {
+                                c.fail(invalidChange(c.change()));
+                            } else {
+                                unsent.add(c);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (kv.isEmpty()) {
+            return;
+        }
+        List<byte[]> commands = new ArrayList<>(kv.size());
+        kv.forEach(k -> commands.add(k.command()));
+        switch (node.propose(commands)) {
+            case ProposalResult.Accepted a -> {
+                for (int i = 0; i < kv.size(); i++) {
+                    watch(a.firstIndex() + i, a.term(), kv.get(i));
+                }
+            }
+            case ProposalResult.Rejected r -> unsent.addAll(kv); // a leadership transfer: wait for the new leader
+        }
+    }
+
+    private void forwardToLeader(long leader) {
+        List<Proposal> kv = new ArrayList<>();
+        for (Proposal p : unsent) {
+            switch (p) {
+                case KvProposal k -> kv.add(k);
+                case ConfProposal c -> {
+                    long batchId = nextBatchId++;
+                    forwarded.put(batchId, new ForwardedBatch(leader, List.of(c)));
+                    transport.send(leader, new PeerFrame.ForwardProposals(batchId, true, List.of(c.change().toBytes())));
+                }
+            }
+        }
+        unsent.clear();
+        if (!kv.isEmpty()) {
+            long batchId = nextBatchId++;
+            forwarded.put(batchId, new ForwardedBatch(leader, List.copyOf(kv)));
+            List<byte[]> commands = new ArrayList<>(kv.size());
+            kv.forEach(p -> commands.add(((KvProposal) p).command()));
+            transport.send(leader, new PeerFrame.ForwardProposals(batchId, false, commands));
+        }
+    }
+
+    private void flushReads() {
+        if (unsentReads.isEmpty()) {
+            return;
+        }
+        long context = nextReadContext++;
+        if (node.readIndex(context)) {
+            readRounds.put(context, new ReadRound(List.copyOf(unsentReads), System.nanoTime(), node.term()));
+            unsentReads.clear();
+        }
+    }
+
+    // ------------------------------------------------------------------ the Ready
+
+    private void handleReady() {
+        Ready ready = node.ready();
+        // A leader may send its appends while it writes them itself (Raft thesis 10.2.1): it counts its own copy
+        // only when it handles the followers' answers, after this Ready is durable. Anything that changes the term
+        // or vote, or a snapshot, must be on disk first.
+        boolean sendFirst = node.role() == Role.LEADER && ready.snapshot().isEmpty() && ready.hardState()
+                .map(hs -> hs.term() == persisted.term() && hs.vote() == persisted.vote()).orElse(true);
+        if (sendFirst) {
+            send(ready.messages());
+        }
+        storage.persist(ready);
+        ready.hardState().ifPresent(hs -> persisted = hs);
+        if (!sendFirst) {
+            send(ready.messages());
+        }
+        ready.snapshot().ifPresent(this::installSnapshot);
+        for (Entry entry : ready.committedEntries()) {
+            apply(entry);
+        }
+        for (ReadState read : ready.readStates()) {
+            ReadRound round = readRounds.remove(read.context());
+            if (round != null) {
+                for (Read r : round.reads()) {
+                    r.result().complete(store.get(r.key()));
+                }
+            }
+        }
+        node.advance(ready);
+        afterAdvance();
+    }
+
+    private void send(List<Message> messages) {
+        for (Message message : messages) {
+            transport.send(message.to(), new PeerFrame.RaftFrame(message));
+        }
+    }
+
+    private void installSnapshot(Snapshot snapshot) {
+        restoreStore(snapshot);
+        // Proposals watched at indices the snapshot covers: whether they were ours is unknown now.
+        Iterator<Map.Entry<Long, PendingWrite>> it = appended.headMap(snapshot.index(), true).entrySet().iterator();
+        while (it.hasNext()) {
+            it.next().getValue().proposal().fail(new ConsensusUnavailableException(Reason.TIMED_OUT,
+                    "The outcome of the write is unknown (this node caught up from a snapshot); read the key to find out."));
+            it.remove();
+        }
+        log.info("Node {} restored the snapshot at index {} (term {})", selfId, snapshot.index(), snapshot.term());
+    }
+
+    private void restoreStore(Snapshot snapshot) {
+        SnapshotImage image = SnapshotImage.decode(snapshot.data());
+        addresses.replaceReplicated(image.addresses());
+        store = KvStore.restore(image.store(), equivalence);
+    }
+
+    private void apply(Entry entry) {
+        KvResult result = null;
+        if (entry.type() == Entry.Type.NORMAL && entry.data().length > 0) {
+            KvCommand command;
+            try {
+                command = KvCommandCodec.decode(entry.data());
+            } catch (IllegalArgumentException e) {
+                // Every server skips it alike; refusing to go on would stop the cluster for good.
+                log.error("Entry {} holds no command this version understands ({}); skipped", entry.index(), e.getMessage());
+                command = null;
+            }
+            if (command != null) {
+                result = store.apply(entry.index(), command);
+            } else {
+                store.skip(entry.index());
+            }
+        } else {
+            store.skip(entry.index());
+            if (entry.type() == Entry.Type.CONF_CHANGE) {
+                ConfChange change = ConfChange.fromBytes(entry.data());
+                if (change.type() == ConfChange.Type.ADD_LEARNER && change.context().length > 0) {
+                    addresses.learn(change.nodeId(), new String(change.context(), StandardCharsets.UTF_8));
+                } else if (change.type() == ConfChange.Type.REMOVE) {
+                    addresses.forget(change.nodeId());
+                }
+            }
+        }
+        PendingWrite pending = appended.remove(entry.index());
+        if (pending == null) {
+            return;
+        }
+        if (pending.term() != entry.term()) {
+            // Another leader's entry took the place: ours was never committed, so proposing again is safe.
+            if (System.nanoTime() - pending.proposal().deadline() < 0) {
+                unsent.add(pending.proposal());
+            } else {
+                pending.proposal().fail(timedOut(pending.proposal()));
+            }
+            return;
+        }
+        switch (pending.proposal()) {
+            case KvProposal k -> k.result().complete(result);
+            case ConfProposal c -> confApplied.add(c); // answered once the engine has applied it, after advance
+        }
+    }
+
+    private void afterAdvance() {
+        if (!confApplied.isEmpty()) {
+            ClusterStatus status = clusterStatus();
+            confApplied.forEach(c -> c.result().complete(status));
+            confApplied.clear();
+        }
+        ConfState conf = node.confState();
+        if (!conf.equals(lastConf)) {
+            log.info("Node {}: membership is now voters {} learners {}", selfId, conf.voters(), conf.learners());
+            lastConf = conf;
+            transport.setPeers(addresses.all());
+        }
+        long applied = node.log().applied();
+        if (applied - storage.snapshot().index() >= settings.snapshotEvery()) {
+            byte[] image = new SnapshotImage(addresses.replicated(), store.snapshot()).encode();
+            storage.snapshotAt(applied, conf, image, settings.keepEntries());
+            log.info("Node {} took a snapshot at index {} ({} keys, {} bytes)", selfId, applied, store.size(), image.length);
+        }
+    }
+
+    // ------------------------------------------------------------------ time
+
+    private void onTick(long now) {
+        if (storageFailed) {
+            return;
+        }
+        if (node.role() == Role.LEADER) {
+            promoteCaughtUpLearners();
+        }
+        expireProposals(now);
+        expireReads(now);
+    }
+
+    private void promoteCaughtUpLearners() {
+        Status status = node.status();
+        for (long learner : status.confState().learners()) {
+            Status.Peer peer = status.peers().get(learner);
+            if (peer != null && peer.match() >= status.commit()
+                    && node.proposeConfChange(ConfChange.addVoter(learner)) instanceof ProposalResult.Accepted) {
+                log.info("Node {} caught up (match {}): proposed its promotion to voter", learner, peer.match());
+                return;
+            }
+        }
+    }
+
+    private void expireProposals(long now) {
+        for (Iterator<Proposal> it = unsent.iterator(); it.hasNext(); ) {
+            Proposal p = it.next();
+            if (now - p.deadline() >= 0) {
+                p.fail(node.leaderId() == RaftNode.NONE ? noLeader() : timedOut(p));
+                it.remove();
+            }
+        }
+        for (Iterator<ForwardedBatch> it = forwarded.values().iterator(); it.hasNext(); ) {
+            ForwardedBatch batch = it.next();
+            if (now - batch.proposals().getFirst().deadline() >= 0) {
+                batch.proposals().forEach(p -> p.fail(timedOut(p)));
+                it.remove();
+            }
+        }
+        for (Iterator<PendingWrite> it = appended.values().iterator(); it.hasNext(); ) {
+            PendingWrite pending = it.next();
+            if (now - pending.proposal().deadline() >= 0) {
+                pending.proposal().fail(timedOut(pending.proposal()));
+                it.remove();
+            }
+        }
+    }
+
+    private void expireReads(long now) {
+        long retryAfter = tickNanos * 5;
+        for (Iterator<ReadRound> it = readRounds.values().iterator(); it.hasNext(); ) {
+            ReadRound round = it.next();
+            // A round asked of a leader that lost office is dropped without an answer: ask again.
+            if (round.term() != node.term() || now - round.askedAt() > retryAfter) {
+                unsentReads.addAll(round.reads());
+                it.remove();
+            }
+        }
+        for (Iterator<Read> it = unsentReads.iterator(); it.hasNext(); ) {
+            Read r = it.next();
+            if (r.result().isDone()) {
+                it.remove();
+            } else if (now - r.deadline() >= 0) {
+                r.result().completeExceptionally(node.leaderId() == RaftNode.NONE ? noLeader()
+                        : new ConsensusUnavailableException(Reason.TIMED_OUT, "The leader did not confirm the read in time; try again."));
+                it.remove();
+            }
+        }
+    }
+
+    private ConsensusUnavailableException noLeader() {
+        return new ConsensusUnavailableException(Reason.NO_LEADER,
+                "No leader: the cluster is electing one or has lost its quorum (node " + selfId + " sees no leader); try again shortly.");
+    }
+
+    private static ConsensusUnavailableException timedOut(Proposal p) {
+        return new ConsensusUnavailableException(Reason.TIMED_OUT, p instanceof ConfProposal
+                ? "The membership change was not applied in time; it may still be. Check GET /api/cluster."
+                : "The write was not committed in time; it may still be applied. Read the key to find out.");
+    }
+
+    // ------------------------------------------------------------------ status and failure
+
+    private void publish() {
+        long leader = node.leaderId();
+        Role role = node.role();
+        knownLeader = leader;
+        publishedRole = role;
+        if (leader != lastLeader || role != lastRole) {
+            if (role == Role.LEADER && lastRole != Role.LEADER) {
+                log.info("Node {} became leader in term {}", selfId, node.term());
+            } else if (leader != RaftNode.NONE && leader != lastLeader) {
+                log.info("Node {} is {} of leader {} in term {}", selfId, role.name().toLowerCase(), leader, node.term());
+            } else if (leader == RaftNode.NONE && lastLeader != RaftNode.NONE) {
+                log.info("Node {} lost its leader; now {} in term {}", selfId, role.name().toLowerCase(), node.term());
+            }
+            if (role != lastRole) {
+                roleListener.accept(role);
+            }
+            lastLeader = leader;
+            lastRole = role;
+        }
+    }
+
+    private ClusterStatus clusterStatus() {
+        Status status = node.status();
+        List<ClusterStatus.Member> members = new ArrayList<>();
+        ConfState conf = status.confState();
+        for (long id : conf.voters()) {
+            members.add(member(status, id, true));
+        }
+        for (long id : conf.learners()) {
+            members.add(member(status, id, false));
+        }
+        return new ClusterStatus(selfId, roleName(status.role()), status.term(), status.leaderId(), status.commit(),
+                status.applied(), members);
+    }
+
+    private ClusterStatus.Member member(Status status, long id, boolean voter) {
+        Status.Peer peer = status.peers().get(id);
+        return new ClusterStatus.Member(id, addresses.addressOf(id), peer == null ? null : peer.match(), voter);
+    }
+
+    /** How roles are named in the API and in Eureka's metadata. */
+    public static String roleName(Role role) {
+        return role.name().toLowerCase().replace('_', '-');
+    }
+
+    private void onStorageFailure(StorageFailedException e) {
+        if (storageFailed) {
+            return;
+        }
+        storageFailed = true;
+        knownLeader = RaftNode.NONE;
+        // Stop taking part: the others elect a leader among themselves. Nothing unpersisted was acknowledged.
+        transport.close();
+        failEverything(storageFailure());
+        log.error("Node {} stopped serving: {}", selfId, e.getMessage());
+    }
+
+    private ConsensusUnavailableException storageFailure() {
+        return new ConsensusUnavailableException(Reason.STORAGE_FAILED,
+                "Node " + selfId + " cannot write to its disk and acknowledges nothing until restarted; use another node.");
+    }
+
+    private void failEverything(ConsensusUnavailableException cause) {
+        unsent.forEach(p -> p.fail(cause));
+        unsent.clear();
+        forwarded.values().forEach(b -> b.proposals().forEach(p -> p.fail(cause)));
+        forwarded.clear();
+        appended.values().forEach(w -> w.proposal().fail(cause));
+        appended.clear();
+        unsentReads.forEach(r -> r.result().completeExceptionally(cause));
+        unsentReads.clear();
+        readRounds.values().forEach(round -> round.reads().forEach(r -> r.result().completeExceptionally(cause)));
+        readRounds.clear();
+        List<DriverInput> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        for (DriverInput input : rest) {
+            switch (input) {
+                case Proposal p -> p.fail(cause);
+                case Read r -> r.result().completeExceptionally(cause);
+                case StatusQuery q -> q.result().completeExceptionally(cause);
+                case FromPeer ignored -> {
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        transport.close();
+        try {
+            storage.close();
+        } catch (java.io.IOException e) {
+            log.warn("Closing the log failed: {}", e.getMessage());
+        }
+    }
+}

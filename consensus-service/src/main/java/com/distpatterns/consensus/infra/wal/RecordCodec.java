@@ -1,0 +1,123 @@
+package com.distpatterns.consensus.infra.wal;
+
+import com.distpatterns.consensus.raft.Entry;
+import com.distpatterns.consensus.raft.HardState;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * The byte layout of one record: {@code [length u32][crc32c u32][type u8][payload]}. {@code length} counts type and
+ * payload; the checksum covers the length, the type and the payload, so a torn or flipped record of any part fails.
+ */
+final class RecordCodec {
+
+    static final int HEADER_BYTES = Integer.BYTES + Integer.BYTES;
+    /** Larger than any entry the service writes (values are at most 1 MiB): a larger length is corruption. */
+    static final int MAX_RECORD_BYTES = 64 << 20;
+
+    private static final byte ENTRY = 1;
+    private static final byte HARD_STATE = 2;
+    private static final byte SNAPSHOT = 3;
+
+    private RecordCodec() {
+    }
+
+    static int encodedSize(WalRecord record) {
+        return HEADER_BYTES + 1 + switch (record) {
+            case WalRecord.EntryRecord e -> 8 + 8 + 1 + e.entry().data().length;
+            case WalRecord.HardStateRecord h -> 24;
+            case WalRecord.SnapshotRecord s -> 16;
+        };
+    }
+
+    /** Writes the record at the buffer's position, which must have room for {@link #encodedSize}. */
+    static void encode(WalRecord record, ByteBuffer out) {
+        int start = out.position();
+        out.position(start + HEADER_BYTES);
+        switch (record) {
+            case WalRecord.EntryRecord e -> {
+                Entry entry = e.entry();
+                out.put(ENTRY).putLong(entry.term()).putLong(entry.index()).put((byte) entry.type().ordinal()).put(entry.data());
+            }
+            case WalRecord.HardStateRecord h -> {
+                HardState hs = h.hardState();
+                out.put(HARD_STATE).putLong(hs.term()).putLong(hs.vote()).putLong(hs.commit());
+            }
+            case WalRecord.SnapshotRecord s -> out.put(SNAPSHOT).putLong(s.index()).putLong(s.term());
+        }
+        int end = out.position();
+        int length = end - start - HEADER_BYTES;
+        out.putInt(start, length);
+        CRC32C crc = new CRC32C();
+        crc.update(out.slice(start, Integer.BYTES));
+        crc.update(out.slice(start + HEADER_BYTES, length));
+        out.putInt(start + Integer.BYTES, (int) crc.getValue());
+    }
+
+    /** The outcome of reading at one position: a record and where the next starts, or why there is none. */
+    sealed interface Read {
+        record Ok(WalRecord record, int next) implements Read {
+        }
+
+        record End() implements Read {
+        }
+
+        record Bad(String reason) implements Read {
+        }
+    }
+
+    /** Reads the record at {@code position} of {@code data}, checking its length and checksum. */
+    static Read decode(ByteBuffer data, int position) {
+        int remaining = data.limit() - position;
+        if (remaining == 0) {
+            return new Read.End();
+        }
+        if (remaining < HEADER_BYTES + 1) {
+            return new Read.Bad("a record header cut short (" + remaining + " bytes)");
+        }
+        int length = data.getInt(position);
+        if (length == 0 && isZeros(data, position)) {
+            return new Read.Bad("zeros where a record should start");
+        }
+        if (length < 1 || length > MAX_RECORD_BYTES || length > remaining - HEADER_BYTES) {
+            return new Read.Bad("a record length of " + length + " with " + (remaining - HEADER_BYTES) + " bytes left");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(data.slice(position, Integer.BYTES));
+        crc.update(data.slice(position + HEADER_BYTES, length));
+        if ((int) crc.getValue() != data.getInt(position + Integer.BYTES)) {
+            return new Read.Bad("a checksum mismatch");
+        }
+        ByteBuffer body = data.slice(position + HEADER_BYTES, length);
+        try {
+            WalRecord record = switch (body.get()) {
+                case ENTRY -> {
+                    long term = body.getLong();
+                    long index = body.getLong();
+                    Entry.Type type = Entry.Type.values()[body.get()];
+                    byte[] payload = new byte[body.remaining()];
+                    body.get(payload);
+                    yield new WalRecord.EntryRecord(new Entry(term, index, type, payload));
+                }
+                case HARD_STATE -> new WalRecord.HardStateRecord(new HardState(body.getLong(), body.getLong(), body.getLong()));
+                case SNAPSHOT -> new WalRecord.SnapshotRecord(body.getLong(), body.getLong());
+                default -> throw new IllegalArgumentException("unknown record type");
+            };
+            if (body.hasRemaining() && !(record instanceof WalRecord.EntryRecord)) {
+                return new Read.Bad("trailing bytes in a record");
+            }
+            return new Read.Ok(record, position + HEADER_BYTES + length);
+        } catch (RuntimeException e) {
+            return new Read.Bad("an undecodable record (" + e.getMessage() + ")");
+        }
+    }
+
+    private static boolean isZeros(ByteBuffer data, int from) {
+        for (int i = from; i < data.limit(); i++) {
+            if (data.get(i) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,160 @@
+package com.distpatterns.consensus.infra.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.distpatterns.consensus.raft.ConfState;
+import com.distpatterns.consensus.raft.Entry;
+import com.distpatterns.consensus.raft.HardState;
+import com.distpatterns.consensus.raft.Ready;
+import com.distpatterns.consensus.raft.Snapshot;
+import com.distpatterns.consensus.raft.SnapshotMetadata;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WriteAheadLogTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Snapshot FOUNDING = new Snapshot(new SnapshotMetadata(1, 1, ConfState.ofVoters(List.of(1L, 2L, 3L))), new byte[0]);
+
+    private static Entry entry(long term, long index) {
+        return Entry.normal(term, index, ("value-" + index).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Ready persist(List<Entry> entries, HardState hardState) {
+        return new Ready(Optional.ofNullable(hardState), entries, Optional.empty(), List.of(), List.of(), List.of());
+    }
+
+    private DurableStorage open() throws IOException {
+        return DurableStorage.open(dir, 1 << 20, WriteFault.NONE, Optional.of(FOUNDING));
+    }
+
+    private void writeEntries(long from, long to, long term) throws IOException {
+        DurableStorage storage = open();
+        List<Entry> entries = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            entries.add(entry(term, i));
+        }
+        storage.persist(persist(entries, new HardState(term, 1, to)));
+        storage.close();
+    }
+
+    private Path lastSegment() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
+            return files.sorted().toList().getLast();
+        }
+    }
+
+    @Test
+    void everythingSyncedIsThereAfterARestart() throws IOException {
+        writeEntries(2, 50, 2);
+        DurableStorage storage = open();
+        assertThat(storage.firstIndex()).isEqualTo(2);
+        assertThat(storage.lastIndex()).isEqualTo(50);
+        assertThat(storage.entries(2, 51, Long.MAX_VALUE)).hasSize(49).last().isEqualTo(entry(2, 50));
+        assertThat(storage.hardState()).isEqualTo(new HardState(2, 1, 50));
+        assertThat(storage.initialState().confState().voters()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aTornTailIsTruncatedAndEverythingBeforeItKept() throws IOException {
+        writeEntries(2, 20, 2);
+        Path segment = lastSegment();
+        long size = Files.size(segment);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.setLength(size - 5); // the crash tore the last record (the hard state)
+        }
+        DurableStorage storage = open();
+        assertThat(storage.lastIndex()).isEqualTo(20);
+        assertThat(storage.entries(20, 21, Long.MAX_VALUE)).containsExactly(entry(2, 20));
+        assertThat(Files.size(segment)).isLessThan(size - 5);
+        // The log goes on after the truncation point.
+        storage.persist(persist(List.of(entry(2, 21)), new HardState(2, 1, 21)));
+        storage.close();
+        assertThat(open().lastIndex()).isEqualTo(21);
+    }
+
+    @Test
+    void aFlippedByteInTheLastRecordDropsThatRecordOnly() throws IOException {
+        writeEntries(2, 10, 2);
+        writeEntries(11, 11, 2);
+        Path segment = lastSegment();
+        long size = Files.size(segment);
+        // The last two records are entry 11 and a hard state of 33 bytes: flip a byte inside the entry's payload.
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            long at = size - 33 - 3;
+            file.seek(at);
+            int b = file.read();
+            file.seek(at);
+            file.write(b ^ 0x40);
+        }
+        DurableStorage storage = open();
+        assertThat(storage.lastIndex()).isEqualTo(10);
+        assertThat(storage.entries(2, 11, Long.MAX_VALUE)).hasSize(9);
+        assertThat(storage.hardState().commit()).as("commit clamped to the log that survived").isEqualTo(10);
+    }
+
+    @Test
+    void laterEntriesReplaceConflictingOnesAtReplay() throws IOException {
+        writeEntries(2, 10, 2);
+        writeEntries(6, 8, 3); // a new leader overwrote 6..10 with 6..8
+        DurableStorage storage = open();
+        assertThat(storage.lastIndex()).isEqualTo(8);
+        assertThat(storage.term(5)).isEqualTo(2);
+        assertThat(storage.term(8)).isEqualTo(3);
+    }
+
+    @Test
+    void aSnapshotLetsOldSegmentsGoAndRestartsFromIt() throws IOException {
+        DurableStorage storage = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
+        for (long i = 2; i <= 400; i++) {
+            storage.persist(persist(List.of(entry(2, i)), new HardState(2, 1, i)));
+        }
+        long segmentsBefore = Files.list(dir.resolve("wal")).count();
+        storage.snapshotAt(390, ConfState.ofVoters(List.of(1L, 2L, 3L)), "image".getBytes(StandardCharsets.UTF_8), 10);
+        storage.close();
+        assertThat(Files.list(dir.resolve("wal")).count()).isLessThan(segmentsBefore);
+        DurableStorage reopened = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
+        assertThat(reopened.snapshot().index()).isEqualTo(390);
+        assertThat(new String(reopened.snapshot().data(), StandardCharsets.UTF_8)).isEqualTo("image");
+        assertThat(reopened.firstIndex()).isEqualTo(391);
+        assertThat(reopened.lastIndex()).isEqualTo(400);
+        assertThat(reopened.hardState()).isEqualTo(new HardState(2, 1, 400));
+    }
+
+    @Test
+    void aFailedWriteIsNeverReportedDurableAndTheStorageStaysFailed() throws IOException {
+        boolean[] full = {false};
+        DurableStorage storage = DurableStorage.open(dir, 1 << 20, () -> {
+            if (full[0]) {
+                throw new IOException("No space left on device");
+            }
+        }, Optional.of(FOUNDING));
+        storage.persist(persist(List.of(entry(2, 2)), new HardState(2, 1, 2)));
+        full[0] = true;
+        assertThatThrownBy(() -> storage.persist(persist(List.of(entry(2, 3)), null)))
+                .isInstanceOf(StorageFailedException.class).hasMessageContaining("No space left");
+        full[0] = false;
+        assertThat(storage.failed()).isTrue();
+        assertThatThrownBy(() -> storage.persist(persist(List.of(entry(2, 3)), null))).isInstanceOf(StorageFailedException.class);
+        assertThat(storage.lastIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void aJoiningServerStartsEmpty() throws IOException {
+        DurableStorage storage = DurableStorage.open(dir, 1 << 20, WriteFault.NONE, Optional.empty());
+        assertThat(storage.isEmpty()).isTrue();
+        assertThat(storage.initialState().confState().voters()).isEmpty();
+    }
+}
