@@ -1,0 +1,85 @@
+package com.distpatterns.consensus.cluster;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One consensus-service node as a separate JVM, started from the test classpath with its settings in the environment. */
+final class NodeProcess {
+
+    final long id;
+    final int httpPort;
+    final int raftPort;
+    final Path dataDir;
+    final Path logFile;
+    private final Map<String, String> environment;
+    private Process process;
+
+    NodeProcess(long id, int httpPort, int raftPort, Path dataDir, Path logFile, Map<String, String> environment) {
+        this.id = id;
+        this.httpPort = httpPort;
+        this.raftPort = raftPort;
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.environment = new java.util.HashMap<>(environment);
+    }
+
+    void environmentPut(String name, String value) {
+        environment.put(name, value);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    void start() throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dsun.misc.unsafe.memory.access=allow", "--enable-native-access=ALL-UNNAMED",
+                "-cp", classpath, "com.distpatterns.consensus.ConsensusServiceApplication"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        builder.environment().putAll(environment);
+        builder.environment().put("PORT", Integer.toString(httpPort));
+        builder.environment().put("CONSENSUS_NODE_ID", Long.toString(id));
+        builder.environment().put("CONSENSUS_RAFT_PORT", Integer.toString(raftPort));
+        builder.environment().put("CONSENSUS_DATA_DIR", dataDir.toString());
+        builder.environment().put("SPRING_PROFILES_ACTIVE", "fault-injection");
+        builder.environment().put("EUREKA_CLIENT_ENABLED", "false");
+        process = builder.start();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush; only what was fsynced survives. */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+}
