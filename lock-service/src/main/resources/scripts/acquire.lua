@@ -3,11 +3,17 @@
 -- KEYS[1] lease hash, KEYS[2] fencing counter (never expires), KEYS[3] waiter queue (list of waiter ids)
 -- ARGV[1] leaseId, ARGV[2] ttl ms, ARGV[3] owner, ARGV[4] waiter key prefix,
 -- ARGV[5] waiter id ('' = does not wait), ARGV[6] waiter's instance id, ARGV[7] waiter presence ttl ms
--- Returns {1, token, expiresAtMs, nowMs} or {0, holderRemainingMs (-1 = free), isHead, holderOwner}
+-- Returns {1, token, expiresAtMs} or {0, holderRemainingMs (-1 = free), isHead, holderOwner}
 local lease, fence, queue = KEYS[1], KEYS[2], KEYS[3]
 local leaseId, ttl, owner, waiterPrefix, waiterId = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+local holder = redis.call('HMGET', lease, 'exp', 'owner', 'lease', 'token')
+if holder[3] == leaseId then
+  -- A release already handed the lock to this waiter; its notification was lost or is still on its way.
+  return {1, tonumber(holder[4]), tonumber(holder[1])}
+end
 
 -- A waiter whose presence key expired belongs to an instance that stopped refreshing it: skip it.
 local head
@@ -17,7 +23,6 @@ while true do
   redis.call('LPOP', queue)
 end
 
-local holder = redis.call('HMGET', lease, 'exp', 'owner')
 if not holder[1] and (not head or head == waiterId) then
   if head then
     redis.call('LPOP', queue)
@@ -27,16 +32,18 @@ if not holder[1] and (not head or head == waiterId) then
   local expiresAt = now + ttl
   redis.call('HSET', lease, 'lease', leaseId, 'owner', owner, 'token', token, 'exp', expiresAt, 'ttl', ttl)
   redis.call('PEXPIRE', lease, ttl)
-  return {1, token, expiresAt, now}
+  return {1, token, expiresAt}
 end
 
 if waiterId ~= '' then
+  -- The presence key says where to deliver a hand-off and what to grant: a release grants it directly.
   local presence = waiterPrefix .. waiterId
   if redis.call('EXISTS', presence) == 0 and not redis.call('LPOS', queue, waiterId) then
     redis.call('RPUSH', queue, waiterId)
     if not head then head = waiterId end
   end
-  redis.call('SET', presence, ARGV[6], 'PX', ARGV[7])
+  redis.call('HSET', presence, 'instance', ARGV[6], 'lease', leaseId, 'ttl', ttl, 'owner', owner)
+  redis.call('PEXPIRE', presence, ARGV[7])
 end
 local remaining = -1
 if holder[1] then remaining = tonumber(holder[1]) - now end

@@ -222,7 +222,7 @@ class TwoInstancesTest {
     String deadWaiter = "dead-" + UUID.randomUUID();
     // What a crashed instance leaves behind: its waiter's queue entry, and a presence key nobody refreshes.
     redis.opsForList().rightPush(queue, deadWaiter);
-    redis.opsForValue().set(PREFIX + "lock:{" + name + "}:waiter:" + deadWaiter, "crashed-instance", Duration.ofMillis(200));
+    presence(name, deadWaiter, Duration.ofMillis(200));
 
     assertThat(first.client().acquire(name, 60_000L, 0L, null).status())
         .as("the queue's live head comes first").isEqualTo(409);
@@ -234,7 +234,7 @@ class TwoInstancesTest {
 
     String secondDead = deadWaiter + "-2";
     redis.opsForList().leftPush(queue, secondDead);
-    redis.opsForValue().set(PREFIX + "lock:{" + name + "}:waiter:" + secondDead, "crashed-instance", Duration.ofSeconds(3));
+    presence(name, secondDead, Duration.ofSeconds(3));
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<Reply> waiter = pool.submit(() -> second.client().acquire(name, 60_000L, 8_000L, "behind-the-dead"));
       awaitCondition("live waiter queued behind the dead one", () -> queueLength(name) == 2);
@@ -260,6 +260,13 @@ class TwoInstancesTest {
     assertThat(Instant.parse(seenElsewhere.text("expiresAt"))).isEqualTo(Instant.parse(granted.text("expiresAt")));
     assertThat(second.client().release(name, granted.text("leaseId")).status()).as("released through the other instance")
         .isEqualTo(204);
+  }
+
+  /** The presence a waiter's instance keeps refreshing while it lives; here nobody refreshes it. */
+  private static void presence(String name, String waiter, Duration ttl) {
+    String key = PREFIX + "lock:{" + name + "}:waiter:" + waiter;
+    redis.opsForHash().putAll(key, Map.of("instance", "crashed-instance", "lease", "AAAAAAAAAAAAAAAAAAAAAA", "ttl", "60000", "owner", ""));
+    redis.expire(key, ttl);
   }
 
   private static long queueLength(String name) {

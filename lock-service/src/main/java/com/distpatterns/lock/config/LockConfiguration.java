@@ -94,6 +94,9 @@ public class LockConfiguration {
     container.addMessageListener(new WakeUpListener(waitingRoom),
         new ChannelTopic(RedisLockStore.wakeChannel(properties.keyPrefix(), instance.id())));
     container.setRecoveryInterval(properties.pollInterval().toMillis());
+    // Waking a waiter only releases a semaphore: do it on the connection's own thread. The default executor
+    // starts a new thread per message, which would be most of the cost of a hand-off.
+    container.setTaskExecutor(Runnable::run);
     container.setAutoStartup(false);
     return container;
   }

@@ -1,6 +1,7 @@
 package com.distpatterns.lock.core;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Acquire with a bounded, fair wait; renew and release only by the holder. Waiting is woken by the store's
@@ -76,26 +77,35 @@ public final class LockService {
         AcquireAttempt.Busy busy = (AcquireAttempt.Busy) attempt;
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
-          withdraw(name, waiter.id());
           queued = false;
+          Optional<LockLease> handedOverMeanwhile = store.withdraw(name, waiter.id(), leaseId);
+          if (handedOverMeanwhile.isPresent()) {
+            return granted(handedOverMeanwhile.get(), GrantPath.NOTIFICATION);
+          }
           events.waiterTimedOut();
           throw refused(name, busy, Duration.ofNanos(System.nanoTime() - start));
         }
         Duration sleep = Duration.ofNanos(Math.min(remaining, pollInterval.toNanos()));
         if (busy.headOfQueue() && busy.holderExpiresIn() != null) {
+          // An expiring lease tells nobody: the head of the queue must look when it runs out.
           Duration untilExpiry = busy.holderExpiresIn().plus(EXPIRY_SLACK);
           if (untilExpiry.compareTo(sleep) < 0) {
             sleep = untilExpiry;
           }
         }
-        path = waitingRoom.await(waiter.id(), sleep) ? GrantPath.NOTIFICATION : GrantPath.POLL;
+        HandOff handOff = waitingRoom.await(waiter.id(), sleep);
+        if (handOff != null) {
+          return granted(new LockLease(name, leaseId, handOff.fencingToken(), handOff.expiresAt()), GrantPath.NOTIFICATION);
+        }
+        path = GrantPath.POLL;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      withdrawQuietly(name, waiter.id(), leaseId);
       throw new LockStoreUnavailableException("The service is shutting down; nothing was granted.", e);
     } catch (RuntimeException e) {
       if (queued && !(e instanceof LockHeldException)) {
-        withdrawQuietly(name, waiter.id());
+        withdrawQuietly(name, waiter.id(), leaseId);
       }
       throw e;
     } finally {
@@ -131,13 +141,10 @@ public final class LockService {
     return new LockHeldException(name, busy.holderOwner(), busy.holderExpiresIn(), waited);
   }
 
-  private void withdraw(String name, WaiterId waiter) {
-    store.withdraw(name, waiter);
-  }
-
-  private void withdrawQuietly(String name, WaiterId waiter) {
+  /** For a waiter that fails: leave the queue, and give back a lock handed over meanwhile that nobody will use. */
+  private void withdrawQuietly(String name, WaiterId waiter, LeaseId leaseId) {
     try {
-      store.withdraw(name, waiter);
+      store.withdraw(name, waiter, leaseId).ifPresent(lease -> store.release(name, leaseId));
     } catch (RuntimeException ignored) {
       // The store is failing; the waiter's presence expires on its own and the queue skips it.
     }

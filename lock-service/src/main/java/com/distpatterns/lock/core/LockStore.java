@@ -19,11 +19,17 @@ public interface LockStore {
   /** Extends the lease if {@code leaseId} still holds the lock; {@code ttl} null keeps the lease's own TTL. */
   Optional<LockLease> renew(String name, LeaseId leaseId, Duration ttl);
 
-  /** Deletes the lease only if {@code leaseId} holds it, then wakes the next live waiter. */
+  /**
+   * Deletes the lease only if {@code leaseId} holds it, then grants the lock in the same step to the first live
+   * queued waiter and announces the {@link HandOff} to that waiter's instance.
+   */
   boolean release(String name, LeaseId leaseId);
 
-  /** Takes a waiter out of the queue; if that frees the head of the queue, wakes the next one. */
-  void withdraw(String name, WaiterId waiter);
+  /**
+   * Takes a waiter out of the queue, unless a release handed it the lock meanwhile: then it returns that lease.
+   * A lock left free by an expired lease goes to the next live waiter, as on release.
+   */
+  Optional<LockLease> withdraw(String name, WaiterId waiter, LeaseId leaseId);
 
   LockStatus status(String name);
 }

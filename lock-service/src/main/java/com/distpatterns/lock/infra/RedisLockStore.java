@@ -2,6 +2,7 @@ package com.distpatterns.lock.infra;
 
 import com.distpatterns.lock.core.AcquireAttempt;
 import com.distpatterns.lock.core.FencingToken;
+import com.distpatterns.lock.core.HandOff;
 import com.distpatterns.lock.core.LeaseId;
 import com.distpatterns.lock.core.LockLease;
 import com.distpatterns.lock.core.LockStatus;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -25,7 +27,7 @@ import org.springframework.data.redis.connection.ReturnType;
 /**
  * The lock's state in Redis, every operation one Lua script. Per lock: a hash holding the lease (with a TTL),
  * a counter holding the last fencing token (no TTL, so tokens never go back), a list of queued waiter ids,
- * and one short-lived presence key per waiter naming the instance to wake.
+ * and one short-lived presence hash per waiter: the lease to grant it and the instance to tell.
  */
 public final class RedisLockStore implements LockStore {
 
@@ -34,7 +36,6 @@ public final class RedisLockStore implements LockStore {
   private static final LuaScript ACQUIRE = LuaScript.load("acquire");
   private static final LuaScript RENEW = LuaScript.load("renew");
   private static final LuaScript RELEASE = LuaScript.load("release");
-  private static final LuaScript WITHDRAW = LuaScript.load("withdraw");
   private static final LuaScript STATUS = LuaScript.load("status");
   private static final byte[] NO_WAITER = new byte[0];
 
@@ -78,8 +79,7 @@ public final class RedisLockStore implements LockStore {
       List<?> reply = (List<?>) ACQUIRE.run(connection, ReturnType.MULTI, 3, keysAndArgs);
       if (number(reply, 0) == 1) {
         LockLease lease = lease(name, leaseId, reply);
-        confirmReplicated(connection, () -> RELEASE.run(connection, ReturnType.INTEGER, 2,
-            keys.lease(), keys.queue(), LockKeys.bytes(leaseId.value()), keys.waiterPrefix(), wakeChannelPrefix));
+        confirmReplicated(connection, () -> endLease(connection, keys, leaseId, null));
         log.debug("Granted lock {} token {} to lease {}", name, lease.fencingToken().value(), leaseId.fingerprint());
         return new AcquireAttempt.Granted(lease);
       }
@@ -108,18 +108,30 @@ public final class RedisLockStore implements LockStore {
   @Override
   public boolean release(String name, LeaseId leaseId) {
     LockKeys keys = LockKeys.of(keyPrefix, name);
-    return operation("release", connection -> {
-      Object reply = RELEASE.run(connection, ReturnType.INTEGER, 2,
-          keys.lease(), keys.queue(), LockKeys.bytes(leaseId.value()), keys.waiterPrefix(), wakeChannelPrefix);
-      return ((Long) reply) == 1L;
-    });
+    return operation("release", connection -> number(endLease(connection, keys, leaseId, null), 0) == 1);
   }
 
   @Override
-  public void withdraw(String name, WaiterId waiter) {
+  public Optional<LockLease> withdraw(String name, WaiterId waiter, LeaseId leaseId) {
     LockKeys keys = LockKeys.of(keyPrefix, name);
-    operation("withdraw", connection -> WITHDRAW.run(connection, ReturnType.INTEGER, 2,
-        keys.lease(), keys.queue(), LockKeys.bytes(waiter.value()), keys.waiterPrefix(), wakeChannelPrefix));
+    return operation("withdraw", connection -> {
+      List<?> reply = endLease(connection, keys, leaseId, waiter);
+      return number(reply, 0) == 1 ? Optional.of(lease(name, leaseId, reply)) : Optional.<LockLease>empty();
+    });
+  }
+
+  /** {@code release.lua}: by the holder ({@code waiter} null), or by a waiter that gives up. */
+  private List<?> endLease(RedisConnection connection, LockKeys keys, LeaseId leaseId, WaiterId waiter) {
+    return (List<?>) RELEASE.run(connection, ReturnType.MULTI, 3, keys.lease(), keys.fence(), keys.queue(),
+        LockKeys.bytes(leaseId.value()), keys.waiterPrefix(), wakeChannelPrefix,
+        waiter == null ? NO_WAITER : LockKeys.bytes(waiter.value()));
+  }
+
+  /** Reads a hand-off announcement, as {@code release.lua} publishes it: waiter id, token, expiry (epoch ms). */
+  public static HandOff parseHandOff(String message) {
+    String[] parts = message.split(" ");
+    return new HandOff(new WaiterId(parts[0]), new FencingToken(Long.parseLong(parts[1])),
+        Instant.ofEpochMilli(Long.parseLong(parts[2])));
   }
 
   @Override
@@ -143,11 +155,20 @@ public final class RedisLockStore implements LockStore {
 
   /** With replica acknowledgement on, grants run on a dedicated connection: WAIT counts that connection's writes. */
   private <T> T grantOperation(String what, Function<RedisConnection, T> work) {
-    if (replicaAcknowledgement == null) {
-      return operation(what, work);
-    }
+    return replicaAcknowledgement == null ? operation(what, work) : run(what, () -> replicaAcknowledgement.withConnection(work));
+  }
+
+  private <T> T operation(String what, Function<RedisConnection, T> work) {
+    return run(what, () -> {
+      try (RedisConnection connection = connections.getConnection()) {
+        return work.apply(connection);
+      }
+    });
+  }
+
+  private <T> T run(String what, Supplier<T> call) {
     try {
-      T result = replicaAcknowledgement.withConnection(work);
+      T result = call.get();
       markReachable();
       return result;
     } catch (LockStoreUnavailableException e) {
@@ -166,18 +187,6 @@ public final class RedisLockStore implements LockStore {
     }
     throw new LockStoreUnavailableException("No Redis replica confirmed the write in time, so a failover could lose it;"
         + " nothing was granted. Try again shortly.", null);
-  }
-
-  private <T> T operation(String what, Function<RedisConnection, T> work) {
-    try (RedisConnection connection = connections.getConnection()) {
-      T result = work.apply(connection);
-      markReachable();
-      return result;
-    } catch (LockStoreUnavailableException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw unavailable(what, e);
-    }
   }
 
   private void markReachable() {

@@ -1,12 +1,11 @@
 package com.distpatterns.lock.infra;
 
-import com.distpatterns.lock.core.WaiterId;
 import com.distpatterns.lock.core.WaitingRoom;
 import java.nio.charset.StandardCharsets;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 
-/** Hands a release notification (the id of the waiter now at the head of a queue) to that local waiter. */
+/** Delivers a hand-off announced by a release to the local waiter it names. */
 public final class WakeUpListener implements MessageListener {
 
   private final WaitingRoom waitingRoom;
@@ -17,7 +16,7 @@ public final class WakeUpListener implements MessageListener {
 
   @Override
   public void onMessage(Message message, byte[] pattern) {
-    // A waiter that already left (timed out, or got the lock by polling) simply is not found.
-    waitingRoom.wake(new WaiterId(new String(message.getBody(), StandardCharsets.UTF_8)));
+    // A waiter that already left is not found: it gave up, and its withdrawal found the lease and kept it.
+    waitingRoom.deliver(RedisLockStore.parseHandOff(new String(message.getBody(), StandardCharsets.UTF_8)));
   }
 }

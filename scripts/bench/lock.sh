@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Benchmarks lock-service against the library users would pick instead, in one run on one machine:
+#   - uncontended: acquire+release cycles per second, 50 clients each on its own lock;
+#   - contended: hand-offs per second of one lock among 16 clients that each acquire (waiting) and release;
+# each direct to the service and through the gateway, beside the same work done in-process with Redisson's RLock
+# (the comparator; its fair lock too, for information), and beside redis-benchmark running the service's acquire
+# script (the storage limit). Prints a table with the ratios the targets are stated in.
+#
+# Unattended: installs redis-server/redis-tools/curl from Debian if missing, builds the jars if stale, fetches
+# Redisson from Maven Central (scripts/bench/lock/pom.xml), starts its own Redis, registry, lock-service and
+# gateway on private ports, and stops exactly what it started. The load generator is scripts/bench/lock/LockBench.java
+# (a lean keep-alive HTTP/1.1 client: acquire, then release with the leaseId it got).
+#
+#   scripts/bench/lock.sh                          3 rounds; 10 s per measurement after 5 s of warm-up
+#   ROUNDS=1 SECONDS_PER_RUN=5 WARMUP=3 scripts/bench/lock.sh
+#
+# The machine is shared and its load moves a lot: every round runs each configuration back to back, and the
+# table reports the median over rounds of each rate and of each round's ratio.
+#
+# The measuring part holds /tmp/distpatterns-bench.lock so that two benchmarks never run at once.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+version=0.1.0-SNAPSHOT
+seconds="${SECONDS_PER_RUN:-10}"
+warmup="${WARMUP:-5}"
+uncontended_clients=50
+contended_clients=16
+rounds="${ROUNDS:-3}"
+bench_dir="$root/scripts/bench/lock"
+work="$(mktemp -d /tmp/lock-bench.XXXXXX)"
+
+# Private ports, away from run-local's 8080-8093/8761, the shared Redis on 6379 and cache.sh's 18xxx.
+redis_port="${BENCH_REDIS_PORT:-26392}"
+registry_port="${BENCH_REGISTRY_PORT:-28761}"
+lock_port="${BENCH_LOCK_PORT:-28082}"
+gateway_port="${BENCH_GATEWAY_PORT:-28080}"
+
+say() { printf '%s\n' "$*" >&2; }
+fail() { say "lock.sh: $*"; exit 1; }
+
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  say "logs of this run: $work"
+}
+trap cleanup EXIT
+
+install_missing() {
+  local wanted=() command package
+  for pair in redis-server:redis-server redis-benchmark:redis-tools redis-cli:redis-tools curl:curl; do
+    command="${pair%%:*}" package="${pair#*:}"
+    command -v "$command" >/dev/null || wanted+=("$package")
+  done
+  if [[ ${#wanted[@]} -gt 0 ]]; then
+    say "installing ${wanted[*]} ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
+  fi
+}
+
+# The JDK Maven's toolchain would pick: the first java of version 21 or newer.
+find_java() {
+  local candidates=() home java major
+  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
+  for home in /usr/lib/jvm/*; do candidates+=("$home/bin/java"); done
+  candidates+=("$(command -v java || true)")
+  for java in "${candidates[@]}"; do
+    [[ -x "$java" ]] || continue
+    major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+    if [[ -n "$major" && "${major%%.*}" -ge 21 ]]; then
+      echo "$java"
+      return
+    fi
+  done
+  fail "no JDK 21 or newer found"
+}
+
+jar_of() { echo "$root/$1/target/$1-$version.jar"; }
+
+build_if_stale() {
+  local module stale=no
+  for module in registry gateway lock-service; do
+    if [[ ! -f "$(jar_of "$module")" ]] || [[ -n "$(find "$root/$module/src/main" "$root/$module/pom.xml" "$root/platform" \
+        -newer "$(jar_of "$module")" -type f -not -path '*/target/*' -print -quit)" ]]; then
+      stale=yes
+    fi
+  done
+  if [[ $stale == yes ]]; then
+    say "building registry, gateway, lock-service ..."
+    ./mvnw -q -pl registry,gateway,lock-service -am -DskipTests package
+  fi
+  if ! ls "$bench_dir"/target/lib/redisson-*.jar >/dev/null 2>&1; then
+    say "fetching Redisson and its dependencies ..."
+    ./mvnw -q -f "$bench_dir/pom.xml" dependency:copy-dependencies
+  fi
+}
+
+port_free() { ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+
+await_http() {
+  local url=$1 what=$2 seconds=${3:-240}
+  local deadline=$((SECONDS + seconds))
+  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
+    [[ $SECONDS -lt $deadline ]] || fail "$what not up after ${seconds} s (logs in $work)"
+    sleep 1
+  done
+}
+
+start_jvm() {
+  local name=$1 module=$2 port=$3
+  shift 3
+  # A private copy: others build in this tree, and a jar rewritten under a running JVM breaks it.
+  cp "$(jar_of "$module")" "$work/$module.jar"
+  # Throughput settings: a fixed heap and the parallel collector; the rest is the production configuration.
+  env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC \
+    -Dsun.misc.unsafe.memory.access=allow --enable-native-access=ALL-UNNAMED \
+    -jar "$work/$module.jar" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+# LockBench <mode> ... -> "rate p50_ms p99_ms refused failed"
+bench() {
+  local out
+  out="$("$java" -Xms256m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
+    --enable-native-access=ALL-UNNAMED -cp "$bench_dir/target/lib/*" "$bench_dir/LockBench.java" \
+    seconds="$seconds" warmup="$warmup" "$@" 2>>"$work/bench-errors.log")"
+  echo "$out" >>"$work/bench.log"
+  sed -n 's/^RESULT .* rate=\([0-9]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\) refused=\([0-9]*\) failed=\([0-9]*\).*/\1 \2 \3 \4 \5/p' <<<"$out"
+}
+
+install_missing
+build_if_stale
+java="$(find_java)"
+for port in "$redis_port" "$registry_port" "$lock_port" "$gateway_port"; do
+  port_free "$port" || fail "port $port is taken; set BENCH_*_PORT to free ones"
+done
+
+say "starting Redis :$redis_port, registry :$registry_port, lock-service :$lock_port, gateway :$gateway_port"
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
+pids+=($!)
+start_jvm registry registry "$registry_port"
+eureka="http://127.0.0.1:$registry_port/eureka/"
+await_http "http://127.0.0.1:$registry_port/actuator/health" registry
+redis_env=(SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port")
+start_jvm lock-service lock-service "$lock_port" EUREKA_URL="$eureka" "${redis_env[@]}"
+# No rate limit, and a bulkhead wider than the clients: the gateway's default admits 25 concurrent calls per
+# route, and a waiting acquire holds its permit for as long as it waits.
+start_jvm gateway gateway "$gateway_port" EUREKA_URL="$eureka" "${redis_env[@]}" GATEWAY_RATE_LIMIT_ENABLED=false \
+  SPRING_APPLICATION_JSON='{"resilience4j.bulkhead.instances.lock-service.max-concurrent-calls":1000}'
+await_http "http://127.0.0.1:$lock_port/actuator/health/readiness" lock-service
+await_http "http://127.0.0.1:$gateway_port/actuator/health/readiness" gateway
+# The gateway learns of the service from Eureka within a few fetch intervals.
+await_http "http://127.0.0.1:$gateway_port/api/locks/bench-probe" "the gateway's route to lock-service" 120
+
+direct="http://127.0.0.1:$lock_port"
+gateway="http://127.0.0.1:$gateway_port"
+redis_address="127.0.0.1:$redis_port"
+
+# One round: every configuration once, back to back, so a change in the machine's load hits all of them alike.
+round() {
+  local r=$1
+  bench http-uncontended url="$direct" clients=$uncontended_clients prefix="du$r-" >>"$work/direct-uncontended"
+  bench redisson-uncontended redis="$redis_address" clients=$uncontended_clients prefix="ru$r-" >>"$work/redisson-uncontended"
+  bench http-contended url="$direct" clients=$contended_clients prefix="dc$r-" >>"$work/direct-contended"
+  bench redisson-contended redis="$redis_address" clients=$contended_clients prefix="rc$r-" >>"$work/redisson-contended"
+  bench redisson-fair-contended redis="$redis_address" clients=$contended_clients prefix="rf$r-" >>"$work/redisson-fair-contended"
+  bench http-uncontended url="$gateway" clients=$uncontended_clients prefix="gu$r-" >>"$work/gateway-uncontended"
+  bench http-contended url="$gateway" clients=$contended_clients prefix="gc$r-" >>"$work/gateway-contended"
+}
+
+measure() {
+  say "warming up lock-service and the gateway (unmeasured) ..."
+  bench http-uncontended url="$direct" clients=$uncontended_clients prefix=warm-du- seconds=10 >/dev/null
+  bench http-contended url="$direct" clients=$contended_clients prefix=warm-dc- seconds=5 >/dev/null
+  bench http-uncontended url="$gateway" clients=$uncontended_clients prefix=warm-gu- seconds=10 >/dev/null
+  bench http-contended url="$gateway" clients=$contended_clients prefix=warm-gc- seconds=5 >/dev/null
+  local r
+  for r in $(seq 1 "$rounds"); do
+    say "round $r of $rounds: ${warmup} s warm-up + ${seconds} s per line ..."
+    round "$r"
+  done
+
+  # The storage limit: the service's own acquire script, each call a grant on a fresh lock name.
+  local sha out
+  sha="$(redis-cli -p "$redis_port" SCRIPT LOAD "$(cat "$root/lock-service/src/main/resources/scripts/acquire.lua")")"
+  out="$(redis-benchmark -p "$redis_port" -q -n 200000 -c $uncontended_clients -r 100000000 \
+    EVALSHA "$sha" 3 'rb:lock:{__rand_int__}:lease' 'rb:lock:{__rand_int__}:fence' 'rb:lock:{__rand_int__}:queue' \
+    AAAAAAAAAAAAAAAAAAAAAA 10000 '' 'rb:lock:{__rand_int__}:waiter:' '' '' '' 2>/dev/null | tr '\r' '\n')"
+  echo "$out" >"$work/redis-benchmark.log"
+  script_rate="$(awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+$/) v = $i } END { printf "%.0f", v }' <<<"$out")"
+}
+
+exec 9>/tmp/distpatterns-bench.lock
+say "waiting for /tmp/distpatterns-bench.lock ..."
+flock 9
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+measure
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+flock -u 9
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "met" : "MISSED" }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# column N (1 rate, 2 p50, 3 p99, 4 refused, 5 failed) of a configuration's rounds -> median (sum for 4, 5)
+col() { awk -v c="$2" '{ print $c }' "$work/$1" | median; }
+total() { awk -v c="$2" '{ s += $c } END { print s + 0 }' "$work/$1"; }
+# the median over rounds of a / b, round by round
+ratio_median() { paste -d' ' "$work/$1" "$work/$2" | awk '{ if ($6 > 0) printf "%.2f\n", $1 / $6 }' | median; }
+row() {
+  printf '| %-44s | %8.0f | %6s | %6s | %s |\n' "$2" "$(col "$1" 1)" "$(col "$1" 2)" "$(col "$1" 3)" \
+    "$(total "$1" 4) / $(total "$1" 5)"
+}
+
+r_unc="$(ratio_median direct-uncontended redisson-uncontended)"
+r_con="$(ratio_median direct-contended redisson-contended)"
+script_cycle_limit=$((script_rate / 2))
+
+cat <<TABLE
+
+lock-service benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$java" -version 2>&1 | head -1)
+$rounds rounds of ${warmup} s warm-up + ${seconds} s per line; medians over rounds. Uncontended: $uncontended_clients clients,
+each on its own lock; contended: $contended_clients clients on one lock, each acquiring (waitMs 60000) then releasing.
+Load average before $load_before, after $load_after: other builds and tests were running on this shared machine.
+
+| what (rate = acquire+release cycles/s)       |     rate | p50 ms | p99 ms | refused / failed |
+|----------------------------------------------|---------:|-------:|-------:|------------------|
+$(row direct-uncontended "direct, uncontended")
+$(row gateway-uncontended "gateway, uncontended")
+$(row redisson-uncontended "Redisson RLock in-process, uncontended")
+$(row direct-contended "direct, contended hand-offs")
+$(row gateway-contended "gateway, contended hand-offs")
+$(row redisson-contended "Redisson RLock in-process, contended")
+$(row redisson-fair-contended "Redisson fair lock in-process, contended")
+| anchor: redis-benchmark acquire script (evals/s) | $(printf '%8s' "$script_rate") |      - |      - | - |
+
+| ratio (median of the rounds' ratios)             | value | target  |        |
+|--------------------------------------------------|------:|---------|--------|
+| direct uncontended / Redisson uncontended        | $(printf '%5s' "$r_unc") | >= 0.5  | $(verdict "$r_unc" 0.5) |
+| direct contended / Redisson RLock contended      | $(printf '%5s' "$r_con") | >= 0.8  | $(verdict "$r_con" 0.8) |
+| direct contended / Redisson fair lock contended  | $(printf '%5s' "$(ratio_median direct-contended redisson-fair-contended)") | (info)  |        |
+| gateway uncontended / direct uncontended         | $(printf '%5s' "$(ratio_median gateway-uncontended direct-uncontended)") | (info)  |        |
+| gateway contended / direct contended             | $(printf '%5s' "$(ratio_median gateway-contended direct-contended)") | (info)  |        |
+| direct uncontended / (acquire script evals / 2)  | $(printf '%5s' "$(ratio "$(col direct-uncontended 1)" "$script_cycle_limit")") | (info)  |        |
+TABLE

@@ -1,0 +1,264 @@
+// The load generator of scripts/bench/lock.sh, and its comparator: the same lock work done in-process with
+// Redisson's RLock. Run with the JDK's source launcher:
+//   java -cp "target/lib/*" LockBench.java <mode> key=value...
+// modes: http-uncontended | http-contended (against a lock-service URL, direct or through the gateway),
+//        redisson-uncontended | redisson-contended | redisson-fair-contended (in this JVM, against Redis).
+// Prints one line: mode, operations, seconds, rate per second, latency percentiles of one operation.
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.redisson.Redisson;
+import org.redisson.api.RLock;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+public class LockBench {
+
+  /** One unit of work a client repeats: an acquire+release cycle. Returns false when the service refused. */
+  interface Cycle {
+    boolean run() throws Exception;
+  }
+
+  interface CycleFactory {
+    Cycle create(int client) throws Exception;
+  }
+
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    Map<String, String> options = new HashMap<>();
+    for (String arg : Arrays.copyOfRange(args, 1, args.length)) {
+      int eq = arg.indexOf('=');
+      options.put(arg.substring(0, eq), arg.substring(eq + 1));
+    }
+    int clients = Integer.parseInt(options.getOrDefault("clients", "50"));
+    int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
+    int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
+    String prefix = options.getOrDefault("prefix", "bench-lock:");
+    String label = options.getOrDefault("label", mode);
+
+    RedissonClient redisson = null;
+    CycleFactory factory;
+    switch (mode) {
+      case "http-uncontended" -> {
+        URI base = URI.create(options.get("url"));
+        factory = client -> httpCycle(base, prefix + "u-" + client, 0);
+      }
+      case "http-contended" -> {
+        URI base = URI.create(options.get("url"));
+        factory = client -> httpCycle(base, prefix + "contended", 60_000);
+      }
+      case "redisson-uncontended", "redisson-contended", "redisson-fair-contended" -> {
+        Config config = new Config();
+        config.useSingleServer().setAddress("redis://" + options.getOrDefault("redis", "127.0.0.1:6379"));
+        redisson = Redisson.create(config);
+        RedissonClient client = redisson;
+        boolean contended = !mode.equals("redisson-uncontended");
+        boolean fair = mode.equals("redisson-fair-contended");
+        factory = c -> {
+          String name = prefix + (contended ? "redisson-contended" : "redisson-u-" + c);
+          RLock lock = fair ? client.getFairLock(name) : client.getLock(name);
+          return () -> {
+            // A lease time like the service's ttlMs: no watchdog renewals, the same work per cycle.
+            lock.lock(10, TimeUnit.SECONDS);
+            lock.unlock();
+            return true;
+          };
+        };
+      }
+      default -> throw new IllegalArgumentException("unknown mode " + mode);
+    }
+    try {
+      run(label, clients, warmup, seconds, factory);
+    } finally {
+      if (redisson != null) {
+        redisson.shutdown();
+      }
+    }
+  }
+
+  private static void run(String label, int clients, int warmup, int seconds, CycleFactory factory) throws Exception {
+    AtomicBoolean measuring = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong cycles = new AtomicLong();
+    AtomicLong refusals = new AtomicLong();
+    AtomicLong failures = new AtomicLong();
+    List<long[]> latencies = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    CountDownLatch ready = new CountDownLatch(clients);
+    for (int c = 0; c < clients; c++) {
+      Cycle cycle = factory.create(c);
+      long[] samples = new long[1 << 20];
+      latencies.add(samples);
+      int client = c;
+      Thread thread = Thread.ofPlatform().name("client-" + c).start(() -> {
+        ready.countDown();
+        int n = 0;
+        while (!stop.get()) {
+          long start = System.nanoTime();
+          boolean ok;
+          try {
+            ok = cycle.run();
+          } catch (Exception e) {
+            if (failures.incrementAndGet() <= 3) {
+              System.err.println("client " + client + ": " + e);
+            }
+            ok = false;
+          }
+          if (measuring.get()) {
+            if (ok) {
+              cycles.incrementAndGet();
+              if (n < samples.length) {
+                samples[n++] = System.nanoTime() - start;
+              }
+            } else {
+              refusals.incrementAndGet();
+            }
+          }
+        }
+        if (n < samples.length) {
+          samples[n] = -1;
+        }
+      });
+      threads.add(thread);
+    }
+    ready.await();
+    Thread.sleep(warmup * 1000L);
+    measuring.set(true);
+    long start = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    measuring.set(false);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long done = cycles.get();
+    stop.set(true);
+    for (Thread thread : threads) {
+      thread.join(120_000);
+    }
+    long[] all = latencies.stream().flatMapToLong(s -> Arrays.stream(s).takeWhile(v -> v > 0)).sorted().toArray();
+    System.out.printf("RESULT label=%s clients=%d cycles=%d seconds=%.1f rate=%.0f p50_ms=%.2f p99_ms=%.2f refused=%d failed=%d%n",
+        label, clients, done, elapsed, done / elapsed, percentile(all, 0.50), percentile(all, 0.99), refusals.get(), failures.get());
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * p))] / 1e6;
+  }
+
+  /** Acquire then release over one keep-alive HTTP/1.1 connection, as a lean client would. */
+  private static Cycle httpCycle(URI base, String lock, int waitMs) throws IOException {
+    HttpConnection http = new HttpConnection(base);
+    String acquirePath = "/api/locks/" + lock + "/acquire";
+    String releasePath = "/api/locks/" + lock + "/release";
+    String acquireBody = "{\"ttlMs\":10000,\"waitMs\":" + waitMs + "}";
+    return () -> {
+      HttpConnection.Response granted = http.post(acquirePath, acquireBody);
+      if (granted.status() != 200) {
+        return false;
+      }
+      String body = granted.body();
+      int at = body.indexOf("\"leaseId\":\"") + 11;
+      String leaseId = body.substring(at, body.indexOf('"', at));
+      HttpConnection.Response released = http.post(releasePath, "{\"leaseId\":\"" + leaseId + "\"}");
+      if (released.status() != 204) {
+        throw new IllegalStateException("release answered " + released.status() + ": " + released.body());
+      }
+      return true;
+    };
+  }
+
+  /** A minimal HTTP/1.1 client: one socket, requests in sequence, Content-Length or chunked responses. */
+  static final class HttpConnection {
+    record Response(int status, String body) {}
+
+    private final URI base;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+
+    HttpConnection(URI base) throws IOException {
+      this.base = base;
+      connect();
+    }
+
+    private void connect() throws IOException {
+      socket = new Socket(base.getHost(), base.getPort());
+      socket.setTcpNoDelay(true);
+      in = new BufferedInputStream(socket.getInputStream(), 8192);
+      out = socket.getOutputStream();
+    }
+
+    Response post(String path, String json) throws IOException {
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      String head = "POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
+      byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+      byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
+      System.arraycopy(body, 0, request, headBytes.length, body.length);
+      out.write(request);
+      out.flush();
+      return read();
+    }
+
+    private Response read() throws IOException {
+      String statusLine = line();
+      int status = Integer.parseInt(statusLine.substring(9, 12));
+      int contentLength = -1;
+      boolean chunked = false;
+      boolean close = false;
+      String header;
+      while (!(header = line()).isEmpty()) {
+        String lower = header.toLowerCase();
+        if (lower.startsWith("content-length:")) {
+          contentLength = Integer.parseInt(header.substring(15).trim());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
+        } else if (lower.startsWith("connection:") && lower.contains("close")) {
+          close = true;
+        }
+      }
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      if (chunked) {
+        int size;
+        while ((size = Integer.parseInt(line().trim(), 16)) > 0) {
+          body.write(in.readNBytes(size));
+          line();
+        }
+        line();
+      } else if (contentLength > 0) {
+        body.write(in.readNBytes(contentLength));
+      }
+      if (close) {
+        socket.close();
+        connect();
+      }
+      return new Response(status, body.toString(StandardCharsets.UTF_8));
+    }
+
+    private String line() throws IOException {
+      StringBuilder line = new StringBuilder();
+      int c;
+      while ((c = in.read()) != '\n') {
+        if (c < 0) {
+          throw new IOException("connection closed");
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    }
+  }
+}
