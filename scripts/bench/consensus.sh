@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# Benchmarks consensus-service against etcd in the same run: a three-node cluster of each on this machine, writes
+# and linearizable reads per second with p50/p99 at 50 connections over HTTP, driven by the same load generator
+# (wrk, two threads) with the same value size (96 bytes) over the same 1,000 keys, both clusters addressed at
+# their leader. etcd 3.4 (Debian's etcd-server) is driven through its JSON gateway (/v3/kv/put, /v3/kv/range).
+# Prints a table with the ratios the targets are stated in.
+#
+# Unattended: installs etcd-server and wrk from Debian if missing, builds the jar if missing or stale, starts both
+# clusters on private ports with data in a temporary directory, stops exactly what it started and deletes the data.
+#
+#   scripts/bench/consensus.sh                  10 s per measurement, 10 s warm-up
+#   DURATION=5s WARMUP=5s scripts/bench/consensus.sh
+#   KEEP=1 scripts/bench/consensus.sh           keep the temporary directory (logs, data) afterwards
+#
+# The measuring part holds /tmp/distpatterns-bench.lock so that two benchmarks never run at once.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+version=0.1.0-SNAPSHOT
+jar="$root/consensus-service/target/consensus-service-$version.jar"
+lua="$root/scripts/bench/consensus"
+duration="${DURATION:-10s}"
+warmup="${WARMUP:-10s}"
+connections=50
+export VALUE_BYTES=96 KEYS=1000
+work="$(mktemp -d /tmp/consensus-bench.XXXXXX)"
+
+# Private ports, away from run-local's 8080-8093/7001-7003 and etcd's default 2379/2380.
+http_ports=(18185 18186 18187)
+raft_ports=(17101 17102 17103)
+etcd_client_ports=(12379 22379 32379)
+etcd_peer_ports=(12380 22380 32380)
+
+say() { printf '%s\n' "$*" >&2; }
+fail() { say "consensus.sh: $*"; exit 1; }
+
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n "${KEEP:-}" ]]; then
+    say "logs and data of this run: $work"
+  else
+    rm -rf "$work"
+  fi
+}
+trap cleanup EXIT
+
+install_missing() {
+  local wanted=() pair command package
+  for pair in wrk:wrk etcd:etcd-server curl:curl flock:util-linux; do
+    command="${pair%%:*}" package="${pair#*:}"
+    command -v "$command" >/dev/null || wanted+=("$package")
+  done
+  if [[ ${#wanted[@]} -gt 0 ]]; then
+    say "installing ${wanted[*]} ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
+  fi
+  # Debian starts its own etcd on 2379 when installed with a service manager; ours use other ports either way.
+}
+
+# The JDK Maven's toolchain would pick: the first java of version 21 or newer.
+find_java() {
+  local candidates=() home java major
+  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
+  for home in /usr/lib/jvm/*; do candidates+=("$home/bin/java"); done
+  candidates+=("$(command -v java || true)")
+  for java in "${candidates[@]}"; do
+    [[ -x "$java" ]] || continue
+    major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+    if [[ -n "$major" && "${major%%.*}" -ge 21 ]]; then
+      echo "$java"
+      return
+    fi
+  done
+  fail "no JDK 21 or newer found"
+}
+
+build_if_stale() {
+  if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/consensus-service/src/main" "$root/consensus-service/pom.xml" "$root/platform" \
+      -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]]; then
+    say "building consensus-service (./mvnw -q -pl consensus-service -am -DskipTests package) ..."
+    ./mvnw -q -pl consensus-service -am -DskipTests package
+  fi
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_etcd() {
+  local i cluster="" name
+  for i in 0 1 2; do cluster+="${cluster:+,}e$((i + 1))=http://127.0.0.1:${etcd_peer_ports[$i]}"; done
+  for i in 0 1 2; do
+    name="e$((i + 1))"
+    port_free "${etcd_client_ports[$i]}" || fail "port ${etcd_client_ports[$i]} is taken"
+    etcd --name "$name" --data-dir "$work/etcd-$name" \
+      --listen-client-urls "http://127.0.0.1:${etcd_client_ports[$i]}" \
+      --advertise-client-urls "http://127.0.0.1:${etcd_client_ports[$i]}" \
+      --listen-peer-urls "http://127.0.0.1:${etcd_peer_ports[$i]}" \
+      --initial-advertise-peer-urls "http://127.0.0.1:${etcd_peer_ports[$i]}" \
+      --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token consensus-bench \
+      >"$work/etcd-$name.log" 2>&1 &
+    pids+=($!)
+  done
+}
+
+start_consensus() {
+  local i java peers=""
+  java="$(find_java)"
+  for i in 0 1 2; do peers+="${peers:+,}$((i + 1))=127.0.0.1:${raft_ports[$i]}"; done
+  for i in 0 1 2; do
+    port_free "${http_ports[$i]}" || fail "port ${http_ports[$i]} is taken"
+    env PORT="${http_ports[$i]}" CONSENSUS_NODE_ID=$((i + 1)) CONSENSUS_RAFT_PORT="${raft_ports[$i]}" \
+      CONSENSUS_PEERS="$peers" CONSENSUS_DATA_DIR="$work/consensus-$((i + 1))" EUREKA_CLIENT_ENABLED=false \
+      "$java" ${JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseSerialGC} -Dsun.misc.unsafe.memory.access=allow \
+      --enable-native-access=ALL-UNNAMED -jar "$jar" >"$work/consensus-$((i + 1)).log" 2>&1 &
+    pids+=($!)
+  done
+}
+
+# The client port of the etcd member that leads.
+etcd_leader() {
+  local port status member leader
+  for port in "${etcd_client_ports[@]}"; do
+    status="$(curl -fsS --max-time 2 -X POST "http://127.0.0.1:$port/v3/maintenance/status" -d '{}' 2>/dev/null)" || continue
+    member="$(sed -n 's/.*"member_id":"\([0-9]*\)".*/\1/p' <<<"$status")"
+    leader="$(sed -n 's/.*"leader":"\([0-9]*\)".*/\1/p' <<<"$status")"
+    if [[ -n "$leader" && "$member" == "$leader" ]]; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# The HTTP port of the consensus node that leads, once every node knows it.
+consensus_leader() {
+  local port status role
+  for port in "${http_ports[@]}"; do
+    curl -fsS --max-time 2 "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 || return 1
+  done
+  for port in "${http_ports[@]}"; do
+    status="$(curl -fsS --max-time 2 "http://127.0.0.1:$port/api/cluster" 2>/dev/null)" || continue
+    role="$(sed -n 's/.*"role":"\([a-z-]*\)".*/\1/p' <<<"$status")"
+    if [[ "$role" == leader ]]; then
+      echo "$port"
+      return 0
+    fi
+  done
+  return 1
+}
+
+wait_for() {
+  local what=$1 probe=$2 deadline=$((SECONDS + ${START_TIMEOUT:-300})) answer
+  until answer="$($probe)"; do
+    [[ $SECONDS -lt $deadline ]] || { tail -n 30 "$work"/*.log >&2; fail "$what not ready after ${START_TIMEOUT:-300} s"; }
+    sleep 1
+  done
+  echo "$answer"
+}
+
+# wrk with a Lua script against a URL; prints "requests/s p50 p99 errors" with latencies in ms.
+measure() {
+  local url=$1 script=$2 time=$3 out
+  out="$(wrk -t2 -c"$connections" -d"$time" --latency -s "$lua/$script" "$url")"
+  echo "$out" >>"$work/wrk.log"
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) }
+    $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { errors += $5 }
+    /Socket errors/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }' <<<"$out"
+}
+
+install_missing
+build_if_stale
+start_etcd
+start_consensus
+etcd_port="$(wait_for "etcd cluster" etcd_leader)"
+consensus_port="$(wait_for "consensus cluster" consensus_leader)"
+say "etcd leader on :$etcd_port, consensus-service leader on :$consensus_port"
+
+exec 9>/tmp/distpatterns-bench.lock
+say "waiting for the benchmark lock ..."
+flock 9
+say "java: $("$(find_java)" -version 2>&1 | head -1); etcd: $(etcd --version 2>/dev/null | head -1); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+consensus_url="http://127.0.0.1:$consensus_port"
+etcd_url="http://127.0.0.1:$etcd_port"
+say "warming up both ($warmup of writes each, then reads; this also writes every key read later) ..."
+measure "$consensus_url" put.lua "$warmup" >/dev/null
+measure "$etcd_url" etcd-put.lua "$warmup" >/dev/null
+measure "$consensus_url" get.lua "$warmup" >/dev/null
+measure "$etcd_url" etcd-range.lua "$warmup" >/dev/null
+
+say "measuring, $duration each ..."
+read -r etcd_w etcd_w50 etcd_w99 etcd_werr < <(measure "$etcd_url" etcd-put.lua "$duration")
+read -r cs_w cs_w50 cs_w99 cs_werr < <(measure "$consensus_url" put.lua "$duration")
+read -r etcd_r etcd_r50 etcd_r99 etcd_rerr < <(measure "$etcd_url" etcd-range.lua "$duration")
+read -r cs_r cs_r50 cs_r99 cs_rerr < <(measure "$consensus_url" get.lua "$duration")
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+flock -u 9
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+printf '\n%-34s %10s %9s %9s %7s\n' "three nodes, 50 connections" "req/s" "p50 ms" "p99 ms" "errors"
+printf '%-34s %10s %9s %9s %7s\n' "consensus-service PUT /api/kv" "$cs_w" "$cs_w50" "$cs_w99" "$cs_werr"
+printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/put" "$etcd_w" "$etcd_w50" "$etcd_w99" "$etcd_werr"
+printf '%-34s %10s %9s %9s %7s\n' "consensus-service GET /api/kv" "$cs_r" "$cs_r50" "$cs_r99" "$cs_rerr"
+printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/range" "$etcd_r" "$etcd_r50" "$etcd_r99" "$etcd_rerr"
+printf '\nwrites: throughput %sx etcd (target >= 1.0), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_w" "$etcd_w")" "$(ratio "$cs_w99" "$etcd_w99")"
+printf 'linearizable reads: throughput %sx etcd (target >= 1.0), p99 %sx etcd\n' "$(ratio "$cs_r" "$etcd_r")" "$(ratio "$cs_r99" "$etcd_r99")"
+printf 'load average after: %s (other builds may have been running)\n' "$load_after"
