@@ -7,10 +7,15 @@ import com.distpatterns.gateway.testsupport.EmbeddedEureka;
 import com.distpatterns.gateway.testsupport.StubService;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +76,7 @@ class GatewayTest {
     registry.add("gateway.rate-limit.burst-capacity", () -> "10");
     registry.add("gateway.rate-limit.replenish-per-second", () -> "1");
     registry.add("resilience4j.timelimiter.instances.task-service.timeout-duration", () -> "500ms");
+    registry.add("resilience4j.bulkhead.instances.task-service.max-concurrent-calls", () -> "1");
     registry.add("resilience4j.circuitbreaker.instances.lock-service.sliding-window-size", () -> "4");
     registry.add("resilience4j.circuitbreaker.instances.lock-service.minimum-number-of-calls", () -> "4");
     registry.add("resilience4j.circuitbreaker.instances.lock-service.wait-duration-in-open-state", () -> "30s");
@@ -200,6 +206,28 @@ class GatewayTest {
         .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .expectBody()
         .jsonPath("$.type").isEqualTo("/problems/upstream-timeout");
+  }
+
+  @Test
+  void pastTheConcurrencyBoundTheAnswerIs503AtOnce() throws Exception {
+    // The route allows one call in flight here; the slow service holds it until the time limit.
+    HttpClient client = HttpClient.newHttpClient();
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tasks/" + i))
+          .header("X-API-Key", FAULT_KEY).build();
+      calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    }
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    for (CompletableFuture<HttpResponse<String>> call : calls) {
+      answers.add(call.get(20, TimeUnit.SECONDS));
+    }
+    List<HttpResponse<String>> overloaded = answers.stream().filter(a -> a.body().contains("/problems/overloaded")).toList();
+    assertThat(overloaded).isNotEmpty().allSatisfy(answer -> {
+      assertThat(answer.statusCode()).isEqualTo(503);
+      assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+    });
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.distpatterns.gateway.api;
 
+import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -51,6 +52,11 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
       Duration wait = openWait(routeId);
       return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "circuit-open",
           service + " is failing, so the gateway stopped calling it for a while (circuit breaker open).", wait);
+    }
+    if (has(failure, BulkheadFullException.class)) {
+      return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded",
+          "The gateway already has as many calls to " + service + " in flight as it allows; retry shortly.",
+          Duration.ofSeconds(1));
     }
     if (failure instanceof NotFoundException) {
       return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "no-instance",
