@@ -12,6 +12,8 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local holder = redis.call('HMGET', lease, 'exp', 'owner', 'lease', 'token')
 if holder[3] == leaseId then
   -- A release already handed the lock to this waiter; its notification was lost or is still on its way.
+  -- The rewrite changes nothing but makes this call a write, so a WAIT after it also covers the hand-off.
+  redis.call('HSET', lease, 'exp', holder[1])
   return {1, tonumber(holder[4]), tonumber(holder[1])}
 end
 

@@ -136,6 +136,29 @@ class RedisOutageTest {
     assertUnavailable(locks.acquire(name, 60_000L, 0L, "again"));
   }
 
+  @Test
+  @Order(4)
+  void aHandOffNoReplicaConfirmedIsUndoneAndAnswered503() throws Exception {
+    proxy.restore();
+    LockHttpClient plain = behindProxy.client();
+    String name = "unreplicated-hand-off-" + UUID.randomUUID();
+    awaitAvailable(plain, name);
+    Reply holder = plain.acquire(name, 60_000L, 0L, "holder");
+    assertThat(holder.status()).isEqualTo(200);
+    StringRedisTemplate redis = needsReplica.context().getBean(StringRedisTemplate.class);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<Reply> waiter = pool.submit(() -> needsReplica.client().acquire(name, 60_000L, 30_000L, "waiter"));
+      String queue = PREFIX + "lock:{" + name + "}:queue";
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (redis.opsForList().size(queue) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(plain.release(name, holder.text("leaseId")).status()).isEqualTo(204);
+      assertUnavailable(waiter.get());
+    }
+    assertThat(plain.status(name).body().get("held").asBoolean()).as("the unconfirmed hand-off was undone").isFalse();
+  }
+
   private static Reply awaitAvailable(LockHttpClient locks, String name) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {

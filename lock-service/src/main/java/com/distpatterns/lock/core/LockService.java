@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Acquire with a bounded, fair wait; renew and release only by the holder. Waiting is woken by the store's
- * release notification, with a poll as the safety net for a lost notification and for a lease that simply
- * expires (expiry notifies nobody).
+ * Acquire with a bounded, fair wait; renew and release only by the holder. A waiter is handed the lock by the
+ * release itself (announced over the store's notification), with a poll as the safety net for a lost
+ * announcement and for a lease that simply expires (expiry notifies nobody).
  */
 public final class LockService {
 
@@ -80,7 +80,7 @@ public final class LockService {
           queued = false;
           Optional<LockLease> handedOverMeanwhile = store.withdraw(name, waiter.id(), leaseId);
           if (handedOverMeanwhile.isPresent()) {
-            return granted(handedOverMeanwhile.get(), GrantPath.NOTIFICATION);
+            return granted(store.confirmHandOff(handedOverMeanwhile.get()), GrantPath.NOTIFICATION);
           }
           events.waiterTimedOut();
           throw refused(name, busy, Duration.ofNanos(System.nanoTime() - start));
@@ -95,7 +95,8 @@ public final class LockService {
         }
         HandOff handOff = waitingRoom.await(waiter.id(), sleep);
         if (handOff != null) {
-          return granted(new LockLease(name, leaseId, handOff.fencingToken(), handOff.expiresAt()), GrantPath.NOTIFICATION);
+          LockLease lease = new LockLease(name, leaseId, handOff.fencingToken(), handOff.expiresAt());
+          return granted(store.confirmHandOff(lease), GrantPath.NOTIFICATION);
         }
         path = GrantPath.POLL;
       }

@@ -31,5 +31,12 @@ public interface LockStore {
    */
   Optional<LockLease> withdraw(String name, WaiterId waiter, LeaseId leaseId);
 
+  /**
+   * Vouches for a lease that a release handed to a waiter of this instance, before the waiter is told: a no-op,
+   * unless grants must be confirmed by replicas (then it may renew the lease, or undo it and throw
+   * {@link LockStoreUnavailableException}).
+   */
+  LockLease confirmHandOff(LockLease lease);
+
   LockStatus status(String name);
 }

@@ -58,8 +58,4 @@ public final class WaitingRoom {
     }
     return handOff;
   }
-
-  public int size() {
-    return seats.size();
-  }
 }

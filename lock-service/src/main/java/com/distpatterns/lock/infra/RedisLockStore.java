@@ -135,6 +135,25 @@ public final class RedisLockStore implements LockStore {
   }
 
   @Override
+  public LockLease confirmHandOff(LockLease lease) {
+    if (replicaAcknowledgement == null) {
+      return lease;
+    }
+    // The hand-off was written by the releasing caller's connection; a renewal written on ours comes after it
+    // in the replication stream, so replicas that acknowledge the renewal have the hand-off too.
+    LockKeys keys = LockKeys.of(keyPrefix, lease.name());
+    return grantOperation("hand-off", connection -> {
+      List<?> reply = (List<?>) RENEW.run(connection, ReturnType.MULTI, 1, keys.lease(), LockKeys.bytes(lease.leaseId().value()), NO_WAITER);
+      if (number(reply, 0) != 1) {
+        throw new LockStoreUnavailableException("The lock handed to this request was lost before replicas confirmed it;"
+            + " nothing was granted. Try again.", null);
+      }
+      confirmReplicated(connection, () -> endLease(connection, keys, lease.leaseId(), null));
+      return lease(lease.name(), lease.leaseId(), reply);
+    });
+  }
+
+  @Override
   public LockStatus status(String name) {
     LockKeys keys = LockKeys.of(keyPrefix, name);
     return operation("status", connection -> {
