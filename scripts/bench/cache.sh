@@ -22,15 +22,18 @@ max_warmup_rounds="${WARMUP_ROUNDS:-12}"
 connections=50
 work="$(mktemp -d /tmp/cache-bench.XXXXXX)"
 
-# Private ports, away from run-local's 8080-8093/8761 and the shared Redis on 6379.
-redis_port="${BENCH_REDIS_PORT:-16391}"
-registry_port="${BENCH_REGISTRY_PORT:-18761}"
-cache_port="${BENCH_CACHE_PORT:-18081}"
-gateway_port="${BENCH_GATEWAY_PORT:-18080}"
-nginx_port="${BENCH_NGINX_PORT:-18088}"
-
 say() { printf '%s\n' "$*" >&2; }
 fail() { say "cache.sh: $*"; exit 1; }
+port_free() { ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+# The first free port from a base: other benchmarks and tests on this machine hold ports of their own.
+free_port() { local port=$1; while ! port_free "$port"; do port=$((port + 1)); done; echo "$port"; }
+
+# Private ports, away from run-local's 8080-8093/8761 and the shared Redis on 6379 (BENCH_*_PORT to choose).
+redis_port="${BENCH_REDIS_PORT:-$(free_port 27391)}"
+registry_port="${BENCH_REGISTRY_PORT:-$(free_port 27761)}"
+cache_port="${BENCH_CACHE_PORT:-$(free_port 27081)}"
+gateway_port="${BENCH_GATEWAY_PORT:-$(free_port 27181)}"
+nginx_port="${BENCH_NGINX_PORT:-$(free_port 27281)}"
 
 pids=()
 cleanup() {
@@ -87,8 +90,6 @@ build_if_stale() {
     ./mvnw -q -pl registry,gateway,cache-service -am -DskipTests package
   fi
 }
-
-port_free() { ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 await_http() {
   local url=$1 what=$2 seconds=${3:-240}
