@@ -106,7 +106,7 @@ start_jvm() {
   # Throughput settings: a fixed heap and the parallel collector; the rest is the production configuration.
   env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC \
     -Dsun.misc.unsafe.memory.access=allow --enable-native-access=ALL-UNNAMED \
-    -jar "$(jar_of "$module")" >"$work/$name.log" 2>&1 &
+    -jar "$work/$module.jar" >"$work/$name.log" 2>&1 &
   pids+=($!)
 }
 
@@ -125,6 +125,8 @@ wrk_run() {
 install_missing
 build_if_stale
 java="$(find_java)"
+# Run copies: other builds in this working tree may replace a jar under a JVM that is still loading classes from it.
+for module in registry gateway cache-service; do cp "$(jar_of "$module")" "$work/$module.jar"; done
 for port in "$redis_port" "$registry_port" "$cache_port" "$gateway_port" "$nginx_port"; do
   port_free "$port" || fail "port $port is taken; set BENCH_*_PORT to free ones"
 done
