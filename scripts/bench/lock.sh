@@ -124,10 +124,12 @@ start_jvm() {
 
 # LockBench <mode> ... -> "rate p50_ms p99_ms refused failed"
 bench() {
-  local out
+  local mode=$1 out
+  shift
+  # Later options win: a caller may override seconds= or warmup=.
   out="$("$java" -Xms256m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
     --enable-native-access=ALL-UNNAMED -cp "$bench_dir/target/lib/*" "$bench_dir/LockBench.java" \
-    seconds="$seconds" warmup="$warmup" "$@" 2>>"$work/bench-errors.log")"
+    "$mode" seconds="$seconds" warmup="$warmup" "$@" 2>>"$work/bench-errors.log")"
   echo "$out" >>"$work/bench.log"
   sed -n 's/^RESULT .* rate=\([0-9]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\) refused=\([0-9]*\) failed=\([0-9]*\).*/\1 \2 \3 \4 \5/p' <<<"$out"
 }
