@@ -100,11 +100,7 @@ class RedisOutageTest {
 
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<Reply> waiter = pool.submit(() -> locks.acquire(name, 60_000L, 30_000L, "waiter"));
-      String queue = PREFIX + "lock:{" + name + "}:queue";
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (redis.opsForList().size(queue) == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      awaitQueued(redis, name);
       proxy.cut();
       // The holder's lease ends while Redis is out of reach: still no grant can be made without Redis.
       Reply answer = waiter.get();
@@ -148,15 +144,20 @@ class RedisOutageTest {
     StringRedisTemplate redis = needsReplica.context().getBean(StringRedisTemplate.class);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<Reply> waiter = pool.submit(() -> needsReplica.client().acquire(name, 60_000L, 30_000L, "waiter"));
-      String queue = PREFIX + "lock:{" + name + "}:queue";
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (redis.opsForList().size(queue) == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+      awaitQueued(redis, name);
       assertThat(plain.release(name, holder.text("leaseId")).status()).isEqualTo(204);
       assertUnavailable(waiter.get());
     }
     assertThat(plain.status(name).body().get("held").asBoolean()).as("the unconfirmed hand-off was undone").isFalse();
+  }
+
+  private static void awaitQueued(StringRedisTemplate redis, String name) throws InterruptedException {
+    String queue = PREFIX + "lock:{" + name + "}:queue";
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (redis.opsForList().size(queue) == 0) {
+      assertThat(System.nanoTime()).as("a waiter queued in time").isLessThan(deadline);
+      Thread.sleep(10);
+    }
   }
 
   private static Reply awaitAvailable(LockHttpClient locks, String name) {
