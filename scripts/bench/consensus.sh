@@ -23,7 +23,7 @@ lua="$root/scripts/bench/consensus"
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-10s}"
 connections=50
-export VALUE_BYTES=96 KEYS=1000
+export VALUE_BYTES=96 KEYS=1000 LUA_DIR="$lua"
 work="$(mktemp -d /tmp/consensus-bench.XXXXXX)"
 
 # Private ports, away from run-local's 8080-8093/7001-7003 and etcd's default 2379/2380.
@@ -166,6 +166,7 @@ measure() {
   local url=$1 script=$2 time=$3 out
   out="$(wrk -t2 -c"$connections" -d"$time" --latency -s "$lua/$script" "$url")"
   echo "$out" >>"$work/wrk.log"
+  grep '^status ' <<<"$out" | sed "s|^|  $script |" >&2 || true
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /Requests\/sec/ { rps = $2 }
@@ -174,6 +175,15 @@ measure() {
     /Non-2xx/ { errors += $5 }
     /Socket errors/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, errors }' <<<"$out"
+}
+
+# Every key the reads ask for exists in both stores: one curl, one connection, one PUT per key.
+populate() {
+  local urls=() i value
+  value="\"$(printf 'x%.0s' $(seq 1 $((VALUE_BYTES - 2))))\""
+  for ((i = 0; i < KEYS; i++)); do urls+=("$consensus_url/api/kv/key-$i"); done
+  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$value" "${urls[@]}" \
+    || fail "could not write the keys to consensus-service"
 }
 
 install_missing
@@ -191,7 +201,8 @@ say "java: $("$(find_java)" -version 2>&1 | head -1); etcd: $(etcd --version 2>/
 
 consensus_url="http://127.0.0.1:$consensus_port"
 etcd_url="http://127.0.0.1:$etcd_port"
-say "warming up both ($warmup of writes each, then reads; this also writes every key read later) ..."
+say "writing the $KEYS keys to both, then warming up both ($warmup of writes each, then reads) ..."
+populate
 measure "$consensus_url" put.lua "$warmup" >/dev/null
 measure "$etcd_url" etcd-put.lua "$warmup" >/dev/null
 measure "$consensus_url" get.lua "$warmup" >/dev/null

@@ -3,3 +3,5 @@ local keys = tonumber(os.getenv("KEYS") or "1000")
 request = function()
   return wrk.format("GET", "/api/kv/key-" .. math.random(0, keys - 1))
 end
+
+dofile(os.getenv("LUA_DIR") .. "/statuses.lua")

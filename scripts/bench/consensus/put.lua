@@ -8,3 +8,5 @@ wrk.headers["Content-Type"] = "application/json"
 request = function()
   return wrk.format(nil, "/api/kv/key-" .. math.random(0, keys - 1))
 end
+
+dofile(os.getenv("LUA_DIR") .. "/statuses.lua")

@@ -487,12 +487,35 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         if (sendFirst) {
             send(ready.messages());
         }
+        // Committed entries this node already has on disk need not wait for this Ready's fsync: applying (and
+        // answering) them first takes one fsync off every write's path. Those still only in memory wait for it.
+        boolean applyFirst = ready.snapshot().isEmpty() && allPersisted(ready);
+        if (applyFirst) {
+            applyAndServe(ready);
+        }
         storage.persist(ready);
         ready.hardState().ifPresent(hs -> persisted = hs);
         if (!sendFirst) {
             send(ready.messages());
         }
-        ready.snapshot().ifPresent(this::installSnapshot);
+        if (!applyFirst) {
+            ready.snapshot().ifPresent(this::installSnapshot);
+            applyAndServe(ready);
+        }
+        node.advance(ready);
+        afterAdvance();
+    }
+
+    private boolean allPersisted(Ready ready) {
+        if (ready.committedEntries().isEmpty()) {
+            return true;
+        }
+        long lastCommitted = ready.committedEntries().getLast().index();
+        return lastCommitted <= storage.lastIndex()
+                && (ready.entries().isEmpty() || lastCommitted < ready.entries().getFirst().index());
+    }
+
+    private void applyAndServe(Ready ready) {
         for (Entry entry : ready.committedEntries()) {
             apply(entry);
         }
@@ -504,8 +527,6 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
                 }
             }
         }
-        node.advance(ready);
-        afterAdvance();
     }
 
     private void send(List<Message> messages) {
