@@ -236,6 +236,16 @@ class TaskExecutionTest {
         .contains("queue=\"" + scratch.prefix() + ".work\"");
   }
 
+  @Test
+  void publishesItsOpenApiDocumentAndHealth() {
+    Http.Reply openApi = http.get("/v3/api-docs");
+    assertThat(openApi.status()).isEqualTo(200);
+    assertThat(openApi.json().get("paths").propertyNames())
+        .contains("/api/tasks", "/api/tasks/{id}", "/api/batches", "/api/batches/{id}", "/api/rpc/factorial");
+    assertThat(http.get("/actuator/health/liveness").status()).isEqualTo(200);
+    assertThat(http.get("/actuator/health/readiness").status()).isEqualTo(200);
+  }
+
   private static JsonNode awaitStatus(String id, String status) {
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
         .until(() -> status.equals(http.get("/api/tasks/" + id).field("status")));

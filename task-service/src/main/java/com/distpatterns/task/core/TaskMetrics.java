@@ -2,11 +2,14 @@ package com.distpatterns.task.core;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The counters an operator watches: tasks submitted, succeeded, failed, retried and revoked, by type. */
 public final class TaskMetrics {
 
   private final MeterRegistry registry;
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   public TaskMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -33,6 +36,8 @@ public final class TaskMetrics {
   }
 
   private Counter counter(String name, String type) {
-    return Counter.builder(name).tag("type", type == null ? "unknown" : type).register(registry);
+    String tag = type == null ? "unknown" : type;
+    return counters.computeIfAbsent(name + "/" + tag,
+        key -> Counter.builder(name).tag("type", tag).register(registry));
   }
 }

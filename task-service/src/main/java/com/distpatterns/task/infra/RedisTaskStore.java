@@ -7,6 +7,9 @@ import com.distpatterns.task.core.RevokeOutcome;
 import com.distpatterns.task.core.TaskStatus;
 import com.distpatterns.task.core.TaskStore;
 import com.distpatterns.task.core.TaskView;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -246,8 +249,13 @@ public final class RedisTaskStore implements TaskStore {
     return value == null ? "" : value;
   }
 
+  /** Read once: a resource-backed script would check the resource for changes on every call. */
   private static <T> RedisScript<T> script(String name, Class<T> resultType) {
-    return RedisScript.of(new ClassPathResource("redis/" + name + ".lua"), resultType);
+    try (InputStream in = new ClassPathResource("redis/" + name + ".lua").getInputStream()) {
+      return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), resultType);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the Redis script " + name, e);
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Benchmark of task-service, beside the broker's own limit measured in the same run.
+#
+#   scripts/bench/tasks.sh
+#
+# Measures, against the RabbitMQ and Redis this machine uses (SPRING_RABBITMQ_HOST/PORT, SPRING_DATA_REDIS_HOST/PORT):
+#   anchor  RabbitMQ PerfTest (com.rabbitmq:perf-test), publisher confirms + manual acks, persistent 200-byte
+#           messages: -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100
+#   e2e     end-to-end tasks/s, first submission to last task.succeeded event, for a no-op task
+#           (sleep 0 ms) submitted one POST /api/tasks per task, with one worker and then with two
+#   batch   the same clock for one POST /api/batches of 10,000 items in chunks of 1 (10,000 tasks, two workers)
+#   rpc     POST /api/rpc/factorial {"n":100} from 16 concurrent callers: calls/s, p50, p99
+# The service runs as its own processes (one API, one or two workers) on ports 18083/18093/18094 under a queue
+# and key prefix of its own, called directly (not through the gateway, so no rate limit applies). The measuring
+# part holds /tmp/distpatterns-bench.lock so no two benchmarks of the suite run at once.
+#
+# Tunables (environment): TASKS (20000), CONCURRENCY (64 HTTP clients), RPC_SECONDS (15), BENCH_DIR.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/scripts/bench/tasks"
+work=${BENCH_DIR:-/tmp/distpatterns-bench-tasks}
+tasks=${TASKS:-20000}
+concurrency=${CONCURRENCY:-64}
+rpc_seconds=${RPC_SECONDS:-15}
+rpc_callers=16
+batch_items=10000
+api_port=18083
+worker_ports=(18093 18094)
+prefix="tasks-bench-$(date +%s)-$$"
+jar="$root/task-service/target/task-service-0.1.0-SNAPSHOT.jar"
+rabbit_host=${SPRING_RABBITMQ_HOST:-127.0.0.1}
+rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
+redis_host=${SPRING_DATA_REDIS_HOST:-127.0.0.1}
+redis_port=${SPRING_DATA_REDIS_PORT:-6379}
+
+say() { printf '%s\n' "$*" >&2; }
+fail() { printf 'tasks.sh: %s\n' "$*" >&2; exit 1; }
+
+find_java() {
+  local candidates=() java major dir
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
+  for dir in /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
+    [ -x "$dir/bin/java" ] && candidates+=("$dir/bin/java")
+  done
+  command -v java >/dev/null && candidates+=("$(command -v java)")
+  for java in "${candidates[@]}"; do
+    major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
+      echo "$java"
+      return
+    fi
+  done
+  fail "no JDK 21 or newer found"
+}
+
+install_tools() {
+  local missing=()
+  command -v curl >/dev/null || missing+=(curl)
+  command -v flock >/dev/null || missing+=(util-linux)
+  command -v redis-cli >/dev/null || missing+=(redis-tools)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "Installing ${missing[*]} ..."
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+reachable() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
+
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -d "$work/lib" ]; then
+    bench clean "$prefix" >/dev/null 2>&1 || true
+  fi
+  redis-cli -h "$redis_host" -p "$redis_port" --scan --pattern "$prefix:*" 2>/dev/null \
+    | xargs -r -n 500 redis-cli -h "$redis_host" -p "$redis_port" del >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+start_service() {
+  local name=$1 port=$2 roles=$3
+  reachable 127.0.0.1 "$port" && fail "port $port is taken"
+  "$java" -Xms256m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
+    --enable-native-access=ALL-UNNAMED -jar "$jar" \
+    --server.port="$port" --tasks.roles="$roles" --tasks.amqp-prefix="$prefix" --tasks.redis-prefix="$prefix" \
+    --tasks.result-ttl=15m --eureka.client.enabled=false --spring.main.banner-mode=off \
+    --spring.rabbitmq.host="$rabbit_host" --spring.rabbitmq.port="$rabbit_port" \
+    --spring.data.redis.host="$redis_host" --spring.data.redis.port="$redis_port" \
+    >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  local deadline=$((SECONDS + 240))
+  until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/actuator/health/readiness" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { tail -n 30 "$work/$name.log" >&2; fail "$name did not become ready"; }
+    sleep 1
+  done
+  say "  $name ready on :$port ($roles)"
+}
+
+# "RESULT key=value" lines of TaskBench -> the value of one key
+value() { sed -n "s/^RESULT $2=//p" <<<"$1"; }
+
+bench() { "$java" -Dlogback.configurationFile="$here/logback-bench.xml" -cp "$work/lib/*" "$here/TaskBench.java" "$@"; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+main() {
+  install_tools
+  java=$(find_java)
+  reachable "$rabbit_host" "$rabbit_port" || fail "RabbitMQ not reachable at $rabbit_host:$rabbit_port"
+  reachable "$redis_host" "$redis_port" || fail "Redis not reachable at $redis_host:$redis_port"
+  mkdir -p "$work"
+
+  if [ ! -f "$jar" ] || [ -n "$(find "$root/task-service/src/main" "$root/task-service/pom.xml" "$root/platform" \
+      -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]; then
+    say "Building task-service ..."
+    (cd "$root" && ./mvnw -q -pl task-service -am package -DskipTests)
+  fi
+  if [ ! -f "$work/lib/perf-test-2.22.1.jar" ]; then
+    say "Resolving com.rabbitmq:perf-test 2.22.1 ..."
+    (cd "$root" && ./mvnw -q -f "$here/perf-test-pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$work/lib" -DincludeScope=runtime)
+  fi
+
+  say "Waiting for the benchmark lock (other builds and tests may still be running on this machine) ..."
+  exec 9>/tmp/distpatterns-bench.lock
+  flock 9
+
+  say "Anchor: RabbitMQ PerfTest, confirms + manual acks, 15 s ..."
+  local perf perf_rate perf_confirm_p99
+  perf=$("$java" -cp "$work/lib/*" com.rabbitmq.perf.PerfTest -h "amqp://guest:guest@$rabbit_host:$rabbit_port" \
+    -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100 2>&1 | tee "$work/perf-test.log")
+  perf_rate=$(sed -n 's/.*receiving rate avg: \([0-9]*\) msg\/s.*/\1/p' <<<"$perf" | tail -1)
+  perf_confirm_p99=$(sed -n 's/.*confirm latency min\/median\/75th\/95th\/99th [^ ]*\/[^ ]*\/[^ ]*\/[^ ]*\/\([0-9]*\) .*/\1/p' <<<"$perf" | tail -1)
+  [ -n "$perf_rate" ] || { tail -n 20 "$work/perf-test.log" >&2; fail "PerfTest gave no rate"; }
+
+  say "Starting task-service: one API, one worker (prefix $prefix) ..."
+  start_service api "$api_port" api
+  start_service worker-1 "${worker_ports[0]}" worker
+  local url="http://127.0.0.1:$api_port"
+
+  say "Warm-up ..."
+  bench e2e "$url" 3000 "$concurrency" >/dev/null
+  bench rpc "$url" 5 "$rpc_callers" >/dev/null
+
+  say "End to end, one worker: $tasks tasks, $concurrency clients ..."
+  local one two batch rpc
+  one=$(bench e2e "$url" "$tasks" "$concurrency")
+  say "$one"
+
+  start_service worker-2 "${worker_ports[1]}" worker
+  say "End to end, two workers ..."
+  two=$(bench e2e "$url" "$tasks" "$concurrency")
+  say "$two"
+  say "Batch of $batch_items tasks, two workers ..."
+  batch=$(bench batch "$url" "$batch_items")
+  say "$batch"
+  say "RPC, $rpc_callers callers, $rpc_seconds s ..."
+  rpc=$(bench rpc "$url" "$rpc_seconds" "$rpc_callers")
+  say "$rpc"
+
+  local e1 e2 eb rp p99
+  e1=$(value "$one" e2e_per_s); e2=$(value "$two" e2e_per_s); eb=$(value "$batch" e2e_per_s)
+  rp=$(value "$rpc" calls_per_s); p99=$(value "$rpc" p99_ms)
+  cat <<TABLE
+
+Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)
+
+| measure | figure | anchor (PerfTest, same broker, same run) | ratio | target |
+|---|---|---|---|---|
+| PerfTest: confirms + manual acks, persistent 200 B | ${perf_rate} msg/s, confirm p99 ${perf_confirm_p99:-?} us | - | 1.00 | - |
+| tasks end to end, 1 worker (POST per task) | ${e1} tasks/s, p50 $(value "$one" latency_p50_ms) ms, p99 $(value "$one" latency_p99_ms) ms | ${perf_rate} msg/s | $(ratio "$e1" "$perf_rate") | >= 0.20 |
+| tasks end to end, 2 workers (POST per task) | ${e2} tasks/s, p50 $(value "$two" latency_p50_ms) ms, p99 $(value "$two" latency_p99_ms) ms | ${perf_rate} msg/s | $(ratio "$e2" "$perf_rate") | >= 0.20 |
+| tasks end to end, 2 workers (one batch, chunks of 1) | ${eb} tasks/s | ${perf_rate} msg/s | $(ratio "$eb" "$perf_rate") | - |
+| RPC factorial(100), 16 callers | ${rp} calls/s, p50 $(value "$rpc" p50_ms) ms, p99 ${p99} ms | - | - | p99 < 20 ms |
+
+Errors: e2e $(value "$one" errors)+$(value "$two" errors) refused submissions, $(value "$one" failed_events)+$(value "$two" failed_events) failed tasks; rpc $(value "$rpc" errors) failed calls.
+TABLE
+}
+
+main "$@"
