@@ -21,16 +21,17 @@ import com.distpatterns.event.infra.SubscriptionQueueNames;
 import com.distpatterns.event.infra.SubscriptionSupervisor;
 import com.distpatterns.event.infra.WebhookListeners;
 import com.distpatterns.platform.events.CloudEventMessages;
+import com.rabbitmq.client.BuiltinExchangeType;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Map;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -39,6 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** Wires the event service: core logic, RabbitMQ and Redis adapters, webhook client. */
 @Configuration(proxyBeanMethods = false)
 public class EventServiceConfiguration {
+
+  /** Channels publishing side by side: each serialises its publishes, the broker confirms them in batches. */
+  private static final int PUBLISHING_CHANNELS = 8;
 
   /** The exchange every publisher and subscriber of the suite shares: durable topic, no arguments. */
   @Bean
@@ -61,18 +65,12 @@ public class EventServiceConfiguration {
     return new EnvelopeReader(messages);
   }
 
-  /**
-   * Publishes on the connection factory's publisher connection, so that the broker blocking a publisher (memory
-   * alarm) does not also stall the acknowledgements of consumers; only that connection runs publisher confirms, so
-   * closing a consumer's channel never waits for confirms it cannot have.
-   */
+  /** Publishes with confirms on a connection of its own; declares the exchange whenever it (re)connects. */
   @Bean
-  ConfirmedPublisher confirmedPublisher(ConnectionFactory connectionFactory, EventServiceProperties properties) {
-    if (!(connectionFactory.getPublisherConnectionFactory() instanceof CachingConnectionFactory publishing)) {
-      throw new IllegalStateException("Expected Spring Boot's CachingConnectionFactory with a publisher connection");
-    }
-    publishing.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-    return new ConfirmedPublisher(new RabbitTemplate(publishing), properties.confirmTimeout());
+  ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, EventServiceProperties properties) {
+    return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), properties.confirmTimeout(),
+        PUBLISHING_CHANNELS, channel -> channel.exchangeDeclare(properties.exchange(), BuiltinExchangeType.TOPIC, true,
+            false, Map.of()));
   }
 
   @Bean

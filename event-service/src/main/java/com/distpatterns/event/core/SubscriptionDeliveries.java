@@ -1,6 +1,7 @@
 package com.distpatterns.event.core;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /** The consumers on this instance that deliver subscriptions' events to their webhooks. */
 public interface SubscriptionDeliveries {
@@ -11,8 +12,11 @@ public interface SubscriptionDeliveries {
   /** Starts consuming the subscription's queue, or carries on with the new definition. Idempotent. */
   void attach(Subscription subscription);
 
-  /** Stops consuming it here; what was not acknowledged goes back to the queue. */
-  void detach(SubscriptionName name);
+  /**
+   * Stops consuming it here; what was not acknowledged goes back to the queue. Returns at once; the result completes
+   * when the deliveries in flight have finished and the consumers are gone.
+   */
+  CompletableFuture<Void> detach(SubscriptionName name);
 
   Set<SubscriptionName> attached();
 }

@@ -3,11 +3,13 @@ package com.distpatterns.event.core;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class Subscriptions {
 
   private static final Logger log = LoggerFactory.getLogger(Subscriptions.class);
+  private static final Duration DETACH_WAIT = Duration.ofSeconds(2);
 
   private final SubscriptionStore store;
   private final SubscriptionQueues queues;
@@ -106,7 +109,8 @@ public final class Subscriptions {
       if (!store.delete(name)) {
         throw new UnknownSubscriptionException(name);
       }
-      deliveries.detach(name);
+      // Consumers gone first, as far as a delivery in flight allows, so none is cancelled under its feet.
+      deliveries.detach(name).completeOnTimeout(null, DETACH_WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
       queues.delete(name);
       store.clearTombstone(name);
       counters.forget(name);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -101,9 +102,8 @@ public final class WebhookListeners implements SubscriptionDeliveries {
     }
   }
 
-  /** Returns at once: the container finishes its deliveries in flight in the background, then stops. */
   @Override
-  public void detach(SubscriptionName name) {
+  public CompletableFuture<Void> detach(SubscriptionName name) {
     Attached removed;
     lock.lock();
     try {
@@ -111,12 +111,20 @@ public final class WebhookListeners implements SubscriptionDeliveries {
     } finally {
       lock.unlock();
     }
-    if (removed != null) {
-      Thread.ofVirtual().name("detach-" + name).start(() -> {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    if (removed == null) {
+      stopped.complete(null);
+      return stopped;
+    }
+    Thread.ofVirtual().name("detach-" + name).start(() -> {
+      try {
         removed.container().stop();
         removed.container().destroy();
-      });
-    }
+      } finally {
+        stopped.complete(null);
+      }
+    });
+    return stopped;
   }
 
   @Override
