@@ -166,7 +166,7 @@ main() {
   rp=$(value "$rpc" calls_per_s); p99=$(value "$rpc" p99_ms)
   cat <<TABLE
 
-Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)
+Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)
 
 | measure | figure | anchor (PerfTest, same broker, same run) | ratio | target |
 |---|---|---|---|---|
