@@ -3,6 +3,8 @@ package com.distpatterns.registry;
 import java.util.Map;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -11,7 +13,13 @@ import org.springframework.core.env.MapPropertySource;
  * list of the other registries' Eureka URLs. Empty, the registry runs standalone; given, it registers with and
  * replicates to those peers, as two replicas behind a Kubernetes headless service do.
  */
-public class PeerAwareness implements EnvironmentPostProcessor {
+public class PeerAwareness implements EnvironmentPostProcessor, Ordered {
+
+  /** After application.yml is loaded, so that {@code server.port: ${PORT:8761}} and the peers are known. */
+  @Override
+  public int getOrder() {
+    return ConfigDataEnvironmentPostProcessor.ORDER + 1;
+  }
 
   @Override
   public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

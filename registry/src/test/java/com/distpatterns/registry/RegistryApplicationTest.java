@@ -19,9 +19,12 @@ class RegistryApplicationTest {
   @Autowired Environment environment;
 
   @Test
-  void runsStandaloneByDefault() {
+  void runsStandaloneByDefaultAndKnowsOnlyItself() {
     assertThat(environment.getProperty("eureka.client.register-with-eureka")).isEqualTo("false");
     assertThat(environment.getProperty("eureka.client.fetch-registry")).isEqualTo("false");
+    // Its own port, not 8761: a second registry beside the first must not take the first for a peer.
+    assertThat(environment.getProperty("eureka.client.service-url.defaultZone"))
+        .isEqualTo("http://localhost:" + environment.getProperty("local.server.port", environment.getProperty("server.port")) + "/eureka/");
   }
 
   @Test
