@@ -74,6 +74,12 @@ final class NodeProcess {
         }
     }
 
+    void killNow() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+    }
+
     void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();

@@ -140,9 +140,15 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        for (NodeProcess node : nodes.values()) {
-            node.kill();
+    public void close() {
+        try {
+            for (NodeProcess node : nodes.values()) {
+                node.kill();
+            }
+        } catch (InterruptedException e) {
+            // Still end every node: destroyForcibly needs no waiting, only the wait for its exit was cut short.
+            nodes.values().forEach(NodeProcess::killNow);
+            Thread.currentThread().interrupt();
         }
     }
 }
