@@ -163,11 +163,41 @@ start() {
   for entry in "${started[@]}"; do
     IFS='|' read -r name module port <<<"$entry"
     wait_healthy "$name" "$port"
+    # A worker-only process registers under its own name, so the gateway never routes API calls to it.
     app=$module
-    [ "$name" = task-worker ] && continue
+    [ "$name" = task-worker ] && app=task-worker
     [ "$name" = registry ] || wait_registered "$app"
   done
+  for entry in "${started[@]}"; do
+    IFS='|' read -r name module port <<<"$entry"
+    wait_routed "$module"
+  done
   urls
+}
+
+# A harmless call per service, answered by the service itself (200 or 404) once the gateway routes to it.
+probe_path() {
+  case $1 in
+    cache-service) echo /api/caches/run-local ;;
+    lock-service) echo /api/locks/run-local ;;
+    task-service) echo /api/tasks/run-local-probe ;;
+    event-service) echo /api/subscriptions/run-local-probe ;;
+    consensus-service) echo /api/cluster ;;
+  esac
+}
+
+# Registered is not yet routed: the gateway learns of an instance at its next registry fetch.
+wait_routed() {
+  local path code deadline=$((SECONDS + 60)) key=${GATEWAY_API_KEYS%%,*}
+  path=$(probe_path "$1")
+  [ -n "$path" ] || return 0
+  while :; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 ${key:+-H "X-API-Key: $key"} \
+      "http://localhost:$((8080 + offset))$path" 2>/dev/null) || true
+    case $code in 000|502|503|504) ;; *) return 0 ;; esac
+    [ $SECONDS -lt $deadline ] || fail "the gateway does not route to $1 after 60 s (last answer: $code)."
+    sleep 1
+  done
 }
 
 urls() {
@@ -194,7 +224,7 @@ TRY
 
 stop() {
   [ -d "$run_dir" ] || { say "Nothing is running."; return; }
-  local pid_file pid name stopped=0
+  local pid_file pid name signalled=()
   for pid_file in "$run_dir"/*.pid; do
     [ -e "$pid_file" ] || continue
     name=$(basename "$pid_file" .pid)
@@ -202,18 +232,17 @@ stop() {
     # Only a JVM of ours: the pid may have been reused since.
     if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-$version.jar"; then
       kill "$pid"
-      stopped=$((stopped + 1))
+      signalled+=("$pid")
       say "  stopping $name (pid $pid)"
     fi
-  done
-  for pid_file in "$run_dir"/*.pid; do
-    [ -e "$pid_file" ] || continue
-    pid=$(cat "$pid_file")
-    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
     rm -f "$pid_file"
   done
-  say "Stopped $stopped process(es)."
+  # Only what was signalled above is waited for, and killed if it will not end.
+  for pid in "${signalled[@]}"; do
+    for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+  done
+  say "Stopped ${#signalled[@]} process(es)."
 }
 
 status() {

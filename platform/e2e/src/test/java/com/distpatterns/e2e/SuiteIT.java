@@ -1,0 +1,183 @@
+package com.distpatterns.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The suite started from its jars by {@code scripts/run-local.sh}, used through the gateway as a user would. */
+class SuiteIT {
+
+  static final int OFFSET = 20_000; // clear of the benchmarks, which use 18xxx
+  static final String KEY = "e2e-" + UUID.randomUUID();
+  static final String GATEWAY = "http://127.0.0.1:" + (8080 + OFFSET);
+  static final String REGISTRY = "http://127.0.0.1:" + (8761 + OFFSET);
+  static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final JsonMapper json = JsonMapper.builder().build();
+  static LocalSuite suite;
+
+  @BeforeAll
+  static void startTheSuite() throws Exception {
+    suite = LocalSuite.start(OFFSET, KEY);
+  }
+
+  @AfterAll
+  static void stopTheSuite() throws Exception {
+    if (suite != null) {
+      suite.close();
+    }
+  }
+
+  @Test
+  void everyServiceIsRegisteredInEureka() throws Exception {
+    HttpResponse<String> apps = http.send(HttpRequest.newBuilder(URI.create(REGISTRY + "/eureka/apps"))
+        .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(apps.statusCode()).isEqualTo(200);
+    assertThat(apps.body()).contains("\"GATEWAY\"", "\"CACHE-SERVICE\"", "\"LOCK-SERVICE\"", "\"TASK-SERVICE\"",
+        "\"EVENT-SERVICE\"", "\"CONSENSUS-SERVICE\"");
+  }
+
+  @Test
+  void theGatewayWantsTheKey() throws Exception {
+    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/api/locks/x")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(401);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+  }
+
+  @Test
+  void aCachedValueComesBackAsStored() throws Exception {
+    String path = "/api/caches/e2e-" + RUN + "/entries/greeting";
+    HttpResponse<String> put = call("PUT", path + "?ttlSeconds=120", "{\"hello\": \"wörld\", \"n\": [1, 2.50]}");
+    assertThat(put.statusCode()).isEqualTo(204);
+    HttpResponse<String> get = call("GET", path, null);
+    assertThat(get.statusCode()).isEqualTo(200);
+    assertThat(get.body()).isEqualTo("{\"hello\": \"wörld\", \"n\": [1, 2.50]}");
+    assertThat(get.headers().firstValue("Cache-TTL-Remaining")).isPresent();
+  }
+
+  @Test
+  void aLockIsGrantedWithAFencingTokenAndReleasedByItsHolder() throws Exception {
+    String lock = "/api/locks/e2e-" + RUN;
+    JsonNode lease = body(call("POST", lock + "/acquire", "{\"ttlMs\":10000,\"waitMs\":0,\"owner\":\"e2e\"}"), 200);
+    assertThat(lease.get("fencingToken").asLong()).isPositive();
+    JsonNode status = body(call("GET", lock, null), 200);
+    assertThat(status.get("held").asBoolean()).isTrue();
+    assertThat(status.has("leaseId")).isFalse();
+    assertThat(call("POST", lock + "/release", "{\"leaseId\":\"" + lease.get("leaseId").asString() + "\"}").statusCode())
+        .isEqualTo(204);
+  }
+
+  @Test
+  void aTaskRunsOnAWorkerAndAnRpcIsAnswered() throws Exception {
+    JsonNode accepted = body(call("POST", "/api/tasks", "{\"type\":\"factorial\",\"args\":{\"n\":20},\"maxRetries\":3}"), 202);
+    String id = accepted.get("id").asString();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+      JsonNode task = body(call("GET", "/api/tasks/" + id, null), 200);
+      assertThat(task.get("status").asString()).isEqualTo("SUCCESS");
+      assertThat(task.get("result").toString()).contains("2432902008176640000");
+    });
+    JsonNode rpc = body(call("POST", "/api/rpc/factorial", "{\"n\":25}"), 200);
+    assertThat(rpc.get("result").asString()).isEqualTo("15511210043330985984000000");
+  }
+
+  @Test
+  void anEventReachesALiveStreamAndAWebhook() throws Exception {
+    BlockingQueue<String> hooks = new LinkedBlockingQueue<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", exchange -> {
+      hooks.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    receiver.start();
+    String subscription = "/api/subscriptions/e2e-" + RUN;
+    String type = "e2e" + RUN + ".user.created";
+    try {
+      HttpResponse<String> created = call("PUT", subscription,
+          "{\"pattern\":\"e2e" + RUN + ".#\",\"webhookUrl\":\"http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook\"}");
+      assertThat(created.statusCode()).isEqualTo(201);
+
+      BlockingQueue<String> streamed = new LinkedBlockingQueue<>();
+      HttpRequest stream = HttpRequest.newBuilder(URI.create(GATEWAY + "/api/events/stream?pattern=e2e" + RUN + ".*.*"))
+          .header("X-API-Key", KEY).header("Accept", "text/event-stream").build();
+      CompletableFuture<HttpResponse<java.io.InputStream>> open = http.sendAsync(stream, HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<java.io.InputStream> streaming = open.get(20, TimeUnit.SECONDS);
+      assertThat(streaming.statusCode()).isEqualTo(200);
+      Thread reader = Thread.ofVirtual().start(() -> {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(streaming.body(), StandardCharsets.UTF_8))) {
+          for (String line; (line = lines.readLine()) != null; ) {
+            streamed.add(line);
+          }
+        } catch (IOException ignored) {
+          // the stream ends when the test closes it
+        }
+      });
+
+      // The stream's queue is bound once the response has started; publish until the stream sees one.
+      await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        body(call("POST", "/api/events/" + type, "{\"user\":\"ada\"}"), 202);
+        return streamed.stream().anyMatch(line -> line.equals("event: " + type) || line.equals("event:" + type));
+      });
+      String hook = hooks.poll(30, TimeUnit.SECONDS);
+      assertThat(hook).isNotNull();
+      JsonNode event = json.readTree(hook);
+      assertThat(event.get("type").asString()).isEqualTo(type);
+      assertThat(event.get("data").get("user").asString()).isEqualTo("ada");
+      streaming.body().close();
+      reader.interrupt();
+    } finally {
+      call("DELETE", subscription, null);
+      receiver.stop(0);
+    }
+  }
+
+  @Test
+  void theConsensusStoreKeepsWhatWasWritten() throws Exception {
+    String key = "/api/kv/e2e-" + RUN;
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .until(() -> call("PUT", key, "{\"replicated\":true}").statusCode() == 200);
+    JsonNode read = body(call("GET", key, null), 200);
+    assertThat(read.get("value").get("replicated").asBoolean()).isTrue();
+    assertThat(read.get("revision").asLong()).isPositive();
+  }
+
+  static HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(GATEWAY + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("X-API-Key", KEY);
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode body(HttpResponse<String> response, int expectedStatus) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
+    return json.readTree(response.body());
+  }
+}
