@@ -67,6 +67,8 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RaftDriver.class);
     private static final int DRAIN_LIMIT = 8192;
+    /** Commands' bytes per forwarded batch: far below the peers' frame limit, whatever the values' sizes. */
+    private static final long FORWARD_BATCH_BYTES = 4L << 20;
 
     private final long selfId;
     private final DriverSettings settings;
@@ -381,9 +383,16 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     private void retryOrFail(Proposal proposal, ProposalResult.Reason reason) {
         if (reason == ProposalResult.Reason.INVALID_CONF_CHANGE && proposal instanceof ConfProposal c) {
             c.fail(invalidChange(c.change()));
+        } else if (reason == ProposalResult.Reason.CONF_CHANGE_PENDING && proposal instanceof ConfProposal c) {
+            c.fail(changeUnderWay());
         } else {
             unsent.add(proposal); // nothing was appended: proposing again cannot apply it twice
         }
+    }
+
+    private static MembershipException changeUnderWay() {
+        return new MembershipException("Another membership change is under way (one at a time, a new server's "
+                + "promotion to voter included); try again once it is applied.");
     }
 
     private MembershipException invalidChange(ConfChange change) {
@@ -417,10 +426,10 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
                     switch (node.proposeConfChange(c.change())) {
                         case ProposalResult.Accepted a -> watch(a.firstIndex(), a.term(), c);
                         case ProposalResult.Rejected r -> {
-                            if (r.reason() == ProposalResult.Reason.INVALID_CONF_CHANGE) {
-                                c.fail(invalidChange(c.change()));
-                            } else {
-                                unsent.add(c);
+                            switch (r.reason()) {
+                                case INVALID_CONF_CHANGE -> c.fail(invalidChange(c.change()));
+                                case CONF_CHANGE_PENDING -> c.fail(changeUnderWay());
+                                default -> unsent.add(c);
                             }
                         }
                     }
@@ -443,7 +452,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     }
 
     private void forwardToLeader(long leader) {
-        List<Proposal> kv = new ArrayList<>();
+        List<KvProposal> kv = new ArrayList<>();
         for (Proposal p : unsent) {
             switch (p) {
                 case KvProposal k -> kv.add(k);
@@ -455,12 +464,21 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             }
         }
         unsent.clear();
-        if (!kv.isEmpty()) {
+        int from = 0;
+        while (from < kv.size()) {
+            int to = from;
+            long bytes = 0;
+            while (to < kv.size() && (to == from || bytes + kv.get(to).command().length <= FORWARD_BATCH_BYTES)) {
+                bytes += kv.get(to).command().length;
+                to++;
+            }
+            List<KvProposal> batch = kv.subList(from, to);
             long batchId = nextBatchId++;
-            forwarded.put(batchId, new ForwardedBatch(leader, List.copyOf(kv)));
-            List<byte[]> commands = new ArrayList<>(kv.size());
-            kv.forEach(p -> commands.add(((KvProposal) p).command()));
+            forwarded.put(batchId, new ForwardedBatch(leader, List.copyOf(batch)));
+            List<byte[]> commands = new ArrayList<>(batch.size());
+            batch.forEach(p -> commands.add(p.command()));
             transport.send(leader, new PeerFrame.ForwardProposals(batchId, false, commands));
+            from = to;
         }
     }
 

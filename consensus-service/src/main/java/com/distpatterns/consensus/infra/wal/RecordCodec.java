@@ -18,6 +18,13 @@ final class RecordCodec {
     private static final byte ENTRY = 1;
     private static final byte HARD_STATE = 2;
     private static final byte SNAPSHOT = 3;
+    private static final byte BATCH_END = 4;
+
+    /**
+     * Ends every batch that one write and one fsync put on disk. It lets recovery tell a torn last write, which may
+     * have landed its sectors in any order, from damage to a batch that was synced before later ones were written.
+     */
+    static final byte[] BATCH_END_RECORD = batchEndRecord();
 
     private RecordCodec() {
     }
@@ -28,6 +35,16 @@ final class RecordCodec {
             case WalRecord.HardStateRecord h -> 24;
             case WalRecord.SnapshotRecord s -> 16;
         };
+    }
+
+    private static byte[] batchEndRecord() {
+        ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + 1);
+        out.putInt(0, 1).put(HEADER_BYTES, BATCH_END);
+        CRC32C crc = new CRC32C();
+        crc.update(out.slice(0, Integer.BYTES));
+        crc.update(out.slice(HEADER_BYTES, 1));
+        out.putInt(Integer.BYTES, (int) crc.getValue());
+        return out.array();
     }
 
     /** Writes the record at the buffer's position, which must have room for {@link #encodedSize}. */
@@ -62,6 +79,10 @@ final class RecordCodec {
         record End() implements Read {
         }
 
+        /** The end of a batch: everything before it was written and fsynced together. */
+        record BatchEnd(int next) implements Read {
+        }
+
         record Bad(String reason) implements Read {
         }
     }
@@ -89,6 +110,9 @@ final class RecordCodec {
             return new Read.Bad("a checksum mismatch");
         }
         ByteBuffer body = data.slice(position + HEADER_BYTES, length);
+        if (length == 1 && body.get(0) == BATCH_END) {
+            return new Read.BatchEnd(position + HEADER_BYTES + 1);
+        }
         try {
             WalRecord record = switch (body.get()) {
                 case ENTRY -> {
@@ -110,6 +134,33 @@ final class RecordCodec {
         } catch (RuntimeException e) {
             return new Read.Bad("an undecodable record (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * Whether a whole batch follows the damage at {@code from}: a batch end, and after it a readable record. Damage
+     * followed by a later batch is not a torn last write, since a batch is written only after the one before it was
+     * fsynced.
+     */
+    static boolean laterBatchAfter(ByteBuffer data, int from) {
+        byte[] marker = BATCH_END_RECORD;
+        for (int at = from + 1; at + marker.length <= data.limit(); at++) {
+            if (data.get(at) == marker[0] && matches(data, at, marker)) {
+                Read next = decode(data, at + marker.length);
+                if (next instanceof Read.Ok || next instanceof Read.BatchEnd) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean matches(ByteBuffer data, int at, byte[] bytes) {
+        for (int i = 0; i < bytes.length; i++) {
+            if (data.get(at + i) != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isZeros(ByteBuffer data, int from) {

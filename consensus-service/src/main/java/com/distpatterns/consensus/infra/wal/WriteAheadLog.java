@@ -21,9 +21,13 @@ import org.slf4j.LoggerFactory;
  * (see {@link RecordCodec}). Records are buffered by {@link #append} and reach the disk together in {@link #sync}:
  * one write and one fsync for everything a Ready asks to persist (group commit).
  *
- * <p>Opening recovers: it reads every segment, stops at the first record whose length or checksum is wrong (a write
- * torn by a crash, or a flipped byte), truncates the file there and deletes any later segment. Everything before
- * it is kept. Not thread-safe: the driver thread alone uses it.
+ * <p>Opening recovers: it reads every segment and stops at the first record whose length or checksum is wrong. If
+ * that record belongs to the last write (a write torn by a crash, or a flipped byte in it), which was never
+ * acknowledged, the file is truncated there and everything before it kept. Damage anywhere else, in an older
+ * segment or in a batch followed by later batches, is in records that were fsynced and acted on: the log refuses
+ * to open ({@link WalCorruptedException}) rather than forget votes and entries the cluster counted on. Every batch
+ * ends with a marker record ({@link RecordCodec#BATCH_END_RECORD}) so recovery can tell the two apart. Not
+ * thread-safe: the driver thread alone uses it.
  */
 public final class WriteAheadLog implements AutoCloseable {
 
@@ -99,10 +103,15 @@ public final class WriteAheadLog implements AutoCloseable {
                     remember(segment, ok.record());
                     records.add(ok.record());
                     position = ok.next();
+                } else if (read instanceof RecordCodec.Read.BatchEnd end) {
+                    position = end.next();
                 } else {
                     if (read instanceof RecordCodec.Read.Bad bad) {
-                        truncateTail(segment, position, bad.reason(), files.subList(i + 1, files.size()));
-                        i = files.size();
+                        boolean lastSegment = i == files.size() - 1;
+                        if (!lastSegment || RecordCodec.laterBatchAfter(data, position)) {
+                            throw new WalCorruptedException(path, position, bad.reason(), !lastSegment);
+                        }
+                        truncateTail(segment, position, bad.reason());
                     }
                     break;
                 }
@@ -131,31 +140,35 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    private void truncateTail(Segment segment, int position, String reason, List<Path> later) throws IOException {
-        log.warn("WAL tail truncated at {} offset {}: {}; {} later segment(s) deleted; everything before it is kept",
-                segment.path.getFileName(), position, reason, later.size());
+    private void truncateTail(Segment segment, int position, String reason) throws IOException {
+        log.warn("WAL tail truncated at {} offset {}: {} in the last write, which was never acknowledged; "
+                + "everything before it is kept", segment.path.getFileName(), position, reason);
         try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.WRITE)) {
             channel.truncate(position);
             channel.force(true);
         }
-        for (Path path : later) {
-            Files.delete(path);
-        }
-        syncDirectory();
     }
 
     /** Buffers a record; nothing is on disk before {@link #sync()}. */
     public void append(WalRecord record) {
         checkHealthy();
-        int size = RecordCodec.encodedSize(record);
+        reserve(RecordCodec.encodedSize(record));
+        RecordCodec.encode(record, pending);
+        remember(segments.getLast(), record);
+    }
+
+    private void reserve(int size) {
         if (pending.remaining() < size) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + size));
             pending.flip();
             bigger.put(pending);
             pending = bigger;
         }
-        RecordCodec.encode(record, pending);
-        remember(segments.getLast(), record);
+    }
+
+    private void endBatch() {
+        reserve(RecordCodec.BATCH_END_RECORD.length);
+        pending.put(RecordCodec.BATCH_END_RECORD);
     }
 
     /** Whether records were appended since the last {@link #sync()}. */
@@ -175,6 +188,7 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         try {
             fault.beforeWrite();
+            endBatch();
             pending.flip();
             while (pending.hasRemaining()) {
                 tail.write(pending);
@@ -210,6 +224,7 @@ public final class WriteAheadLog implements AutoCloseable {
         startSegment(segments.getLast().sequence + 1, lastEntryIndex + 1);
         // A new segment starts with the hard state, so older segments can go without losing it.
         append(new WalRecord.HardStateRecord(lastHardState));
+        endBatch();
         pending.flip();
         while (pending.hasRemaining()) {
             tail.write(pending);

@@ -91,9 +91,10 @@ class WriteAheadLogTest {
         writeEntries(11, 11, 2);
         Path segment = lastSegment();
         long size = Files.size(segment);
-        // The last two records are entry 11 and a hard state of 33 bytes: flip a byte inside the entry's payload.
+        // The last write is entry 11, a hard state of 33 bytes and the batch end of 9: flip a byte in the entry's
+        // payload. Its sectors may land in any order, so the records after the damage do not make it older.
         try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-            long at = size - 33 - 3;
+            long at = size - RecordCodec.BATCH_END_RECORD.length - 33 - 3;
             file.seek(at);
             int b = file.read();
             file.seek(at);
@@ -103,6 +104,43 @@ class WriteAheadLogTest {
         assertThat(storage.lastIndex()).isEqualTo(10);
         assertThat(storage.entries(2, 11, Long.MAX_VALUE)).hasSize(9);
         assertThat(storage.hardState().commit()).as("commit clamped to the log that survived").isEqualTo(10);
+    }
+
+    @Test
+    void damageToAWriteThatLaterWritesFollowRefusesToOpen() throws IOException {
+        writeEntries(2, 10, 2);
+        Path segment = lastSegment();
+        long firstWrite = Files.size(segment);
+        writeEntries(11, 11, 2);
+        flipByte(segment, firstWrite - RecordCodec.BATCH_END_RECORD.length - 33 - 3); // inside entry 10
+        assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class)
+                .hasMessageContaining("later batches follow");
+        assertThat(Files.size(segment)).as("nothing truncated").isGreaterThan(firstWrite);
+    }
+
+    @Test
+    void damageToAnOlderSegmentRefusesToOpen() throws IOException {
+        DurableStorage storage = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
+        for (long i = 2; i <= 200; i++) {
+            storage.persist(persist(List.of(entry(2, i)), new HardState(2, 1, i)));
+        }
+        storage.close();
+        Path oldest;
+        try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
+            oldest = files.sorted().findFirst().orElseThrow();
+        }
+        flipByte(oldest, Files.size(oldest) - 20);
+        assertThatThrownBy(() -> DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING)))
+                .isInstanceOf(WalCorruptedException.class).hasMessageContaining("later segments follow");
+    }
+
+    private static void flipByte(Path file, long at) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x40);
+        }
     }
 
     @Test
