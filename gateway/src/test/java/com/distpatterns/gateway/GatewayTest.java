@@ -120,6 +120,15 @@ class GatewayTest {
   }
 
   @Test
+  void aKeyWithAnEncodedSlashReachesTheServiceAsOneSegment() throws InterruptedException {
+    http.get().uri(URI.create("http://127.0.0.1:" + port + "/api/caches/users/entries/eu%2Falice"))
+        .header("X-API-Key", ROUTING_KEY)
+        .exchange()
+        .expectStatus().isOk();
+    assertThat(cacheService.lastReceived().path()).isEqualTo("/api/caches/users/entries/eu%2Falice");
+  }
+
+  @Test
   void aGetIsRetriedOnAnotherInstanceWhenTheConnectionFails() {
     // One of the two registered instances is down; round-robin hands it every other call.
     for (int i = 0; i < 4; i++) {

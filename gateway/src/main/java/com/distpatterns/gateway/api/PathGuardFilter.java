@@ -1,6 +1,8 @@
 package com.distpatterns.gateway.api;
 
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
@@ -10,9 +12,15 @@ import reactor.core.publisher.Mono;
 
 /**
  * Refuses paths that could mean something else downstream than here: dot segments and encoded slashes,
- * dots or backslashes. (A double-encoded {@code %252e} is decoded once downstream, to a harmless literal.) Without it {@code /api/caches/..%2F..%2Factuator/env} could reach a service's actuator.
+ * dots or backslashes, except an encoded slash or backslash inside a cache entry's or a kv key's own segment. (A
+ * double-encoded {@code %252e} is decoded once downstream, to a harmless literal.) Without it
+ * {@code /api/caches/..%2F..%2Factuator/env} could reach a service's actuator.
  */
 public final class PathGuardFilter implements WebFilter, Ordered {
+
+  /** The paths whose last segment (or the one before {@code /cas}) is a free-form key: a cache entry, a kv key. */
+  private static final Pattern KEY_SEGMENT = Pattern.compile(
+      "(?<before>/api/caches/[^/]+/entries/|/api/kv/)(?<key>[^/]+)(?<after>/cas)?");
 
   private final ProblemWriter problems;
 
@@ -31,6 +39,16 @@ public final class PathGuardFilter implements WebFilter, Ordered {
   }
 
   static boolean ambiguous(String rawPath) {
+    Matcher key = KEY_SEGMENT.matcher(rawPath);
+    if (key.matches()) {
+      // The key segment may hold an encoded '/' or '\': the services keep it inside that one segment, undecoded.
+      String segment = key.group("key").toLowerCase(Locale.ROOT);
+      return segment.contains("%2e") || ambiguousElsewhere(key.group("before") + "k" + key.group("after"));
+    }
+    return ambiguousElsewhere(rawPath);
+  }
+
+  private static boolean ambiguousElsewhere(String rawPath) {
     String lower = rawPath.toLowerCase(Locale.ROOT);
     return lower.contains("%2f") || lower.contains("%5c") || lower.contains("%2e") || lower.contains("\\")
         || lower.contains("//") || lower.contains(";")

@@ -1,6 +1,7 @@
 package com.distpatterns.gateway.core;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /** Request ids: a caller's own is kept when it is a sane token, otherwise a fresh one is made. */
@@ -13,6 +14,11 @@ public final class RequestIds {
   private RequestIds() {}
 
   public static String keepOrCreate(String incoming) {
-    return incoming != null && SANE.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+    if (incoming != null && SANE.matcher(incoming).matches()) {
+      return incoming;
+    }
+    // Unique, not secret: UUID.randomUUID() would take every request through the lock of one SecureRandom.
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new UUID(random.nextLong(), random.nextLong()).toString();
   }
 }
