@@ -8,7 +8,6 @@ import com.distpatterns.event.core.RetrySchedule;
 import com.distpatterns.event.core.Subscriptions;
 import com.distpatterns.event.core.WebhookDelivery;
 import com.distpatterns.event.core.WebhookUrlPolicy;
-import com.distpatterns.event.infra.ConfirmedPublisher;
 import com.distpatterns.event.infra.DnsHostResolver;
 import com.distpatterns.event.infra.EnvelopeReader;
 import com.distpatterns.event.infra.JdkWebhookClient;
@@ -21,6 +20,7 @@ import com.distpatterns.event.infra.SubscriptionQueueNames;
 import com.distpatterns.event.infra.SubscriptionSupervisor;
 import com.distpatterns.event.infra.WebhookListeners;
 import com.distpatterns.platform.events.CloudEventMessages;
+import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.rabbitmq.client.BuiltinExchangeType;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -68,8 +68,8 @@ public class EventServiceConfiguration {
   /** Publishes with confirms on a connection of its own; declares the exchange whenever it (re)connects. */
   @Bean
   ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, EventServiceProperties properties) {
-    return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), properties.confirmTimeout(),
-        PUBLISHING_CHANNELS, channel -> channel.exchangeDeclare(properties.exchange(), BuiltinExchangeType.TOPIC, true,
+    return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), "event-service publisher",
+        properties.confirmTimeout(), PUBLISHING_CHANNELS, channel -> channel.exchangeDeclare(properties.exchange(), BuiltinExchangeType.TOPIC, true,
             false, Map.of()));
   }
 
@@ -87,7 +87,7 @@ public class EventServiceConfiguration {
     RabbitLiveFeed feed = new RabbitLiveFeed(connectionFactory, envelopes, properties.exchange(), stream.queuePrefix(),
         stream.prefetch());
     LiveStreams streams = new LiveStreams(feed, new LiveStreamLimits(stream.maxClients(), stream.bufferEvents(),
-        stream.bufferSize().toBytes(), stream.heartbeat()));
+        stream.bufferSize().toBytes(), stream.totalBufferSize().toBytes(), stream.heartbeat()));
     Gauge.builder("events.stream.open", streams, LiveStreams::openStreams)
         .description("Live SSE streams open on this instance").register(meters);
     Gauge.builder("events.stream.buffered", streams, LiveStreams::bufferedBytes).baseUnit("bytes")

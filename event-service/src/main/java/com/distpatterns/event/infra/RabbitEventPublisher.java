@@ -1,8 +1,11 @@
 package com.distpatterns.event.infra;
 
 import com.distpatterns.event.core.EventPublisher;
+import com.distpatterns.event.core.PublishNotConfirmedException;
 import com.distpatterns.platform.events.CloudEvent;
 import com.distpatterns.platform.events.CloudEventMessages;
+import com.distpatterns.platform.messaging.ConfirmedPublisher;
+import com.distpatterns.platform.messaging.PublishFailedException;
 
 /** Publishes events to the topic exchange in the suite's CloudEvents AMQP format, routing key = type. */
 public final class RabbitEventPublisher implements EventPublisher {
@@ -19,6 +22,10 @@ public final class RabbitEventPublisher implements EventPublisher {
 
   @Override
   public void publish(CloudEvent event) {
-    publisher.send(exchange, event.type(), messages.toMessage(event));
+    try {
+      publisher.send(exchange, event.type(), messages.toMessage(event));
+    } catch (PublishFailedException e) {
+      throw new PublishNotConfirmedException(e.getMessage(), e);
+    }
   }
 }

@@ -6,6 +6,7 @@ import com.distpatterns.event.core.Subscription;
 import com.distpatterns.event.core.SubscriptionDeliveries;
 import com.distpatterns.event.core.SubscriptionName;
 import com.distpatterns.event.core.WebhookDelivery;
+import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
 import java.util.ArrayList;

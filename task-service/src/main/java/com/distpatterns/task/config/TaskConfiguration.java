@@ -1,26 +1,28 @@
 package com.distpatterns.task.config;
 
 import com.distpatterns.platform.events.CloudEventMessages;
+import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.distpatterns.task.core.TaskEvents;
 import com.distpatterns.task.core.TaskMetrics;
 import com.distpatterns.task.core.TaskQueue;
 import com.distpatterns.task.infra.CloudEventTaskEvents;
-import com.distpatterns.task.infra.ConfirmedPublisher;
 import com.distpatterns.task.infra.QueueDepths;
 import com.distpatterns.task.infra.RabbitTaskQueue;
 import com.distpatterns.task.infra.RedisTaskStore;
 import com.distpatterns.task.infra.TaskMessageCodec;
 import com.distpatterns.task.infra.TaskTopology;
+import com.rabbitmq.client.BuiltinExchangeType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -31,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class TaskConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(TaskConfiguration.class);
+  /** Channels publishing side by side: each holds its lock only for the write, not the confirm. */
+  private static final int PUBLISHING_CHANNELS = 4;
 
   @Bean
   Clock taskClock() {
@@ -48,22 +52,22 @@ public class TaskConfiguration {
     return topology.declarables();
   }
 
-  /** Tasks and RPC requests: mandatory, so an unroutable message is an error rather than a silent drop. */
+  /** RPC requests (and tests' raw messages): mandatory, so an unroutable request is an error, not a silent drop. */
   @Bean
   RabbitTemplate taskTemplate(ConnectionFactory connectionFactory, TaskProperties properties, JsonMapper json) {
     RabbitTemplate template = new RabbitTemplate(connectionFactory);
     template.setMandatory(true);
     template.setReplyTimeout(properties.rpc().timeout().toMillis());
     template.setMessageConverter(new JacksonJsonMessageConverter(json));
-    // The publisher sees a return on its correlation data; this only keeps the template from warning about it.
+    // sendAndReceive sees a return itself; this only keeps the template from warning about it.
     template.setReturnsCallback(returned -> log.debug("message returned by the broker: {} exchange={} key={}",
         returned.getReplyText(), returned.getExchange(), returned.getRoutingKey()));
     return template;
   }
 
-  /** Events and RPC replies: nobody listening is normal, so not mandatory. */
+  /** RPC replies: a caller that gave up is normal, so not mandatory, and not confirmed (the caller times out). */
   @Bean
-  RabbitTemplate eventTemplate(ConnectionFactory connectionFactory, JsonMapper json) {
+  RabbitTemplate replyTemplate(ConnectionFactory connectionFactory, JsonMapper json) {
     RabbitTemplate template = new RabbitTemplate(connectionFactory);
     template.setMessageConverter(new JacksonJsonMessageConverter(json));
     return template;
@@ -74,17 +78,29 @@ public class TaskConfiguration {
     return new TaskMessageCodec(json);
   }
 
+  /**
+   * Tasks, retries and events, each confirmed by the broker before anyone is told it happened, on a connection of
+   * the publisher's own. It declares the two exchanges it publishes to whenever it connects; the queues behind them
+   * are RabbitAdmin's.
+   */
   @Bean
-  TaskQueue taskQueue(@Qualifier("taskTemplate") RabbitTemplate taskTemplate, TaskProperties properties,
-      TaskTopology topology, TaskMessageCodec codec) {
-    return new RabbitTaskQueue(new ConfirmedPublisher(taskTemplate, properties.confirmTimeout()), topology, codec);
+  ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, TaskProperties properties,
+      TaskTopology topology) {
+    return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), "task-service publisher",
+        properties.confirmTimeout(), PUBLISHING_CHANNELS, channel -> {
+          channel.exchangeDeclare(topology.exchange(), BuiltinExchangeType.DIRECT, true, false, Map.of());
+          channel.exchangeDeclare(CloudEventMessages.EXCHANGE, BuiltinExchangeType.TOPIC, true, false, Map.of());
+        });
   }
 
   @Bean
-  TaskEvents taskEvents(@Qualifier("eventTemplate") RabbitTemplate eventTemplate, TaskProperties properties,
-      JsonMapper json) {
-    return new CloudEventTaskEvents(new ConfirmedPublisher(eventTemplate, properties.confirmTimeout()),
-        new CloudEventMessages(json), json);
+  TaskQueue taskQueue(ConfirmedPublisher publisher, TaskTopology topology, TaskMessageCodec codec) {
+    return new RabbitTaskQueue(publisher, topology, codec);
+  }
+
+  @Bean
+  TaskEvents taskEvents(ConfirmedPublisher publisher, JsonMapper json) {
+    return new CloudEventTaskEvents(publisher, new CloudEventMessages(json), json);
   }
 
   @Bean

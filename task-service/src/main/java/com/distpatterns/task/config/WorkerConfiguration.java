@@ -30,6 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class WorkerConfiguration {
 
   private static final Duration PAUSE_ON_FAILURE = Duration.ofSeconds(1);
+  /** Far below RabbitMQ's consumer timeout (30 min), which would close the channel under a held message. */
+  private static final Duration MAX_HOLD = Duration.ofMinutes(10);
 
   @Bean
   TaskWorker taskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskProperties properties,
@@ -49,13 +51,13 @@ public class WorkerConfiguration {
     container.setPrefetchCount(properties.worker().prefetch());
     container.setShutdownTimeout(properties.worker().shutdownTimeout().toMillis());
     container.setAmqpAdmin(admin);
-    container.setMessageListener(new TaskDeliveryListener(worker, codec, PAUSE_ON_FAILURE));
+    container.setMessageListener(new TaskDeliveryListener(worker, codec, PAUSE_ON_FAILURE, MAX_HOLD));
     return container;
   }
 
   @Bean
   SimpleMessageListenerContainer rpcListenerContainer(ConnectionFactory connectionFactory, AmqpAdmin admin,
-      TaskTopology topology, @Qualifier("eventTemplate") RabbitTemplate eventTemplate, JsonMapper json,
+      TaskTopology topology, @Qualifier("replyTemplate") RabbitTemplate replyTemplate, JsonMapper json,
       TaskProperties properties) {
     SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
     container.setQueueNames(topology.rpcQueue());
@@ -65,7 +67,7 @@ public class WorkerConfiguration {
     container.setConcurrentConsumers(properties.rpc().concurrency());
     container.setPrefetchCount(properties.rpc().prefetch());
     container.setAmqpAdmin(admin);
-    container.setMessageListener(new FactorialResponder(eventTemplate, json, properties.limits()));
+    container.setMessageListener(new FactorialResponder(replyTemplate, json, properties.limits()));
     return container;
   }
 }

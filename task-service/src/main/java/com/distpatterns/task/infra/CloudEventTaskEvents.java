@@ -2,6 +2,7 @@ package com.distpatterns.task.infra;
 
 import com.distpatterns.platform.events.CloudEvent;
 import com.distpatterns.platform.events.CloudEventMessages;
+import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.distpatterns.task.core.TaskEvents;
 import com.distpatterns.task.core.TaskView;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class CloudEventTaskEvents implements TaskEvents {
 
   public static final String SOURCE = "/task-service";
+  /** Results up to this many characters travel in the event; larger ones are left for a GET of the task. */
+  static final int MAX_RESULT_IN_EVENT = 256 * 1024;
 
   private final ConfirmedPublisher publisher;
   private final CloudEventMessages messages;
@@ -41,8 +44,13 @@ public final class CloudEventTaskEvents implements TaskEvents {
     data.put("type", task.type());
     data.put("status", task.status().name());
     data.put("attempts", task.attempts());
-    if (task.result() != null) {
+    if (task.result() != null && task.result().length() <= MAX_RESULT_IN_EVENT) {
       data.set("result", json.readTree(task.result()));
+    } else if (task.result() != null) {
+      // A result of many megabytes would be refused by the broker (RabbitMQ 4 takes 16 MiB at most) or by
+      // subscribers; the event says where to read it instead.
+      data.put("resultOmitted", true);
+      data.put("resultUrl", "/api/tasks/" + task.id());
     }
     if (task.error() != null) {
       data.put("error", task.error());
@@ -52,6 +60,6 @@ public final class CloudEventTaskEvents implements TaskEvents {
     }
     Instant time = task.updatedAt() == null ? Instant.now() : task.updatedAt();
     CloudEvent event = new CloudEvent(task.id() + ":" + type, SOURCE, type, time, json.writeValueAsString(data));
-    publisher.publish(CloudEventMessages.EXCHANGE, type, messages.toMessage(event));
+    ConfirmedSends.run(() -> publisher.send(CloudEventMessages.EXCHANGE, type, messages.toMessage(event)));
   }
 }

@@ -1,5 +1,6 @@
 package com.distpatterns.task.infra;
 
+import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.distpatterns.task.core.RetryPolicy;
 import com.distpatterns.task.core.TaskMessage;
 import com.distpatterns.task.core.TaskQueue;
@@ -20,21 +21,24 @@ public final class RabbitTaskQueue implements TaskQueue {
 
   @Override
   public void enqueue(TaskMessage message) {
-    publisher.publish(topology.exchange(), TaskTopology.WORK_KEY, codec.encode(message, 1, null));
+    enqueueAll(List.of(message));
   }
 
   @Override
   public void enqueueAll(List<TaskMessage> messages) {
-    publisher.publishAll(messages.stream()
+    List<ConfirmedPublisher.Outgoing> outgoing = messages.stream()
         .map(message -> new ConfirmedPublisher.Outgoing(topology.exchange(), TaskTopology.WORK_KEY,
             codec.encode(message, 1, null)))
-        .toList());
+        .toList();
+    // Mandatory: a task that no queue took must not be answered 202.
+    ConfirmedSends.run(() -> publisher.sendAll(outgoing, true));
   }
 
   @Override
   public void scheduleRetry(TaskMessage message, int attempt, RetryPolicy.RetryDelay delay) {
     // The per-message expiration carries the jitter; the level's queue TTL is only its ceiling.
-    publisher.publish(topology.exchange(), topology.retryKey(delay.level()),
-        codec.encode(message, attempt, delay.delay()));
+    ConfirmedPublisher.Outgoing retry = new ConfirmedPublisher.Outgoing(topology.exchange(),
+        topology.retryKey(delay.level()), codec.encode(message, attempt, delay.delay()));
+    ConfirmedSends.run(() -> publisher.sendAll(List.of(retry), true));
   }
 }
