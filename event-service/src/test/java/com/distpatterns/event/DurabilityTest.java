@@ -8,14 +8,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.distpatterns.event.testing.EventServiceClient;
 import com.distpatterns.event.testing.ServiceInstance;
-import com.distpatterns.event.testing.SseClient;
 import com.distpatterns.event.testing.SseClient.SseEvent;
-import com.distpatterns.event.testing.TcpProxy;
+import com.distpatterns.event.testing.SseClient;
 import com.distpatterns.event.testing.TestNames;
 import com.distpatterns.event.testing.WebhookReceiver;
 import com.distpatterns.platform.events.CloudEvent;
 import com.distpatterns.platform.events.CloudEventMessages;
 import com.distpatterns.platform.test.Endpoint;
+import com.distpatterns.platform.test.TcpProxy;
 import com.distpatterns.platform.test.TestInfrastructure;
 import java.net.http.HttpResponse;
 import java.time.Duration;

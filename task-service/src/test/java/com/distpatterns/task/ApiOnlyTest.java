@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,8 +178,11 @@ class ApiOnlyTest {
 
   @Test
   void unknownIdsAre404ProblemJson() {
+    // Ids that name something else in the store (a batch's list of tasks) are not ids either.
+    String batch = http.post("/api/batches", "{\"type\":\"transform\",\"items\":[1,2],\"chunkSize\":1}").field("id");
     for (Http.Reply reply : List.of(http.get("/api/tasks/no-such-task"), http.delete("/api/tasks/no-such-task"),
-        http.get("/api/batches/no-such-batch"))) {
+        http.get("/api/batches/no-such-batch"), http.get("/api/batches/" + batch + ":tasks"),
+        http.get("/api/tasks/" + UUID.randomUUID()), http.delete("/api/tasks/" + batch + ":tasks"))) {
       assertThat(reply.status()).isEqualTo(404);
       assertThat(reply.contentType()).startsWith("application/problem+json");
       assertThat(reply.field("detail")).startsWith("No ");

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.data.redis.core.Cursor;
@@ -48,7 +49,7 @@ class UnavailableInfrastructureTest {
       for (Http.Reply reply : new Http.Reply[] {
           http.post("/api/tasks", "{\"type\":\"factorial\",\"args\":{\"n\":5}}"),
           http.post("/api/batches", "{\"items\":[1,2,3],\"chunkSize\":1}"),
-          http.get("/api/tasks/some-id")}) {
+          http.get("/api/tasks/" + UUID.randomUUID())}) {
         assertThat(reply.status()).as(reply.toString()).isEqualTo(503);
         assertThat(reply.contentType()).startsWith("application/problem+json");
         assertThat(reply.field("type")).isEqualTo("/problems/store-unavailable");

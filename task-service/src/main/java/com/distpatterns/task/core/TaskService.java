@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ public final class TaskService {
   public static final int DEFAULT_CHUNK_SIZE = 1000;
 
   private static final Logger log = LoggerFactory.getLogger(TaskService.class);
+  private static final Pattern TASK_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final TaskStore store;
   private final TaskQueue queue;
@@ -125,13 +127,18 @@ public final class TaskService {
   }
 
   public TaskView find(String id) {
-    return store.find(id).orElseThrow(() -> new TaskNotFoundException("No task '" + id + "': it never existed or"
-        + " its record expired."));
+    return (isId(id) ? store.find(id) : Optional.<TaskView>empty()).orElseThrow(() -> new TaskNotFoundException(
+        "No task '" + id + "': it never existed or its record expired."));
   }
 
   public BatchView findBatch(String id) {
-    return store.findBatch(id).orElseThrow(() -> new TaskNotFoundException("No batch '" + id + "': it never existed"
-        + " or its record expired."));
+    return (isId(id) ? store.findBatch(id) : Optional.<BatchView>empty()).orElseThrow(() -> new TaskNotFoundException(
+        "No batch '" + id + "': it never existed or its record expired."));
+  }
+
+  /** Ids are the UUIDs this service hands out: anything else names nothing, and never reaches a store key. */
+  private static boolean isId(String id) {
+    return id != null && TASK_ID.matcher(id).matches();
   }
 
   /**
@@ -140,6 +147,9 @@ public final class TaskService {
    * @throws RevokeRefusedException when it already started or finished
    */
   public TaskView revoke(String id) {
+    if (!isId(id)) {
+      throw new TaskNotFoundException("No task '" + id + "'.");
+    }
     RevokeOutcome outcome = store.revoke(id, clock.instant());
     TaskView task = find(id);
     switch (outcome) {

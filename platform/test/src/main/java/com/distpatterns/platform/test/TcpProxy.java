@@ -1,4 +1,4 @@
-package com.distpatterns.event.testing;
+package com.distpatterns.platform.test;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stands between the service and the shared broker so a test can take the broker away from this service alone:
- * {@link #cutAndRefuse()} drops every connection and refuses new ones, as a broker restart does, without touching
- * the broker everyone else uses.
+ * Stands between a service and a shared server (the broker, Redis) so that a test can take it away from this
+ * service alone:
+ * {@link #cutAndRefuse()} drops every connection and refuses new ones, as a server restart does, without touching
+ * the server everyone else uses.
  */
 public final class TcpProxy implements AutoCloseable {
 
