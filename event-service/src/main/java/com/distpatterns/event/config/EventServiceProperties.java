@@ -49,6 +49,7 @@ public record EventServiceProperties(
       @NotNull Duration reconnectDelay,
       @Positive int bufferEvents,
       @NotNull DataSize bufferSize,
+      @NotNull DataSize totalBufferSize,
       @Positive int prefetch,
       @Positive int maxClients,
       @NotBlank String queuePrefix) {}

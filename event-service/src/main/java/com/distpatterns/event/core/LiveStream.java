@@ -60,7 +60,8 @@ public final class LiveStream implements LiveEventSink, AutoCloseable {
         return false;
       }
       boolean fits = events.isEmpty()
-          || (events.size() < limits.bufferEvents() && bufferedBytes + event.size() <= limits.bufferBytes());
+          || (events.size() < limits.bufferEvents() && bufferedBytes + event.size() <= limits.bufferBytes()
+              && owner.bufferedBytes() + event.size() <= limits.totalBufferBytes());
       if (!fits) {
         log.info("Live stream {} (pattern {}) cut off: its client fell {} events / {} bytes behind", id, pattern,
             events.size(), bufferedBytes);

@@ -27,7 +27,7 @@ class LiveStreamTest {
   final HandFedFeed feed = new HandFedFeed();
 
   LiveStreams streams(int bufferEvents, long bufferBytes, Duration heartbeat) {
-    return new LiveStreams(feed, new LiveStreamLimits(2, bufferEvents, bufferBytes, heartbeat));
+    return new LiveStreams(feed, new LiveStreamLimits(2, bufferEvents, bufferBytes, Long.MAX_VALUE, heartbeat));
   }
 
   static LiveEvent event(String id, int bytes) {
@@ -67,6 +67,23 @@ class LiveStreamTest {
     assertThat(stream.offer(event("a", 600))).isTrue();
     assertThat(stream.offer(event("b", 600))).isFalse();
     assertThat(streams.highWaterBytes()).isEqualTo(5000);
+  }
+
+  @Test
+  void theInstanceWideBoundCutsOffAClientThatIsBehindWhenAllBuffersTogetherAreFull() throws Exception {
+    LiveStreams streams = new LiveStreams(feed, new LiveStreamLimits(3, 100, 1000, 1500, Duration.ofHours(1)));
+    LiveStream first = streams.open(TopicPattern.ALL);
+    LiveStream second = streams.open(TopicPattern.ALL);
+    assertThat(first.offer(event("a1", 400))).isTrue();
+    assertThat(first.offer(event("a2", 400))).isTrue();
+    assertThat(second.offer(event("b1", 400))).isTrue();
+    // Each is within its own 1000 bytes, but the next byte of a client that is behind passes the instance's 1500.
+    assertThat(second.offer(event("b2", 400))).isFalse();
+    assertThat(second.next()).isEqualTo(new StreamSignal.End(StreamEnd.SLOW_CLIENT));
+    assertThat(streams.bufferedBytes()).isEqualTo(800);
+    // A client that keeps up (empty buffer) still gets an event through.
+    LiveStream third = streams.open(TopicPattern.ALL);
+    assertThat(third.offer(event("c1", 400))).isTrue();
   }
 
   @Test
