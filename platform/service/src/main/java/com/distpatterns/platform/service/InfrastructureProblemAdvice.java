@@ -7,6 +7,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.UncategorizedDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +20,30 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 public class InfrastructureProblemAdvice {
 
   private static final Logger log = LoggerFactory.getLogger(InfrastructureProblemAdvice.class);
+
+  /**
+   * Also the store answering with an error of its own state rather than of the command (Redis LOADING after a
+   * restart, READONLY on a replica after a failover, OOM, BUSY): it cannot serve now. A script that fails to run
+   * is a bug here, not an outage, and stays a 500.
+   */
+  @ExceptionHandler(UncategorizedDataAccessException.class)
+  ResponseEntity<ProblemDetail> storeRefused(UncategorizedDataAccessException e) {
+    if (isScriptError(e)) {
+      throw e;
+    }
+    return storeUnavailable(e);
+  }
+
+  private static boolean isScriptError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && (message.contains("user_script") || message.contains("Error running script")
+          || message.contains("Error compiling script"))) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   @ExceptionHandler({DataAccessResourceFailureException.class, QueryTimeoutException.class})
   ResponseEntity<ProblemDetail> storeUnavailable(RuntimeException e) {
