@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,7 +95,11 @@ class TwoInstancesTest {
               overlaps.incrementAndGet();
             }
             tokensInGrantOrder.add(granted.number("fencingToken"));
-            inCriticalSection.set(false);
+            // Stay a while, as a holder doing work would, so that a second holder would be caught inside.
+            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
+            if (!inCriticalSection.compareAndSet(true, false)) {
+              overlaps.incrementAndGet();
+            }
             Reply released = locks.release(name, granted.text("leaseId"));
             if (released.status() != 204) {
               failures.add(owner + " release answered " + released.status() + ": " + released.rawBody());
