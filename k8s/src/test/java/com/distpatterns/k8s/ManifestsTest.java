@@ -405,6 +405,12 @@ class ManifestsTest {
           .flatMap(rule -> rule.getHttp().getPaths().stream())
           .map(path -> path.getBackend().getService())
           .forEach(backend -> checkBackend(rendered, ingress, backend, problems));
+      // The gateway's actuator (metrics, its routes) is for the cluster, never published.
+      ingress.getSpec().getRules().stream()
+          .flatMap(rule -> rule.getHttp().getPaths().stream())
+          .filter(path -> "/".equals(path.getPath()) || path.getPath().startsWith("/actuator"))
+          .forEach(path -> problems.add("Ingress " + ingress.getMetadata().getName() + " publishes " + path.getPath()
+              + ", and with it the gateway's actuator"));
     }
     List<HorizontalPodAutoscaler> autoscalers = rendered.all(HorizontalPodAutoscaler.class);
     for (HorizontalPodAutoscaler autoscaler : autoscalers) {
