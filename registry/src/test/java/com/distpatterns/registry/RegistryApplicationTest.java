@@ -22,9 +22,11 @@ class RegistryApplicationTest {
   void runsStandaloneByDefaultAndKnowsOnlyItself() {
     assertThat(environment.getProperty("eureka.client.register-with-eureka")).isEqualTo("false");
     assertThat(environment.getProperty("eureka.client.fetch-registry")).isEqualTo("false");
-    // Its own port, not 8761: a second registry beside the first must not take the first for a peer.
+    // Its own configured port (the test's random 0), not 8761: a second registry beside the first must not take
+    // the first for a peer.
     assertThat(environment.getProperty("eureka.client.service-url.defaultZone"))
-        .isEqualTo("http://localhost:" + environment.getProperty("local.server.port", environment.getProperty("server.port")) + "/eureka/");
+        .isEqualTo("http://localhost:" + environment.getProperty("server.port") + "/eureka/")
+        .doesNotContain("8761");
   }
 
   @Test

@@ -28,7 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The suite started from its jars by {@code scripts/run-local.sh}, used through the gateway as a user would. */
 class SuiteIT {
 
-  static final int OFFSET = 20_000; // clear of the benchmarks, which use 18xxx
+  static final int OFFSET = 30_000; // clear of the benchmarks, which use 17xxx to 28xxx
   static final String KEY = "e2e-" + UUID.randomUUID();
   static final String GATEWAY = "http://127.0.0.1:" + (8080 + OFFSET);
   static final String REGISTRY = "http://127.0.0.1:" + (8761 + OFFSET);
