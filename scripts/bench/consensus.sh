@@ -114,7 +114,7 @@ start_consensus() {
     port_free "${http_ports[$i]}" || fail "port ${http_ports[$i]} is taken"
     env PORT="${http_ports[$i]}" CONSENSUS_NODE_ID=$((i + 1)) CONSENSUS_RAFT_PORT="${raft_ports[$i]}" \
       CONSENSUS_PEERS="$peers" CONSENSUS_DATA_DIR="$work/consensus-$((i + 1))" EUREKA_CLIENT_ENABLED=false \
-      "$java" ${JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseSerialGC} -Dsun.misc.unsafe.memory.access=allow \
+      "$java" ${JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC} -Dsun.misc.unsafe.memory.access=allow \
       --enable-native-access=ALL-UNNAMED -jar "$jar" >"$work/consensus-$((i + 1)).log" 2>&1 &
     pids+=($!)
   done
@@ -182,7 +182,7 @@ populate() {
   local urls=() i value
   value="\"$(printf 'x%.0s' $(seq 1 $((VALUE_BYTES - 2))))\""
   for ((i = 0; i < KEYS; i++)); do urls+=("$consensus_url/api/kv/key-$i"); done
-  curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -d "$value" "${urls[@]}" \
+  curl -fsS -X PUT -H 'Content-Type: application/json' -d "$value" "${urls[@]}" >/dev/null \
     || fail "could not write the keys to consensus-service"
 }
 

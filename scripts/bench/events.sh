@@ -6,8 +6,9 @@
 # Measures, against the RabbitMQ this machine uses (SPRING_RABBITMQ_HOST/PORT; Redis from SPRING_DATA_REDIS_HOST/PORT):
 #   anchor   RabbitMQ PerfTest (com.rabbitmq:perf-test 2.22.1), publisher confirms, persistent 200-byte messages:
 #            -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100
-#   publish  confirmed publishes/s: wrk POSTing a ~100-byte JSON body (a ~350-byte CloudEvent) at 64 connections,
-#            every event persisted into one durable queue (as PerfTest's are), nobody consuming in the service
+#   publish  confirmed publishes/s: wrk POSTing a ~100-byte JSON body (a ~350-byte CloudEvent) on 100 connections
+#            (as many publishes in flight as PerfTest's -c 100 leaves unconfirmed), every event persisted into one
+#            durable queue (as PerfTest's are), nobody consuming in the service; and the service's CPU per publish
 #   fan-out  the same load with one SSE client and one webhook subscription attached: publishes/s, SSE
 #            deliveries/s, and the rate at which the webhook receives what was published
 #   latency  1,000 events/s for 20 s, open loop: publish-to-delivery p50/p99 to the SSE client and to the webhook
@@ -16,14 +17,14 @@
 # GATEWAY_RATE_LIMIT_ENABLED=false to bench through it). The measuring part holds /tmp/distpatterns-bench.lock so
 # that no two benchmarks of the suite run at once; other builds and tests may still be running on the machine.
 #
-# Tunables (environment): SECONDS_PER_RUN (15), CONNECTIONS (64), RATE (1000), LATENCY_SECONDS (20), BENCH_DIR.
+# Tunables (environment): SECONDS_PER_RUN (15), CONNECTIONS (100), RATE (1000), LATENCY_SECONDS (20), BENCH_DIR.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 here="$root/scripts/bench/events"
 work=${BENCH_DIR:-/tmp/distpatterns-bench-events}
 seconds=${SECONDS_PER_RUN:-15}
-connections=${CONNECTIONS:-64}
+connections=${CONNECTIONS:-100}
 rate=${RATE:-1000}
 latency_seconds=${LATENCY_SECONDS:-20}
 port=18084
@@ -151,19 +152,20 @@ main() {
   local out
   out=$("$java" -Dlogback.configurationFile="$here/logback.xml" -cp "$work/lib/*" "$here/EventsBench.java" \
     "http://127.0.0.1:$port" "$amqp" "$exchange" \
-    "$seconds" "$connections" "$here/publish.lua" "$rate" "$latency_seconds" | tee "$work/bench.log")
+    "$seconds" "$connections" "$here/publish.lua" "$rate" "$latency_seconds" "$pid" | tee "$work/bench.log")
 
   local publish fanout sse webhook
   publish=$(value "$out" publish_per_s); fanout=$(value "$out" fanout_publish_per_s)
   sse=$(value "$out" sse_per_s); webhook=$(value "$out" webhook_per_s)
   cat <<TABLE
 
-Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average before: $load_before
+Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)
 
 | measure | figure | anchor (PerfTest, same broker, same run) | ratio | target |
 |---|---|---|---|---|
 | PerfTest: confirms, persistent 200 B, 1 producer, 1 consumer | ${perf_rate} msg/s, confirm p99 ${perf_confirm_p99:-?} us | - | 1.00 | - |
 | confirmed publishes, POST /api/events, ${connections} connections, into one durable queue | ${publish} /s, p50 $(value "$out" publish_p50_ms) ms, p99 $(value "$out" publish_p99_ms) ms | ${perf_rate} msg/s | $(ratio "$publish" "$perf_rate") | >= 0.25 |
+| service CPU per confirmed publish (all threads, GC included) | $(value "$out" publish_service_cpu_us) us | - | - | - |
 | confirmed publishes with an SSE client and a webhook attached | ${fanout} /s | ${perf_rate} msg/s | $(ratio "$fanout" "$perf_rate") | - |
 | deliveries to the SSE client during that load | ${sse} /s (cut off: $(value "$out" sse_cut_off)) | ${perf_rate} msg/s | $(ratio "$sse" "$perf_rate") | - |
 | deliveries to the webhook (draining that load) | ${webhook} /s ($(value "$out" webhook_delivered) of $(value "$out" webhook_published)) | ${perf_rate} msg/s | $(ratio "$webhook" "$perf_rate") | - |

@@ -31,7 +31,7 @@ rounds="${ROUNDS:-3}"
 bench_dir="$root/scripts/bench/lock"
 work="$(mktemp -d /tmp/lock-bench.XXXXXX)"
 
-# Private ports, away from run-local's 8080-8093/8761, the shared Redis on 6379 and cache.sh's 18xxx.
+# Private ports, away from run-local's 8080-8093/8761 (and its end-to-end copy at 38xxx), the shared Redis on 6379 and cache.sh's 27xxx.
 redis_port="${BENCH_REDIS_PORT:-26392}"
 registry_port="${BENCH_REGISTRY_PORT:-28761}"
 lock_port="${BENCH_LOCK_PORT:-28082}"

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  *       webhook, measured on one clock (this JVM sends and receives).</li>
  * </ol>
  *
- * Prints {@code RESULT key=value} lines. {@code clean <amqp-uri> <exchange>} removes the exchange after a failed run.
+ * Arguments: service URL, AMQP URI, exchange, seconds per run, connections, wrk script, rate, latency seconds,
+ * the service's pid. Prints {@code RESULT key=value} lines. {@code clean <amqp-uri> <exchange>} removes the exchange after a failed run.
  */
 public class EventsBench {
 
@@ -67,6 +68,7 @@ public class EventsBench {
     String wrkScript = args[5];
     int rate = Integer.parseInt(args[6]);
     int latencySeconds = Integer.parseInt(args[7]);
+    ProcessHandle servicePid = ProcessHandle.of(Long.parseLong(args[8])).orElseThrow();
 
     // Warm-up: the JIT and the connection pools of the service, before anything is measured.
     wrk(service, "/api/events/bench.warm", wrkScript, 10, connections);
@@ -77,8 +79,13 @@ public class EventsBench {
       channel.queueDeclare(sink, true, false, false, Map.of());
       channel.queueBind(sink, exchange, "bench.sink");
     });
+    Duration cpuBefore = servicePid.info().totalCpuDuration().orElse(Duration.ZERO);
     Map<String, String> publish = wrk(service, "/api/events/bench.sink", wrkScript, seconds, connections);
+    Duration cpuUsed = servicePid.info().totalCpuDuration().orElse(Duration.ZERO).minus(cpuBefore);
     withChannel(amqp, channel -> channel.queueDelete(sink));
+    // CPU the service spent per publish: what the machine's load does not change much, unlike the rate.
+    result("publish_service_cpu_us", String.format("%.0f",
+        cpuUsed.toNanos() / 1e3 / Math.max(1, Long.parseLong(publish.get("requests")))));
     result("publish_per_s", publish.get("rate"));
     result("publish_p50_ms", publish.get("p50"));
     result("publish_p99_ms", publish.get("p99"));
