@@ -11,13 +11,15 @@
 #            durable queue (as PerfTest's are), nobody consuming in the service; and the service's CPU per publish
 #   fan-out  the same load with one SSE client and one webhook subscription attached: publishes/s, SSE
 #            deliveries/s, and the rate at which the webhook receives what was published
-#   latency  1,000 events/s for 20 s, open loop: publish-to-delivery p50/p99 to the SSE client and to the webhook
+#   latency  1,000 events/s for 20 s, open loop, after 10 s of the same unmeasured: publish-to-delivery p50/p99 to
+#            the SSE client and to the webhook
 # The service runs as its own process on port 18084 under an exchange, queue and key prefix of its own, called
 # directly (not through the gateway, whose per-key rate limit would otherwise apply: set
 # GATEWAY_RATE_LIMIT_ENABLED=false to bench through it). The measuring part holds /tmp/distpatterns-bench.lock so
 # that no two benchmarks of the suite run at once; other builds and tests may still be running on the machine.
 #
-# Tunables (environment): SECONDS_PER_RUN (15), CONNECTIONS (100), RATE (1000), LATENCY_SECONDS (20), BENCH_DIR.
+# Tunables (environment): SECONDS_PER_RUN (15), CONNECTIONS (100), RATE (1000), LATENCY_SECONDS (20), BENCH_DIR,
+# SERVICE_JAVA_OPTS (more JVM options for the service, e.g. -XX:StartFlightRecording=filename=ev.jfr to profile it).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -87,7 +89,8 @@ trap cleanup EXIT
 
 start_service() {
   reachable 127.0.0.1 "$port" && fail "port $port is taken"
-  "$java" -Xms512m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
+  # shellcheck disable=SC2086
+  "$java" -Xms512m -Xmx512m -XX:+UseParallelGC ${SERVICE_JAVA_OPTS:-} -Dsun.misc.unsafe.memory.access=allow \
     --enable-native-access=ALL-UNNAMED -jar "$jar" \
     --server.port="$port" --eureka.client.enabled=false --spring.main.banner-mode=off \
     --events.exchange="$exchange" --events.stream.queue-prefix="$run.stream." \

@@ -130,8 +130,13 @@ public class EventsBench {
     }
   }
 
-  /** Sends {@code rate} events per second on a fixed schedule (a late answer never delays the next send). */
+  /**
+   * Sends {@code rate} events per second on a fixed schedule (a late answer never delays the next send), after as
+   * many seconds of the same unmeasured: this JVM's HTTP client, SSE reader and webhook receiver, and the
+   * service's paths for them, are compiled before anything is timed.
+   */
   static void latency(String service, int rate, int seconds, SseReader sse, Receiver webhook) throws Exception {
+    warmUp(service, rate, Math.min(seconds, 10));
     int total = rate * seconds;
     long[] sent = new long[total + 1];
     long[] answered = new long[total + 1];
@@ -185,6 +190,25 @@ public class EventsBench {
     percentiles("latency_webhook", delays(webhook.latency, sent));
     result("latency_sse_received", Integer.toString(sse.latency.size()));
     result("latency_webhook_received", Integer.toString(webhook.latency.size()));
+  }
+
+  /** The latency run's traffic without its bookkeeping: events the receivers do not time (no "seq"). */
+  static void warmUp(String service, int rate, int seconds) throws Exception {
+    long periodNanos = 1_000_000_000L / rate;
+    long start = System.nanoTime();
+    List<CompletableFuture<HttpResponse<Void>>> calls = new ArrayList<>();
+    for (int n = 1; n <= rate * seconds; n++) {
+      long wait = start + (n - 1) * periodNanos - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(service + "/api/events/bench.latency"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"warm\":" + n + ",\"phase\":\"warmup\"}"))
+          .build(), HttpResponse.BodyHandlers.discarding()));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).handle((ok, e) -> null).get(60, TimeUnit.SECONDS);
+    Thread.sleep(2_000); // let the deliveries of the warm-up drain
   }
 
   static long[] delays(Map<Integer, Long> received, long[] sent) {

@@ -4,12 +4,15 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,7 +34,8 @@ import java.util.regex.Pattern;
  *   e2e   URL TASKS CONCURRENCY      submit TASKS no-op tasks (sleep 0 ms) over HTTP, CONCURRENCY at a time; time
  *                                    from the first submission to the last task.succeeded event
  *   batch URL ITEMS                  one batch of ITEMS items in chunks of 1 (ITEMS tasks); same clock
- *   rpc   URL SECONDS CONCURRENCY    POST /api/rpc/factorial {"n":100} in a closed loop; calls/s, p50, p99
+ *   rpc   URL WARMUP SECONDS CONC.   POST /api/rpc/factorial {"n":100} in a closed loop: WARMUP seconds
+ *                                    unmeasured, then calls/s, p50, p99 over SECONDS
  *   clean PREFIX                     delete the queues and exchanges a task-service made under PREFIX
  *
  * Completion is observed the way a subscriber would: the service's CloudEvents on the "events" exchange.
@@ -43,16 +47,11 @@ public class TaskBench {
   private static final Pattern EVENT_TASK = Pattern.compile("\"data\"\\s*:\\s*\\{\\s*\"id\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern EVENT_BATCH = Pattern.compile("\"batchId\"\\s*:\\s*\"([^\"]+)\"");
 
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5))
-      .build();
-
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "e2e" -> endToEnd(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       case "batch" -> batch(args[1], Integer.parseInt(args[2]));
-      case "rpc" -> rpc(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      case "rpc" -> rpc(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
       case "clean" -> clean(args[1]);
       default -> throw new IllegalArgumentException("mode: e2e | batch | rpc | clean");
     }
@@ -115,8 +114,8 @@ public class TaskBench {
           clients.submit(() -> {
             while (next.getAndIncrement() < tasks) {
               long sent = System.nanoTime();
-              HttpResponse<String> response = post(url + "/api/tasks", body);
-              if (response == null || response.statusCode() != 202) {
+              Reply response = post(url + "/api/tasks", body);
+              if (response.status() != 202) {
                 errors.incrementAndGet();
                 continue;
               }
@@ -159,9 +158,9 @@ public class TaskBench {
       }
       body.append("]}");
       long start = System.nanoTime();
-      HttpResponse<String> response = post(url + "/api/batches", body.toString());
-      if (response == null || response.statusCode() != 202) {
-        throw new IllegalStateException("batch refused: " + (response == null ? "no answer" : response.body()));
+      Reply response = post(url + "/api/batches", body.toString());
+      if (response.status() != 202) {
+        throw new IllegalStateException("batch refused: " + response.status() + " " + response.body());
       }
       long submitted = System.nanoTime();
       Matcher id = ID.matcher(response.body());
@@ -180,7 +179,15 @@ public class TaskBench {
     }
   }
 
-  private static void rpc(String url, int seconds, int concurrency) throws Exception {
+  /** Calls for {@code warmup} seconds unmeasured (the JIT of both sides), then measures for {@code seconds}. */
+  private static void rpc(String url, int warmup, int seconds, int concurrency) throws Exception {
+    if (warmup > 0) {
+      measureRpc(url, warmup, concurrency, false);
+    }
+    measureRpc(url, seconds, concurrency, true);
+  }
+
+  private static void measureRpc(String url, int seconds, int concurrency, boolean report) throws Exception {
     List<long[]> perClient = new ArrayList<>();
     AtomicInteger errors = new AtomicInteger();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -196,9 +203,9 @@ public class TaskBench {
         int count = 0;
         while (System.nanoTime() < end) {
           long sent = System.nanoTime();
-          HttpResponse<String> response = post(url + "/api/rpc/factorial", "{\"n\":100}");
+          Reply response = post(url + "/api/rpc/factorial", "{\"n\":100}");
           long took = System.nanoTime() - sent;
-          if (response == null || response.statusCode() != 200) {
+          if (response.status() != 200) {
             errors.incrementAndGet();
             continue;
           }
@@ -215,6 +222,9 @@ public class TaskBench {
     }
     done.await();
     long elapsed = System.nanoTime() - start;
+    if (!report) {
+      return;
+    }
     long[] all = perClient.stream().flatMapToLong(Arrays::stream).sorted().toArray();
     result("calls", all.length);
     result("errors", errors.get());
@@ -238,15 +248,113 @@ public class TaskBench {
     }
   }
 
-  private static HttpResponse<String> post(String url, String body) {
+  /** What a call answered; status 0 when the connection failed. */
+  record Reply(int status, String body) {}
+
+  /**
+   * POSTs JSON over a keep-alive connection of the calling thread's own. A lean HTTP/1.1 client: the JDK's
+   * HttpClient costs as much CPU per call as the service on these two cores, and would measure itself.
+   */
+  private static Reply post(String url, String body) {
+    URI uri = URI.create(url);
+    LeanConnection connection = CONNECTIONS.get();
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body))
-          .build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      return null;
+      if (connection == null) {
+        connection = new LeanConnection(uri.getHost(), uri.getPort());
+        CONNECTIONS.set(connection);
+      }
+      return connection.post(uri.getRawPath(), body);
+    } catch (IOException e) {
+      CONNECTIONS.remove();
+      if (connection != null) {
+        connection.close();
+      }
+      return new Reply(0, "");
+    }
+  }
+
+  private static final ThreadLocal<LeanConnection> CONNECTIONS = new ThreadLocal<>();
+
+  /** One keep-alive HTTP/1.1 connection: Content-Length and chunked answers, reconnecting on "Connection: close". */
+  private static final class LeanConnection {
+    private final String host;
+    private final int port;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+
+    LeanConnection(String host, int port) throws IOException {
+      this.host = host;
+      this.port = port;
+      connect();
+    }
+
+    private void connect() throws IOException {
+      socket = new Socket(host, port);
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(30_000);
+      in = new BufferedInputStream(socket.getInputStream(), 8192);
+      out = new BufferedOutputStream(socket.getOutputStream(), 8192);
+    }
+
+    void close() {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+
+    Reply post(String path, String json) throws IOException {
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String statusLine = line();
+      int status = Integer.parseInt(statusLine.substring(9, 12));
+      int length = -1;
+      boolean chunked = false;
+      boolean close = false;
+      for (String header = line(); !header.isEmpty(); header = line()) {
+        String lower = header.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("content-length:")) {
+          length = Integer.parseInt(header.substring(15).trim());
+        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+          chunked = true;
+        } else if (lower.startsWith("connection:") && lower.contains("close")) {
+          close = true;
+        }
+      }
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      if (chunked) {
+        for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+          answer.write(in.readNBytes(size));
+          line();
+        }
+        line();
+      } else if (length > 0) {
+        answer.write(in.readNBytes(length));
+      }
+      if (close) {
+        close();
+        connect();
+      }
+      return new Reply(status, answer.toString(StandardCharsets.UTF_8));
+    }
+
+    private String line() throws IOException {
+      StringBuilder line = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c < 0) {
+          throw new IOException("connection closed");
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
     }
   }
 
