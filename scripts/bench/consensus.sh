@@ -224,4 +224,4 @@ printf '%-34s %10s %9s %9s %7s\n' "consensus-service GET /api/kv" "$cs_r" "$cs_r
 printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/range" "$etcd_r" "$etcd_r50" "$etcd_r99" "$etcd_rerr"
 printf '\nwrites: throughput %sx etcd (target >= 1.0), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_w" "$etcd_w")" "$(ratio "$cs_w99" "$etcd_w99")"
 printf 'linearizable reads: throughput %sx etcd (target >= 1.0), p99 %sx etcd\n' "$(ratio "$cs_r" "$etcd_r")" "$(ratio "$cs_r99" "$etcd_r99")"
-printf 'load average after: %s (other builds may have been running)\n' "$load_after"
+printf 'load average after: %s (the benchmark'"'"'s own processes included)\n' "$load_after"

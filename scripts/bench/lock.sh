@@ -226,7 +226,7 @@ cat <<TABLE
 lock-service benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$java" -version 2>&1 | head -1)
 $rounds rounds of ${warmup} s warm-up + ${seconds} s per line; medians over rounds. Uncontended: $uncontended_clients clients,
 each on its own lock; contended: $contended_clients clients on one lock, each acquiring (waitMs 60000) then releasing.
-Load average before $load_before, after $load_after: other builds and tests were running on this shared machine.
+Load average before $load_before, after $load_after (the benchmark's own processes included; more than 2 before means others ran too).
 
 | what (rate = acquire+release cycles/s)       |     rate | p50 ms | p99 ms | refused / failed |
 |----------------------------------------------|---------:|-------:|-------:|------------------|

@@ -24,8 +24,9 @@ public class ApiConfiguration {
   @Bean
   TaskService taskService(TaskStore store, TaskQueue queue, TaskEvents events, TaskProperties properties,
       TaskMetrics metrics, Clock taskClock) {
+    // A first submission's confirm takes at most confirm-timeout; a second waits that long for it, and a bit.
     return new TaskService(store, queue, events, properties.limits(), properties.defaultMaxRetries(), metrics,
-        taskClock);
+        taskClock, properties.confirmTimeout().plusSeconds(1));
   }
 
   @Bean

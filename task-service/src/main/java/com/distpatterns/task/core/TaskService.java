@@ -1,6 +1,7 @@
 package com.distpatterns.task.core;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ public final class TaskService {
   public static final int DEFAULT_CHUNK_SIZE = 1000;
 
   private static final Logger log = LoggerFactory.getLogger(TaskService.class);
+  private static final Duration FIRST_SUBMISSION_POLL = Duration.ofMillis(10);
   private static final Pattern TASK_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final TaskStore store;
@@ -36,9 +38,14 @@ public final class TaskService {
   private final int defaultMaxRetries;
   private final TaskMetrics metrics;
   private final Clock clock;
+  private final Duration firstSubmissionWait;
 
+  /**
+   * @param firstSubmissionWait how long a submission whose idempotency key another one holds waits for that one's
+   *     task to be confirmed on the queue
+   */
   public TaskService(TaskStore store, TaskQueue queue, TaskEvents events, TaskLimits limits, int defaultMaxRetries,
-      TaskMetrics metrics, Clock clock) {
+      TaskMetrics metrics, Clock clock, Duration firstSubmissionWait) {
     this.store = store;
     this.queue = queue;
     this.events = events;
@@ -46,6 +53,7 @@ public final class TaskService {
     this.defaultMaxRetries = defaultMaxRetries;
     this.metrics = metrics;
     this.clock = clock;
+    this.firstSubmissionWait = firstSubmissionWait;
   }
 
   /**
@@ -58,20 +66,51 @@ public final class TaskService {
     TaskSpec.parse(type, args, limits);
     int retries = maxRetries(maxRetries);
     Optional<String> key = idempotencyKey(idempotencyKey);
-    String id = UUID.randomUUID().toString();
-    String owner = store.create(new NewTask(id, type, clock.instant(), null, null), key);
-    if (!owner.equals(id)) {
-      TaskStatus status = store.find(owner).map(TaskView::status).orElse(TaskStatus.PENDING);
-      return new Accepted(owner, status);
+    long giveUpAt = System.nanoTime() + firstSubmissionWait.toNanos();
+    while (true) {
+      String id = UUID.randomUUID().toString();
+      String owner = store.create(new NewTask(id, type, clock.instant(), null, null), key);
+      if (owner.equals(id)) {
+        try {
+          queue.enqueue(new TaskMessage(id, type, args, retries, null, null));
+        } catch (RuntimeException e) {
+          forget(() -> store.discard(id, key), e);
+          throw e;
+        }
+        key.ifPresent(k -> store.markQueued(id));
+        metrics.submitted(type, 1);
+        return new Accepted(id, TaskStatus.PENDING);
+      }
+      // The key's first task may still be waiting for the broker's confirm: answer with it only once it is on the
+      // queue, and take its place if it never gets there, so that no 202 stands for a task that will not run.
+      Optional<Accepted> first = awaitQueued(owner, giveUpAt);
+      if (first.isPresent()) {
+        return first.get();
+      }
     }
-    try {
-      queue.enqueue(new TaskMessage(id, type, args, retries, null, null));
-    } catch (RuntimeException e) {
-      forget(() -> store.discard(id, key), e);
-      throw e;
+  }
+
+  /** The task holding an idempotency key once it is queued; empty when it was discarded (its key is free again). */
+  private Optional<Accepted> awaitQueued(String owner, long giveUpAt) {
+    while (true) {
+      Optional<Boolean> queued = store.queued(owner);
+      if (queued.isEmpty()) {
+        return Optional.empty();
+      }
+      if (queued.get()) {
+        return Optional.of(new Accepted(owner, store.find(owner).map(TaskView::status).orElse(TaskStatus.PENDING)));
+      }
+      if (System.nanoTime() - giveUpAt >= 0) {
+        throw new QueueUnavailableException("The first submission with this idempotency key is still waiting for the"
+            + " broker's confirm; submit again shortly.", null);
+      }
+      try {
+        Thread.sleep(FIRST_SUBMISSION_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new QueueUnavailableException("Interrupted while waiting for the first submission with this key.", e);
+      }
     }
-    metrics.submitted(type, 1);
-    return new Accepted(id, TaskStatus.PENDING);
   }
 
   /**

@@ -18,6 +18,16 @@ public interface TaskStore {
   /** Forgets a task whose message never reached the queue (and frees its idempotency key). */
   void discard(String taskId, Optional<String> idempotencyKey);
 
+  /** Records that the broker confirmed the task's message. */
+  void markQueued(String taskId);
+
+  /**
+   * Whether the task's message is known to be on the queue: confirmed, or the task has moved past PENDING.
+   *
+   * @return empty when there is no such task (never was, or discarded because its message did not get through)
+   */
+  Optional<Boolean> queued(String taskId);
+
   /** Records a batch and its PENDING chunk tasks, in chunk order. */
   void createBatch(String batchId, List<NewTask> chunks, Instant createdAt);
 

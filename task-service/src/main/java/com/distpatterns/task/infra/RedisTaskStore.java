@@ -34,6 +34,7 @@ public final class RedisTaskStore implements TaskStore {
 
   private static final RedisScript<String> CREATE = script("create", String.class);
   private static final RedisScript<Long> DISCARD = script("discard", Long.class);
+  private static final RedisScript<Long> QUEUED = script("queued", Long.class);
   private static final RedisScript<String> CLAIM = script("claim", String.class);
   private static final RedisScript<Long> RETRY = script("retry", Long.class);
   private static final RedisScript<List<Object>> FINISH = script("finish", listType());
@@ -62,6 +63,20 @@ public final class RedisTaskStore implements TaskStore {
     List<String> keys = new ArrayList<>(List.of(taskKey(taskId)));
     idempotencyKey.ifPresent(key -> keys.add(idempotencyKey(key)));
     redis.execute(DISCARD, keys, taskId);
+  }
+
+  @Override
+  public void markQueued(String taskId) {
+    redis.execute(QUEUED, List.of(taskKey(taskId)));
+  }
+
+  @Override
+  public Optional<Boolean> queued(String taskId) {
+    List<String> fields = redis.<String, String>opsForHash().multiGet(taskKey(taskId), List.of("status", "queued"));
+    if (fields.get(0) == null) {
+      return Optional.empty();
+    }
+    return Optional.of("1".equals(fields.get(1)) || !TaskStatus.PENDING.name().equals(fields.get(0)));
   }
 
   @Override
