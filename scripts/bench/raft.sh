@@ -29,9 +29,11 @@ find_java() {
   exit 1
 }
 
-./mvnw -q -pl consensus-service test-compile
+# One reactor run (-am: the platform modules it depends on, which a fresh clone has not installed), so that their
+# classes resolve from the reactor; every module writes the classpath file, consensus-service last.
 classpath_file="consensus-service/target/bench.classpath"
-./mvnw -q -pl consensus-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$(pwd)/$classpath_file" >/dev/null
+./mvnw -q -pl consensus-service -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$(pwd)/$classpath_file" >/dev/null
 classpath="consensus-service/target/test-classes:consensus-service/target/classes:$(cat "$classpath_file")"
 
 java="$(find_java)"
