@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.distpatterns.cache.core.SquareComputation;
 import com.distpatterns.platform.test.Endpoint;
+import com.distpatterns.platform.test.TcpProxy;
 import com.distpatterns.platform.test.TestInfrastructure;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
@@ -159,7 +160,7 @@ class TwoInstancesTest {
       assertThat(b.get("/actuator/health/liveness").statusCode()).as("alive, only not ready").isEqualTo(200);
       assertThat(a.get("/api/caches/" + cache + "/entries/k").statusCode()).as("the other instance still serves").isEqualTo(200);
     } finally {
-      proxy.open();
+      proxy.restore();
     }
 
     awaitReady(b);

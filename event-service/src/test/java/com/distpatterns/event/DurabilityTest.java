@@ -84,7 +84,7 @@ class DurabilityTest {
           }
           assertThat(live.until("audit.before", WAIT)).hasSize(1);
 
-          broker.cutAndRefuse();
+          broker.cut();
 
           // A live stream cannot replay what it missed: it ends, saying why, and the client reconnects.
           SseEvent error = null;
@@ -103,7 +103,7 @@ class DurabilityTest {
           assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         }
 
-        broker.resume();
+        broker.restore();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
           HttpResponse<String> answer = api.publish("audit.after", "{\"first\":true}");
           if (answer.statusCode() == 202) {
@@ -124,7 +124,7 @@ class DurabilityTest {
         }
         assertThat(api.call("DELETE", "/api/subscriptions/audit", null).statusCode()).isEqualTo(204);
       } finally {
-        broker.resume();
+        broker.restore();
         service.close(true);
       }
     }

@@ -2,13 +2,14 @@ package com.distpatterns.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.distpatterns.lock.support.LockHttpClient;
 import com.distpatterns.lock.support.LockHttpClient.Reply;
+import com.distpatterns.lock.support.LockHttpClient;
 import com.distpatterns.lock.support.LockServiceInstance;
 import com.distpatterns.lock.support.RedisKeys;
-import com.distpatterns.lock.support.TcpProxy;
 import com.distpatterns.platform.test.Endpoint;
+import com.distpatterns.platform.test.TcpProxy;
 import com.distpatterns.platform.test.TestInfrastructure;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Map;
@@ -53,7 +54,7 @@ class RedisOutageTest {
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws IOException {
     if (needsReplica != null) {
       RedisKeys.deleteAll(needsReplica.context().getBean(StringRedisTemplate.class), PREFIX);
       needsReplica.close();

@@ -41,7 +41,7 @@ class WorkerOutageTest {
       TaskTopology topology = api.bean(TaskTopology.class);
       AmqpAdmin admin = api.bean(AmqpAdmin.class);
 
-      workersRedis.cutAndRefuse();
+      workersRedis.cut();
       JsonNode accepted = http.post("/api/tasks", "{\"type\":\"factorial\",\"args\":{\"n\":10},\"maxRetries\":0}").json();
       String id = accepted.get("id").asString();
 
@@ -53,7 +53,7 @@ class WorkerOutageTest {
       assertThat(messages(admin, topology.deadLetterQueue())).as("dead-lettered during the outage").isZero();
       assertThat(http.get("/api/tasks/" + id).field("status")).isEqualTo("PENDING");
 
-      workersRedis.resume();
+      workersRedis.restore();
       await("the held task to finish once Redis is back").atMost(Duration.ofSeconds(60))
           .until(() -> "SUCCESS".equals(http.get("/api/tasks/" + id).field("status")));
       JsonNode task = http.get("/api/tasks/" + id).json();

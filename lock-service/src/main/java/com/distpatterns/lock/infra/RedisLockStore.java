@@ -10,6 +10,7 @@ import com.distpatterns.lock.core.LockStore;
 import com.distpatterns.lock.core.LockStoreUnavailableException;
 import com.distpatterns.lock.core.Waiter;
 import com.distpatterns.lock.core.WaiterId;
+import com.distpatterns.platform.service.ScriptErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -215,7 +216,8 @@ public final class RedisLockStore implements LockStore {
   }
 
   private RuntimeException unavailable(String what, RuntimeException e) {
-    if (isScriptError(e)) {
+    // Other server errors (READONLY after a failover, LOADING, OOM, BUSY...) mean the store cannot serve now.
+    if (ScriptErrors.isScriptError(e)) {
       // A script that fails to run is a bug here, not an outage: let it surface as one.
       return e;
     }
@@ -226,17 +228,6 @@ public final class RedisLockStore implements LockStore {
         + " changed. Try again shortly.", e);
   }
 
-  /** Other server errors (READONLY after a failover, LOADING, OOM, BUSY...) mean the store cannot serve now. */
-  private static boolean isScriptError(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = t.getMessage();
-      if (message != null && (message.contains("user_script") || message.contains("Error running script")
-          || message.contains("Error compiling script"))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   private static byte[] millis(Duration duration) {
     return LockKeys.bytes(Long.toString(duration.toMillis()));

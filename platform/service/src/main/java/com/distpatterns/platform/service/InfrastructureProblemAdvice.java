@@ -28,21 +28,10 @@ public class InfrastructureProblemAdvice {
    */
   @ExceptionHandler(UncategorizedDataAccessException.class)
   ResponseEntity<ProblemDetail> storeRefused(UncategorizedDataAccessException e) {
-    if (isScriptError(e)) {
+    if (ScriptErrors.isScriptError(e)) {
       throw e;
     }
     return storeUnavailable(e);
-  }
-
-  private static boolean isScriptError(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = t.getMessage();
-      if (message != null && (message.contains("user_script") || message.contains("Error running script")
-          || message.contains("Error compiling script"))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @ExceptionHandler({DataAccessResourceFailureException.class, QueryTimeoutException.class})

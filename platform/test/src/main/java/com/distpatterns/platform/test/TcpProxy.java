@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Stands between a service and a shared server (the broker, Redis) so that a test can take it away from this
  * service alone:
- * {@link #cutAndRefuse()} drops every connection and refuses new ones, as a server restart does, without touching
+ * {@link #cut()} drops every connection and refuses new ones, as a server restart does, without touching
  * the server everyone else uses.
  */
 public final class TcpProxy implements AutoCloseable {
@@ -23,19 +23,26 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean refusing;
 
+  /** A proxy that lets connections through from the start. */
   public TcpProxy(String targetHost, int targetPort) throws IOException {
+    this(targetHost, targetPort, true);
+  }
+
+  /** @param open whether connections go through from the start, or are refused until {@link #restore()} */
+  public TcpProxy(String targetHost, int targetPort, boolean open) throws IOException {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
+    this.refusing = !open;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(this::accept);
+    Thread.ofVirtual().name("tcp-proxy-accept").start(this::accept);
   }
 
   public int port() {
     return server.getLocalPort();
   }
 
-  /** Drops every proxied connection and refuses new ones until {@link #resume()}. */
-  public void cutAndRefuse() {
+  /** Drops every proxied connection and refuses new ones until {@link #restore()}. */
+  public void cut() {
     refusing = true;
     for (Socket socket : sockets) {
       closeQuietly(socket);
@@ -43,13 +50,14 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  public void resume() {
+  /** Lets connections through again. */
+  public void restore() {
     refusing = false;
   }
 
   @Override
   public void close() throws IOException {
-    cutAndRefuse();
+    cut();
     server.close();
   }
 
