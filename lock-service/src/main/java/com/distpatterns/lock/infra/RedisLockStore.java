@@ -216,9 +216,9 @@ public final class RedisLockStore implements LockStore {
   }
 
   private RuntimeException unavailable(String what, RuntimeException e) {
-    // Other server errors (READONLY after a failover, LOADING, OOM, BUSY...) mean the store cannot serve now.
     if (ScriptErrors.isScriptError(e)) {
-      // A script that fails to run is a bug here, not an outage: let it surface as one.
+      // A script that fails to run is a bug here, not an outage: let it surface as one. Other server errors
+      // (READONLY after a failover, LOADING, OOM, BUSY...) mean the store cannot serve now.
       return e;
     }
     if (reachable.compareAndSet(true, false)) {
@@ -227,7 +227,6 @@ public final class RedisLockStore implements LockStore {
     return new LockStoreUnavailableException("Redis, which holds the locks, is unreachable or too slow; nothing was granted or"
         + " changed. Try again shortly.", e);
   }
-
 
   private static byte[] millis(Duration duration) {
     return LockKeys.bytes(Long.toString(duration.toMillis()));

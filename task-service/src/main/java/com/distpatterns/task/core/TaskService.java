@@ -77,7 +77,9 @@ public final class TaskService {
           forget(() -> store.discard(id, key), e);
           throw e;
         }
-        key.ifPresent(k -> store.markQueued(id));
+        if (key.isPresent()) {
+          markQueued(id);
+        }
         metrics.submitted(type, 1);
         return new Accepted(id, TaskStatus.PENDING);
       }
@@ -87,6 +89,15 @@ public final class TaskService {
       if (first.isPresent()) {
         return first.get();
       }
+    }
+  }
+
+  /** The task is on the queue whatever happens here: a failing store only makes a second submission wait longer. */
+  private void markQueued(String id) {
+    try {
+      store.markQueued(id);
+    } catch (RuntimeException e) {
+      log.warn("task queued but not marked so task={} reason={}", id, e.getMessage());
     }
   }
 
