@@ -37,6 +37,8 @@ class WorkerOutageTest {
             "tasks.worker.delivery-limit", "2",
             "spring.data.redis.port", Integer.toString(workersRedis.port()),
             "spring.data.redis.timeout", "1s"))) {
+      assertThat(worker.context().getEnvironment().getProperty("spring.data.redis.port"))
+          .as("the worker reaches Redis through the proxy alone").isEqualTo(Integer.toString(workersRedis.port()));
       Http http = api.http();
       TaskTopology topology = api.bean(TaskTopology.class);
       AmqpAdmin admin = api.bean(AmqpAdmin.class);

@@ -73,7 +73,12 @@ final class LocalSuite implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException, InterruptedException {
-    script("stop");
+  public void close() throws IOException {
+    try {
+      script("stop");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the suite", e);
+    }
   }
 }
