@@ -69,8 +69,8 @@ public class EventServiceConfiguration {
   @Bean
   ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, EventServiceProperties properties) {
     return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), "event-service publisher",
-        properties.confirmTimeout(), PUBLISHING_CHANNELS, channel -> channel.exchangeDeclare(properties.exchange(), BuiltinExchangeType.TOPIC, true,
-            false, Map.of()));
+        properties.confirmTimeout(), PUBLISHING_CHANNELS,
+        channel -> channel.exchangeDeclare(properties.exchange(), BuiltinExchangeType.TOPIC, true, false, Map.of()));
   }
 
   @Bean

@@ -35,34 +35,37 @@ class IdempotentSubmissionTest {
 
   @Test
   void aSecondSubmissionIsAnsweredOnlyOnceTheFirstIsConfirmed() throws Exception {
-    CompletableFuture<TaskService.Accepted> first = CompletableFuture.supplyAsync(
-        () -> service.submit("factorial", ARGS, 0, "key-1"));
-    queue.publishing.await(5, TimeUnit.SECONDS);
-    CompletableFuture<TaskService.Accepted> second = CompletableFuture.supplyAsync(
-        () -> service.submit("factorial", ARGS, 0, "key-1"));
-    Thread.sleep(200);
-    assertThat(second).as("answered before the first task was confirmed").isNotDone();
+    Submissions both = secondWhileFirstAwaitsItsConfirm("key-1");
 
     queue.confirm();
-    String id = first.get(5, TimeUnit.SECONDS).id();
-    assertThat(second.get(5, TimeUnit.SECONDS).id()).isEqualTo(id);
+    String id = both.first().get(5, TimeUnit.SECONDS).id();
+    assertThat(both.second().get(5, TimeUnit.SECONDS).id()).isEqualTo(id);
     assertThat(queue.queued).hasSize(1);
   }
 
   @Test
   void whenTheFirstIsNeverConfirmedTheSecondTakesItsPlace() throws Exception {
-    CompletableFuture<TaskService.Accepted> first = CompletableFuture.supplyAsync(
-        () -> service.submit("factorial", ARGS, 0, "key-2"));
-    queue.publishing.await(5, TimeUnit.SECONDS);
-    CompletableFuture<TaskService.Accepted> second = CompletableFuture.supplyAsync(
-        () -> service.submit("factorial", ARGS, 0, "key-2"));
-    Thread.sleep(200);
+    Submissions both = secondWhileFirstAwaitsItsConfirm("key-2");
 
     queue.refuse();
-    assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(QueueUnavailableException.class);
-    TaskService.Accepted accepted = second.get(5, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> both.first().get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(QueueUnavailableException.class);
+    TaskService.Accepted accepted = both.second().get(5, TimeUnit.SECONDS);
     assertThat(queue.queued).extracting(TaskMessage::id).containsExactly(accepted.id());
     assertThat(store.queued(accepted.id())).contains(true);
+  }
+
+  record Submissions(CompletableFuture<TaskService.Accepted> first, CompletableFuture<TaskService.Accepted> second) {}
+
+  /** Two submissions with one key, the second made while the first's publish is held back. */
+  private Submissions secondWhileFirstAwaitsItsConfirm(String key) throws InterruptedException {
+    CompletableFuture<TaskService.Accepted> first = CompletableFuture.supplyAsync(
+        () -> service.submit("factorial", ARGS, 0, key));
+    assertThat(queue.publishing.await(5, TimeUnit.SECONDS)).as("the first submission publishing").isTrue();
+    CompletableFuture<TaskService.Accepted> second = CompletableFuture.supplyAsync(
+        () -> service.submit("factorial", ARGS, 0, key));
+    Thread.sleep(200);
+    assertThat(second).as("answered before the first task was confirmed").isNotDone();
+    return new Submissions(first, second);
   }
 
   /** Holds the first publish until the test confirms or refuses it; later ones go through. */

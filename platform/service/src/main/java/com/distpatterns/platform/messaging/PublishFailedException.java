@@ -27,9 +27,4 @@ public final class PublishFailedException extends RuntimeException {
   public Reason reason() {
     return reason;
   }
-
-  /** Whether the message is known not to be in any queue (a retry cannot duplicate it). */
-  public boolean certainlyNotPublished() {
-    return reason == Reason.REFUSED || reason == Reason.UNROUTABLE;
-  }
 }
