@@ -27,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.PatternTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * Two lock-service instances on one real Redis, as two processes behind the gateway would be. Their safety-net
@@ -197,6 +199,45 @@ class TwoInstancesTest {
       second.client().release(name, granted.text("leaseId"));
     } catch (Exception e) {
       throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void aWaiterOnTheReleasingInstanceIsHandedTheLockDirectlyAndOthersOverPubSub() throws Exception {
+    AtomicInteger announcements = new AtomicInteger();
+    RedisMessageListenerContainer wakeUps = new RedisMessageListenerContainer();
+    wakeUps.setConnectionFactory(redis.getConnectionFactory());
+    wakeUps.addMessageListener((message, pattern) -> announcements.incrementAndGet(), new PatternTopic(PREFIX + "lock-wake:*"));
+    wakeUps.afterPropertiesSet();
+    wakeUps.start();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      awaitCondition("test subscription listening", wakeUps::isListening);
+      String name = lockName("local");
+      double notifiedBefore = first.grants("notification");
+      Reply holder = first.client().acquire(name, 60_000L, 0L, "holder");
+
+      // Released through the waiter's own instance: the release's reply wakes it, nothing is published.
+      Future<Reply> sameInstance = pool.submit(() -> first.client().acquire(name, 60_000L, 8_000L, "same-instance"));
+      awaitCondition("same-instance waiter queued", () -> queueLength(name) == 1);
+      assertThat(first.client().release(name, holder.text("leaseId")).status()).isEqualTo(204);
+      Reply local = sameInstance.get();
+      assertThat(local.status()).isEqualTo(200);
+      assertThat(local.number("fencingToken")).isGreaterThan(holder.number("fencingToken"));
+      assertThat(first.grants("notification") - notifiedBefore).isEqualTo(1.0);
+
+      // Released through the other instance: announced over pub/sub, which the test hears too.
+      Future<Reply> otherInstance = pool.submit(() -> second.client().acquire(name, 60_000L, 8_000L, "other-instance"));
+      awaitCondition("other-instance waiter queued", () -> queueLength(name) == 1);
+      assertThat(first.client().release(name, local.text("leaseId")).status()).isEqualTo(204);
+      Reply remote = otherInstance.get();
+      assertThat(remote.status()).isEqualTo(200);
+      assertThat(remote.number("fencingToken")).isGreaterThan(local.number("fencingToken"));
+      awaitCondition("the cross-instance hand-off announced", () -> announcements.get() == 1);
+      second.client().release(name, remote.text("leaseId"));
+      assertThat(announcements.get()).as("announcements: only the cross-instance hand-off").isEqualTo(1);
+    } finally {
+      wakeUps.stop();
+      wakeUps.destroy();
     }
   }
 

@@ -68,9 +68,10 @@ public class LockConfiguration {
   }
 
   @Bean
-  LockStore lockStore(LockProperties properties, RedisConnectionFactory connections,
-      ObjectProvider<ReplicaAcknowledgement> replicaAcknowledgement) {
-    return new RedisLockStore(connections, properties.keyPrefix(), replicaAcknowledgement.getIfAvailable());
+  LockStore lockStore(LockProperties properties, RedisConnectionFactory connections, InstanceIdentity instance,
+      WaitingRoom waitingRoom, ObjectProvider<ReplicaAcknowledgement> replicaAcknowledgement) {
+    return new RedisLockStore(connections, properties.keyPrefix(), instance.id(), waitingRoom,
+        replicaAcknowledgement.getIfAvailable());
   }
 
   @Bean

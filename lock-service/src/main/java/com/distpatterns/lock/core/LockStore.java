@@ -21,7 +21,8 @@ public interface LockStore {
 
   /**
    * Deletes the lease only if {@code leaseId} holds it, then grants the lock in the same step to the first live
-   * queued waiter and announces the {@link HandOff} to that waiter's instance.
+   * queued waiter and announces the {@link HandOff} to that waiter's instance (handing it to the
+   * {@link WaitingRoom} directly when that is this instance).
    */
   boolean release(String name, LeaseId leaseId);
 

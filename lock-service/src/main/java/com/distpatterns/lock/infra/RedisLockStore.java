@@ -10,6 +10,7 @@ import com.distpatterns.lock.core.LockStore;
 import com.distpatterns.lock.core.LockStoreUnavailableException;
 import com.distpatterns.lock.core.Waiter;
 import com.distpatterns.lock.core.WaiterId;
+import com.distpatterns.lock.core.WaitingRoom;
 import com.distpatterns.platform.service.ScriptErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,18 +44,25 @@ public final class RedisLockStore implements LockStore {
   private final RedisConnectionFactory connections;
   private final String keyPrefix;
   private final byte[] wakeChannelPrefix;
+  private final byte[] instanceId;
+  private final WaitingRoom waitingRoom;
   private final ReplicaAcknowledgement replicaAcknowledgement;
   /** Logs the outage once when it starts and once when it ends, not once per request. */
   private final AtomicBoolean reachable = new AtomicBoolean(true);
 
   /**
    * @param keyPrefix put before every key and channel, so several deployments (or test runs) can share a Redis
+   * @param instanceId this instance, as its waiters name it in the queue
+   * @param waitingRoom where a release hands the lock to a waiter of this instance without going through pub/sub
    * @param replicaAcknowledgement when not null, grants and renewals are confirmed by replicas before answering
    */
-  public RedisLockStore(RedisConnectionFactory connections, String keyPrefix, ReplicaAcknowledgement replicaAcknowledgement) {
+  public RedisLockStore(RedisConnectionFactory connections, String keyPrefix, String instanceId, WaitingRoom waitingRoom,
+      ReplicaAcknowledgement replicaAcknowledgement) {
     this.connections = connections;
     this.keyPrefix = keyPrefix;
     this.wakeChannelPrefix = LockKeys.bytes(wakeChannelPrefix(keyPrefix));
+    this.instanceId = LockKeys.bytes(instanceId);
+    this.waitingRoom = waitingRoom;
     this.replicaAcknowledgement = replicaAcknowledgement;
   }
 
@@ -121,11 +129,20 @@ public final class RedisLockStore implements LockStore {
     });
   }
 
-  /** {@code release.lua}: by the holder ({@code waiter} null), or by a waiter that gives up. */
+  /**
+   * {@code release.lua}: by the holder ({@code waiter} null), or by a waiter that gives up. A hand-off to a waiter
+   * of this instance comes back in the reply instead of over pub/sub, and is delivered here.
+   */
   private List<?> endLease(RedisConnection connection, LockKeys keys, LeaseId leaseId, WaiterId waiter) {
-    return (List<?>) RELEASE.run(connection, ReturnType.MULTI, 3, keys.lease(), keys.fence(), keys.queue(),
+    List<?> reply = (List<?>) RELEASE.run(connection, ReturnType.MULTI, 3, keys.lease(), keys.fence(), keys.queue(),
         LockKeys.bytes(leaseId.value()), keys.waiterPrefix(), wakeChannelPrefix,
-        waiter == null ? NO_WAITER : LockKeys.bytes(waiter.value()));
+        waiter == null ? NO_WAITER : LockKeys.bytes(waiter.value()), instanceId);
+    if (reply.size() == 6) {
+      // A waiter that already left is not found: its withdrawal, which comes after this in Redis, keeps the lease.
+      waitingRoom.deliver(new HandOff(new WaiterId(text(reply, 3)), new FencingToken(number(reply, 4)),
+          Instant.ofEpochMilli(number(reply, 5))));
+    }
+    return reply;
   }
 
   /** Reads a hand-off announcement, as {@code release.lua} publishes it: waiter id, token, expiry (epoch ms). */
