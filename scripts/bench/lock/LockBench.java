@@ -3,7 +3,9 @@
 //   java -cp "target/lib/*" LockBench.java <mode> key=value...
 // modes: http-uncontended | http-contended (against a lock-service URL, direct or through the gateway),
 //        redisson-uncontended | redisson-contended | redisson-fair-contended (in this JVM, against Redis).
-// Prints one line: mode, operations, seconds, rate per second, latency percentiles of one operation.
+// Prints one line: mode, operations, seconds, rate per second, latency percentiles of one operation, and the
+// hand-offs: acquisitions by another client than the lock's previous holder (a contended lock that lets the
+// releasing client take it straight back makes fewer hand-offs than acquisitions).
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.redisson.Redisson;
 import org.redisson.api.RLock;
@@ -29,9 +32,12 @@ import org.redisson.config.Config;
 
 public class LockBench {
 
-  /** One unit of work a client repeats: an acquire+release cycle. Returns false when the service refused. */
+  /**
+   * One unit of work a client repeats: an acquire+release cycle, running {@code whileHeld} between the two.
+   * Returns false when the service refused.
+   */
   interface Cycle {
-    boolean run() throws Exception;
+    boolean run(Runnable whileHeld) throws Exception;
   }
 
   interface CycleFactory {
@@ -72,9 +78,10 @@ public class LockBench {
         factory = c -> {
           String name = prefix + (contended ? "redisson-contended" : "redisson-u-" + c);
           RLock lock = fair ? client.getFairLock(name) : client.getLock(name);
-          return () -> {
+          return whileHeld -> {
             // A lease time like the service's ttlMs: no watchdog renewals, the same work per cycle.
             lock.lock(10, TimeUnit.SECONDS);
+            whileHeld.run();
             lock.unlock();
             return true;
           };
@@ -97,6 +104,9 @@ public class LockBench {
     AtomicLong cycles = new AtomicLong();
     AtomicLong refusals = new AtomicLong();
     AtomicLong failures = new AtomicLong();
+    AtomicLong handOffs = new AtomicLong();
+    // Written only by the client holding the lock (for the contended modes): which client held it last.
+    AtomicInteger lastHolder = new AtomicInteger(-1);
     List<long[]> latencies = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     CountDownLatch ready = new CountDownLatch(clients);
@@ -105,6 +115,11 @@ public class LockBench {
       long[] samples = new long[1 << 20];
       latencies.add(samples);
       int client = c;
+      Runnable whileHeld = () -> {
+        if (lastHolder.getAndSet(client) != client && measuring.get()) {
+          handOffs.incrementAndGet();
+        }
+      };
       Thread thread = Thread.ofPlatform().name("client-" + c).start(() -> {
         ready.countDown();
         int n = 0;
@@ -112,7 +127,7 @@ public class LockBench {
           long start = System.nanoTime();
           boolean ok;
           try {
-            ok = cycle.run();
+            ok = cycle.run(whileHeld);
           } catch (Exception e) {
             if (failures.incrementAndGet() <= 3) {
               System.err.println("client " + client + ": " + e);
@@ -149,8 +164,9 @@ public class LockBench {
       thread.join(120_000);
     }
     long[] all = latencies.stream().flatMapToLong(s -> Arrays.stream(s).takeWhile(v -> v > 0)).sorted().toArray();
-    System.out.printf("RESULT label=%s clients=%d cycles=%d seconds=%.1f rate=%.0f p50_ms=%.2f p99_ms=%.2f refused=%d failed=%d%n",
-        label, clients, done, elapsed, done / elapsed, percentile(all, 0.50), percentile(all, 0.99), refusals.get(), failures.get());
+    System.out.printf("RESULT label=%s clients=%d cycles=%d seconds=%.1f rate=%.0f p50_ms=%.2f p99_ms=%.2f refused=%d failed=%d"
+        + " handoff_rate=%.0f%n", label, clients, done, elapsed, done / elapsed, percentile(all, 0.50), percentile(all, 0.99),
+        refusals.get(), failures.get(), handOffs.get() / elapsed);
   }
 
   private static double percentile(long[] sorted, double p) {
@@ -163,11 +179,12 @@ public class LockBench {
     String acquirePath = "/api/locks/" + lock + "/acquire";
     String releasePath = "/api/locks/" + lock + "/release";
     String acquireBody = "{\"ttlMs\":10000,\"waitMs\":" + waitMs + "}";
-    return () -> {
+    return whileHeld -> {
       HttpConnection.Response granted = http.post(acquirePath, acquireBody);
       if (granted.status() != 200) {
         return false;
       }
+      whileHeld.run();
       String body = granted.body();
       int at = body.indexOf("\"leaseId\":\"") + 11;
       String leaseId = body.substring(at, body.indexOf('"', at));
