@@ -2,7 +2,9 @@
 # Benchmarks cache-service: GET and PUT of a small JSON value at 50 connections, direct to the service and through
 # the gateway, side by side in one run with two anchors measured in the same run:
 #   - redis-benchmark GET/SET with the same value size (the storage limit), and
-#   - nginx returning a fixed 13-byte JSON body (the HTTP limit of this machine).
+#   - nginx returning a fixed 13-byte JSON body (the HTTP limit of this machine);
+# and, for scale, the floors of the stack itself (scripts/bench/floors): a bare Spring WebFlux application that only
+# reads the value from Redis, and a bare Spring Cloud Gateway with one static route to cache-service.
 # Prints a table with throughput, p50, p99 and the ratios the targets are stated in. Unattended: installs wrk,
 # nginx and Redis from Debian if missing, builds the jars if missing or stale, starts its own Redis, registry,
 # cache-service and gateway on private ports, and stops exactly what it started.
@@ -34,6 +36,9 @@ registry_port="${BENCH_REGISTRY_PORT:-$(free_port 27761)}"
 cache_port="${BENCH_CACHE_PORT:-$(free_port 27081)}"
 gateway_port="${BENCH_GATEWAY_PORT:-$(free_port 27181)}"
 nginx_port="${BENCH_NGINX_PORT:-$(free_port 27281)}"
+floor_webflux_port="${BENCH_FLOOR_WEBFLUX_PORT:-$(free_port 27381)}"
+floor_gateway_port="${BENCH_FLOOR_GATEWAY_PORT:-$(free_port 27481)}"
+floors="$root/scripts/bench/floors"
 
 pids=()
 cleanup() {
@@ -89,7 +94,17 @@ build_if_stale() {
     say "building registry, gateway, cache-service ..."
     ./mvnw -q -pl registry,gateway,cache-service -am -DskipTests package
   fi
+  for module in webflux gateway; do
+    if [[ ! -f "$(floor_jar "$module")" ]] || [[ -n "$(find "$floors/$module/src" "$floors/$module/pom.xml" "$floors/pom.xml" \
+        -newer "$(floor_jar "$module")" -type f -print -quit)" ]]; then
+      say "building the floor applications ..."
+      ./mvnw -q -f "$floors/pom.xml" package
+      return
+    fi
+  done
 }
+
+floor_jar() { echo "$floors/$1/target/floor-$1-$version.jar"; }
 
 await_http() {
   local url=$1 what=$2 seconds=${3:-240}
@@ -127,7 +142,9 @@ build_if_stale
 java="$(find_java)"
 # Run copies: other builds in this working tree may replace a jar under a JVM that is still loading classes from it.
 for module in registry gateway cache-service; do cp "$(jar_of "$module")" "$work/$module.jar"; done
-for port in "$redis_port" "$registry_port" "$cache_port" "$gateway_port" "$nginx_port"; do
+for module in webflux gateway; do cp "$(floor_jar "$module")" "$work/floor-$module.jar"; done
+for port in "$redis_port" "$registry_port" "$cache_port" "$gateway_port" "$nginx_port" "$floor_webflux_port" \
+    "$floor_gateway_port"; do
   port_free "$port" || fail "port $port is taken; set BENCH_*_PORT to free ones"
 done
 
@@ -160,11 +177,18 @@ start_jvm gateway gateway "$gateway_port" EUREKA_URL="$eureka" EUREKA_INSTANCE_I
   SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port" GATEWAY_RATE_LIMIT_ENABLED=false
 await_http "http://127.0.0.1:$cache_port/actuator/health/readiness" cache-service 600
 await_http "http://127.0.0.1:$gateway_port/actuator/health/readiness" gateway 600
+start_jvm floor-webflux floor-webflux "$floor_webflux_port" SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port"
+start_jvm floor-gateway floor-gateway "$floor_gateway_port" FLOOR_TARGET="http://127.0.0.1:$cache_port"
 
 value='{"value":"x"}'
 direct="http://127.0.0.1:$cache_port/api/caches/bench/entries/k1"
 gateway="http://127.0.0.1:$gateway_port/api/caches/bench/entries/k1"
 curl -fsS -X PUT -H 'Content-Type: application/json' --data-binary "$value" "$direct"
+floor_webflux="http://127.0.0.1:$floor_webflux_port/api/caches/bench/entries/k1"
+floor_gateway="http://127.0.0.1:$floor_gateway_port/api/caches/bench/entries/k1"
+redis-cli -p "$redis_port" SET floor:bench:k1 "$value" >/dev/null
+await_http "$floor_webflux" "the bare WebFlux application" 600
+await_http "$floor_gateway" "the bare gateway's route to cache-service" 600
 # The gateway learns of the service from Eureka within a few fetch intervals.
 await_http "$gateway" "the gateway's route to cache-service" 120
 cat >"$work/put.lua" <<LUA
@@ -193,6 +217,8 @@ measure() {
   warm -s "$work/put.lua" "$direct"
   warm "$gateway"
   warm -s "$work/put.lua" "$gateway"
+  warm "$floor_webflux"
+  warm "$floor_gateway"
 
   say "measuring, ${duration} each ..."
   local redis_out
@@ -205,6 +231,8 @@ measure() {
   read -r dput_rps dput_p50 dput_p99 dput_bad <<<"$(wrk_run "$duration" -s "$work/put.lua" "$direct")"
   read -r gget_rps gget_p50 gget_p99 gget_bad <<<"$(wrk_run "$duration" "$gateway")"
   read -r gput_rps gput_p50 gput_p99 gput_bad <<<"$(wrk_run "$duration" -s "$work/put.lua" "$gateway")"
+  read -r fwf_rps fwf_p50 fwf_p99 fwf_bad <<<"$(wrk_run "$duration" "$floor_webflux")"
+  read -r fgw_rps fgw_p50 fgw_p99 fgw_bad <<<"$(wrk_run "$duration" "$floor_gateway")"
 }
 
 exec 9>/tmp/distpatterns-bench.lock
@@ -236,6 +264,8 @@ wrk -t2 -c$connections -d$duration, value $value (${#value} bytes); load average
 | direct PUT                    | $(printf '%6s | %6s | %6s | %7s' "$dput_rps" "$dput_p50" "$dput_p99" "$dput_bad") |
 | gateway GET                   | $(printf '%6s | %6s | %6s | %7s' "$gget_rps" "$gget_p50" "$gget_p99" "$gget_bad") |
 | gateway PUT                   | $(printf '%6s | %6s | %6s | %7s' "$gput_rps" "$gput_p50" "$gput_p99" "$gput_bad") |
+| floor: bare WebFlux + Redis GET | $(printf '%6s | %6s | %6s | %7s' "$fwf_rps" "$fwf_p50" "$fwf_p99" "$fwf_bad") |
+| floor: bare gateway GET -> direct | $(printf '%6s | %6s | %6s | %7s' "$fgw_rps" "$fgw_p50" "$fgw_p99" "$fgw_bad") |
 
 | ratio                              | value | target  |        |
 |------------------------------------|------:|---------|--------|
@@ -246,4 +276,6 @@ wrk -t2 -c$connections -d$duration, value $value (${#value} bytes); load average
 | direct PUT p99 (ms)                | $(printf '%5s' "$dput_p99") | < 10    | $(verdict "$dput_p99" 10 max) |
 | direct GET / redis-benchmark GET   | $(printf '%5s' "$(ratio "$dget_rps" "$redis_get")") | (info)  |        |
 | direct PUT / redis-benchmark SET   | $(printf '%5s' "$(ratio "$dput_rps" "$redis_set")") | (info)  |        |
+| floor: bare WebFlux GET / nginx    | $(printf '%5s' "$(ratio "$fwf_rps" "$nginx_rps")") | (info)  |        |
+| floor: bare gateway GET / direct GET | $(printf '%5s' "$(ratio "$fgw_rps" "$dget_rps")") | (info)  |        |
 TABLE
