@@ -5,7 +5,8 @@
 #
 # Measures, against the RabbitMQ and Redis this machine uses (SPRING_RABBITMQ_HOST/PORT, SPRING_DATA_REDIS_HOST/PORT):
 #   anchor  RabbitMQ PerfTest (com.rabbitmq:perf-test), publisher confirms + manual acks, persistent 200-byte
-#           messages: -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100
+#           messages: -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100 (a classic queue); for scale, the same
+#           on a quorum queue, the kind the task queue is
 #   e2e     end-to-end tasks/s, first submission to last task.succeeded event, for a no-op task
 #           (sleep 0 ms) submitted one POST /api/tasks per task, with one worker and then with two
 #   batch   the same clock for one POST /api/batches of 10,000 items in chunks of 1 (10,000 tasks, two workers)
@@ -138,6 +139,13 @@ main() {
   perf_rate=$(sed -n 's/.*receiving rate avg: \([0-9]*\) msg\/s.*/\1/p' <<<"$perf" | tail -1)
   perf_confirm_p99=$(sed -n 's/.*confirm latency min\/median\/75th\/95th\/99th [^ ]*\/[^ ]*\/[^ ]*\/[^ ]*\/\([0-9]*\) .*/\1/p' <<<"$perf" | tail -1)
   [ -n "$perf_rate" ] || { tail -n 20 "$work/perf-test.log" >&2; fail "PerfTest gave no rate"; }
+  # The same on a quorum queue, the kind the task queue is: what the broker alone does for one message of a task.
+  say "For scale: the same PerfTest on a quorum queue, 15 s ..."
+  local perf_quorum perf_quorum_rate
+  perf_quorum=$("$java" -cp "$work/lib/*" com.rabbitmq.perf.PerfTest -h "amqp://guest:guest@$rabbit_host:$rabbit_port" \
+    -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100 --quorum-queue --queue "$prefix.perf-quorum" 2>&1 \
+    | tee "$work/perf-test-quorum.log")
+  perf_quorum_rate=$(sed -n 's/.*receiving rate avg: \([0-9]*\) msg\/s.*/\1/p' <<<"$perf_quorum" | tail -1)
 
   say "Starting task-service: one API, one worker (prefix $prefix) ..."
   start_service api "$api_port" api
@@ -173,6 +181,7 @@ Run $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores, load average at the end: $(cu
 | measure | figure | anchor (PerfTest, same broker, same run) | ratio | target |
 |---|---|---|---|---|
 | PerfTest: confirms + manual acks, persistent 200 B | ${perf_rate} msg/s, confirm p99 ${perf_confirm_p99:-?} us | - | 1.00 | - |
+| for scale: the same PerfTest on a quorum queue | ${perf_quorum_rate:-?} msg/s | ${perf_rate} msg/s | $(ratio "${perf_quorum_rate:-0}" "$perf_rate") | - |
 | tasks end to end, 1 worker (POST per task) | ${e1} tasks/s, p50 $(value "$one" latency_p50_ms) ms, p99 $(value "$one" latency_p99_ms) ms | ${perf_rate} msg/s | $(ratio "$e1" "$perf_rate") | >= 0.20 |
 | tasks end to end, 2 workers (POST per task) | ${e2} tasks/s, p50 $(value "$two" latency_p50_ms) ms, p99 $(value "$two" latency_p99_ms) ms | ${perf_rate} msg/s | $(ratio "$e2" "$perf_rate") | >= 0.20 |
 | tasks end to end, 2 workers (one batch, chunks of 1) | ${eb} tasks/s | ${perf_rate} msg/s | $(ratio "$eb" "$perf_rate") | - |

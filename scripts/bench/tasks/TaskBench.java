@@ -240,7 +240,7 @@ public class TaskBench {
     try (Connection connection = factory.newConnection("task-bench-clean")) {
       Channel channel = connection.createChannel();
       for (String suffix : List.of("work", "dead", "rpc", "retry.1000", "retry.2000", "retry.4000", "retry.8000",
-          "retry.16000", "retry.32000", "retry.60000")) {
+          "retry.16000", "retry.32000", "retry.60000", "perf-quorum")) {
         channel.queueDelete(prefix + "." + suffix);
       }
       channel.exchangeDelete(prefix);
