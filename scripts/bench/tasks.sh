@@ -108,6 +108,17 @@ value() { sed -n "s/^RESULT $2=//p" <<<"$1"; }
 
 bench() { "$java" -Dlogback.configurationFile="$here/logback-bench.xml" -cp "$work/lib/*" "$here/TaskBench.java" "$@"; }
 
+# PerfTest with the anchor's flags (and any given after them), its output kept in $work/<log>
+perf_test() {
+  local log=$1
+  shift
+  "$java" -cp "$work/lib/*" com.rabbitmq.perf.PerfTest -h "amqp://guest:guest@$rabbit_host:$rabbit_port" \
+    -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100 "$@" 2>&1 | tee "$work/$log"
+}
+
+# PerfTest's output -> its average receiving rate, msg/s
+receiving_rate() { sed -n 's/.*receiving rate avg: \([0-9]*\) msg\/s.*/\1/p' | tail -1; }
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 main() {
@@ -133,19 +144,14 @@ main() {
   flock 9
 
   say "Anchor: RabbitMQ PerfTest, confirms + manual acks, 15 s ..."
-  local perf perf_rate perf_confirm_p99
-  perf=$("$java" -cp "$work/lib/*" com.rabbitmq.perf.PerfTest -h "amqp://guest:guest@$rabbit_host:$rabbit_port" \
-    -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100 2>&1 | tee "$work/perf-test.log")
-  perf_rate=$(sed -n 's/.*receiving rate avg: \([0-9]*\) msg\/s.*/\1/p' <<<"$perf" | tail -1)
+  local perf perf_rate perf_confirm_p99 perf_quorum_rate
+  perf=$(perf_test perf-test.log)
+  perf_rate=$(receiving_rate <<<"$perf")
   perf_confirm_p99=$(sed -n 's/.*confirm latency min\/median\/75th\/95th\/99th [^ ]*\/[^ ]*\/[^ ]*\/[^ ]*\/\([0-9]*\) .*/\1/p' <<<"$perf" | tail -1)
   [ -n "$perf_rate" ] || { tail -n 20 "$work/perf-test.log" >&2; fail "PerfTest gave no rate"; }
   # The same on a quorum queue, the kind the task queue is: what the broker alone does for one message of a task.
   say "For scale: the same PerfTest on a quorum queue, 15 s ..."
-  local perf_quorum perf_quorum_rate
-  perf_quorum=$("$java" -cp "$work/lib/*" com.rabbitmq.perf.PerfTest -h "amqp://guest:guest@$rabbit_host:$rabbit_port" \
-    -x 1 -y 1 -s 200 -f persistent -z 15 -c 100 -q 100 --quorum-queue --queue "$prefix.perf-quorum" 2>&1 \
-    | tee "$work/perf-test-quorum.log")
-  perf_quorum_rate=$(sed -n 's/.*receiving rate avg: \([0-9]*\) msg\/s.*/\1/p' <<<"$perf_quorum" | tail -1)
+  perf_quorum_rate=$(perf_test perf-test-quorum.log --quorum-queue --queue "$prefix.perf-quorum" | receiving_rate)
 
   say "Starting task-service: one API, one worker (prefix $prefix) ..."
   start_service api "$api_port" api

@@ -90,7 +90,7 @@ public class LockBench {
       default -> throw new IllegalArgumentException("unknown mode " + mode);
     }
     try {
-      run(label, clients, warmup, seconds, factory);
+      run(label, clients, warmup, seconds, mode.endsWith("-contended"), factory);
     } finally {
       if (redisson != null) {
         redisson.shutdown();
@@ -98,14 +98,16 @@ public class LockBench {
     }
   }
 
-  private static void run(String label, int clients, int warmup, int seconds, CycleFactory factory) throws Exception {
+  /** @param contended whether the clients share one lock: only then are hand-offs counted */
+  private static void run(String label, int clients, int warmup, int seconds, boolean contended, CycleFactory factory)
+      throws Exception {
     AtomicBoolean measuring = new AtomicBoolean();
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong cycles = new AtomicLong();
     AtomicLong refusals = new AtomicLong();
     AtomicLong failures = new AtomicLong();
     AtomicLong handOffs = new AtomicLong();
-    // Written only by the client holding the lock (for the contended modes): which client held it last.
+    // Written only by the client holding the one lock: which client held it last.
     AtomicInteger lastHolder = new AtomicInteger(-1);
     List<long[]> latencies = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
@@ -115,7 +117,8 @@ public class LockBench {
       long[] samples = new long[1 << 20];
       latencies.add(samples);
       int client = c;
-      Runnable whileHeld = () -> {
+      // On distinct locks there is nothing to hand over, and a shared counter would only add contention.
+      Runnable whileHeld = !contended ? () -> { } : () -> {
         if (lastHolder.getAndSet(client) != client && measuring.get()) {
           handOffs.incrementAndGet();
         }

@@ -40,6 +40,8 @@ public final class RedisLockStore implements LockStore {
   private static final LuaScript RELEASE = LuaScript.load("release");
   private static final LuaScript STATUS = LuaScript.load("status");
   private static final byte[] NO_WAITER = new byte[0];
+  /** The length of {@code release.lua}'s reply when it handed the lock to a waiter of this instance. */
+  private static final int LOCAL_HAND_OFF_REPLY = 6;
 
   private final RedisConnectionFactory connections;
   private final String keyPrefix;
@@ -137,7 +139,7 @@ public final class RedisLockStore implements LockStore {
     List<?> reply = (List<?>) RELEASE.run(connection, ReturnType.MULTI, 3, keys.lease(), keys.fence(), keys.queue(),
         LockKeys.bytes(leaseId.value()), keys.waiterPrefix(), wakeChannelPrefix,
         waiter == null ? NO_WAITER : LockKeys.bytes(waiter.value()), instanceId);
-    if (reply.size() == 6) {
+    if (reply.size() == LOCAL_HAND_OFF_REPLY) {
       // A waiter that already left is not found: its withdrawal, which comes after this in Redis, keeps the lease.
       waitingRoom.deliver(new HandOff(new WaiterId(text(reply, 3)), new FencingToken(number(reply, 4)),
           Instant.ofEpochMilli(number(reply, 5))));
