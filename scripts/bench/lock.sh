@@ -152,6 +152,7 @@ eureka="http://127.0.0.1:$registry_port/eureka/"
 await_http "http://127.0.0.1:$registry_port/actuator/health" registry
 redis_env=(SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port")
 start_jvm lock-service lock-service "$lock_port" EUREKA_URL="$eureka" "${redis_env[@]}"
+lock_pid="${pids[-1]}"
 # No rate limit, and a bulkhead wider than the clients: the gateway's default admits 25 concurrent calls per
 # route, and a waiting acquire holds its permit for as long as it waits.
 start_jvm gateway gateway "$gateway_port" EUREKA_URL="$eureka" "${redis_env[@]}" GATEWAY_RATE_LIMIT_ENABLED=false \
@@ -165,12 +166,35 @@ direct="http://127.0.0.1:$lock_port"
 gateway="http://127.0.0.1:$gateway_port"
 redis_address="127.0.0.1:$redis_port"
 
+# lock-service's CPU time (clock ticks) and context switches (all its threads) so far: "ticks switches"
+service_counters() {
+  local ticks switches
+  ticks="$(awk '{ print $14 + $15 }' "/proc/$lock_pid/stat")"
+  switches="$(cat /proc/"$lock_pid"/task/*/status 2>/dev/null | awk '/voluntary_ctxt_switches/ { s += $2 } END { print s + 0 }')"
+  echo "$ticks $switches"
+}
+
+# A direct measurement, with what it cost lock-service per operation (per cycle uncontended, per hand-off
+# contended; warm-up included on both sides): appends "cpu_us switches" to $work/<name>.cost
+bench_direct() {
+  local name=$1 mode=$2 before after line ops
+  shift 2
+  before="$(service_counters)"
+  line="$(bench "$mode" url="$direct" "$@")"
+  after="$(service_counters)"
+  echo "$line" >>"$work/$name"
+  ops="$(awk -v s="$((seconds + warmup))" -v c="$([[ $mode == *-contended ]] && echo 6 || echo 1)" '{ print $c * s }' <<<"$line")"
+  awk -v b="$before" -v a="$after" -v ops="$ops" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(b, x, " "); split(a, y, " ")
+    if (ops > 0) printf "%.0f %.1f\n", (y[1] - x[1]) * 1e6 / hz / ops, (y[2] - x[2]) / ops }' >>"$work/$name.cost"
+}
+
 # One round: every configuration once, back to back, so a change in the machine's load hits all of them alike.
 round() {
   local r=$1
-  bench http-uncontended url="$direct" clients=$uncontended_clients prefix="du$r-" >>"$work/direct-uncontended"
+  bench_direct direct-uncontended http-uncontended clients=$uncontended_clients prefix="du$r-"
   bench redisson-uncontended redis="$redis_address" clients=$uncontended_clients prefix="ru$r-" >>"$work/redisson-uncontended"
-  bench http-contended url="$direct" clients=$contended_clients prefix="dc$r-" >>"$work/direct-contended"
+  bench_direct direct-contended http-contended clients=$contended_clients prefix="dc$r-"
   bench redisson-contended redis="$redis_address" clients=$contended_clients prefix="rc$r-" >>"$work/redisson-contended"
   bench redisson-fair-contended redis="$redis_address" clients=$contended_clients prefix="rf$r-" >>"$work/redisson-fair-contended"
   bench http-uncontended url="$gateway" clients=$uncontended_clients prefix="gu$r-" >>"$work/gateway-uncontended"
@@ -256,4 +280,9 @@ $(row redisson-fair-contended "Redisson fair lock in-process, contended")
 | gateway uncontended / direct uncontended         | $(printf '%5s' "$(ratio_median gateway-uncontended direct-uncontended)") | (info)  |        |
 | gateway contended / direct contended             | $(printf '%5s' "$(ratio_median gateway-contended direct-contended)") | (info)  |        |
 | direct uncontended / (acquire script evals / 2)  | $(printf '%5s' "$(ratio "$(col direct-uncontended 1)" "$script_cycle_limit")") | (info)  |        |
+
+| lock-service's own cost (direct lines, median of the rounds) | CPU us | context switches |
+|--------------------------------------------------------------|-------:|-----------------:|
+| per uncontended cycle                                        | $(printf '%6s' "$(col direct-uncontended.cost 1)") | $(printf '%16s' "$(col direct-uncontended.cost 2)") |
+| per contended hand-off                                       | $(printf '%6s' "$(col direct-contended.cost 1)") | $(printf '%16s' "$(col direct-contended.cost 2)") |
 TABLE

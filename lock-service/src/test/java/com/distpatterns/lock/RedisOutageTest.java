@@ -152,6 +152,31 @@ class RedisOutageTest {
     assertThat(plain.status(name).body().get("held").asBoolean()).as("the unconfirmed hand-off was undone").isFalse();
   }
 
+  @Test
+  @Order(5)
+  void aRedisThatStopsAnsweringIsCutOffAfterTheCommandTimeoutWithA503() {
+    proxy.restore();
+    LockHttpClient locks = behindProxy.client();
+    String name = "outage-hang-" + UUID.randomUUID();
+    awaitAvailable(locks, name);
+
+    proxy.stall();
+    long start = System.nanoTime();
+    Reply answer = locks.acquire(name, 1_000L, 0L, null);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    proxy.restore();
+    assertUnavailable(answer);
+    // Cut off by spring.data.redis.timeout (2 s), not left hanging until the HTTP client gives up (90 s).
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(1_900)).isLessThan(Duration.ofSeconds(10));
+
+    // The late replies are matched to the expired commands and dropped: the connection serves again. Redis did
+    // run that acquire, so its unused lease (1 s) must run out before the lock is granted again.
+    awaitAvailable(locks, name);
+    Reply granted = locks.acquire(name, 10_000L, 5_000L, null);
+    assertThat(granted.status()).as(granted.rawBody()).isEqualTo(200);
+    assertThat(locks.release(name, granted.text("leaseId")).status()).isEqualTo(204);
+  }
+
   private static void awaitQueued(StringRedisTemplate redis, String name) throws InterruptedException {
     String queue = PREFIX + "lock:{" + name + "}:queue";
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -70,6 +70,7 @@ public class LockConfiguration {
   @Bean
   LockStore lockStore(LockProperties properties, RedisConnectionFactory connections, InstanceIdentity instance,
       WaitingRoom waitingRoom, ObjectProvider<ReplicaAcknowledgement> replicaAcknowledgement) {
+    requireCommandTimeouts(connections);
     return new RedisLockStore(connections, properties.keyPrefix(), instance.id(), waitingRoom,
         replicaAcknowledgement.getIfAvailable());
   }
@@ -105,6 +106,19 @@ public class LockConfiguration {
   @Bean
   WakeUpSubscription wakeUpSubscriptionStarter(RedisMessageListenerContainer wakeUpSubscription, LockProperties properties) {
     return new WakeUpSubscription(wakeUpSubscription, properties.pollInterval());
+  }
+
+  /**
+   * The store waits for Redis without a timeout of its own, so Lettuce must expire commands itself (its
+   * {@code TimeoutOptions}: on by default, and Spring Boot turns them on with {@code spring.data.redis.timeout}).
+   */
+  static void requireCommandTimeouts(RedisConnectionFactory connections) {
+    boolean expiring = connections instanceof LettuceConnectionFactory lettuce && lettuce.getClientConfiguration()
+        .getClientOptions().map(options -> options.getTimeoutOptions().isTimeoutCommands()).orElse(true);
+    if (!expiring) {
+      throw new IllegalStateException("lock-service needs the Lettuce Redis client with command timeouts"
+          + " (ClientOptions.timeoutOptions), which bound every Redis call it makes");
+    }
   }
 
   /** This instance's identity among the lock service's instances. */

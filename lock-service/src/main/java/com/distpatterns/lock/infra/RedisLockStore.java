@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.ReturnType;
 
 /**
  * The lock's state in Redis, every operation one Lua script. Per lock: a hash holding the lease (with a TTL),
@@ -87,7 +86,7 @@ public final class RedisLockStore implements LockStore {
         waiter == null ? NO_WAITER : LockKeys.bytes(waiter.instanceId()),
         waiter == null ? NO_WAITER : millis(waiter.presenceTtl())};
     return grantOperation("acquire", connection -> {
-      List<?> reply = (List<?>) ACQUIRE.run(connection, ReturnType.MULTI, 3, keysAndArgs);
+      List<?> reply = ACQUIRE.run(connection, 3, keysAndArgs);
       if (number(reply, 0) == 1) {
         LockLease lease = lease(name, leaseId, reply);
         confirmReplicated(connection, () -> endLease(connection, keys, leaseId, null));
@@ -105,8 +104,8 @@ public final class RedisLockStore implements LockStore {
   public Optional<LockLease> renew(String name, LeaseId leaseId, Duration ttl) {
     LockKeys keys = LockKeys.of(keyPrefix, name);
     return grantOperation("renew", connection -> {
-      List<?> reply = (List<?>) RENEW.run(connection, ReturnType.MULTI, 1,
-          keys.lease(), LockKeys.bytes(leaseId.value()), ttl == null ? NO_WAITER : millis(ttl));
+      List<?> reply = RENEW.run(connection, 1, keys.lease(), LockKeys.bytes(leaseId.value()),
+          ttl == null ? NO_WAITER : millis(ttl));
       if (number(reply, 0) != 1) {
         return Optional.<LockLease>empty();
       }
@@ -136,7 +135,7 @@ public final class RedisLockStore implements LockStore {
    * of this instance comes back in the reply instead of over pub/sub, and is delivered here.
    */
   private List<?> endLease(RedisConnection connection, LockKeys keys, LeaseId leaseId, WaiterId waiter) {
-    List<?> reply = (List<?>) RELEASE.run(connection, ReturnType.MULTI, 3, keys.lease(), keys.fence(), keys.queue(),
+    List<?> reply = RELEASE.run(connection, 3, keys.lease(), keys.fence(), keys.queue(),
         LockKeys.bytes(leaseId.value()), keys.waiterPrefix(), wakeChannelPrefix,
         waiter == null ? NO_WAITER : LockKeys.bytes(waiter.value()), instanceId);
     if (reply.size() == LOCAL_HAND_OFF_REPLY) {
@@ -163,7 +162,7 @@ public final class RedisLockStore implements LockStore {
     // in the replication stream, so replicas that acknowledge the renewal have the hand-off too.
     LockKeys keys = LockKeys.of(keyPrefix, lease.name());
     return grantOperation("hand-off", connection -> {
-      List<?> reply = (List<?>) RENEW.run(connection, ReturnType.MULTI, 1, keys.lease(), LockKeys.bytes(lease.leaseId().value()), NO_WAITER);
+      List<?> reply = RENEW.run(connection, 1, keys.lease(), LockKeys.bytes(lease.leaseId().value()), NO_WAITER);
       if (number(reply, 0) != 1) {
         throw new LockStoreUnavailableException("The lock handed to this request was lost before replicas confirmed it;"
             + " nothing was granted. Try again.", null);
@@ -177,7 +176,7 @@ public final class RedisLockStore implements LockStore {
   public LockStatus status(String name) {
     LockKeys keys = LockKeys.of(keyPrefix, name);
     return operation("status", connection -> {
-      List<?> reply = (List<?>) STATUS.run(connection, ReturnType.MULTI, 2, keys.lease(), keys.fence());
+      List<?> reply = STATUS.run(connection, 2, keys.lease(), keys.fence());
       long token = number(reply, 2);
       FencingToken fencingToken = token > 0 ? new FencingToken(token) : null;
       if (number(reply, 0) == 1) {

@@ -12,8 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Stands between a service and a shared server (the broker, Redis) so that a test can take it away from this
  * service alone:
- * {@link #cut()} drops every connection and refuses new ones, as a server restart does, without touching
- * the server everyone else uses.
+ * {@link #cut()} drops every connection and refuses new ones, as a server restart does, and {@link #stall()}
+ * keeps the connections but holds back the server's replies, as a hung server does, without touching the server
+ * everyone else uses.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -22,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean refusing;
+  private volatile boolean stalled;
 
   /** A proxy that lets connections through from the start. */
   public TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -50,9 +52,18 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
-  /** Lets connections through again. */
+  /**
+   * Holds back everything the server sends, on open and new connections alike, until {@link #restore()}: the
+   * server still gets every request, and its replies arrive late and in order, as from a server that hung.
+   */
+  public void stall() {
+    stalled = true;
+  }
+
+  /** Lets connections through again, and the replies held back by {@link #stall()}. */
   public void restore() {
     refusing = false;
+    stalled = false;
   }
 
   @Override
@@ -78,23 +89,28 @@ public final class TcpProxy implements AutoCloseable {
         }
         sockets.add(client);
         sockets.add(upstream);
-        Thread.ofVirtual().start(() -> pump(client, upstream));
-        Thread.ofVirtual().start(() -> pump(upstream, client));
+        Thread.ofVirtual().start(() -> pump(client, upstream, false));
+        Thread.ofVirtual().start(() -> pump(upstream, client, true));
       } catch (IOException e) {
         // the proxy is closing
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean fromServer) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
+        while (fromServer && stalled && !to.isClosed()) {
+          Thread.sleep(5);
+        }
         out.write(buffer, 0, n);
         out.flush();
       }
     } catch (IOException e) {
       // one side went away
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       closeQuietly(from);
       closeQuietly(to);
