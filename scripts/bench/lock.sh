@@ -14,7 +14,7 @@
 # gateway on private ports, and stops exactly what it started. The load generator is scripts/bench/lock/LockBench.java
 # (a lean keep-alive HTTP/1.1 client: acquire, then release with the leaseId it got).
 #
-#   scripts/bench/lock.sh                          3 rounds; 10 s per measurement after 5 s of warm-up
+#   scripts/bench/lock.sh                          5 rounds; 10 s per measurement after 5 s of warm-up
 #   ROUNDS=1 SECONDS_PER_RUN=5 WARMUP=3 scripts/bench/lock.sh
 #
 # The machine is shared and its load moves a lot: every round runs each configuration back to back, and the
@@ -30,7 +30,7 @@ seconds="${SECONDS_PER_RUN:-10}"
 warmup="${WARMUP:-5}"
 uncontended_clients=50
 contended_clients=16
-rounds="${ROUNDS:-3}"
+rounds="${ROUNDS:-5}"
 bench_dir="$root/scripts/bench/lock"
 work="$(mktemp -d /tmp/lock-bench.XXXXXX)"
 
