@@ -24,7 +24,7 @@ import org.springframework.data.redis.connection.RedisConnection;
  * already expires every command after the connection's timeout (its {@code TimeoutOptions}, which
  * {@code LockConfiguration} checks at start-up). Spring Data's blocking call would add a second, timed wait, and
  * a timed park of a virtual thread wakes the JDK's timer thread twice (once to arm the timer, once to cancel it):
- * on this path that doubled the cost of a contended hand-off.
+ * together with the waiting room's timed parks, about a third of the service's context switches per hand-off.
  */
 final class LuaScript {
 
