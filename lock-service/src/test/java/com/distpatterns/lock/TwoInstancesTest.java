@@ -179,26 +179,17 @@ class TwoInstancesTest {
   }
 
   @Test
-  void aWaiterIsWokenByTheReleaseNotByItsPoll() {
+  void aWaiterIsWokenByTheReleaseNotByItsPoll() throws Exception {
     String name = lockName("prompt");
     Reply holder = first.client().acquire(name, 60_000L, 0L, "holder");
     double notifiedBefore = second.grants("notification");
     double polledBefore = second.grants("poll");
 
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      // Waits less than the 10 s poll interval: only a notification can grant it in time.
-      Future<Reply> waiter = pool.submit(() -> second.client().acquire(name, 60_000L, 8_000L, "waiter"));
-      awaitCondition("waiter queued", () -> queueLength(name) == 1);
-      assertThat(first.client().release(name, holder.text("leaseId")).status()).isEqualTo(204);
-
-      Reply granted = waiter.get();
-      assertThat(granted.status()).isEqualTo(200);
-      assertThat(granted.number("fencingToken")).isGreaterThan(holder.number("fencingToken"));
+      Reply granted = handedOver(pool, name, holder, first, second, "waiter");
       assertThat(second.grants("notification") - notifiedBefore).isEqualTo(1.0);
       assertThat(second.grants("poll") - polledBefore).isZero();
       second.client().release(name, granted.text("leaseId"));
-    } catch (Exception e) {
-      throw new AssertionError(e);
     }
   }
 
@@ -217,21 +208,11 @@ class TwoInstancesTest {
       Reply holder = first.client().acquire(name, 60_000L, 0L, "holder");
 
       // Released through the waiter's own instance: the release's reply wakes it, nothing is published.
-      Future<Reply> sameInstance = pool.submit(() -> first.client().acquire(name, 60_000L, 8_000L, "same-instance"));
-      awaitCondition("same-instance waiter queued", () -> queueLength(name) == 1);
-      assertThat(first.client().release(name, holder.text("leaseId")).status()).isEqualTo(204);
-      Reply local = sameInstance.get();
-      assertThat(local.status()).isEqualTo(200);
-      assertThat(local.number("fencingToken")).isGreaterThan(holder.number("fencingToken"));
+      Reply local = handedOver(pool, name, holder, first, first, "same-instance");
       assertThat(first.grants("notification") - notifiedBefore).isEqualTo(1.0);
 
       // Released through the other instance: announced over pub/sub, which the test hears too.
-      Future<Reply> otherInstance = pool.submit(() -> second.client().acquire(name, 60_000L, 8_000L, "other-instance"));
-      awaitCondition("other-instance waiter queued", () -> queueLength(name) == 1);
-      assertThat(first.client().release(name, local.text("leaseId")).status()).isEqualTo(204);
-      Reply remote = otherInstance.get();
-      assertThat(remote.status()).isEqualTo(200);
-      assertThat(remote.number("fencingToken")).isGreaterThan(local.number("fencingToken"));
+      Reply remote = handedOver(pool, name, local, first, second, "other-instance");
       awaitCondition("the cross-instance hand-off announced", () -> announcements.get() == 1);
       second.client().release(name, remote.text("leaseId"));
       assertThat(announcements.get()).as("announcements: only the cross-instance hand-off").isEqualTo(1);
@@ -314,6 +295,21 @@ class TwoInstancesTest {
     String key = PREFIX + "lock:{" + name + "}:waiter:" + waiter;
     redis.opsForHash().putAll(key, Map.of("instance", "crashed-instance", "lease", "AAAAAAAAAAAAAAAAAAAAAA", "ttl", "60000", "owner", ""));
     redis.expire(key, ttl);
+  }
+
+  /**
+   * Queues {@code owner} alone on {@code waiterSide}, releases {@code holder} through {@code releaser}, and returns
+   * the waiter's grant. It waits less than the 10 s poll interval: only the hand-off can grant it in time.
+   */
+  private static Reply handedOver(ExecutorService pool, String name, Reply holder, LockServiceInstance releaser,
+      LockServiceInstance waiterSide, String owner) throws Exception {
+    Future<Reply> waiter = pool.submit(() -> waiterSide.client().acquire(name, 60_000L, 8_000L, owner));
+    awaitCondition(owner + " queued", () -> queueLength(name) == 1);
+    assertThat(releaser.client().release(name, holder.text("leaseId")).status()).isEqualTo(204);
+    Reply granted = waiter.get();
+    assertThat(granted.status()).as(granted.rawBody()).isEqualTo(200);
+    assertThat(granted.number("fencingToken")).isGreaterThan(holder.number("fencingToken"));
+    return granted;
   }
 
   private static long queueLength(String name) {
