@@ -5,12 +5,15 @@
 #   scripts/run-local.sh stop     stop exactly the processes this script started
 #   scripts/run-local.sh status   show what runs, with its health
 #
-# Needs Redis (127.0.0.1:6379) and RabbitMQ (127.0.0.1:5672, guest/guest), or SPRING_DATA_REDIS_HOST/PORT and
-# SPRING_RABBITMQ_HOST/PORT pointing elsewhere. Logs and pid files go to .run/ (git-ignored).
+# Redis and RabbitMQ: scripts/backing-services.sh makes them answer (starting or installing them when absent), or
+# SPRING_DATA_REDIS_* and SPRING_RABBITMQ_* point elsewhere. Logs and pid files go to .run/ (git-ignored).
 #
 # For a second copy beside the first (the end-to-end tests do this): RUN_PORT_OFFSET=10000 shifts every
 # port, RUN_DIR puts logs, pids and data elsewhere, RUN_SKIP_BUILD=1 uses the jars as they are.
 set -euo pipefail
+script_name=run-local
+# shellcheck source=lib/common.sh
+. "$(dirname "$0")/lib/common.sh"
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 run_dir=${RUN_DIR:-$root/.run}
@@ -34,81 +37,56 @@ processes() {
   echo "gateway|gateway|$((8080 + offset))|"
 }
 
-say() { printf '%s\n' "$*"; }
-fail() { printf 'run-local: %s\n' "$*" >&2; exit 1; }
-
-find_java() {
-  local candidates=()
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
-  for dir in /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
-    [ -x "$dir/bin/java" ] && candidates+=("$dir/bin/java")
-  done
-  command -v java >/dev/null && candidates+=("$(command -v java)")
-  local java major
-  for java in "${candidates[@]}"; do
-    major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-    if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
-      echo "$java"
-      return
-    fi
-  done
-  fail "no JDK 21 or newer found (looked at JAVA_HOME, /usr/lib/jvm, ~/.sdkman, ~/.jdks)."
-}
-
-reachable() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
-
-check_backing_services() {
-  local redis_host=${SPRING_DATA_REDIS_HOST:-127.0.0.1} redis_port=${SPRING_DATA_REDIS_PORT:-6379}
-  local rabbit_host=${SPRING_RABBITMQ_HOST:-127.0.0.1} rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
-  local missing=()
-  reachable "$redis_host" "$redis_port" || missing+=("Redis at $redis_host:$redis_port")
-  reachable "$rabbit_host" "$rabbit_port" || missing+=("RabbitMQ at $rabbit_host:$rabbit_port")
-  if [ ${#missing[@]} -gt 0 ]; then
-    printf 'run-local: not reachable: %s\n' "${missing[@]}" >&2
-    cat >&2 <<'HELP'
-Start them one of these ways, then run this script again:
-  - Debian/Ubuntu:  sudo apt-get install -y redis-server rabbitmq-server
-                    redis-server --daemonize yes && sudo rabbitmq-server -detached
-  - Docker:         docker compose up -d redis rabbitmq
-HELP
-    exit 1
-  fi
-}
-
 jar_of() { echo "$root/$1/target/$1-$version.jar"; }
 
-# A module takes part once it holds an application: its jar names a Start-Class.
-has_application() {
-  local jar
-  jar=$(jar_of "$1")
-  [ -f "$jar" ] && unzip -p "$jar" META-INF/MANIFEST.MF 2>/dev/null | grep -q '^Start-Class:'
-}
+# The jars carry the fixed timestamp of a reproducible build, so the time of the last build is kept in a stamp.
+build_stamp=$root/target/run-local.built
 
 build_if_stale() {
-  local stale=no module jar
+  local stale=no module
   for module in $(processes | cut -d'|' -f2 | sort -u); do
-    jar=$(jar_of "$module")
-    [ -d "$root/$module/src/main" ] || continue
-    if [ ! -f "$jar" ] || [ -n "$(find "$root/$module/src/main" "$root/$module/pom.xml" "$root/pom.xml" "$root/platform" \
-        -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]; then
+    if [ ! -f "$(jar_of "$module")" ] || [ ! -f "$build_stamp" ] || [ -n "$(find "$root/$module/src/main" \
+        "$root/$module/pom.xml" "$root/pom.xml" "$root/platform" -newer "$build_stamp" -type f -not -path '*/target/*' \
+        -print -quit)" ]; then
       stale=yes
     fi
   done
   if [ $stale = yes ]; then
-    say "Building (./mvnw -q -DskipTests package) ..."
+    say "Building (./mvnw -q -DskipTests package; the first time also downloads Maven and the dependencies) ..."
+    # Stamped with the time the build began: a file changed while it ran is built again next time.
+    mkdir -p "$(dirname "$build_stamp")" && touch "$build_stamp.new"
     (cd "$root" && ./mvnw -q -DskipTests package)
+    mv "$build_stamp.new" "$build_stamp"
   fi
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Every JVM started here carries a marker naming its run directory and process. A pid is ours only while the
+# process lives and its command line carries that marker: a number the kernel has since given to another program,
+# or a process killed a moment ago and now a zombie, is not taken for ours.
+marker_of() { echo "-Ddistpatterns.run-local=$run_dir/$1"; }
+
+live_pid() {
+  local pid_file="$run_dir/$1.pid" pid state
+  [ -f "$pid_file" ] || return 1
+  pid=$(cat "$pid_file")
+  state=$(awk '/^State:/ {print $2}' "/proc/$pid/status" 2>/dev/null) || return 1
+  case $state in ''|Z|X) return 1 ;; esac
+  tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "$(marker_of "$1")" || return 1
+  echo "$pid"
+}
+
+# The processes this run of the script started itself, as opposed to found running.
+declare -A started_here=()
 
 start_one() {
   local name=$1 module=$2 port=$3 env_spec=$4 java=$5
-  local pid_file="$run_dir/$name.pid" log_file="$run_dir/$name.log"
-  if pid_alive "$pid_file"; then
-    say "  $name already running (pid $(cat "$pid_file"))"
+  local pid_file="$run_dir/$name.pid" log_file="$run_dir/$name.log" pid
+  if pid=$(live_pid "$name"); then
+    say "  $name already running (pid $pid)"
     return
   fi
+  # A process killed a moment ago may still hold its port while the kernel tears it down.
+  for _ in $(seq 1 20); do reachable 127.0.0.1 "$port" || break; sleep 0.5; done
   if reachable 127.0.0.1 "$port"; then
     fail "port $port, wanted by $name, is taken by another process (stop it, or 'scripts/run-local.sh stop')."
   fi
@@ -116,20 +94,31 @@ start_one() {
   [ -n "$env_spec" ] && read -r -a extra <<<"$env_spec" && env_args+=("${extra[@]}")
   mkdir -p "$run_dir/data"
   # shellcheck disable=SC2086
-  nohup env "${env_args[@]}" "$java" ${JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC} \
+  nohup env "${env_args[@]}" "$java" ${JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC} "$(marker_of "$name")" \
     -Dsun.misc.unsafe.memory.access=allow --enable-native-access=ALL-UNNAMED \
     -jar "$(jar_of "$module")" >"$log_file" 2>&1 &
   echo $! >"$pid_file"
-  say "  started $name on :$port (pid $!, log .run/$name.log)"
+  started_here[$name]=1
+  say "  started $name on :$port (pid $!, log $log_file)"
 }
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
 
+# $3.. : how to start the process again if one found running (not started here) turns out to be dying.
 wait_healthy() {
-  local name=$1 port=$2 deadline=$((SECONDS + ${START_TIMEOUT:-180}))
+  local name=$1 port=$2 deadline=$((SECONDS + ${START_TIMEOUT:-300}))
+  shift 2
   until http_ok "http://localhost:$port/actuator/health/readiness"; do
-    pid_alive "$run_dir/$name.pid" || { tail -n 40 "$run_dir/$name.log" >&2; fail "$name exited during start-up (log above)."; }
-    [ $SECONDS -lt $deadline ] || { tail -n 40 "$run_dir/$name.log" >&2; fail "$name not healthy after ${START_TIMEOUT:-180} s."; }
+    if ! live_pid "$name" >/dev/null; then
+      if [ -z "${started_here[$name]:-}" ] && [ $# -gt 0 ]; then
+        say "  $name was ending when found; starting it again"
+        start_one "$name" "$@"
+      else
+        tail -n 40 "$run_dir/$name.log" >&2
+        fail "$name exited during start-up (log above: $run_dir/$name.log)."
+      fi
+    fi
+    [ $SECONDS -lt $deadline ] || { tail -n 40 "$run_dir/$name.log" >&2; fail "$name not healthy after ${START_TIMEOUT:-300} s."; }
     sleep 1
   done
 }
@@ -145,31 +134,32 @@ wait_registered() {
 start() {
   local java
   java=$(find_java)
-  check_backing_services
+  command -v curl >/dev/null || install_packages curl
+  "$root/scripts/backing-services.sh"
   [ -n "${RUN_SKIP_BUILD:-}" ] || build_if_stale
   mkdir -p "$run_dir"
   say "Starting the suite with $java"
   local name module port env_spec started=()
   while IFS='|' read -r name module port env_spec; do
-    has_application "$module" || continue
+    [ -f "$(jar_of "$module")" ] || fail "$(jar_of "$module") is missing: build with ./mvnw -DskipTests package."
     start_one "$name" "$module" "$port" "$env_spec" "$java"
-    started+=("$name|$module|$port")
+    started+=("$name|$module|$port|$env_spec")
     # Everything registers in Eureka: let it come up first.
-    [ "$name" = registry ] && wait_healthy registry "$registry_port"
+    [ "$name" = registry ] && wait_healthy registry "$registry_port" "$module" "$port" "$env_spec" "$java"
   done < <(processes)
 
   say "Waiting until every process is healthy and registered ..."
   local entry app
   for entry in "${started[@]}"; do
-    IFS='|' read -r name module port <<<"$entry"
-    wait_healthy "$name" "$port"
+    IFS='|' read -r name module port env_spec <<<"$entry"
+    wait_healthy "$name" "$port" "$module" "$port" "$env_spec" "$java"
     # A worker-only process registers under its own name, so the gateway never routes API calls to it.
     app=$module
     [ "$name" = task-worker ] && app=task-worker
     [ "$name" = registry ] || wait_registered "$app"
   done
   for entry in "${started[@]}"; do
-    IFS='|' read -r name module port <<<"$entry"
+    IFS='|' read -r name module _ <<<"$entry"
     wait_routed "$module"
   done
   urls
@@ -188,7 +178,8 @@ probe_path() {
 
 # Registered is not yet routed: the gateway learns of an instance at its next registry fetch.
 wait_routed() {
-  local path code deadline=$((SECONDS + 60)) key=${GATEWAY_API_KEYS%%,*}
+  local path code deadline=$((SECONDS + 60)) key=${GATEWAY_API_KEYS:-}
+  key=${key%%,*}
   path=$(probe_path "$1")
   [ -n "$path" ] || return 0
   while :; do
@@ -203,7 +194,7 @@ wait_routed() {
 urls() {
   cat <<URLS
 
-The suite is up.
+The suite is up (in $SECONDS s).
   Gateway (every call goes here)  http://localhost:$((8080 + offset))/api/...
   Swagger UI over every service   http://localhost:$((8080 + offset))/swagger-ui.html
   Eureka dashboard                $registry_url/
@@ -211,26 +202,21 @@ URLS
   local name module port
   while IFS='|' read -r name module port _; do
     case $name in registry|gateway|task-worker|consensus-2|consensus-3) continue ;; esac
-    has_application "$module" && printf '  %-31s http://localhost:%s/swagger-ui.html\n' "$module OpenAPI UI" "$port"
+    printf '  %-31s http://localhost:%s/swagger-ui.html\n' "$module OpenAPI UI" "$port"
   done < <(processes)
-  cat <<TRY
-
-Try:
-  curl -s -X PUT 'localhost:$((8080 + offset))/api/caches/demo/entries/greeting?ttlSeconds=60' -H 'Content-Type: application/json' -d '{"hello":"world"}'
-  curl -s localhost:$((8080 + offset))/api/caches/demo/entries/greeting
-Stop with: scripts/run-local.sh stop
-TRY
+  printf '\nTry (the examples of the README):\n'
+  awk '/^```console/ {inside=1; next} /^```/ {inside=0} inside && /^[$] /' "$root/README.md" \
+    | sed "s/localhost:8080/localhost:$((8080 + offset))/g; s/^[$] /  /"
+  [ -z "${GATEWAY_API_KEYS:-}" ] || say "  (with -H 'X-API-Key: <one of GATEWAY_API_KEYS>' on each call)"
+  say "Stop with: scripts/run-local.sh stop"
 }
-
 stop() {
   [ -d "$run_dir" ] || { say "Nothing is running."; return; }
   local pid_file pid name signalled=()
   for pid_file in "$run_dir"/*.pid; do
     [ -e "$pid_file" ] || continue
     name=$(basename "$pid_file" .pid)
-    pid=$(cat "$pid_file")
-    # Only a JVM of ours: the pid may have been reused since.
-    if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-$version.jar"; then
+    if pid=$(live_pid "$name"); then
       kill "$pid"
       signalled+=("$pid")
       say "  stopping $name (pid $pid)"
@@ -246,12 +232,11 @@ stop() {
 }
 
 status() {
-  local name module port pid_file state
+  local name module port pid state
   while IFS='|' read -r name module port _; do
-    pid_file="$run_dir/$name.pid"
-    if pid_alive "$pid_file"; then
+    if pid=$(live_pid "$name"); then
       http_ok "http://localhost:$port/actuator/health/readiness" && state=UP || state=STARTING/DOWN
-      printf '  %-14s :%s  pid %-7s %s\n' "$name" "$port" "$(cat "$pid_file")" "$state"
+      printf '  %-14s :%s  pid %-7s %s\n' "$name" "$port" "$pid" "$state"
     fi
   done < <(processes)
 }

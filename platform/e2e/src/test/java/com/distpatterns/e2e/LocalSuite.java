@@ -44,6 +44,21 @@ final class LocalSuite implements AutoCloseable {
     return suite;
   }
 
+  /** {@code scripts/run-local.sh start} again, as a user does after something crashed: its exit status. */
+  int startAgain() throws IOException, InterruptedException {
+    return script("start");
+  }
+
+  /** The pid the script recorded for one of its processes (registry, gateway, cache-service, ...). */
+  long pid(String process) throws IOException {
+    return Long.parseLong(Files.readString(runDir.resolve(process + ".pid")).strip());
+  }
+
+  /** Points a process's pid file at another pid, as when the kernel has given its old number to another program. */
+  void recordPid(String process, long pid) throws IOException {
+    Files.writeString(runDir.resolve(process + ".pid"), pid + "\n");
+  }
+
   private int script(String command) throws IOException, InterruptedException {
     Files.createDirectories(runDir);
     ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("scripts/run-local.sh").toString(), command)

@@ -21,11 +21,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The suite started from its jars by {@code scripts/run-local.sh}, used through the gateway as a user would. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SuiteIT {
 
   static final int OFFSET = 30_000; // clear of the benchmarks, which use 17xxx to 28xxx
@@ -162,6 +166,38 @@ class SuiteIT {
     JsonNode read = body(call("GET", key, null), 200);
     assertThat(read.get("value").get("replicated").asBoolean()).isTrue();
     assertThat(read.get("revision").asLong()).isPositive();
+  }
+
+  /**
+   * After a crash the user runs the run command again. A service killed a moment before (its pid file still names
+   * the dying process) is started again, and a pid file whose number now belongs to another program is not taken
+   * for ours: that program is left alone and the service is started. Last, because it takes services down.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void theRunCommandRestartsWhatWasKilled() throws Exception {
+    long cache = suite.pid("cache-service");
+    long lock = suite.pid("lock-service");
+    Process stranger = new ProcessBuilder("sleep", "600").start();
+    try {
+      ProcessHandle.of(lock).orElseThrow().destroyForcibly();
+      ProcessHandle.of(lock).ifPresent(dying -> dying.onExit().join());
+      suite.recordPid("lock-service", stranger.pid());
+      // SIGKILL and, without waiting for it to end, the run command.
+      ProcessHandle.of(cache).orElseThrow().destroyForcibly();
+      int exit = suite.startAgain();
+
+      assertThat(exit).as("scripts/run-local.sh start after kill -9:%n%s", suite.logs()).isZero();
+      assertThat(suite.pid("cache-service")).isNotEqualTo(cache);
+      assertThat(suite.pid("lock-service")).isNotIn(lock, stranger.pid());
+      assertThat(stranger.isAlive()).as("the program that got the old pid is left alone").isTrue();
+      String path = "/api/caches/e2e-" + RUN + "/entries/after-restart";
+      assertThat(call("PUT", path, "1").statusCode()).isEqualTo(204);
+      assertThat(body(call("POST", "/api/locks/e2e-restart-" + RUN + "/acquire", "{\"ttlMs\":1000}"), 200)
+          .get("fencingToken").asLong()).isPositive();
+    } finally {
+      stranger.destroyForcibly();
+    }
   }
 
   static HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
