@@ -14,6 +14,17 @@ script_name=backing-services
 
 state_dir=${TMPDIR:-/tmp}/distpatterns-$(id -u)
 
+# Not only an open port (a proxy may accept any connection): the server's own answer to a first word.
+redis_answers() {
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "PING\r\n" >&3 && read -r reply <&3 &&
+    [[ $reply == +PONG* || $reply == -NOAUTH* ]]' "$1" "$2" 2>/dev/null
+}
+rabbitmq_answers() {
+  # An AMQP 0-9-1 header; a broker answers with a method frame (type 1).
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1" && printf "AMQP\x00\x00\x09\x01" >&3 && IFS= read -r -N 1 type <&3 &&
+    [ "$type" = $'"'"'\x01'"'"' ]' "$1" "$2" 2>/dev/null
+}
+
 local_host() { case $1 in 127.0.0.1|localhost|::1) return 0 ;; *) return 1 ;; esac; }
 
 container_engine() {
@@ -35,10 +46,10 @@ container() {
   say "  started the container $name with $engine"
 }
 
-wait_port() {
-  local host=$1 port=$2 what=$3 seconds=$4
-  for _ in $(seq 1 "$seconds"); do reachable "$host" "$port" && return 0; sleep 1; done
-  fail "$what did not open $host:$port within $seconds s."
+wait_answer() {
+  local check=$1 host=$2 port=$3 what=$4 seconds=$5
+  for _ in $(seq 1 "$seconds"); do $check "$host" "$port" && return 0; sleep 1; done
+  fail "$what does not answer on $host:$port after $seconds s."
 }
 
 start_redis_server() {
@@ -54,8 +65,9 @@ ensure_redis() {
     return
   fi
   local host=${SPRING_DATA_REDIS_HOST:-127.0.0.1} port=${SPRING_DATA_REDIS_PORT:-6379} engine
-  if ! reachable "$host" "$port"; then
+  if ! redis_answers "$host" "$port"; then
     local_host "$host" || fail "Redis at $host:$port (SPRING_DATA_REDIS_HOST/_PORT) does not answer."
+    reachable "$host" "$port" && fail "$host:$port is open but what listens there is not Redis."
     if command -v redis-server >/dev/null; then
       start_redis_server "$port"
     elif engine=$(container_engine); then
@@ -63,9 +75,9 @@ ensure_redis() {
     else
       install_packages redis-server
       # On a machine with systemd the package starts its own server on 6379.
-      reachable "$host" "$port" || start_redis_server "$port"
+      redis_answers "$host" "$port" || start_redis_server "$port"
     fi
-    wait_port "$host" "$port" Redis 60
+    wait_answer redis_answers "$host" "$port" Redis 60
   fi
   say "Redis answers on $host:$port"
 }
@@ -76,8 +88,9 @@ ensure_rabbitmq() {
     return
   fi
   local host=${SPRING_RABBITMQ_HOST:-127.0.0.1} port=${SPRING_RABBITMQ_PORT:-5672} engine
-  if ! reachable "$host" "$port"; then
+  if ! rabbitmq_answers "$host" "$port"; then
     local_host "$host" || fail "RabbitMQ at $host:$port (SPRING_RABBITMQ_HOST/_PORT) does not answer."
+    reachable "$host" "$port" && fail "$host:$port is open but what listens there is not RabbitMQ."
     [ "$port" = 5672 ] || fail "RabbitMQ is wanted on port $port; this script starts one on 5672 only."
     if command -v rabbitmq-server >/dev/null; then
       as_root rabbitmq-server -detached
@@ -88,9 +101,9 @@ ensure_rabbitmq() {
         -e RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-rabbit loopback_users []' rabbitmq:4.1-management
     else
       install_packages rabbitmq-server
-      reachable "$host" "$port" || { as_root rabbitmq-server -detached; say "  started rabbitmq-server"; }
+      rabbitmq_answers "$host" "$port" || { as_root rabbitmq-server -detached; say "  started rabbitmq-server"; }
     fi
-    wait_port "$host" "$port" RabbitMQ 120
+    wait_answer rabbitmq_answers "$host" "$port" RabbitMQ 120
   fi
   say "RabbitMQ answers on $host:$port"
 }
