@@ -104,6 +104,15 @@ start_one() {
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
 
+wait_listening() {
+  local name=$1 port=$2 deadline=$((SECONDS + ${START_TIMEOUT:-300}))
+  until reachable 127.0.0.1 "$port"; do
+    live_pid "$name" >/dev/null || return 0 # wait_healthy reports it, or starts it again
+    [ $SECONDS -lt $deadline ] || return 0
+    sleep 0.5
+  done
+}
+
 # $3.. : how to start the process again if one found running (not started here) turns out to be dying.
 wait_healthy() {
   local name=$1 port=$2 deadline=$((SECONDS + ${START_TIMEOUT:-300}))
@@ -139,13 +148,22 @@ start() {
   [ -n "${RUN_SKIP_BUILD:-}" ] || build_if_stale
   mkdir -p "$run_dir"
   say "Starting the suite with $java"
-  local name module port env_spec started=()
+  # A few JVMs at a time, as many as there are cores: ten starting at once on two cores spend their time taking the
+  # cores from each other. The next one starts when the oldest still starting opens its port.
+  local name module port env_spec started=() starting=() window
+  window=$(nproc 2>/dev/null || echo 2)
   while IFS='|' read -r name module port env_spec; do
     [ -f "$(jar_of "$module")" ] || fail "$(jar_of "$module") is missing: build with ./mvnw -DskipTests package."
     start_one "$name" "$module" "$port" "$env_spec" "$java"
     started+=("$name|$module|$port|$env_spec")
+    starting+=("$name|$port")
     # Everything registers in Eureka: let it come up first.
     [ "$name" = registry ] && wait_healthy registry "$registry_port" "$module" "$port" "$env_spec" "$java"
+    while [ ${#starting[@]} -ge "$window" ]; do
+      IFS='|' read -r name port <<<"${starting[0]}"
+      wait_listening "$name" "$port"
+      starting=("${starting[@]:1}")
+    done
   done < <(processes)
 
   say "Waiting until every process is healthy and registered ..."
