@@ -12,6 +12,15 @@ public sealed interface KvCommand {
 
     String key();
 
+    /** The bytes this command may add to the store, for the quota: deletes add none. */
+    default long bytesAdded() {
+        return switch (this) {
+            case Put p -> p.key().length() + p.value().length;
+            case CompareAndSet c -> c.key().length() + c.value().length;
+            case Delete d -> 0;
+        };
+    }
+
     /** Sets the key to the value. */
     record Put(String key, byte[] value) implements KvCommand {
         public Put {
