@@ -98,7 +98,7 @@ final class JsonValues {
         return new CasRequest(expected, checkValue(value, "\"value\""));
     }
 
-    private static byte[] readBody(HttpServletRequest request, int limit) throws IOException {
+    static byte[] readBody(HttpServletRequest request, int limit) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
             throw tooLarge(declared + " bytes");

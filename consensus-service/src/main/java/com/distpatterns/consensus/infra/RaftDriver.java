@@ -6,7 +6,13 @@ import com.distpatterns.consensus.core.ConsensusUnavailableException.Reason;
 import com.distpatterns.consensus.core.KvCommand;
 import com.distpatterns.consensus.core.KvCommandCodec;
 import com.distpatterns.consensus.core.KeyValue;
-import com.distpatterns.consensus.core.KvResult;
+import com.distpatterns.consensus.core.Applied;
+import com.distpatterns.consensus.core.CompactedException;
+import com.distpatterns.consensus.core.FutureRevisionException;
+import com.distpatterns.consensus.core.KeyRead;
+import com.distpatterns.consensus.core.Outcome;
+import com.distpatterns.consensus.core.RangeQuery;
+import com.distpatterns.consensus.core.RangeRead;
 import com.distpatterns.consensus.core.MembershipException;
 import com.distpatterns.consensus.core.ReadConsistency;
 import com.distpatterns.consensus.core.ReplicatedStore;
@@ -17,6 +23,7 @@ import com.distpatterns.consensus.infra.DriverInput.FromPeer;
 import com.distpatterns.consensus.infra.DriverInput.KvProposal;
 import com.distpatterns.consensus.infra.DriverInput.Proposal;
 import com.distpatterns.consensus.infra.DriverInput.Read;
+import com.distpatterns.consensus.infra.DriverInput.StoreRead;
 import com.distpatterns.consensus.infra.DriverInput.StatusQuery;
 import com.distpatterns.consensus.infra.store.MvccStore;
 import com.distpatterns.consensus.infra.store.StoreDirectory;
@@ -56,6 +63,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +104,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     private final AtomicLong pendingBytes = new AtomicLong();
     private volatile long storeBytes;
     private volatile long storeRevision;
+    private volatile long storeCompacted;
     private long bytesSinceSnapshot;
     private volatile boolean running = true;
     private volatile boolean storageFailed;
@@ -167,8 +176,8 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     // ------------------------------------------------------------------ the API, called from other threads
 
     @Override
-    public CompletableFuture<KvResult> write(KvCommand command) {
-        CompletableFuture<KvResult> result = new CompletableFuture<>();
+    public CompletableFuture<Applied> write(KvCommand command) {
+        CompletableFuture<Applied> result = new CompletableFuture<>();
         long adds = command.bytesAdded();
         if (adds > 0 && storeBytes + adds > settings.quotaBytes()) {
             result.completeExceptionally(new QuotaExceededException(storeBytes, settings.quotaBytes()));
@@ -189,8 +198,47 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
 
     @Override
     public CompletableFuture<Optional<Versioned>> read(String key, ReadConsistency consistency) {
-        CompletableFuture<Optional<Versioned>> result = new CompletableFuture<>();
-        enqueue(new Read(key, consistency == ReadConsistency.LINEARIZABLE, result, deadline()), result);
+        return submitRead(consistency, (s, term) -> s.get(key).map(KeyValue::versioned));
+    }
+
+    @Override
+    public CompletableFuture<KeyRead> get(String key, long revision, ReadConsistency consistency) {
+        return submitRead(consistency, (s, term) -> {
+            long at = readableRevision(s, revision);
+            return new KeyRead(s.get(key, at), at, term);
+        });
+    }
+
+    @Override
+    public CompletableFuture<RangeRead> range(RangeQuery q, ReadConsistency consistency) {
+        return submitRead(consistency, (s, term) -> {
+            long at = readableRevision(s, q.revision());
+            return new RangeRead(s.range(q.from(), q.to(), q.start(), at, q.limit(), q.keysOnly(), q.countOnly()), at, term);
+        });
+    }
+
+    @Override
+    public long[] revisions() {
+        return new long[] {storeRevision, storeCompacted};
+    }
+
+    /** The revision a read asked for (0: the current one), once checked readable. */
+    private static long readableRevision(MvccStore s, long asked) {
+        if (asked == 0) {
+            return s.revision();
+        }
+        if (asked > s.revision()) {
+            throw new FutureRevisionException(asked, s.revision());
+        }
+        if (asked < s.compactedRevision()) {
+            throw new CompactedException(asked, s.compactedRevision());
+        }
+        return asked;
+    }
+
+    private <T> CompletableFuture<T> submitRead(ReadConsistency consistency, BiFunction<MvccStore, Long, T> reader) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        enqueue(new Read(consistency == ReadConsistency.LINEARIZABLE, new StoreRead<>(reader, result), deadline()), result);
         return result;
     }
 
@@ -348,7 +396,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         if (storageFailed) {
             switch (input) {
                 case Proposal p -> p.fail(storageFailure());
-                case Read r -> r.result().completeExceptionally(storageFailure());
+                case Read r -> r.task().fail(storageFailure());
                 case StatusQuery q -> q.result().complete(clusterStatus());
                 case FromPeer ignored -> {
                 }
@@ -361,7 +409,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
                 if (r.linearizable()) {
                     unsentReads.add(r);
                 } else {
-                    r.result().complete(store.get(r.key()).map(KeyValue::versioned));
+                    r.task().serve(store, node.term()); // consistency=local: this node's state as it is
                 }
             }
             case StatusQuery q -> q.result().complete(clusterStatus());
@@ -597,7 +645,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             ReadRound round = readRounds.remove(read.context());
             if (round != null) {
                 for (Read r : round.reads()) {
-                    r.result().complete(store.get(r.key()).map(KeyValue::versioned));
+                    r.task().serve(store, node.term());
                 }
             }
         }
@@ -695,7 +743,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     }
 
     private void apply(Entry entry) {
-        KvResult result = null;
+        Outcome result = null;
         if (entry.type() == Entry.Type.NORMAL && entry.data().length > 0) {
             KvCommand command;
             try {
@@ -741,7 +789,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             return;
         }
         switch (pending.proposal()) {
-            case KvProposal k -> k.result().complete(result);
+            case KvProposal k -> k.result().complete(new Applied(result, entry.term()));
             case ConfProposal c -> confApplied.add(c); // answered once the engine has applied it, after advance
         }
     }
@@ -760,6 +808,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         }
         long applied = node.log().applied();
         storeRevision = store.revision();
+        storeCompacted = store.compactedRevision();
         if (applied - storage.snapshot().index() >= settings.snapshotEvery() || bytesSinceSnapshot >= settings.snapshotEveryBytes()) {
             // The checkpoint is named after the store's applied index, which may be past the engine's after a restart.
             try {
@@ -838,10 +887,10 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         }
         for (Iterator<Read> it = unsentReads.iterator(); it.hasNext(); ) {
             Read r = it.next();
-            if (r.result().isDone()) {
+            if (r.task().result().isDone()) {
                 it.remove();
             } else if (now - r.deadline() >= 0) {
-                r.result().completeExceptionally(node.leaderId() == RaftNode.NONE ? noLeader()
+                r.task().fail(node.leaderId() == RaftNode.NONE ? noLeader()
                         : new ConsensusUnavailableException(Reason.TIMED_OUT, "The leader did not confirm the read in time; try again."));
                 it.remove();
             }
@@ -930,16 +979,16 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         forwarded.clear();
         appended.values().forEach(w -> w.proposal().fail(cause));
         appended.clear();
-        unsentReads.forEach(r -> r.result().completeExceptionally(cause));
+        unsentReads.forEach(r -> r.task().fail(cause));
         unsentReads.clear();
-        readRounds.values().forEach(round -> round.reads().forEach(r -> r.result().completeExceptionally(cause)));
+        readRounds.values().forEach(round -> round.reads().forEach(r -> r.task().fail(cause)));
         readRounds.clear();
         List<DriverInput> rest = new ArrayList<>();
         queue.drainTo(rest);
         for (DriverInput input : rest) {
             switch (input) {
                 case Proposal p -> p.fail(cause);
-                case Read r -> r.result().completeExceptionally(cause);
+                case Read r -> r.task().fail(cause);
                 case StatusQuery q -> q.result().completeExceptionally(cause);
                 case FromPeer ignored -> {
                 }

@@ -67,13 +67,21 @@ class LargeStoreProcessTest {
                         storeBytes(cluster, id), heapAfterGc(cluster.nodes.get(id)));
             }
 
-            // A follower loses its disk and catches up from the leader's checkpoint.
+            // A follower loses its disk. It lost what it acknowledged, so it must not vote as if it had not: it is
+            // removed, wiped, started empty and added again, as docs/consensus.md says, and catches up from a checkpoint.
             long follower = cluster.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
             NodeProcess wiped = cluster.nodes.get(follower);
+            KvClient admin = cluster.client(leader);
+            assertThat(admin.delete(URI.create(admin.baseUrl() + "/api/cluster/members/" + follower)).status()).isEqualTo(200);
             wiped.kill();
             deleteTree(wiped.dataDir);
             started = System.nanoTime();
+            wiped.environmentPut("CONSENSUS_JOIN", "true");
             cluster.start(wiped);
+            ProcessCluster.await("the wiped node's HTTP port", ProcessCluster.START_TIMEOUT, () -> cluster.cluster(follower).isPresent());
+            KvClient.Answer added = admin.post("/api/cluster/members",
+                    "{\"id\": " + follower + ", \"address\": \"127.0.0.1:" + wiped.raftPort + "\"}");
+            assertThat(added.status()).as(added.toString()).isEqualTo(200);
             ProcessCluster.await("the wiped node " + follower + " caught up", Duration.ofMinutes(10),
                     () -> revision(cluster, follower) == revision);
             System.out.printf("large-store: wiped node %d caught up in %d ms; heap after a full GC %s%n", follower,

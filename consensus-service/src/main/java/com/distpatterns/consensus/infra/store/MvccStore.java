@@ -2,7 +2,11 @@ package com.distpatterns.consensus.infra.store;
 
 import com.distpatterns.consensus.core.KeyValue;
 import com.distpatterns.consensus.core.KvCommand;
-import com.distpatterns.consensus.core.KvResult;
+import com.distpatterns.consensus.core.Compare;
+import com.distpatterns.consensus.core.KvRange;
+import com.distpatterns.consensus.core.OpResult;
+import com.distpatterns.consensus.core.Outcome;
+import com.distpatterns.consensus.core.TxnOp;
 import com.distpatterns.consensus.core.ValueEquivalence;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -155,39 +159,62 @@ public final class MvccStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ ranges
 
+    /** Most value bytes in one page: a page stops early (with a cursor) rather than fill the heap. */
+    public static final long MAX_PAGE_BYTES = 8L << 20;
+
     /**
      * Keys in {@code [from, to)} (bytewise; {@code to} null: no end) as of {@code atRevision}, at most
-     * {@code limit} of them, and how many match in all.
+     * {@code limit} of them (and at most {@link #MAX_PAGE_BYTES} of values), and how many match in all.
      */
-    public Range range(byte[] from, byte[] to, long atRevision, int limit, boolean keysOnly, boolean countOnly) {
-        List<KeyValue> kvs = new ArrayList<>();
-        long count = 0;
-        byte[] next = null;
-        byte[] end = to == null ? new byte[] {MvccKeys.HISTORY + 1} : MvccKeys.keyPrefix(to);
-        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
-            it.seek(MvccKeys.keyPrefix(from));
-            while (it.isValid() && Arrays.compareUnsigned(it.key(), end) < 0) {
-                byte[] key = MvccKeys.userKey(it.key());
-                Optional<Found> found = versionAt(it, key, atRevision);
-                if (found.isPresent()) {
-                    count++;
-                    if (!countOnly) {
-                        if (kvs.size() < limit) {
-                            KeyValue kv = toKeyValue(new String(key, StandardCharsets.UTF_8), found.get());
-                            kvs.add(keysOnly ? new KeyValue(kv.key(), new byte[0], kv.createRevision(), kv.modRevision(), kv.version()) : kv);
-                        } else if (next == null) {
-                            next = key;
-                        }
-                    }
-                }
-                it.seek(MvccKeys.afterKey(key));
-            }
-        }
-        return new Range(kvs, count, next);
+    public KvRange range(byte[] from, byte[] to, long atRevision, int limit, boolean keysOnly, boolean countOnly) {
+        return range(from, to, from, atRevision, limit, keysOnly, countOnly);
     }
 
-    /** A page of a range: {@code next} is the first key of the next page, null when this is the last. */
-    public record Range(List<KeyValue> kvs, long count, byte[] next) {
+    /** As {@link #range(byte[], byte[], long, int, boolean, boolean)}, the page starting at {@code start}. */
+    public KvRange range(byte[] from, byte[] to, byte[] start, long atRevision, int limit, boolean keysOnly, boolean countOnly) {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+            return range(it, from, to, start, atRevision, limit, keysOnly, countOnly);
+        }
+    }
+
+    private static KvRange range(RocksIterator it, byte[] from, byte[] to, byte[] start, long atRevision, int limit,
+                                 boolean keysOnly, boolean countOnly) {
+        List<KeyValue> kvs = new ArrayList<>();
+        long count = 0;
+        long bytes = 0;
+        byte[] next = null;
+        byte[] end = to == null ? new byte[] {MvccKeys.HISTORY + 1} : MvccKeys.keyPrefix(to);
+        it.seek(MvccKeys.keyPrefix(from));
+        while (it.isValid() && Arrays.compareUnsigned(it.key(), end) < 0) {
+            byte[] key = MvccKeys.userKey(it.key());
+            Optional<Found> found = versionAt(it, key, atRevision);
+            if (found.isPresent()) {
+                count++;
+                if (!countOnly && next == null && Arrays.compareUnsigned(key, start) >= 0) {
+                    if (kvs.size() < limit && (kvs.isEmpty() || keysOnly || bytes + found.get().record().length <= MAX_PAGE_BYTES)) {
+                        KeyValue kv = toKeyValue(new String(key, StandardCharsets.UTF_8), found.get());
+                        bytes += kv.value().length;
+                        kvs.add(keysOnly ? new KeyValue(kv.key(), new byte[0], kv.createRevision(), kv.modRevision(), kv.version()) : kv);
+                    } else {
+                        next = key;
+                    }
+                }
+            }
+            it.seek(MvccKeys.afterKey(key));
+        }
+        return new KvRange(kvs, count, next);
+    }
+
+    /** The first key after every key that starts with {@code prefix}; null when there is none (all FF). */
+    public static byte[] prefixEnd(byte[] prefix) {
+        byte[] end = Arrays.copyOf(prefix, prefix.length);
+        for (int i = end.length - 1; i >= 0; i--) {
+            if (end[i] != (byte) 0xFF) {
+                end[i]++;
+                return Arrays.copyOf(end, i + 1);
+            }
+        }
+        return null;
     }
 
     // ------------------------------------------------------------------ writes (driver thread)
@@ -197,33 +224,118 @@ public final class MvccStore implements AutoCloseable {
      * the store (applied before a restart, or inside a checkpoint installed past it): nothing is done and null
      * is answered.
      */
-    public KvResult apply(long index, KvCommand command) {
+    public Outcome apply(long index, KvCommand command) {
         if (index <= appliedIndex) {
             return null;
         }
+        if (command instanceof KvCommand.Compact compact) {
+            return compact(index, compact.revision());
+        }
         try (Change change = new Change(index)) {
-            KvResult result = switch (command) {
-                case KvCommand.Put put -> {
-                    KeyValue kv = change.put(put.key(), put.value());
-                    yield new KvResult.Written(put.key(), put.value(), kv.modRevision());
+            Outcome outcome = switch (command) {
+                case KvCommand.Put put -> new Outcome.Put(change.put(put.key(), put.value()), change.newRevision);
+                case KvCommand.Delete delete -> {
+                    boolean deleted = change.delete(delete.key());
+                    yield new Outcome.Deleted(delete.key(), deleted, change.revisionAfter());
                 }
-                case KvCommand.Delete delete -> new KvResult.Deleted(delete.key(), change.delete(delete.key()),
-                        change.revisionAfter());
                 case KvCommand.CompareAndSet cas -> {
                     Optional<KeyValue> current = change.get(cas.key());
                     boolean matches = cas.expected() == null ? current.isEmpty()
                             : current.isPresent() && equivalence.same(current.get().value(), cas.expected());
                     if (matches) {
-                        KeyValue kv = change.put(cas.key(), cas.value());
-                        yield new KvResult.Swapped(cas.key(), true, cas.value(), kv.modRevision());
+                        yield new Outcome.Swapped(true, change.put(cas.key(), cas.value()), change.newRevision);
                     }
-                    yield new KvResult.Swapped(cas.key(), false, current.map(KeyValue::value).orElse(null),
-                            current.map(KeyValue::modRevision).orElse(0L));
+                    yield new Outcome.Swapped(false, current.orElse(null), revision);
                 }
+                case KvCommand.Txn txn -> {
+                    boolean succeeded = txn.compares().stream().allMatch(c -> holds(c, change.get(c.key())));
+                    List<OpResult> results = new ArrayList<>();
+                    for (TxnOp op : succeeded ? txn.success() : txn.failure()) {
+                        results.add(change.apply(op));
+                    }
+                    yield new Outcome.Txn(succeeded, results, change.revisionAfter());
+                }
+                case KvCommand.Compact ignored -> throw new IllegalStateException("handled above");
             };
             change.commit();
-            return result;
+            return outcome;
         }
+    }
+
+    private boolean holds(Compare compare, Optional<KeyValue> current) {
+        if (compare.target() == Compare.Target.VALUE) {
+            // Values compare as JSON documents; an absent key has no value, which equals nothing.
+            boolean equal = current.isPresent() && compare.value() != null && equivalence.same(current.get().value(), compare.value());
+            return switch (compare.op()) {
+                case EQUAL -> equal;
+                case NOT_EQUAL -> !equal;
+                case LESS, GREATER -> {
+                    if (current.isEmpty() || compare.value() == null) {
+                        yield false;
+                    }
+                    int order = Arrays.compareUnsigned(current.get().value(), compare.value());
+                    yield compare.op() == Compare.Op.LESS ? order < 0 : order > 0;
+                }
+            };
+        }
+        long actual = current.map(kv -> switch (compare.target()) {
+            case VERSION -> kv.version();
+            case CREATE_REVISION -> kv.createRevision();
+            case MOD_REVISION -> kv.modRevision();
+            case VALUE -> throw new IllegalStateException("handled above");
+        }).orElse(0L);
+        return switch (compare.op()) {
+            case EQUAL -> actual == compare.number();
+            case NOT_EQUAL -> actual != compare.number();
+            case LESS -> actual < compare.number();
+            case GREATER -> actual > compare.number();
+        };
+    }
+
+    /**
+     * Drops the history before {@code target}: of each key's versions older than it, only the newest stays, and
+     * not even that if it is a deletion. Work in proportion to the revisions compacted, not to the store. Changes no revision. A target at or below the compacted revision, or past
+     * the current one, changes nothing (every node decides alike).
+     */
+    private Outcome compact(long index, long target) {
+        if (target <= compactedRevision || target > revision) {
+            skip(index);
+            return new Outcome.Compacted(compactedRevision, revision);
+        }
+        try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true); ReadOptions read = new ReadOptions();
+             RocksIterator it = db.newIterator(read)) {
+            // Each version written in (compacted, target] supersedes the key's version before it, which goes; a
+            // deletion before the target goes too (reads at or after the target see the key absent either way).
+            for (long rev = compactedRevision + 1; rev <= target; rev++) {
+                byte[] revisionKey = MvccKeys.revisionKey(rev);
+                byte[] keys = db.get(revisionKey);
+                if (keys == null) {
+                    continue;
+                }
+                for (byte[] key : decodeKeys(keys)) {
+                    it.seekForPrev(MvccKeys.history(key, rev - 1));
+                    if (it.isValid() && MvccKeys.inRun(it.key(), MvccKeys.historyRun(key))) {
+                        batch.delete(it.key());
+                    }
+                    byte[] here = MvccKeys.history(key, rev);
+                    byte[] record = db.get(here);
+                    if (rev < target && record != null && record[0] == MvccKeys.TOMBSTONE) {
+                        batch.delete(here);
+                    }
+                }
+                if (rev < target) {
+                    batch.delete(revisionKey);
+                }
+            }
+            batch.put(MvccKeys.META_COMPACTED, MvccKeys.longBytes(target));
+            batch.put(MvccKeys.META_APPLIED, MvccKeys.longBytes(index));
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StoreFailedException("compacting to revision " + target + " failed", e);
+        }
+        compactedRevision = target;
+        appliedIndex = index;
+        return new Outcome.Compacted(target, revision);
     }
 
     /** Records that the log entry at {@code index} carried no command for the store. */
@@ -245,7 +357,7 @@ public final class MvccStore implements AutoCloseable {
      */
     private final class Change implements AutoCloseable {
         private final long index;
-        private final long newRevision = revision + 1;
+        final long newRevision = revision + 1;
         private final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
         private final List<byte[]> written = new ArrayList<>();
         private final ReadOptions read = new ReadOptions();
@@ -258,6 +370,33 @@ public final class MvccStore implements AutoCloseable {
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
             try (RocksIterator base = db.newIterator(read); RocksIterator it = batch.newIteratorWithBase(base)) {
                 return versionAt(it, k, newRevision).map(found -> toKeyValue(key, found));
+            }
+        }
+
+        OpResult apply(TxnOp op) {
+            return switch (op) {
+                case TxnOp.Put p -> new OpResult.Put(put(p.key(), p.value()));
+                case TxnOp.Delete d -> new OpResult.Deleted(delete(d.key()) ? 1 : 0);
+                case TxnOp.DeletePrefix d -> {
+                    byte[] prefix = d.prefix().getBytes(StandardCharsets.UTF_8);
+                    KvRange keys = range(prefix, prefixEnd(prefix), Integer.MAX_VALUE, true);
+                    for (KeyValue kv : keys.kvs()) {
+                        delete(kv.key());
+                    }
+                    yield new OpResult.Deleted(keys.kvs().size());
+                }
+                case TxnOp.Get g -> new OpResult.Get(get(g.key()).orElse(null));
+                case TxnOp.Range r -> {
+                    byte[] prefix = r.prefix().getBytes(StandardCharsets.UTF_8);
+                    KvRange page = range(prefix, prefixEnd(prefix), r.limit(), false);
+                    yield new OpResult.Range(page.kvs(), page.count(), page.next() != null);
+                }
+            };
+        }
+
+        private KvRange range(byte[] from, byte[] to, int limit, boolean keysOnly) {
+            try (RocksIterator base = db.newIterator(read); RocksIterator it = batch.newIteratorWithBase(base)) {
+                return MvccStore.range(it, from, to, from, newRevision, limit, keysOnly, false);
             }
         }
 
@@ -359,6 +498,17 @@ public final class MvccStore implements AutoCloseable {
     /** Keys at the current revision (RocksDB's estimate counts versions; this walks the keys, for tests and logs). */
     public long countKeys() {
         return range(new byte[0], null, Long.MAX_VALUE, 0, true, true).count();
+    }
+
+    /** Versions stored, deletions included: what compaction shrinks. For tests. */
+    long historyVersions() {
+        long versions = 0;
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+            for (it.seek(new byte[] {MvccKeys.HISTORY}); it.isValid() && it.key()[0] == MvccKeys.HISTORY; it.next()) {
+                versions++;
+            }
+        }
+        return versions;
     }
 
     @Override

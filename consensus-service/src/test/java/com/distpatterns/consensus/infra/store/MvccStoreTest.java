@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.distpatterns.consensus.core.KeyValue;
 import com.distpatterns.consensus.core.KvCommand;
-import com.distpatterns.consensus.core.KvResult;
+import com.distpatterns.consensus.core.Compare;
+import com.distpatterns.consensus.core.KvRange;
+import com.distpatterns.consensus.core.OpResult;
+import com.distpatterns.consensus.core.Outcome;
+import com.distpatterns.consensus.core.TxnOp;
 import com.distpatterns.consensus.core.ValueEquivalence;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,12 +37,12 @@ class MvccStoreTest {
     void revisionsVersionsAndHistory() throws Exception {
         try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
             assertThat(store.revision()).isZero();
-            KvResult.Written first = (KvResult.Written) store.apply(2, new KvCommand.Put("a", v("1")));
+            Outcome.Put first = (Outcome.Put) store.apply(2, new KvCommand.Put("a", v("1")));
             assertThat(first.revision()).isEqualTo(1);
             store.skip(3); // a leader's empty entry changes nothing
             store.apply(4, new KvCommand.Put("a", v("2")));
             store.apply(5, new KvCommand.Put("b", v("x")));
-            KvResult.Deleted absent = (KvResult.Deleted) store.apply(6, new KvCommand.Delete("nope"));
+            Outcome.Deleted absent = (Outcome.Deleted) store.apply(6, new KvCommand.Delete("nope"));
             assertThat(absent.deleted()).isFalse();
             assertThat(store.revision()).as("a delete of nothing changes nothing").isEqualTo(3);
             store.apply(7, new KvCommand.Delete("a"));
@@ -53,10 +58,10 @@ class MvccStoreTest {
             assertThat(store.apply(8, new KvCommand.Put("a", v("again")))).as("an entry applied already").isNull();
             assertThat(store.get("a").orElseThrow().value()).isEqualTo(v("3"));
 
-            KvResult.Swapped failed = (KvResult.Swapped) store.apply(9, new KvCommand.CompareAndSet("a", v("1"), v("4")));
+            Outcome.Swapped failed = (Outcome.Swapped) store.apply(9, new KvCommand.CompareAndSet("a", v("1"), v("4")));
             assertThat(failed.succeeded()).isFalse();
             assertThat(failed.revision()).isEqualTo(5);
-            KvResult.Swapped swapped = (KvResult.Swapped) store.apply(10, new KvCommand.CompareAndSet("a", v("3"), v("4")));
+            Outcome.Swapped swapped = (Outcome.Swapped) store.apply(10, new KvCommand.CompareAndSet("a", v("3"), v("4")));
             assertThat(swapped.succeeded()).isTrue();
             assertThat(swapped.revision()).isEqualTo(6);
         }
@@ -78,12 +83,12 @@ class MvccStoreTest {
             store.apply(++index, new KvCommand.Delete("p/b"));
             store.apply(++index, new KvCommand.Put("p/d", v("1")));
 
-            MvccStore.Range now = store.range(v("p/"), v("p0"), Long.MAX_VALUE, 10, false, false);
+            KvRange now = store.range(v("p/"), v("p0"), Long.MAX_VALUE, 10, false, false);
             assertThat(now.kvs()).extracting(KeyValue::key).containsExactly("p/a", "p/a\u0000x", "p/c", "p/d");
             assertThat(now.count()).isEqualTo(4);
             assertThat(now.next()).isNull();
 
-            MvccStore.Range then = store.range(v("p/"), v("p0"), before, 2, true, false);
+            KvRange then = store.range(v("p/"), v("p0"), before, 2, true, false);
             assertThat(then.kvs()).extracting(KeyValue::key).containsExactly("p/a", "p/a\u0000x");
             assertThat(then.kvs().getFirst().value()).isEmpty();
             assertThat(then.count()).isEqualTo(4);
@@ -146,5 +151,69 @@ class MvccStoreTest {
         assertThat(again.open(45, true).revision()).isEqualTo(51);
         again.close();
         assertThat(Files.exists(followerData.resolve("state"))).isTrue();
+    }
+
+    @Test
+    void aTransactionAppliesOneBranchAtOneRevision() throws Exception {
+        try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
+            store.apply(1, new KvCommand.Put("cfg/a", v("1")));
+            store.apply(2, new KvCommand.Put("cfg/b", v("2")));
+            KvCommand.Txn txn = new KvCommand.Txn(
+                    List.of(new Compare("cfg/a", Compare.Target.VALUE, Compare.Op.EQUAL, v("1"), 0),
+                            new Compare("cfg/c", Compare.Target.VERSION, Compare.Op.EQUAL, null, 0)),
+                    List.of(new TxnOp.Put("cfg/c", v("3")), new TxnOp.Delete("cfg/b"), new TxnOp.Range("cfg/", 10),
+                            new TxnOp.Put("cfg/a", v("4"))),
+                    List.of(new TxnOp.Get("cfg/a")));
+            Outcome.Txn done = (Outcome.Txn) store.apply(3, txn);
+            assertThat(done.succeeded()).isTrue();
+            assertThat(done.revision()).as("one revision for the whole branch").isEqualTo(3);
+            assertThat(((OpResult.Range) done.results().get(2)).kvs()).as("reads see the branch's earlier writes")
+                    .extracting(KeyValue::key).containsExactly("cfg/a", "cfg/c");
+            assertThat(store.get("cfg/a")).contains(new KeyValue("cfg/a", v("4"), 1, 3, 2));
+            assertThat(store.get("cfg/b")).isEmpty();
+            assertThat(store.get("cfg/b", 2)).isPresent();
+
+            Outcome.Txn again = (Outcome.Txn) store.apply(4, txn);
+            assertThat(again.succeeded()).isFalse();
+            assertThat(again.revision()).as("a failed compare with only reads writes nothing").isEqualTo(3);
+            assertThat(((OpResult.Get) again.results().getFirst()).kv().value()).isEqualTo(v("4"));
+
+            Outcome.Txn wipe = (Outcome.Txn) store.apply(5, new KvCommand.Txn(List.of(),
+                    List.of(new TxnOp.DeletePrefix("cfg/")), List.of()));
+            assertThat(((OpResult.Deleted) wipe.results().getFirst()).deleted()).isEqualTo(2);
+            assertThat(store.range(v("cfg/"), v("cfg0"), Long.MAX_VALUE, 10, false, false).count()).isZero();
+            assertThat(store.range(v("cfg/"), v("cfg0"), 3, 10, false, false).count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void compactionKeepsWhatReadsAtOrAfterItSee() throws Exception {
+        try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
+            store.apply(1, new KvCommand.Put("a", v("1")));   // rev 1
+            store.apply(2, new KvCommand.Put("a", v("2")));   // rev 2
+            store.apply(3, new KvCommand.Put("b", v("1")));   // rev 3
+            store.apply(4, new KvCommand.Delete("b"));        // rev 4
+            store.apply(5, new KvCommand.Put("a", v("3")));   // rev 5
+            store.apply(6, new KvCommand.Put("c", v("1")));   // rev 6
+            long before = sizeOfHistory(store);
+            Outcome.Compacted done = (Outcome.Compacted) store.apply(7, new KvCommand.Compact(5));
+            assertThat(done.compactedRevision()).isEqualTo(5);
+            assertThat(store.compactedRevision()).isEqualTo(5);
+            assertThat(store.get("a", 5).orElseThrow().value()).isEqualTo(v("3"));
+            assertThat(store.get("b", 5)).isEmpty();
+            assertThat(store.get("c")).isPresent();
+            assertThat(sizeOfHistory(store)).as("a@1, a@2, b@3, b@4 dropped").isEqualTo(before - 4);
+            store.apply(8, new KvCommand.Put("a", v("4")));   // rev 7
+            store.apply(9, new KvCommand.Compact(7));
+            assertThat(store.get("a", 7).orElseThrow().value()).isEqualTo(v("4"));
+            assertThat(sizeOfHistory(store)).as("a@5 dropped once a@7 exists").isEqualTo(before - 4);
+            assertThat(((Outcome.Compacted) store.apply(10, new KvCommand.Compact(3))).compactedRevision())
+                    .as("behind the compaction: nothing changes").isEqualTo(7);
+            assertThat(store.appliedIndex()).isEqualTo(10);
+        }
+    }
+
+    private static long sizeOfHistory(MvccStore store) {
+        return store.historyVersions();
     }
 }
