@@ -47,7 +47,7 @@ class PairModelTest {
     @Test
     void aLostWriteMayHaveHappened() {
         assertThat(check(List.of(
-                op(0, new PairModel.Txn(0, "a"), null, 0, 100),
+                op(0, new PairModel.Txn(0, "a"), null, 0, Operation.NEVER),
                 op(1, new PairModel.Read(), new PairModel.Seen(new Key("a", 7), new Key("a", 7)), 2, 3),
                 op(1, new PairModel.Txn(7, "b"), new PairModel.Written(8), 4, 5))))
                 .isEqualTo(CheckResult.Verdict.LINEARIZABLE);

@@ -216,4 +216,33 @@ class MvccStoreTest {
     private static long sizeOfHistory(MvccStore store) {
         return store.historyVersions();
     }
+
+    /** What a key costs on disk with its history: printed for docs/consensus.md, bounded so a regression shows. */
+    @Test
+    void aKeyCostsItsValueAndAFewDozenBytesPerVersion() throws Exception {
+        int keys = 20_000;
+        java.util.Random random = new java.util.Random(7);
+        try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
+            long index = 0;
+            long valueBytes = 0;
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < keys; i++) {
+                    StringBuilder json = new StringBuilder("{\"id\":" + i + ",\"text\":\"");
+                    while (json.length() < 1020) {
+                        json.append((char) ('a' + random.nextInt(26)));
+                    }
+                    byte[] value = v(json.append("\"}").toString());
+                    valueBytes += value.length;
+                    store.apply(++index, new KvCommand.Put(String.format("config/service-%05d", i), value));
+                }
+            }
+            store.checkpoint(dir.resolve("flushed")); // flushes the write buffer into table files
+            long onDisk = store.sizeOnDisk();
+            long perVersion = onDisk / (2L * keys);
+            System.out.printf("disk cost: %d keys x 2 versions of ~1 KiB JSON (%d bytes of values): %d bytes on disk, "
+                    + "%d bytes per version (value %d)%n", keys, valueBytes, onDisk, perVersion, valueBytes / (2L * keys));
+            assertThat(perVersion).isLessThan(valueBytes / (2L * keys) + 200);
+            store.apply(++index, new KvCommand.Compact(store.revision()));
+        }
+    }
 }
