@@ -1,5 +1,6 @@
 package com.distpatterns.consensus.config;
 
+import com.distpatterns.consensus.infra.AutoCompaction;
 import com.distpatterns.consensus.infra.DriverSettings;
 import com.distpatterns.consensus.infra.InjectedDiskFault;
 import com.distpatterns.consensus.infra.JsonValueEquivalence;
@@ -67,7 +68,8 @@ public class ConsensusConfiguration {
         .withRandomSeed(System.nanoTime() ^ properties.nodeId());
     DriverSettings settings = new DriverSettings(properties.tick(), properties.requestTimeout(), properties.snapshotEvery(),
         properties.snapshotKeepEntries(), properties.queueCapacity(), properties.snapshotEveryBytes().toBytes(),
-        properties.snapshotKeepBytes().toBytes(), properties.maxPendingBytes().toBytes(), properties.quotaBytes().toBytes());
+        properties.snapshotKeepBytes().toBytes(), properties.maxPendingBytes().toBytes(), properties.quotaBytes().toBytes(),
+        new AutoCompaction(properties.autoCompactionRetainRevisions(), properties.autoCompactionRetainTime()));
     StoreDirectory stores = new StoreDirectory(Path.of(properties.dataDir()),
         new MvccStore.Tuning(properties.blockCacheSize().toBytes(), properties.writeBufferSize().toBytes()),
         new JsonValueEquivalence(json));

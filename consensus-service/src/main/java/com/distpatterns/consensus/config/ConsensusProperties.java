@@ -41,6 +41,8 @@ import org.springframework.validation.annotation.Validated;
  * @param quotaBytes the store's size on disk beyond which writes that add data answer 507
  * @param blockCacheSize RocksDB's block cache (native memory)
  * @param writeBufferSize RocksDB's write buffer, two at most (native memory)
+ * @param autoCompactionRetainRevisions the leader compacts the history keeping this many revisions (0: off)
+ * @param autoCompactionRetainTime the leader compacts the history keeping what this long wrote (0: off)
  */
 @Validated
 @ConfigurationProperties("consensus")
@@ -67,7 +69,9 @@ public record ConsensusProperties(
     @NotNull DataSize maxPendingBytes,
     @NotNull DataSize quotaBytes,
     @NotNull DataSize blockCacheSize,
-    @NotNull DataSize writeBufferSize) {
+    @NotNull DataSize writeBufferSize,
+    @PositiveOrZero long autoCompactionRetainRevisions,
+    @NotNull Duration autoCompactionRetainTime) {
 
   public ConsensusProperties {
     if (peers != null && !peers.isBlank()) {

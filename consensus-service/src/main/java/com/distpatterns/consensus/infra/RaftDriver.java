@@ -106,6 +106,10 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     private volatile long storeRevision;
     private volatile long storeCompacted;
     private long bytesSinceSnapshot;
+    private long lastAutoCompaction;
+    private final java.util.ArrayDeque<long[]> revisionSamples = new java.util.ArrayDeque<>();
+    /** Automatic compactions come in steps of at least this many revisions. */
+    private static final long AUTO_COMPACT_STEP = 100;
     private volatile boolean running = true;
     private volatile boolean storageFailed;
     private volatile long knownLeader = RaftNode.NONE;
@@ -834,9 +838,50 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         storeBytes = store.sizeOnDisk();
         if (node.role() == Role.LEADER) {
             promoteCaughtUpLearners();
+            compactAutomatically(now);
         }
         expireProposals(now);
         expireReads(now);
+    }
+
+    /**
+     * The leader proposes a compaction keeping the last {@code retainRevisions} revisions and what was written in
+     * the last {@code retainTime}, whichever keeps less, at most once a second and once the target is
+     * {@value #AUTO_COMPACT_STEP} revisions past the last compaction. Off when both are 0.
+     */
+    private void compactAutomatically(long now) {
+        AutoCompaction auto = settings.autoCompaction();
+        if (auto.off() || now - lastAutoCompaction < 1_000_000_000L) {
+            return;
+        }
+        lastAutoCompaction = now;
+        long revision = store.revision();
+        revisionSamples.addLast(new long[] {now, revision});
+        long target = 0;
+        if (auto.retainRevisions() > 0) {
+            target = revision - auto.retainRevisions();
+        }
+        if (!auto.retainTime().isZero()) {
+            long cutoff = now - auto.retainTime().toNanos();
+            long byTime = 0;
+            while (!revisionSamples.isEmpty() && revisionSamples.peekFirst()[0] <= cutoff) {
+                byTime = revisionSamples.pollFirst()[1];
+            }
+            if (byTime > 0) {
+                revisionSamples.addFirst(new long[] {cutoff, byTime});
+            }
+            target = target == 0 ? byTime : Math.max(target, byTime);
+        }
+        long compactTo = target;
+        if (compactTo - store.compactedRevision() >= AUTO_COMPACT_STEP) {
+            CompletableFuture<Applied> done = new CompletableFuture<>();
+            unsent.add(new KvProposal(KvCommandCodec.encode(new KvCommand.Compact(compactTo)), done, deadline()));
+            done.whenComplete((applied, e) -> {
+                if (e == null) {
+                    log.info("Node {} compacted the history to revision {} (automatic)", selfId, compactTo);
+                }
+            });
+        }
     }
 
     private void promoteCaughtUpLearners() {
@@ -942,7 +987,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             members.add(member(status, id, false));
         }
         return new ClusterStatus(selfId, roleName(status.role()), status.term(), status.leaderId(), status.commit(),
-                status.applied(), members, store.revision(), storeBytes, settings.quotaBytes());
+                status.applied(), members, store.revision(), store.compactedRevision(), storeBytes, settings.quotaBytes());
     }
 
     private ClusterStatus.Member member(Status status, long id, boolean voter) {

@@ -50,7 +50,9 @@ class MvccProcessTest {
                 "CONSENSUS_REQUEST_TIMEOUT", "4s",
                 // Small, so a restarted node catches up from a streamed checkpoint.
                 "CONSENSUS_SNAPSHOT_EVERY", "200",
-                "CONSENSUS_SNAPSHOT_KEEP_ENTRIES", "20"));
+                "CONSENSUS_SNAPSHOT_KEEP_ENTRIES", "20",
+                // The leader compacts by itself once the transactions below have written enough.
+                "CONSENSUS_AUTO_COMPACTION_RETAIN_REVISIONS", "500"));
         cluster.startAll();
         ProcessCluster.await("three nodes ready", ProcessCluster.START_TIMEOUT, () -> cluster.ids().stream()
                 .allMatch(id -> cluster.client(id).readiness().ok()));
@@ -296,6 +298,14 @@ class MvccProcessTest {
                 views.add(range.body().toString());
             }
             assertThat(views).as("ranges at revision " + at).allMatch(view -> view.equals(views.getFirst()));
+        }
+        long compacted = cluster.cluster(1).orElseThrow().get("compactedRevision").asLong();
+        System.out.println("automatic compaction: revision " + now + ", compacted to " + compacted);
+        if (now >= 700) {
+            for (long id : cluster.ids()) {
+                ProcessCluster.await("node " + id + " compacted, keeping about 500 revisions", Duration.ofSeconds(30),
+                        () -> cluster.cluster(id).map(view -> view.get("compactedRevision").asLong() >= now - 700).orElse(false));
+            }
         }
     }
 
