@@ -309,6 +309,20 @@ class MvccProcessTest {
         }
     }
 
+    @Test
+    @Order(5)
+    void anErrorInTheDriverEndsTheProcess() throws Exception {
+        long leader = cluster.awaitLeader(cluster.ids(), LEADER_TIMEOUT);
+        long victim = cluster.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
+        NodeProcess node = cluster.nodes.get(victim);
+        assertThat(cluster.client(victim).post("/test/faults", "{\"outOfMemory\": true}").ok()).isTrue();
+        cluster.client(leader).put("after-the-error", "1"); // the victim's next log write runs out of memory
+        ProcessCluster.await("node " + victim + " to end", Duration.ofSeconds(30), () -> !node.isAlive());
+        assertThat(node.exitStatus()).isEqualTo(70);
+        assertThat(Files.readString(node.logFile)).contains("the Raft driver died of java.lang.OutOfMemoryError");
+        assertThat(cluster.client(leader).put("still-serving", "1").ok()).as("the other two go on").isTrue();
+    }
+
     private static final String PAIR_TXN = "{\"compare\":[{\"key\":\"t/x\",\"target\":\"modRevision\",\"op\":\"=\",\"value\":%d}],"
             + "\"success\":[{\"put\":{\"key\":\"t/x\",\"value\":\"%s\"}},{\"put\":{\"key\":\"t/y\",\"value\":\"%s\"}}],"
             + "\"failure\":[{\"get\":{\"key\":\"t/x\"}}]}";
