@@ -108,7 +108,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     private long bytesSinceSnapshot;
     private long lastAutoCompaction;
     private final java.util.ArrayDeque<long[]> revisionSamples = new java.util.ArrayDeque<>();
-    /** Automatic compactions come in steps of at least this many revisions. */
+    /** Automatic compactions come in steps of at most this many revisions. */
     private static final long AUTO_COMPACT_STEP = 100;
     private volatile boolean running = true;
     private volatile boolean storageFailed;
@@ -846,8 +846,8 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
 
     /**
      * The leader proposes a compaction keeping the last {@code retainRevisions} revisions and what was written in
-     * the last {@code retainTime}, whichever keeps less, at most once a second and once the target is
-     * {@value #AUTO_COMPACT_STEP} revisions past the last compaction. Off when both are 0.
+     * the last {@code retainTime}, whichever keeps less, at most once a second and once the target is a tenth of
+     * the revisions kept (at most {@value #AUTO_COMPACT_STEP}) past the last compaction. Off when both are 0.
      */
     private void compactAutomatically(long now) {
         AutoCompaction auto = settings.autoCompaction();
@@ -873,7 +873,8 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             target = target == 0 ? byTime : Math.max(target, byTime);
         }
         long compactTo = target;
-        if (compactTo - store.compactedRevision() >= AUTO_COMPACT_STEP) {
+        long step = auto.retainRevisions() > 0 ? Math.clamp(auto.retainRevisions() / 10, 1, AUTO_COMPACT_STEP) : AUTO_COMPACT_STEP;
+        if (compactTo - store.compactedRevision() >= step) {
             CompletableFuture<Applied> done = new CompletableFuture<>();
             unsent.add(new KvProposal(KvCommandCodec.encode(new KvCommand.Compact(compactTo)), done, deadline()));
             done.whenComplete((applied, e) -> {
