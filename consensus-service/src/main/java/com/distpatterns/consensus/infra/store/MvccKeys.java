@@ -10,15 +10,18 @@ import java.util.Arrays;
  * revision-keyed history:
  * <pre>
  * 'h' esc(key) 00 00 rev(8, big-endian)  -> [kind u8: 1 put, 2 tombstone][createRevision u64][version u64][value]
+ * 'k' key                                -> the key's current version: [createRevision][modRevision][version]
  * 'r' rev(8)                             -> the keys written at that revision (for compaction)
  * 'm' name                               -> metadata: applied index, revision, compacted revision, format
  * </pre>
  * A key's bytes are escaped (00 -> 00 01) and ended with 00 00, so a key's history sorts as one run, keys sort
- * bytewise, and the newest version at or before a revision is one seek back from {@code h key 00 00 rev}.
+ * bytewise, and the newest version at or before a revision is one seek back from {@code h key 00 00 rev}. The
+ * current versions ('k', etcd's in-memory key index, on disk) make the common reads and every write point lookups.
  */
 final class MvccKeys {
 
     static final byte HISTORY = 'h';
+    static final byte CURRENT = 'k';
     static final byte REVISIONS = 'r';
     static final byte META = 'm';
     static final byte PUT = 1;
@@ -53,6 +56,18 @@ final class MvccKeys {
             }
         }
         return out.toByteArray();
+    }
+
+    /** {@code 'k' key}. */
+    static byte[] current(byte[] key) {
+        byte[] out = new byte[key.length + 1];
+        out[0] = CURRENT;
+        System.arraycopy(key, 0, out, 1, key.length);
+        return out;
+    }
+
+    static byte[] currentRecord(long createRevision, long modRevision, long version) {
+        return ByteBuffer.allocate(24).putLong(createRevision).putLong(modRevision).putLong(version).array();
     }
 
     /** {@code 'h' esc(key) 00 00 rev}. */

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
@@ -70,7 +71,8 @@ public final class MvccStore implements AutoCloseable {
                 .setMaxWriteBufferNumber(2)
                 .setCompressionType(CompressionType.LZ4_COMPRESSION)
                 .setMaxOpenFiles(256)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache));
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache)
+                        .setFilterPolicy(new BloomFilter(10, false)));
         try {
             Files.createDirectories(dir.getParent());
             this.db = RocksDB.open(options, dir.toString());
@@ -122,8 +124,42 @@ public final class MvccStore implements AutoCloseable {
     /** The key as it was at {@code atRevision}. */
     public Optional<KeyValue> get(String key, long atRevision) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        if (atRevision >= revision) {
+            return current(key, k, MvccStore::dbGet);
+        }
         try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
             return versionAt(it, k, atRevision).map(found -> toKeyValue(key, found));
+        }
+    }
+
+    /** A point lookup: in the store, or in a change's batch and then the store. */
+    @FunctionalInterface
+    private interface Lookup {
+        byte[] get(MvccStore store, byte[] key) throws RocksDBException;
+    }
+
+    private static byte[] dbGet(MvccStore store, byte[] key) throws RocksDBException {
+        return store.db.get(key);
+    }
+
+    /** The current version of a key by two point lookups: its 'k' entry, then the version it names. */
+    private Optional<KeyValue> current(String key, byte[] k, Lookup lookup) {
+        try {
+            byte[] index = lookup.get(this, MvccKeys.current(k));
+            if (index == null) {
+                return Optional.empty();
+            }
+            ByteBuffer fields = ByteBuffer.wrap(index);
+            long create = fields.getLong();
+            long mod = fields.getLong();
+            long version = fields.getLong();
+            byte[] record = lookup.get(this, MvccKeys.history(k, mod));
+            if (record == null) {
+                throw new StoreFailedException("key '" + key + "' names version " + mod + ", which is missing", null);
+            }
+            return Optional.of(new KeyValue(key, Arrays.copyOfRange(record, 17, record.length), create, mod, version));
+        } catch (RocksDBException e) {
+            throw new StoreFailedException("reading key '" + key + "' failed", e);
         }
     }
 
@@ -173,8 +209,52 @@ public final class MvccStore implements AutoCloseable {
     /** As {@link #range(byte[], byte[], long, int, boolean, boolean)}, the page starting at {@code start}. */
     public KvRange range(byte[] from, byte[] to, byte[] start, long atRevision, int limit, boolean keysOnly, boolean countOnly) {
         try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+            if (atRevision >= revision) {
+                return currentRange(it, from, to, start, limit, keysOnly, countOnly);
+            }
             return range(it, from, to, start, atRevision, limit, keysOnly, countOnly);
         }
+    }
+
+    /** A range at the current revision: one pass over the current versions, a point lookup per value returned. */
+    private KvRange currentRange(RocksIterator it, byte[] from, byte[] to, byte[] start, int limit, boolean keysOnly,
+                                 boolean countOnly) {
+        List<KeyValue> kvs = new ArrayList<>();
+        long count = 0;
+        long bytes = 0;
+        byte[] next = null;
+        byte[] end = to == null ? new byte[] {MvccKeys.CURRENT + 1} : MvccKeys.current(to);
+        for (it.seek(MvccKeys.current(from)); it.isValid(); it.next()) {
+            byte[] storageKey = it.key();
+            if (Arrays.compareUnsigned(storageKey, end) >= 0) {
+                break;
+            }
+            count++;
+            byte[] key = Arrays.copyOfRange(storageKey, 1, storageKey.length);
+            if (countOnly || next != null || Arrays.compareUnsigned(key, start) < 0) {
+                continue;
+            }
+            ByteBuffer fields = ByteBuffer.wrap(it.value());
+            long create = fields.getLong();
+            long mod = fields.getLong();
+            long version = fields.getLong();
+            byte[] value = new byte[0];
+            if (!keysOnly) {
+                try {
+                    byte[] record = db.get(MvccKeys.history(key, mod));
+                    value = Arrays.copyOfRange(record, 17, record.length);
+                } catch (RocksDBException e) {
+                    throw new StoreFailedException("reading a range failed", e);
+                }
+            }
+            if (kvs.size() < limit && (kvs.isEmpty() || bytes + value.length <= MAX_PAGE_BYTES)) {
+                bytes += value.length;
+                kvs.add(new KeyValue(new String(key, StandardCharsets.UTF_8), value, create, mod, version));
+            } else {
+                next = key;
+            }
+        }
+        return new KvRange(kvs, count, next);
     }
 
     private static KvRange range(RocksIterator it, byte[] from, byte[] to, byte[] start, long atRevision, int limit,
@@ -367,10 +447,7 @@ public final class MvccStore implements AutoCloseable {
         }
 
         Optional<KeyValue> get(String key) {
-            byte[] k = key.getBytes(StandardCharsets.UTF_8);
-            try (RocksIterator base = db.newIterator(read); RocksIterator it = batch.newIteratorWithBase(base)) {
-                return versionAt(it, k, newRevision).map(found -> toKeyValue(key, found));
-            }
+            return current(key, key.getBytes(StandardCharsets.UTF_8), (store, k) -> batch.getFromBatchAndDB(db, read, k));
         }
 
         OpResult apply(TxnOp op) {
@@ -406,6 +483,11 @@ public final class MvccStore implements AutoCloseable {
             long version = current.map(kv -> kv.version() + 1).orElse(1L);
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
             write(k, MvccKeys.record(MvccKeys.PUT, create, version, value));
+            try {
+                batch.put(MvccKeys.current(k), MvccKeys.currentRecord(create, newRevision, version));
+            } catch (RocksDBException e) {
+                throw new StoreFailedException("a write failed", e);
+            }
             return new KeyValue(key, value, create, newRevision, version);
         }
 
@@ -413,7 +495,13 @@ public final class MvccStore implements AutoCloseable {
             if (get(key).isEmpty()) {
                 return false;
             }
-            write(key.getBytes(StandardCharsets.UTF_8), MvccKeys.record(MvccKeys.TOMBSTONE, 0, 0, null));
+            byte[] k = key.getBytes(StandardCharsets.UTF_8);
+            write(k, MvccKeys.record(MvccKeys.TOMBSTONE, 0, 0, null));
+            try {
+                batch.delete(MvccKeys.current(k));
+            } catch (RocksDBException e) {
+                throw new StoreFailedException("a write failed", e);
+            }
             return true;
         }
 
