@@ -213,6 +213,13 @@ read -r etcd_w etcd_w50 etcd_w99 etcd_werr < <(measure "$etcd_url" etcd-put.lua 
 read -r cs_w cs_w50 cs_w99 cs_werr < <(measure "$consensus_url" put.lua "$duration")
 read -r etcd_r etcd_r50 etcd_r99 etcd_rerr < <(measure "$etcd_url" etcd-range.lua "$duration")
 read -r cs_r cs_r50 cs_r99 cs_rerr < <(measure "$consensus_url" get.lua "$duration")
+# etcd's data model: ranges of 100 keys by prefix (linearizable), a two-compare two-put transaction, create-if-absent.
+read -r etcd_g etcd_g50 etcd_g99 etcd_gerr < <(measure "$etcd_url" etcd-range100.lua "$duration")
+read -r cs_g cs_g50 cs_g99 cs_gerr < <(measure "$consensus_url" range.lua "$duration")
+read -r etcd_t etcd_t50 etcd_t99 etcd_terr < <(measure "$etcd_url" etcd-txn.lua "$duration")
+read -r cs_t cs_t50 cs_t99 cs_terr < <(measure "$consensus_url" txn.lua "$duration")
+read -r etcd_c etcd_c50 etcd_c99 etcd_cerr < <(measure "$etcd_url" etcd-put-if.lua "$duration")
+read -r cs_c cs_c50 cs_c99 cs_cerr < <(measure "$consensus_url" put-if.lua "$duration")
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 flock -u 9
 
@@ -222,6 +229,15 @@ printf '%-34s %10s %9s %9s %7s\n' "consensus-service PUT /api/kv" "$cs_w" "$cs_w
 printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/put" "$etcd_w" "$etcd_w50" "$etcd_w99" "$etcd_werr"
 printf '%-34s %10s %9s %9s %7s\n' "consensus-service GET /api/kv" "$cs_r" "$cs_r50" "$cs_r99" "$cs_rerr"
 printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/range" "$etcd_r" "$etcd_r50" "$etcd_r99" "$etcd_rerr"
-printf '\nwrites: throughput %sx etcd (target >= 1.0), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_w" "$etcd_w")" "$(ratio "$cs_w99" "$etcd_w99")"
-printf 'linearizable reads: throughput %sx etcd (target >= 1.0), p99 %sx etcd\n' "$(ratio "$cs_r" "$etcd_r")" "$(ratio "$cs_r99" "$etcd_r99")"
+printf '%-34s %10s %9s %9s %7s\n' "consensus-service range 100 keys" "$cs_g" "$cs_g50" "$cs_g99" "$cs_gerr"
+printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 range 100 keys" "$etcd_g" "$etcd_g50" "$etcd_g99" "$etcd_gerr"
+printf '%-34s %10s %9s %9s %7s\n' "consensus-service POST /api/txn" "$cs_t" "$cs_t50" "$cs_t99" "$cs_terr"
+printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/txn" "$etcd_t" "$etcd_t50" "$etcd_t99" "$etcd_terr"
+printf '%-34s %10s %9s %9s %7s\n' "consensus-service PUT ifModRevision" "$cs_c" "$cs_c50" "$cs_c99" "$cs_cerr"
+printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 txn put if mod=0" "$etcd_c" "$etcd_c50" "$etcd_c99" "$etcd_cerr"
+printf '\nwrites: throughput %sx etcd (target >= 2.0), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_w" "$etcd_w")" "$(ratio "$cs_w99" "$etcd_w99")"
+printf 'linearizable reads: throughput %sx etcd (target >= 2.0), p99 %sx etcd\n' "$(ratio "$cs_r" "$etcd_r")" "$(ratio "$cs_r99" "$etcd_r99")"
+printf 'ranges of 100: throughput %sx etcd (target >= 1.5), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_g" "$etcd_g")" "$(ratio "$cs_g99" "$etcd_g99")"
+printf 'transactions: throughput %sx etcd (target >= 1.5), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_t" "$etcd_t")" "$(ratio "$cs_t99" "$etcd_t99")"
+printf 'conditional puts: throughput %sx etcd (target >= 1.5), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_c" "$etcd_c")" "$(ratio "$cs_c99" "$etcd_c99")"
 printf 'load average after: %s (the benchmark'"'"'s own processes included)\n' "$load_after"

@@ -293,6 +293,21 @@ class GatewayTest {
     http.post().uri("/api/cluster/members").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
         .exchange()
         .expectStatus().isUnauthorized();
+    http.post().uri("/api/kv/compact").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"revision\":5}")
+        .exchange()
+        .expectStatus().isUnauthorized();
+  }
+
+  @Test
+  void rangesAndTransactionsReachTheConsensusService() {
+    // A POST is not retried, and one of the two instances is down: routed means anything but the gateway's 404.
+    http.post().uri("/api/txn").header("X-API-Key", ROUTING_KEY).contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+        .exchange()
+        .expectStatus().value(status -> org.assertj.core.api.Assertions.assertThat(status).isNotEqualTo(404));
+    http.get().uri("/api/kv?prefix=a").header("X-API-Key", ROUTING_KEY)
+        .exchange()
+        .expectStatus().isOk()
+        .expectBody().jsonPath("$.service").isEqualTo("consensus-service");
   }
 
   @Test

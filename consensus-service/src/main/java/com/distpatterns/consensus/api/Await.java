@@ -23,7 +23,10 @@ final class Await {
         try {
             return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof ConsensusUnavailableException | e.getCause() instanceof MembershipException) {
+            if (e.getCause() instanceof ConsensusUnavailableException | e.getCause() instanceof MembershipException
+                    | e.getCause() instanceof com.distpatterns.consensus.core.QuotaExceededException
+                    | e.getCause() instanceof com.distpatterns.consensus.core.CompactedException
+                    | e.getCause() instanceof com.distpatterns.consensus.core.FutureRevisionException) {
                 throw (RuntimeException) e.getCause();
             }
             if (e.getCause() instanceof IllegalArgumentException invalid) {

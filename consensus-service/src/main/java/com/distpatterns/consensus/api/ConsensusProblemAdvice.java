@@ -1,7 +1,12 @@
 package com.distpatterns.consensus.api;
 
 import com.distpatterns.consensus.core.ConsensusUnavailableException;
+import com.distpatterns.consensus.core.CompactedException;
+import com.distpatterns.consensus.core.FutureRevisionException;
 import com.distpatterns.consensus.core.MembershipException;
+import com.distpatterns.consensus.core.QuotaExceededException;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
 import com.distpatterns.platform.service.ApiException;
 import com.distpatterns.platform.service.Problems;
 import java.time.Duration;
@@ -29,6 +34,23 @@ class ConsensusProblemAdvice {
             case STOPPING -> "stopping";
         };
         return Problems.response(ApiException.unavailable(type, e.getMessage(), RETRY_AFTER));
+    }
+
+    @ExceptionHandler(QuotaExceededException.class)
+    ResponseEntity<ProblemDetail> quota(QuotaExceededException e) {
+        return Problems.response(new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "quota-exceeded", e.getMessage(), null,
+                Map.of("storeBytes", e.storeBytes(), "quotaBytes", e.quotaBytes())));
+    }
+
+    @ExceptionHandler(CompactedException.class)
+    ResponseEntity<ProblemDetail> compacted(CompactedException e) {
+        return Problems.response(new ApiException(HttpStatus.GONE, "revision-compacted", e.getMessage(), null,
+                Map.of("compactedRevision", e.compactedRevision())));
+    }
+
+    @ExceptionHandler(FutureRevisionException.class)
+    ResponseEntity<ProblemDetail> future(FutureRevisionException e) {
+        return Problems.response(ApiException.badRequest("future-revision", e.getMessage()));
     }
 
     @ExceptionHandler(MembershipException.class)

@@ -27,8 +27,11 @@ class FaultInjectionController {
         this.disk = disk;
     }
 
-    /** {@code cut}: the peers this node is cut off from (empty heals every link); {@code diskFull}: refuse writes. */
-    record Faults(Set<Long> cut, Boolean diskFull) {
+    /**
+     * {@code cut}: the peers this node is cut off from (empty heals every link); {@code diskFull}: refuse writes;
+     * {@code outOfMemory}: the next write throws {@link OutOfMemoryError} on the driver thread.
+     */
+    record Faults(Set<Long> cut, Boolean diskFull, Boolean outOfMemory) {
     }
 
     @PostMapping("/test/faults")
@@ -39,11 +42,14 @@ class FaultInjectionController {
         if (faults.diskFull() != null) {
             disk.setFull(faults.diskFull());
         }
+        if (faults.outOfMemory() != null) {
+            disk.setOutOfMemory(faults.outOfMemory());
+        }
         return current();
     }
 
     @GetMapping("/test/faults")
     Faults current() {
-        return new Faults(new TreeSet<>(links.cut()), disk.isFull());
+        return new Faults(new TreeSet<>(links.cut()), disk.isFull(), disk.isOutOfMemory());
     }
 }

@@ -13,8 +13,8 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Request bodies in, response bodies out. Values are kept as the client's bytes: a body is checked to be one JSON
- * value, never re-encoded; responses embed the stored bytes as they are.
+ * Request bodies in (responses: {@link KvJson}). Values are kept as the client's bytes: a body is checked to be one
+ * JSON value, never re-encoded.
  */
 final class JsonValues {
 
@@ -98,7 +98,7 @@ final class JsonValues {
         return new CasRequest(expected, checkValue(value, "\"value\""));
     }
 
-    private static byte[] readBody(HttpServletRequest request, int limit) throws IOException {
+    static byte[] readBody(HttpServletRequest request, int limit) throws IOException {
         long declared = request.getContentLengthLong();
         if (declared > limit) {
             throw tooLarge(declared + " bytes");
@@ -191,50 +191,5 @@ final class JsonValues {
         return new ApiException(org.springframework.http.HttpStatus.CONTENT_TOO_LARGE, "value-too-large",
                 "A value may be at most 1 MiB (" + MAX_VALUE_BYTES + " bytes) of JSON; got " + size + ".",
                 null, java.util.Map.of());
-    }
-
-    // ---------------------------------------------------------------- responses
-
-    /** {@code {"key":...,"value":<stored bytes>,"revision":n}}. */
-    byte[] keyValue(String key, byte[] value, long revision) {
-        return object(key, "\"value\":", value, ",\"revision\":" + revision + "}");
-    }
-
-    /** {@code {"key":...,"deleted":bool,"revision":n}}. */
-    byte[] deleted(String key, boolean deleted, long revision) {
-        return object(key, "\"deleted\":" + deleted + ",\"revision\":" + revision + "}", null, "");
-    }
-
-    /** {@code {"key":...,"succeeded":bool,"value":<current or null>,"revision":n}}. */
-    byte[] swapped(String key, boolean succeeded, byte[] current, long revision) {
-        return object(key, "\"succeeded\":" + succeeded + ",\"value\":", current == null ? NULL : current,
-                ",\"revision\":" + revision + "}");
-    }
-
-    private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
-
-    private byte[] object(String key, String middle, byte[] raw, String tail) {
-        byte[] keyJson = json.writeValueAsBytes(key);
-        byte[] middleBytes = middle.getBytes(StandardCharsets.US_ASCII);
-        byte[] tailBytes = tail.getBytes(StandardCharsets.US_ASCII);
-        int rawLength = raw == null ? 0 : raw.length;
-        byte[] out = new byte[7 + keyJson.length + 1 + middleBytes.length + rawLength + tailBytes.length];
-        int at = 0;
-        at = put(out, at, KEY_PREFIX);
-        at = put(out, at, keyJson);
-        out[at++] = ',';
-        at = put(out, at, middleBytes);
-        if (raw != null) {
-            at = put(out, at, raw);
-        }
-        put(out, at, tailBytes);
-        return out;
-    }
-
-    private static final byte[] KEY_PREFIX = "{\"key\":".getBytes(StandardCharsets.US_ASCII);
-
-    private static int put(byte[] out, int at, byte[] bytes) {
-        System.arraycopy(bytes, 0, out, at, bytes.length);
-        return at + bytes.length;
     }
 }

@@ -1,9 +1,12 @@
 package com.distpatterns.consensus.config;
 
+import com.distpatterns.consensus.infra.AutoCompaction;
 import com.distpatterns.consensus.infra.DriverSettings;
 import com.distpatterns.consensus.infra.InjectedDiskFault;
 import com.distpatterns.consensus.infra.JsonValueEquivalence;
 import com.distpatterns.consensus.infra.RaftDriver;
+import com.distpatterns.consensus.infra.store.MvccStore;
+import com.distpatterns.consensus.infra.store.StoreDirectory;
 import com.distpatterns.consensus.infra.transport.LinkFaults;
 import com.distpatterns.consensus.infra.transport.PeerAddress;
 import com.distpatterns.consensus.infra.transport.PeerTransport;
@@ -64,10 +67,15 @@ public class ConsensusConfiguration {
         // Restarts must not repeat the same election timeouts.
         .withRandomSeed(System.nanoTime() ^ properties.nodeId());
     DriverSettings settings = new DriverSettings(properties.tick(), properties.requestTimeout(), properties.snapshotEvery(),
-        properties.snapshotKeepEntries(), properties.queueCapacity());
+        properties.snapshotKeepEntries(), properties.queueCapacity(), properties.snapshotEveryBytes().toBytes(),
+        properties.snapshotKeepBytes().toBytes(), properties.maxPendingBytes().toBytes(), properties.quotaBytes().toBytes(),
+        new AutoCompaction(properties.autoCompactionRetainRevisions(), properties.autoCompactionRetainTime()));
+    StoreDirectory stores = new StoreDirectory(Path.of(properties.dataDir()),
+        new MvccStore.Tuning(properties.blockCacheSize().toBytes(), properties.writeBufferSize().toBytes()),
+        new JsonValueEquivalence(json));
     int maxFrame = (int) Math.max(64L << 20, 2 * Math.max(properties.maxBatchSize().toBytes(), properties.snapshotChunkSize().toBytes()));
     ExecutorService metadataUpdates = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("eureka-role").factory());
-    RaftDriver driver = new RaftDriver(config, settings, storage, new JsonValueEquivalence(json), peers,
+    RaftDriver driver = new RaftDriver(config, settings, storage, stores, peers,
         receiver -> new PeerTransport(properties.nodeId(), properties.raftPort(), properties.sendQueueCapacity(), maxFrame,
             faults, receiver),
         role -> metadataUpdates.execute(() -> eureka.ifAvailable(

@@ -35,6 +35,14 @@ import org.springframework.validation.annotation.Validated;
  * @param maxInflight appends sent to one follower and not yet acknowledged, at most
  * @param maxBatchSize entries' bytes per append message, at most
  * @param snapshotChunkSize bytes per snapshot chunk sent to a follower
+ * @param snapshotEveryBytes applied entries' bytes between snapshots: with {@code snapshotEvery}, bounds the log in memory
+ * @param snapshotKeepBytes entries' bytes kept behind a snapshot, at most
+ * @param maxPendingBytes writes' bytes accepted and not yet answered on this node, at most (beyond: 503)
+ * @param quotaBytes the store's size on disk beyond which writes that add data answer 507
+ * @param blockCacheSize RocksDB's block cache (native memory)
+ * @param writeBufferSize RocksDB's write buffer, two at most (native memory)
+ * @param autoCompactionRetainRevisions the leader compacts the history keeping this many revisions (0: off)
+ * @param autoCompactionRetainTime the leader compacts the history keeping what this long wrote (0: off)
  */
 @Validated
 @ConfigurationProperties("consensus")
@@ -55,7 +63,15 @@ public record ConsensusProperties(
     @Positive int sendQueueCapacity,
     @Positive int maxInflight,
     @NotNull DataSize maxBatchSize,
-    @NotNull DataSize snapshotChunkSize) {
+    @NotNull DataSize snapshotChunkSize,
+    @NotNull DataSize snapshotEveryBytes,
+    @NotNull DataSize snapshotKeepBytes,
+    @NotNull DataSize maxPendingBytes,
+    @NotNull DataSize quotaBytes,
+    @NotNull DataSize blockCacheSize,
+    @NotNull DataSize writeBufferSize,
+    @PositiveOrZero long autoCompactionRetainRevisions,
+    @NotNull Duration autoCompactionRetainTime) {
 
   public ConsensusProperties {
     if (peers != null && !peers.isBlank()) {

@@ -2,6 +2,7 @@ package com.distpatterns.consensus.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /** A change to the key-value store, replicated through the log. Values are JSON documents as UTF-8 bytes. */
@@ -10,7 +11,47 @@ public sealed interface KvCommand {
     /** Longest key accepted, in bytes of UTF-8. */
     int MAX_KEY_BYTES = 512;
 
-    String key();
+    /** Most operations of a transaction's branch. */
+    int MAX_TXN_OPS = 128;
+    /** Most compares of a transaction. */
+    int MAX_TXN_COMPARES = 64;
+
+    /** The bytes this command may add to the store, for the quota: deletes and compactions add none. */
+    default long bytesAdded() {
+        return switch (this) {
+            case Put p -> p.key().length() + p.value().length;
+            case CompareAndSet c -> c.key().length() + c.value().length;
+            case Delete d -> 0;
+            case Txn t -> Math.max(putBytes(t.success()), putBytes(t.failure()));
+            case Compact c -> 0;
+        };
+    }
+
+    private static long putBytes(List<TxnOp> ops) {
+        long bytes = 0;
+        for (TxnOp op : ops) {
+            if (op instanceof TxnOp.Put p) {
+                bytes += p.key().length() + p.value().length;
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * A transaction: if every compare holds, the success branch, else the failure branch; all at one revision.
+     * Single-key conditional writes ({@code ifModRevision}) are transactions too.
+     */
+    record Txn(List<Compare> compares, List<TxnOp> success, List<TxnOp> failure) implements KvCommand {
+        public Txn {
+            compares = List.copyOf(compares);
+            success = List.copyOf(success);
+            failure = List.copyOf(failure);
+        }
+    }
+
+    /** Drops the history before {@code revision}. */
+    record Compact(long revision) implements KvCommand {
+    }
 
     /** Sets the key to the value. */
     record Put(String key, byte[] value) implements KvCommand {

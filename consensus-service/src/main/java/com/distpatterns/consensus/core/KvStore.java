@@ -49,14 +49,15 @@ public final class KvStore {
     /** Applies the command of the log entry at {@code index}; indices must increase. */
     public KvResult apply(long index, KvCommand command) {
         advanceTo(index);
-        String key = command.key();
         return switch (command) {
             case KvCommand.Put put -> {
+                String key = put.key();
                 entries.put(key, new Versioned(put.value(), index));
                 yield new KvResult.Written(key, put.value(), index);
             }
-            case KvCommand.Delete delete -> new KvResult.Deleted(key, entries.remove(key) != null, index);
+            case KvCommand.Delete delete -> new KvResult.Deleted(delete.key(), entries.remove(delete.key()) != null, index);
             case KvCommand.CompareAndSet cas -> {
+                String key = cas.key();
                 Versioned current = entries.get(key);
                 boolean matches = cas.expected() == null ? current == null
                         : current != null && equivalence.same(current.value(), cas.expected());
@@ -67,6 +68,9 @@ public final class KvStore {
                 yield new KvResult.Swapped(key, false, current == null ? null : current.value(),
                         current == null ? 0 : current.revision());
             }
+            // The simulator's model of the state machine is single-key; the service's store is infra.store.MvccStore.
+            case KvCommand.Txn txn -> throw new IllegalArgumentException("this in-memory store applies single-key commands only");
+            case KvCommand.Compact compact -> throw new IllegalArgumentException("this in-memory store keeps no history");
         };
     }
 

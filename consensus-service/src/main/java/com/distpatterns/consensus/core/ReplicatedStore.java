@@ -11,10 +11,22 @@ import java.util.concurrent.CompletableFuture;
 public interface ReplicatedStore {
 
     /** Replicates a command through the log and answers what applying it did, once a majority committed it. */
-    CompletableFuture<KvResult> write(KvCommand command);
+    CompletableFuture<Applied> write(KvCommand command);
 
     /** Reads a key: linearizable (confirmed with the leader and a quorum), or this node's own state. */
     CompletableFuture<Optional<Versioned>> read(String key, ReadConsistency consistency);
+
+    /**
+     * Reads a key as of {@code revision} (0: the current one); fails with {@link CompactedException} or
+     * {@link FutureRevisionException} when that revision cannot be read.
+     */
+    CompletableFuture<KeyRead> get(String key, long revision, ReadConsistency consistency);
+
+    /** Reads a page of keys; fails as {@link #get} does. */
+    CompletableFuture<RangeRead> range(RangeQuery query, ReadConsistency consistency);
+
+    /** The store revision and compacted revision on this node now: {@code [revision, compacted]}. */
+    long[] revisions();
 
     /** This node's view of the cluster. */
     CompletableFuture<ClusterStatus> status();

@@ -1,11 +1,11 @@
 package com.distpatterns.consensus.infra;
 
 import com.distpatterns.consensus.core.ClusterStatus;
-import com.distpatterns.consensus.core.KvResult;
-import com.distpatterns.consensus.core.Versioned;
+import com.distpatterns.consensus.core.Applied;
+import com.distpatterns.consensus.infra.store.MvccStore;
 import com.distpatterns.consensus.infra.transport.PeerFrame;
 import com.distpatterns.consensus.raft.ConfChange;
-import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.concurrent.CompletableFuture;
 
 /** What other threads hand the driver thread through its queue; only the driver touches the engine. */
@@ -19,7 +19,7 @@ sealed interface DriverInput {
     }
 
     /** A key-value command, already encoded. */
-    record KvProposal(byte[] command, CompletableFuture<KvResult> result, long deadline) implements Proposal {
+    record KvProposal(byte[] command, CompletableFuture<Applied> result, long deadline) implements Proposal {
         @Override
         public void fail(RuntimeException cause) {
             result.completeExceptionally(cause);
@@ -34,9 +34,24 @@ sealed interface DriverInput {
         }
     }
 
-    /** A read of one key. */
-    record Read(String key, boolean linearizable, CompletableFuture<Optional<Versioned>> result, long deadline)
-            implements DriverInput {
+    /** A read of the store: served at once ({@code linearizable} false) or after a ReadIndex round. */
+    record Read(boolean linearizable, StoreRead<?> task, long deadline) implements DriverInput {
+    }
+
+    /** What a read does with the store once it may, and who waits for it. Driver thread. */
+    record StoreRead<T>(BiFunction<MvccStore, Long, T> reader, CompletableFuture<T> result) {
+        /** Reads the store as it is now; {@code raftTerm} is the node's term. */
+        void serve(MvccStore store, long raftTerm) {
+            try {
+                result.complete(reader.apply(store, raftTerm));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+
+        void fail(RuntimeException cause) {
+            result.completeExceptionally(cause);
+        }
     }
 
     /** A request for this node's view of the cluster. */

@@ -5,19 +5,30 @@ import com.distpatterns.consensus.core.ConsensusUnavailableException;
 import com.distpatterns.consensus.core.ConsensusUnavailableException.Reason;
 import com.distpatterns.consensus.core.KvCommand;
 import com.distpatterns.consensus.core.KvCommandCodec;
-import com.distpatterns.consensus.core.KvResult;
-import com.distpatterns.consensus.core.KvStore;
+import com.distpatterns.consensus.core.KeyValue;
+import com.distpatterns.consensus.core.Applied;
+import com.distpatterns.consensus.core.CompactedException;
+import com.distpatterns.consensus.core.FutureRevisionException;
+import com.distpatterns.consensus.core.KeyRead;
+import com.distpatterns.consensus.core.Outcome;
+import com.distpatterns.consensus.core.RangeQuery;
+import com.distpatterns.consensus.core.RangeRead;
 import com.distpatterns.consensus.core.MembershipException;
 import com.distpatterns.consensus.core.ReadConsistency;
 import com.distpatterns.consensus.core.ReplicatedStore;
-import com.distpatterns.consensus.core.ValueEquivalence;
+import com.distpatterns.consensus.core.QuotaExceededException;
 import com.distpatterns.consensus.core.Versioned;
 import com.distpatterns.consensus.infra.DriverInput.ConfProposal;
 import com.distpatterns.consensus.infra.DriverInput.FromPeer;
 import com.distpatterns.consensus.infra.DriverInput.KvProposal;
 import com.distpatterns.consensus.infra.DriverInput.Proposal;
 import com.distpatterns.consensus.infra.DriverInput.Read;
+import com.distpatterns.consensus.infra.DriverInput.StoreRead;
 import com.distpatterns.consensus.infra.DriverInput.StatusQuery;
+import com.distpatterns.consensus.infra.store.MvccStore;
+import com.distpatterns.consensus.infra.store.StoreDirectory;
+import com.distpatterns.consensus.infra.store.StoreFailedException;
+import com.distpatterns.consensus.infra.transport.CheckpointDownload;
 import com.distpatterns.consensus.infra.transport.PeerAddress;
 import com.distpatterns.consensus.infra.transport.PeerFrame;
 import com.distpatterns.consensus.infra.transport.PeerTransport;
@@ -37,6 +48,9 @@ import com.distpatterns.consensus.raft.Role;
 import com.distpatterns.consensus.raft.Snapshot;
 import com.distpatterns.consensus.raft.SnapshotMetadata;
 import com.distpatterns.consensus.raft.Status;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +62,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,12 +85,14 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     private static final int DRAIN_LIMIT = 8192;
     /** Commands' bytes per forwarded batch: far below the peers' frame limit, whatever the values' sizes. */
     private static final long FORWARD_BATCH_BYTES = 4L << 20;
+    /** The exit status when the driver thread dies of an {@link Error}: EX_SOFTWARE. */
+    static final int EXIT_DRIVER_ERROR = 70;
 
     private final long selfId;
     private final DriverSettings settings;
     private final DurableStorage storage;
     private final RaftNode node;
-    private final ValueEquivalence equivalence;
+    private final StoreDirectory stores;
     private final AddressBook addresses;
     private final PeerTransport transport;
     private final Consumer<Role> roleListener;
@@ -82,7 +100,16 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     private final Thread thread;
     private final long tickNanos;
 
-    private KvStore store;
+    private MvccStore store;
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private volatile long storeBytes;
+    private volatile long storeRevision;
+    private volatile long storeCompacted;
+    private long bytesSinceSnapshot;
+    private long lastAutoCompaction;
+    private final java.util.ArrayDeque<long[]> revisionSamples = new java.util.ArrayDeque<>();
+    /** Automatic compactions come in steps of at most this many revisions. */
+    private static final long AUTO_COMPACT_STEP = 100;
     private volatile boolean running = true;
     private volatile boolean storageFailed;
     private volatile long knownLeader = RaftNode.NONE;
@@ -114,21 +141,23 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     private record ReadRound(List<Read> reads, long askedAt, long term) {
     }
 
-    public RaftDriver(RaftConfig config, DriverSettings settings, DurableStorage storage, ValueEquivalence equivalence,
-                      Map<Long, PeerAddress> configuredPeers, TransportFactory transportFactory, Consumer<Role> roleListener) {
+    public RaftDriver(RaftConfig config, DriverSettings settings, DurableStorage storage, StoreDirectory stores,
+                      Map<Long, PeerAddress> configuredPeers, TransportFactory transportFactory, Consumer<Role> roleListener)
+            throws IOException {
         this.selfId = config.id();
         this.settings = settings;
         this.storage = storage;
-        this.equivalence = equivalence;
+        this.stores = stores;
         this.addresses = new AddressBook(configuredPeers);
         this.roleListener = roleListener;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.tickNanos = settings.tick().toNanos();
         this.node = new RaftNode(config, storage);
         this.persisted = storage.hardState();
-        restoreStore(storage.snapshot());
+        openStore(storage.snapshot());
         this.lastConf = node.confState();
         this.transport = transportFactory.create(this::receive);
+        transport.serveCheckpoints(stores::serve);
         this.thread = Thread.ofPlatform().name("raft-driver-" + selfId).unstarted(this::run);
     }
 
@@ -143,23 +172,77 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         transport.setPeers(addresses.all());
         transport.start();
         thread.start();
-        log.info("Raft node {} started: term {}, commit {}, applied {}, members {}", selfId, node.term(),
-                node.log().committed(), node.log().applied(), node.confState());
+        log.info("Raft node {} started: term {}, commit {}, applied {}, members {}; store revision {}, applied {}, {} bytes",
+                selfId, node.term(), node.log().committed(), node.log().applied(), node.confState(), store.revision(),
+                store.appliedIndex(), storeBytes);
     }
 
     // ------------------------------------------------------------------ the API, called from other threads
 
     @Override
-    public CompletableFuture<KvResult> write(KvCommand command) {
-        CompletableFuture<KvResult> result = new CompletableFuture<>();
-        enqueue(new KvProposal(KvCommandCodec.encode(command), result, deadline()), result);
+    public CompletableFuture<Applied> write(KvCommand command) {
+        CompletableFuture<Applied> result = new CompletableFuture<>();
+        long adds = command.bytesAdded();
+        if (adds > 0 && storeBytes + adds > settings.quotaBytes()) {
+            result.completeExceptionally(new QuotaExceededException(storeBytes, settings.quotaBytes()));
+            return result;
+        }
+        byte[] encoded = KvCommandCodec.encode(command);
+        // Bytes of calls accepted and not yet answered: with the queue's length, what bounds the heap they take.
+        if (pendingBytes.addAndGet(encoded.length) > settings.maxPendingBytes()) {
+            pendingBytes.addAndGet(-encoded.length);
+            result.completeExceptionally(new ConsensusUnavailableException(Reason.OVERLOADED, "Node " + selfId + " holds "
+                    + settings.maxPendingBytes() + " bytes of writes not yet answered; try again shortly."));
+            return result;
+        }
+        result.whenComplete((r, e) -> pendingBytes.addAndGet(-encoded.length));
+        enqueue(new KvProposal(encoded, result, deadline()), result);
         return result;
     }
 
     @Override
     public CompletableFuture<Optional<Versioned>> read(String key, ReadConsistency consistency) {
-        CompletableFuture<Optional<Versioned>> result = new CompletableFuture<>();
-        enqueue(new Read(key, consistency == ReadConsistency.LINEARIZABLE, result, deadline()), result);
+        return submitRead(consistency, (s, term) -> s.get(key).map(KeyValue::versioned));
+    }
+
+    @Override
+    public CompletableFuture<KeyRead> get(String key, long revision, ReadConsistency consistency) {
+        return submitRead(consistency, (s, term) -> {
+            long at = readableRevision(s, revision);
+            return new KeyRead(s.get(key, at), at, term);
+        });
+    }
+
+    @Override
+    public CompletableFuture<RangeRead> range(RangeQuery q, ReadConsistency consistency) {
+        return submitRead(consistency, (s, term) -> {
+            long at = readableRevision(s, q.revision());
+            return new RangeRead(s.range(q.from(), q.to(), q.start(), at, q.limit(), q.keysOnly(), q.countOnly()), at, term);
+        });
+    }
+
+    @Override
+    public long[] revisions() {
+        return new long[] {storeRevision, storeCompacted};
+    }
+
+    /** The revision a read asked for (0: the current one), once checked readable. */
+    private static long readableRevision(MvccStore s, long asked) {
+        if (asked == 0) {
+            return s.revision();
+        }
+        if (asked > s.revision()) {
+            throw new FutureRevisionException(asked, s.revision());
+        }
+        if (asked < s.compactedRevision()) {
+            throw new CompactedException(asked, s.compactedRevision());
+        }
+        return asked;
+    }
+
+    private <T> CompletableFuture<T> submitRead(ReadConsistency consistency, BiFunction<MvccStore, Long, T> reader) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        enqueue(new Read(consistency == ReadConsistency.LINEARIZABLE, new StoreRead<>(reader, result), deadline()), result);
         return result;
     }
 
@@ -203,7 +286,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         Map<Long, String> addresses = new TreeMap<>();
         founders.forEach((id, address) -> addresses.put(id, address.toString()));
         return new Snapshot(new SnapshotMetadata(1, 1, ConfState.ofVoters(founders.keySet())),
-                new SnapshotImage(addresses, new byte[0]).encode());
+                SnapshotImage.of(addresses, false).encode());
     }
 
     /** The leader this node knows of as of the last turn of the loop; {@link RaftNode#NONE} if none. */
@@ -219,6 +302,11 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     /** The role as of the last turn of the loop. */
     public Role role() {
         return publishedRole;
+    }
+
+    /** The store's size on disk as of the last tick, in bytes. */
+    public long storeBytes() {
+        return storeBytes;
     }
 
     /** The Raft port the transport listens on. */
@@ -283,6 +371,12 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
                 break;
             } catch (StorageFailedException e) {
                 onStorageFailure(e);
+            } catch (StoreFailedException e) {
+                onStorageFailure(new StorageFailedException("the store failed: " + e.getMessage(), e));
+            } catch (Error e) {
+                // Out of memory or worse: the engine's state is unknown. A node whose port answers while its engine
+                // is dead is worse than none: end the process, so the run command, compose or Kubernetes restart it.
+                haltOnError(e);
             } catch (RuntimeException e) {
                 // An engine invariant broke: better to stop serving than to apply something wrong.
                 log.error("Raft driver of node {} stopped by an unexpected error", selfId, e);
@@ -292,11 +386,21 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         failEverything(new ConsensusUnavailableException(Reason.STOPPING, "The node is shutting down."));
     }
 
+    private void haltOnError(Error e) {
+        try {
+            log.error("Node {}: the Raft driver died of {}; the process halts with status {} to be restarted",
+                    selfId, e, EXIT_DRIVER_ERROR);
+        } catch (Throwable ignored) {
+            // even logging failed: halting matters more
+        }
+        Runtime.getRuntime().halt(EXIT_DRIVER_ERROR);
+    }
+
     private void handle(DriverInput input) {
         if (storageFailed) {
             switch (input) {
                 case Proposal p -> p.fail(storageFailure());
-                case Read r -> r.result().completeExceptionally(storageFailure());
+                case Read r -> r.task().fail(storageFailure());
                 case StatusQuery q -> q.result().complete(clusterStatus());
                 case FromPeer ignored -> {
                 }
@@ -309,7 +413,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
                 if (r.linearizable()) {
                     unsentReads.add(r);
                 } else {
-                    r.result().complete(store.get(r.key()));
+                    r.task().serve(store, node.term()); // consistency=local: this node's state as it is
                 }
             }
             case StatusQuery q -> q.result().complete(clusterStatus());
@@ -350,6 +454,9 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
                 }
             }
             case PeerFrame.Hello ignored -> {
+            }
+            case PeerFrame.FetchCheckpoint ignored -> {
+                // only ever the first frame of a download connection, which the transport serves itself
             }
         }
     }
@@ -511,6 +618,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         if (applyFirst) {
             applyAndServe(ready);
         }
+        ready.snapshot().ifPresent(this::fetchCheckpoint);
         storage.persist(ready);
         ready.hardState().ifPresent(hs -> persisted = hs);
         if (!sendFirst) {
@@ -541,7 +649,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             ReadRound round = readRounds.remove(read.context());
             if (round != null) {
                 for (Read r : round.reads()) {
-                    r.result().complete(store.get(r.key()));
+                    r.task().serve(store, node.term());
                 }
             }
         }
@@ -565,14 +673,81 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         log.info("Node {} restored the snapshot at index {} (term {})", selfId, snapshot.index(), snapshot.term());
     }
 
+    private void openStore(Snapshot snapshot) throws IOException {
+        SnapshotImage image = SnapshotImage.decode(snapshot.data());
+        if (image.legacyStore()) {
+            throw new IllegalStateException("The data directory holds a snapshot (index " + snapshot.index() + ") written "
+                    + "by a version that kept the store in memory; this version keeps it in RocksDB and cannot read it. "
+                    + "Either run the previous version on it, or empty the data directory: a node then rejoins and "
+                    + "catches up from the others (all nodes emptied: the cluster starts empty).");
+        }
+        addresses.replaceReplicated(image.addresses());
+        store = stores.open(snapshot.index(), image.checkpoint());
+        storeBytes = store.sizeOnDisk();
+        storeRevision = store.revision();
+    }
+
     private void restoreStore(Snapshot snapshot) {
         SnapshotImage image = SnapshotImage.decode(snapshot.data());
         addresses.replaceReplicated(image.addresses());
-        store = KvStore.restore(image.store(), equivalence);
+        if (image.checkpoint() && store.appliedIndex() < snapshot.index()) {
+            try {
+                store = stores.install(snapshot.index());
+            } catch (IOException e) {
+                throw new StoreFailedException("installing the checkpoint of snapshot " + snapshot.index() + " failed", e);
+            }
+        }
+        storeBytes = store.sizeOnDisk();
+        storeRevision = store.revision();
+    }
+
+    /**
+     * Before a snapshot from the leader is persisted: download the store's checkpoint it stands for (at its index or
+     * later), as a stream of files, from the leader or any peer that has one. A node that already holds one (or whose
+     * store is past it) needs none. Blocks the driver while it lasts: this node is behind and serves nothing meanwhile.
+     */
+    private void fetchCheckpoint(Snapshot snapshot) {
+        SnapshotImage image = SnapshotImage.decode(snapshot.data());
+        long index = snapshot.index();
+        try {
+            if (!image.checkpoint() || store.appliedIndex() >= index || stores.hasCheckpointFrom(index)) {
+                return;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long started = System.nanoTime();
+        for (int attempt = 0; running; attempt++) {
+            List<Long> sources = new ArrayList<>();
+            if (node.leaderId() != RaftNode.NONE && node.leaderId() != selfId) {
+                sources.add(node.leaderId());
+            }
+            addresses.all().keySet().stream().filter(id -> id != selfId && !sources.contains(id)).forEach(sources::add);
+            for (long peer : sources) {
+                PeerAddress address = addresses.all().get(peer);
+                try (InputStream in = CheckpointDownload.open(selfId, address, index)) {
+                    if (stores.download(in).isPresent()) {
+                        log.info("Node {} downloaded the checkpoint for snapshot {} from node {} in {} ms", selfId, index,
+                                peer, (System.nanoTime() - started) / 1_000_000);
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    log.warn("Node {}: downloading the checkpoint for snapshot {} from node {} failed: {}", selfId, index,
+                            peer, e.toString());
+                }
+            }
+            try {
+                Thread.sleep(Math.min(2000, 100L << Math.min(attempt, 5)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreFailedException("interrupted while downloading a checkpoint", e);
+            }
+        }
+        throw new StoreFailedException("the node stopped while downloading a checkpoint", null);
     }
 
     private void apply(Entry entry) {
-        KvResult result = null;
+        Outcome result = null;
         if (entry.type() == Entry.Type.NORMAL && entry.data().length > 0) {
             KvCommand command;
             try {
@@ -584,6 +759,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             }
             if (command != null) {
                 result = store.apply(entry.index(), command);
+                bytesSinceSnapshot += entry.data().length;
             } else {
                 store.skip(entry.index());
             }
@@ -611,8 +787,13 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             }
             return;
         }
+        if (result == null && pending.proposal() instanceof KvProposal k) {
+            k.fail(new ConsensusUnavailableException(Reason.TIMED_OUT,
+                    "The outcome of the write is unknown (this node installed a checkpoint past it); read the key to find out."));
+            return;
+        }
         switch (pending.proposal()) {
-            case KvProposal k -> k.result().complete(result);
+            case KvProposal k -> k.result().complete(new Applied(result, entry.term()));
             case ConfProposal c -> confApplied.add(c); // answered once the engine has applied it, after advance
         }
     }
@@ -630,10 +811,21 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             transport.setPeers(addresses.all());
         }
         long applied = node.log().applied();
-        if (applied - storage.snapshot().index() >= settings.snapshotEvery()) {
-            byte[] image = new SnapshotImage(addresses.replicated(), store.snapshot()).encode();
-            storage.snapshotAt(applied, conf, image, settings.keepEntries());
-            log.info("Node {} took a snapshot at index {} ({} keys, {} bytes)", selfId, applied, store.size(), image.length);
+        storeRevision = store.revision();
+        storeCompacted = store.compactedRevision();
+        if (applied - storage.snapshot().index() >= settings.snapshotEvery() || bytesSinceSnapshot >= settings.snapshotEveryBytes()) {
+            // The checkpoint is named after the store's applied index, which may be past the engine's after a restart.
+            try {
+                stores.checkpoint(store.appliedIndex());
+            } catch (IOException e) {
+                throw new StorageFailedException("a checkpoint of the store failed: " + e.getMessage(), e);
+            }
+            storage.snapshotAt(applied, conf, SnapshotImage.of(addresses.replicated(), true).encode(), settings.keepEntries(),
+                    settings.keepBytes());
+            bytesSinceSnapshot = 0;
+            storeBytes = store.sizeOnDisk();
+            log.info("Node {} took a snapshot at index {} (store revision {}, {} bytes on disk)", selfId, applied,
+                    store.revision(), storeBytes);
         }
     }
 
@@ -643,11 +835,54 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         if (storageFailed) {
             return;
         }
+        storeBytes = store.sizeOnDisk();
         if (node.role() == Role.LEADER) {
             promoteCaughtUpLearners();
+            compactAutomatically(now);
         }
         expireProposals(now);
         expireReads(now);
+    }
+
+    /**
+     * The leader proposes a compaction keeping the last {@code retainRevisions} revisions and what was written in
+     * the last {@code retainTime}, whichever keeps less, at most once a second and once the target is a tenth of
+     * the revisions kept (at most {@value #AUTO_COMPACT_STEP}) past the last compaction. Off when both are 0.
+     */
+    private void compactAutomatically(long now) {
+        AutoCompaction auto = settings.autoCompaction();
+        if (auto.off() || now - lastAutoCompaction < 1_000_000_000L) {
+            return;
+        }
+        lastAutoCompaction = now;
+        long revision = store.revision();
+        revisionSamples.addLast(new long[] {now, revision});
+        long target = 0;
+        if (auto.retainRevisions() > 0) {
+            target = revision - auto.retainRevisions();
+        }
+        if (!auto.retainTime().isZero()) {
+            long cutoff = now - auto.retainTime().toNanos();
+            long byTime = 0;
+            while (!revisionSamples.isEmpty() && revisionSamples.peekFirst()[0] <= cutoff) {
+                byTime = revisionSamples.pollFirst()[1];
+            }
+            if (byTime > 0) {
+                revisionSamples.addFirst(new long[] {cutoff, byTime});
+            }
+            target = target == 0 ? byTime : Math.max(target, byTime);
+        }
+        long compactTo = target;
+        long step = auto.retainRevisions() > 0 ? Math.clamp(auto.retainRevisions() / 10, 1, AUTO_COMPACT_STEP) : AUTO_COMPACT_STEP;
+        if (compactTo - store.compactedRevision() >= step) {
+            CompletableFuture<Applied> done = new CompletableFuture<>();
+            unsent.add(new KvProposal(KvCommandCodec.encode(new KvCommand.Compact(compactTo)), done, deadline()));
+            done.whenComplete((applied, e) -> {
+                if (e == null) {
+                    log.info("Node {} compacted the history to revision {} (automatic)", selfId, compactTo);
+                }
+            });
+        }
     }
 
     private void promoteCaughtUpLearners() {
@@ -698,10 +933,10 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         }
         for (Iterator<Read> it = unsentReads.iterator(); it.hasNext(); ) {
             Read r = it.next();
-            if (r.result().isDone()) {
+            if (r.task().result().isDone()) {
                 it.remove();
             } else if (now - r.deadline() >= 0) {
-                r.result().completeExceptionally(node.leaderId() == RaftNode.NONE ? noLeader()
+                r.task().fail(node.leaderId() == RaftNode.NONE ? noLeader()
                         : new ConsensusUnavailableException(Reason.TIMED_OUT, "The leader did not confirm the read in time; try again."));
                 it.remove();
             }
@@ -753,7 +988,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             members.add(member(status, id, false));
         }
         return new ClusterStatus(selfId, roleName(status.role()), status.term(), status.leaderId(), status.commit(),
-                status.applied(), members);
+                status.applied(), members, store.revision(), store.compactedRevision(), storeBytes, settings.quotaBytes());
     }
 
     private ClusterStatus.Member member(Status status, long id, boolean voter) {
@@ -790,16 +1025,16 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         forwarded.clear();
         appended.values().forEach(w -> w.proposal().fail(cause));
         appended.clear();
-        unsentReads.forEach(r -> r.result().completeExceptionally(cause));
+        unsentReads.forEach(r -> r.task().fail(cause));
         unsentReads.clear();
-        readRounds.values().forEach(round -> round.reads().forEach(r -> r.result().completeExceptionally(cause)));
+        readRounds.values().forEach(round -> round.reads().forEach(r -> r.task().fail(cause)));
         readRounds.clear();
         List<DriverInput> rest = new ArrayList<>();
         queue.drainTo(rest);
         for (DriverInput input : rest) {
             switch (input) {
                 case Proposal p -> p.fail(cause);
-                case Read r -> r.result().completeExceptionally(cause);
+                case Read r -> r.task().fail(cause);
                 case StatusQuery q -> q.result().completeExceptionally(cause);
                 case FromPeer ignored -> {
                 }
@@ -817,6 +1052,9 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         transport.close();
+        if (!thread.isAlive()) {
+            stores.close(); // the store is native memory: never closed under a driver still using it
+        }
         try {
             storage.close();
         } catch (java.io.IOException e) {

@@ -10,19 +10,28 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a snapshot of the service holds: the members' replicated addresses and the key-value store's image,
- * as {@code [version][count]([id][address])*[store image]}.
+ * What a Raft snapshot's data holds: the members' replicated addresses and whether the store has data, as
+ * {@code [version 2][count]([id][address])*[store u8]}. The store's data itself is not in it: it is the checkpoint
+ * taken at the snapshot's index, downloaded from a peer as files ({@code infra.store.Checkpoints}).
+ *
+ * <p>Version 1, written before the store moved to disk, carried the whole store in memory after the addresses:
+ * {@link #legacyStore()} is true when such a snapshot holds data.
  */
-record SnapshotImage(Map<Long, String> addresses, byte[] store) {
+record SnapshotImage(Map<Long, String> addresses, boolean checkpoint, boolean legacyStore) {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final byte LEGACY_VERSION = 1;
 
     SnapshotImage {
         addresses = Map.copyOf(addresses);
     }
 
+    static SnapshotImage of(Map<Long, String> addresses, boolean checkpoint) {
+        return new SnapshotImage(addresses, checkpoint, false);
+    }
+
     byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(store.length + 64);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeInt(addresses.size());
@@ -30,7 +39,7 @@ record SnapshotImage(Map<Long, String> addresses, byte[] store) {
                 out.writeLong(entry.getKey());
                 out.writeUTF(entry.getValue());
             }
-            out.write(store);
+            out.writeBoolean(checkpoint);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -39,17 +48,21 @@ record SnapshotImage(Map<Long, String> addresses, byte[] store) {
 
     static SnapshotImage decode(byte[] data) {
         if (data.length == 0) {
-            return new SnapshotImage(Map.of(), new byte[0]);
+            return of(Map.of(), false);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            if (in.readByte() != VERSION) {
-                throw new IllegalArgumentException("unsupported snapshot image version");
+            byte version = in.readByte();
+            if (version != VERSION && version != LEGACY_VERSION) {
+                throw new IllegalArgumentException("unsupported snapshot image version " + version);
             }
             Map<Long, String> addresses = new TreeMap<>();
             for (int n = in.readInt(); n > 0; n--) {
                 addresses.put(in.readLong(), in.readUTF());
             }
-            return new SnapshotImage(addresses, in.readAllBytes());
+            if (version == LEGACY_VERSION) {
+                return new SnapshotImage(addresses, false, in.available() > 0);
+            }
+            return of(addresses, in.readBoolean());
         } catch (IOException e) {
             throw new IllegalArgumentException("a truncated snapshot image", e);
         }

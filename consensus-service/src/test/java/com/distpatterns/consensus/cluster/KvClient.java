@@ -69,6 +69,17 @@ final class KvClient {
         return call(HttpRequest.newBuilder(uri).DELETE());
     }
 
+    /** Any call: {@code path} with its query as given (already encoded), a JSON body or none. */
+    Answer call(String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        }
+        return call(request);
+    }
+
     String baseUrl() {
         return baseUrl;
     }

@@ -62,6 +62,16 @@ final class NodeProcess {
         process = builder.start();
     }
 
+    /** The JVM's process id, for jcmd. */
+    long pid() {
+        return process.pid();
+    }
+
+    /** The exit status once the process ended, or -1 while it runs. */
+    int exitStatus() {
+        return process != null && !process.isAlive() ? process.exitValue() : -1;
+    }
+
     boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -23,6 +23,7 @@ final class FrameCodec {
     private static final byte FORWARD = 3;
     private static final byte ACCEPTED = 4;
     private static final byte REJECTED = 5;
+    private static final byte FETCH_CHECKPOINT = 6;
 
     private FrameCodec() {
     }
@@ -64,6 +65,11 @@ final class FrameCodec {
                 out.writeLong(r.batchId());
                 out.writeLong(r.leaderHint());
                 out.writeByte(r.reason().ordinal());
+            }
+            case PeerFrame.FetchCheckpoint f -> {
+                header(out, 16, FETCH_CHECKPOINT);
+                out.writeLong(f.nodeId());
+                out.writeLong(f.minIndex());
             }
         }
     }
@@ -123,6 +129,7 @@ final class FrameCodec {
                     }
                     yield new PeerFrame.ProposalsRejected(batchId, leaderHint, ProposalResult.Reason.values()[reason]);
                 }
+                case FETCH_CHECKPOINT -> new PeerFrame.FetchCheckpoint(in.getLong(), in.getLong());
                 default -> throw new MalformedMessageException("unknown frame kind " + kind);
             };
             if (in.hasRemaining()) {

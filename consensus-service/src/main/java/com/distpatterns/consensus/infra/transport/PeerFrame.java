@@ -33,4 +33,11 @@ public sealed interface PeerFrame {
     /** The receiver could not propose a forwarded batch, for {@code reason}; nothing was appended. */
     record ProposalsRejected(long batchId, long leaderHint, ProposalResult.Reason reason) implements PeerFrame {
     }
+
+    /**
+     * The first and only frame of a connection that downloads a store checkpoint at {@code minIndex} or later
+     * (a snapshot's data): the answer is the checkpoint's files as a stream, not frames.
+     */
+    record FetchCheckpoint(long nodeId, long minIndex) implements PeerFrame {
+    }
 }

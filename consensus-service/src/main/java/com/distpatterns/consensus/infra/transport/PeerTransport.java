@@ -24,6 +24,12 @@ public final class PeerTransport implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
 
+    /** Serves a checkpoint download on a connection that asked for one ({@link PeerFrame.FetchCheckpoint}). */
+    @FunctionalInterface
+    public interface CheckpointServer {
+        void serve(long minIndex, java.io.OutputStream out) throws IOException;
+    }
+
     /** Where incoming frames go: the driver's queue. Called from the connections' reader threads. */
     @FunctionalInterface
     public interface Receiver {
@@ -38,6 +44,9 @@ public final class PeerTransport implements AutoCloseable {
     private final Receiver receiver;
     private final Map<Long, PeerLink> links = new ConcurrentHashMap<>();
     private final Set<Socket> inbound = ConcurrentHashMap.newKeySet();
+    private volatile CheckpointServer checkpoints = (minIndex, out) -> {
+        throw new IOException("this node serves no checkpoints");
+    };
     private ServerSocket server;
     private volatile boolean running = true;
 
@@ -58,6 +67,11 @@ public final class PeerTransport implements AutoCloseable {
         server.bind(new InetSocketAddress(listenPort));
         Thread.ofPlatform().daemon().name("raft-accept").start(this::accept);
         log.info("Raft transport of node {} listening on port {}", selfId, server.getLocalPort());
+    }
+
+    /** Who answers checkpoint downloads on this node's Raft port. */
+    public void serveCheckpoints(CheckpointServer server) {
+        this.checkpoints = server;
     }
 
     /** The port the transport listens on (useful when configured as 0). */
@@ -128,6 +142,16 @@ public final class PeerTransport implements AutoCloseable {
         long from = 0;
         try (socket; DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10))) {
             PeerFrame first = FrameCodec.read(readFrame(in));
+            if (first instanceof PeerFrame.FetchCheckpoint fetch) {
+                from = fetch.nodeId();
+                Thread.currentThread().setName("raft-checkpoint-out-" + from);
+                // A long download must not hold the connection's thread hostage to a silent peer forever.
+                socket.setSoTimeout(60_000);
+                if (!faults.isCut(from)) {
+                    checkpoints.serve(fetch.minIndex(), socket.getOutputStream());
+                }
+                return;
+            }
             if (!(first instanceof PeerFrame.Hello hello)) {
                 throw new MalformedMessageException("the first frame on a connection must say who calls");
             }

@@ -149,6 +149,14 @@ public final class DurableStorage implements Storage {
      * {@code index - keepEntries} from memory and the log segments that hold only such entries.
      */
     public void snapshotAt(long index, ConfState confState, byte[] data, long keepEntries) {
+        snapshotAt(index, confState, data, keepEntries, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #snapshotAt(long, ConfState, byte[], long)}, keeping fewer entries if those would hold more than
+     * {@code keepBytes}: what bounds the log's share of the heap when values are large.
+     */
+    public void snapshotAt(long index, ConfState confState, byte[] data, long keepEntries, long keepBytes) {
         checkHealthy();
         Snapshot snapshot = new Snapshot(new SnapshotMetadata(index, memory.term(index), confState), data);
         try {
@@ -158,6 +166,16 @@ public final class DurableStorage implements Storage {
         }
         memory.createSnapshot(index, confState, data);
         long compactTo = Math.max(memory.firstIndex() - 1, index - keepEntries);
+        if (keepBytes < Long.MAX_VALUE && compactTo < index) {
+            long bytes = 0;
+            for (Entry entry : memory.entries(compactTo + 1, index + 1, Long.MAX_VALUE)) {
+                bytes += entry.data().length;
+            }
+            for (long i = compactTo + 1; bytes > keepBytes && i <= index; i++) {
+                bytes -= memory.entries(i, i + 1, Long.MAX_VALUE).getFirst().data().length;
+                compactTo = i;
+            }
+        }
         memory.compact(compactTo);
         wal.releaseTo(compactTo);
     }
