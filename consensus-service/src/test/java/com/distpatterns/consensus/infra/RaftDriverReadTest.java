@@ -7,6 +7,8 @@ import com.distpatterns.consensus.core.ConsensusUnavailableException;
 import com.distpatterns.consensus.core.KvCommand;
 import com.distpatterns.consensus.core.ReadConsistency;
 import com.distpatterns.consensus.core.ValueEquivalence;
+import com.distpatterns.consensus.infra.store.MvccStore;
+import com.distpatterns.consensus.infra.store.StoreDirectory;
 import com.distpatterns.consensus.infra.transport.LinkFaults;
 import com.distpatterns.consensus.infra.transport.PeerAddress;
 import com.distpatterns.consensus.infra.transport.PeerTransport;
@@ -78,12 +80,14 @@ class RaftDriverReadTest {
      * enough that a busy machine's late ticks do not depose a leader that is not cut off.
      */
     private RaftDriver driver(long id, Map<Long, PeerAddress> peers) throws IOException {
-        DurableStorage storage = DurableStorage.open(dataDir.resolve("node-" + id), 16L << 20, WriteFault.NONE,
+        Path nodeDir = dataDir.resolve("node-" + id);
+        DurableStorage storage = DurableStorage.open(nodeDir, 16L << 20, WriteFault.NONE,
                 Optional.of(RaftDriver.foundingSnapshot(peers)));
+        StoreDirectory stores = new StoreDirectory(nodeDir, MvccStore.Tuning.SMALL, ValueEquivalence.BYTES);
         RaftConfig config = RaftConfig.defaults(id).withTicks(30, 3).withRandomSeed(System.nanoTime() ^ id);
         DriverSettings settings = new DriverSettings(Duration.ofMillis(10), REQUEST_TIMEOUT, 10_000, 1_000, 1_024);
         LinkFaults links = faults.get(id);
-        return new RaftDriver(config, settings, storage, ValueEquivalence.BYTES, peers,
+        return new RaftDriver(config, settings, storage, stores, peers,
                 receiver -> new PeerTransport(id, peers.get(id).port(), 1_024, 64 << 20, links, receiver), role -> { });
     }
 
