@@ -241,6 +241,34 @@ class TwoInstancesTest {
 
   @Test
   @DisabledOnRedisCluster("the near cache is off on a Cluster (docs/cache.md)")
+  void hitsServedFromMemoryReachTheSharedStatisticsWithinTheFlushInterval() throws Exception {
+    String cache = "near-stats-" + UUID.randomUUID();
+    String path = "/api/caches/" + cache + "/entries/k";
+    a.put(cache, "k", "1");
+    servedFromMemory(instanceB, b, path);
+    long baseline = hitsOf(b, cache); // B reading its own statistics writes its pending counts first
+    long nearBefore = nearHits(instanceB);
+    for (int i = 0; i < 50; i++) {
+      assertThat(b.get(path).statusCode()).isEqualTo(200);
+    }
+    long done = System.nanoTime();
+    long fromMemory = nearHits(instanceB) - nearBefore;
+    assertThat(fromMemory).as("B answered from memory").isGreaterThan(40);
+    // A served none of these 50 hits and B is not asked: B's periodic flush (every 1 s) must bring them to A.
+    awaitTrue(() -> hitsOf(a, cache) == baseline + 50, "A sees B's 50 hits");
+    long seenAfterMillis = (System.nanoTime() - done) / 1_000_000;
+    System.out.printf("[near-cache] %d of 50 hits served from memory on B, in A's statistics after %d ms%n", fromMemory,
+        seenAfterMillis);
+    assertThat(seenAfterMillis).as("within the flush interval (1 s) and a second of slack").isLessThan(2_000);
+    assertThat(JSON.readTree(a.get("/api/caches/" + cache).body()).get("misses").asLong()).isZero();
+  }
+
+  private static long hitsOf(CacheClient instance, String cache) {
+    return JSON.readTree(instance.get("/api/caches/" + cache).body()).get("hits").asLong();
+  }
+
+  @Test
+  @DisabledOnRedisCluster("the near cache is off on a Cluster (docs/cache.md)")
   void killingTheTrackingConnectionEmptiesTheNearCachesAndTheyComeBack() throws Exception {
     String cache = "near-kill-" + UUID.randomUUID();
     for (int i = 0; i < 20; i++) {
