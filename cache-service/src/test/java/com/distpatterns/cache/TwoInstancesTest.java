@@ -2,11 +2,17 @@ package com.distpatterns.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.distpatterns.cache.core.NearCache;
 import com.distpatterns.cache.core.SquareComputation;
+import com.distpatterns.cache.infra.NearCacheLifecycle;
 import com.distpatterns.platform.test.DisabledOnRedisCluster;
 import com.distpatterns.platform.test.Endpoint;
 import com.distpatterns.platform.test.TcpProxy;
 import com.distpatterns.platform.test.TestInfrastructure;
+import io.lettuce.core.KillArgs;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -173,6 +179,223 @@ class TwoInstancesTest {
     HttpResponse<String> back = b.get("/api/caches/" + cache + "/entries/k");
     assertThat(back.statusCode()).isEqualTo(200);
     assertThat(back.body()).isEqualTo("1");
+  }
+
+  // ---- the near cache: invalidated by Redis's tracking pushes, within cache.near.max-staleness (1 s) ----
+
+  private static final long MAX_STALENESS_MILLIS = 1_000;
+
+  @Test
+  void aPutOnOneInstanceIsSeenByTheOtherWithinTheStatedDelay() {
+    String cache = "near-put-" + UUID.randomUUID();
+    String path = "/api/caches/" + cache + "/entries/k";
+    a.put(cache, "k", "0");
+    long nearHitsBefore = nearHits(instanceB);
+    List<Long> delaysMicros = new ArrayList<>();
+    STALE_READS.set(0);
+    for (int i = 1; i <= 200; i++) {
+      // B holds the previous value in memory...
+      assertThat(servedFromMemory(instanceB, b, path).body()).isEqualTo(Integer.toString(i - 1));
+      // ...then A writes, and B must show the new value within the stated delay.
+      assertThat(a.put(cache, "k", Integer.toString(i)).statusCode()).isEqualTo(204);
+      long written = System.nanoTime();
+      delaysMicros.add(awaitBody(b, path, Integer.toString(i), written));
+    }
+    reportDelays("PUT on A -> GET on B", delaysMicros);
+    System.out.printf("[near-cache] GETs on B that still showed the old value after the PUT answered: %d of 200 writes%n",
+        STALE_READS.get());
+    if (!TestInfrastructure.redisCluster()) {
+      assertThat(nearHits(instanceB) - nearHitsBefore).as("B served the old values from memory").isGreaterThanOrEqualTo(200);
+    }
+  }
+
+  @Test
+  void aDeleteOnOneInstanceIsSeenByTheOtherWithinTheStatedDelay() {
+    String cache = "near-delete-" + UUID.randomUUID();
+    STALE_READS.set(0);
+    long nearHitsBefore = nearHits(instanceB);
+    List<Long> delaysMicros = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      String path = "/api/caches/" + cache + "/entries/k" + i;
+      a.put(cache, "k" + i, "\"v\"");
+      assertThat(servedFromMemory(instanceB, b, path).statusCode()).isEqualTo(200);
+      assertThat(a.delete(path).statusCode()).isEqualTo(204);
+      long deleted = System.nanoTime();
+      long waited;
+      int stale = 0;
+      while (b.get(path).statusCode() != 404) {
+        stale++;
+        waited = (System.nanoTime() - deleted) / 1_000;
+        assertThat(waited).as("B still serves a deleted entry after %d us", waited).isLessThan(MAX_STALENESS_MILLIS * 1_000);
+      }
+      delaysMicros.add((System.nanoTime() - deleted) / 1_000);
+      STALE_READS.addAndGet(stale);
+    }
+    reportDelays("DELETE on A -> 404 on B", delaysMicros);
+    System.out.printf("[near-cache] GETs on B that still found the entry after the DELETE answered: %d of 100 deletes%n",
+        STALE_READS.get());
+    if (!TestInfrastructure.redisCluster()) {
+      assertThat(nearHits(instanceB) - nearHitsBefore).isGreaterThanOrEqualTo(100);
+    }
+  }
+
+  @Test
+  @DisabledOnRedisCluster("the near cache is off on a Cluster (docs/cache.md)")
+  void hitsServedFromMemoryReachTheSharedStatisticsWithinTheFlushInterval() throws Exception {
+    String cache = "near-stats-" + UUID.randomUUID();
+    String path = "/api/caches/" + cache + "/entries/k";
+    a.put(cache, "k", "1");
+    servedFromMemory(instanceB, b, path);
+    long baseline = hitsOf(b, cache); // B reading its own statistics writes its pending counts first
+    long nearBefore = nearHits(instanceB);
+    for (int i = 0; i < 50; i++) {
+      assertThat(b.get(path).statusCode()).isEqualTo(200);
+    }
+    long done = System.nanoTime();
+    long fromMemory = nearHits(instanceB) - nearBefore;
+    assertThat(fromMemory).as("B answered from memory").isGreaterThan(40);
+    // A served none of these 50 hits and B is not asked: B's periodic flush (every 1 s) must bring them to A.
+    awaitTrue(() -> hitsOf(a, cache) == baseline + 50, "A sees B's 50 hits");
+    long seenAfterMillis = (System.nanoTime() - done) / 1_000_000;
+    System.out.printf("[near-cache] %d of 50 hits served from memory on B, in A's statistics after %d ms%n", fromMemory,
+        seenAfterMillis);
+    assertThat(seenAfterMillis).as("within the flush interval (1 s) and a second of slack").isLessThan(2_000);
+    assertThat(JSON.readTree(a.get("/api/caches/" + cache).body()).get("misses").asLong()).isZero();
+  }
+
+  private static long hitsOf(CacheClient instance, String cache) {
+    return JSON.readTree(instance.get("/api/caches/" + cache).body()).get("hits").asLong();
+  }
+
+  @Test
+  @DisabledOnRedisCluster("the near cache is off on a Cluster (docs/cache.md)")
+  void killingTheTrackingConnectionEmptiesTheNearCachesAndTheyComeBack() throws Exception {
+    String cache = "near-kill-" + UUID.randomUUID();
+    for (int i = 0; i < 20; i++) {
+      a.put(cache, "k" + i, Integer.toString(i));
+    }
+    // A read that races with its own write's invalidation is (rightly) not kept: read until all 20 are in memory.
+    awaitTrue(() -> {
+      for (int i = 0; i < 20; i++) {
+        assertThat(a.get("/api/caches/" + cache + "/entries/k" + i).statusCode()).isEqualTo(200);
+        assertThat(b.get("/api/caches/" + cache + "/entries/k" + i).statusCode()).isEqualTo(200);
+      }
+      return near(instanceA).size() >= 20 && near(instanceB).size() >= 20;
+    }, "20 entries in both near caches");
+    awaitTrue(() -> trackingClientId(instanceA) > 0 && trackingClientId(instanceB) > 0, "tracking connections up");
+    long idA = trackingClientId(instanceA);
+    long idB = trackingClientId(instanceB);
+
+    try (RedisClient client = RedisClient.create(RedisURI.create(TestInfrastructure.redis().host(), TestInfrastructure.redis().port()));
+        StatefulRedisConnection<String, String> redis = client.connect()) {
+      assertThat(redis.sync().clientKill(KillArgs.Builder.id(idA))).isEqualTo(1);
+      assertThat(redis.sync().clientKill(KillArgs.Builder.id(idB))).isEqualTo(1);
+    }
+    long killed = System.nanoTime();
+    awaitTrue(() -> near(instanceA).size() == 0 && near(instanceB).size() == 0, "both near caches emptied");
+    System.out.printf("[near-cache] CLIENT KILL -> both near caches empty after %d ms%n", (System.nanoTime() - killed) / 1_000_000);
+
+    // Each instance reconnects, tracking again: a write through A still reaches B's memory.
+    awaitTrue(() -> trackingClientId(instanceA) > 0 && trackingClientId(instanceA) != idA
+        && trackingClientId(instanceB) > 0 && trackingClientId(instanceB) != idB, "tracking connections back");
+    String path = "/api/caches/" + cache + "/entries/k0";
+    long hitsBefore = nearHits(instanceB);
+    awaitTrue(() -> {
+      b.get(path);
+      return nearHits(instanceB) > hitsBefore;
+    }, "B serving from memory again");
+    a.put(cache, "k0", "\"after\"");
+    awaitBody(b, path, "\"after\"", System.nanoTime());
+  }
+
+  @Test
+  void ttlExpiryIsSeenByBothInstances() throws Exception {
+    String cache = "near-ttl-" + UUID.randomUUID();
+    String path = "/api/caches/" + cache + "/entries/k";
+    assertThat(a.put("/api/caches/" + cache + "/entries/k?ttlSeconds=2", "1".getBytes()).statusCode()).isEqualTo(204);
+    long written = System.nanoTime();
+    assertThat(servedFromMemory(instanceA, a, path).headers().firstValue("Cache-TTL-Remaining")).hasValue("2");
+    assertThat(servedFromMemory(instanceB, b, path).headers().firstValue("Cache-TTL-Remaining")).hasValue("2");
+    sleepUntil(written, 1_100);
+    long hitsBefore = nearHits(instanceA) + nearHits(instanceB);
+    for (CacheClient instance : List.of(a, b)) {
+      HttpResponse<String> late = instance.get(path);
+      assertThat(late.statusCode()).isEqualTo(200);
+      assertThat(late.headers().firstValue("Cache-TTL-Remaining")).as("whole seconds left, rounded up").hasValue("1");
+    }
+    if (!TestInfrastructure.redisCluster()) {
+      assertThat(nearHits(instanceA) + nearHits(instanceB) - hitsBefore).as("late answers from memory").isEqualTo(2);
+    }
+    sleepUntil(written, 2_005);
+    assertThat(a.get(path).statusCode()).as("expired on A").isEqualTo(404);
+    assertThat(b.get(path).statusCode()).as("expired on B").isEqualTo(404);
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong STALE_READS = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Polls until the value shows; answers how long after {@code sinceNanos} the answer that showed it came back. */
+  private static long awaitBody(CacheClient client, String path, String expected, long sinceNanos) {
+    while (true) {
+      String body = client.get(path).body();
+      long waitedMicros = (System.nanoTime() - sinceNanos) / 1_000;
+      if (expected.equals(body)) {
+        return waitedMicros;
+      }
+      STALE_READS.incrementAndGet();
+      assertThat(waitedMicros).as("still '%s' instead of '%s' after %d us", body, expected, waitedMicros)
+          .isLessThan(MAX_STALENESS_MILLIS * 1_000);
+    }
+  }
+
+  private static void reportDelays(String what, List<Long> delaysMicros) {
+    List<Long> sorted = delaysMicros.stream().sorted().toList();
+    System.out.printf("[near-cache] %s, %d writes: first GET showing it answered after p50 %d us, p99 %d us, max %d us (bound %d ms)%n", what,
+        sorted.size(), sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1),
+        sorted.getLast(), MAX_STALENESS_MILLIS);
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!condition.getAsBoolean()) {
+      assertThat(System.currentTimeMillis()).as(what).isLessThan(deadline);
+      Thread.sleep(20);
+    }
+  }
+
+  private static void sleepUntil(long sinceNanos, long millis) throws InterruptedException {
+    long left = millis - (System.nanoTime() - sinceNanos) / 1_000_000;
+    if (left > 0) {
+      Thread.sleep(left);
+    }
+  }
+
+  /**
+   * GETs until the answer came from the instance's memory (on a Cluster, where there is no near cache, the first
+   * answer). A read that races with an invalidation is rightly not kept, so this may take a few GETs.
+   */
+  private static HttpResponse<String> servedFromMemory(ConfigurableApplicationContext instance, CacheClient client,
+      String path) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      long before = nearHits(instance);
+      HttpResponse<String> answer = client.get(path);
+      if (TestInfrastructure.redisCluster() || nearHits(instance) > before) {
+        return answer;
+      }
+      assertThat(System.currentTimeMillis()).as("served from memory in time").isLessThan(deadline);
+    }
+  }
+
+  private static NearCache near(ConfigurableApplicationContext instance) {
+    return instance.getBean(NearCache.class);
+  }
+
+  private static long nearHits(ConfigurableApplicationContext instance) {
+    return near(instance).hits();
+  }
+
+  private static long trackingClientId(ConfigurableApplicationContext instance) {
+    return instance.getBean(NearCacheLifecycle.class).channel().clientId();
   }
 
   private static void assertUnavailable(HttpResponse<String> answer) {

@@ -11,7 +11,19 @@ import com.distpatterns.cache.infra.RedisCacheStore;
 import com.distpatterns.cache.infra.RedisFillNotices;
 import com.distpatterns.cache.infra.RedisMemoStore;
 import com.distpatterns.cache.infra.StampedeProofCache;
+import com.distpatterns.cache.core.CacheStore;
+import com.distpatterns.cache.core.NearCache;
+import com.distpatterns.cache.infra.HitCounts;
+import com.distpatterns.cache.infra.InvalidationChannel;
+import com.distpatterns.cache.infra.NearCacheLifecycle;
+import com.distpatterns.cache.infra.NearCacheSupport;
+import com.distpatterns.cache.infra.NearCachedStore;
 import io.lettuce.core.resource.Delay;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Primary;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +44,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @EnableCaching
 public class CacheServiceConfiguration {
+
+  private static final Logger log = LoggerFactory.getLogger(CacheServiceConfiguration.class);
 
   /**
    * Lettuce backs off up to 30 s between reconnect attempts by default; capped at 1 s, the service is back within
@@ -63,6 +77,54 @@ public class CacheServiceConfiguration {
   @Bean
   RedisCacheStore cacheStore(RedisConnectionFactory connections, CacheKeys keys, CacheServiceProperties properties) {
     return new RedisCacheStore(connections, keys, properties.flushBatchSize());
+  }
+
+  /**
+   * What the API reads and writes: the Redis store behind a near cache when its invalidation channel can work (one
+   * Redis server), the Redis store alone otherwise.
+   */
+  @Bean
+  @Primary
+  CacheStore entries(RedisCacheStore redis, ObjectProvider<NearCachedStore> near) {
+    NearCachedStore nearCached = near.getIfAvailable();
+    return nearCached != null ? nearCached : redis;
+  }
+
+  @Bean
+  NearCache nearCache(CacheServiceProperties properties) {
+    CacheServiceProperties.Near near = properties.near();
+    return new NearCache(near.maxEntries(), near.maxBytes().toBytes(), near.maxStaleness().toNanos());
+  }
+
+  @Bean
+  HitCounts nearHitCounts(RedisConnectionFactory connections, CacheKeys keys) {
+    return new HitCounts(connections, keys);
+  }
+
+  /** Null (no near cache) when disabled, or when Redis is a Cluster or behind Sentinel: see docs/cache.md. */
+  @Bean
+  NearCachedStore nearCachedStore(RedisCacheStore redis, NearCache near, CacheKeys keys, HitCounts hitCounts,
+      RedisConnectionFactory connections, CacheServiceProperties properties) {
+    if (!properties.near().enabled() || NearCacheSupport.trackingUri(connections).isEmpty()) {
+      log.info("Near cache off ({}): every GET reads Redis",
+          properties.near().enabled() ? "Redis is not a single server" : "cache.near.enabled=false");
+      return null;
+    }
+    return new NearCachedStore(redis, near, keys, hitCounts);
+  }
+
+  @Bean
+  NearCacheLifecycle nearCacheLifecycle(ObjectProvider<NearCachedStore> store, NearCache near, HitCounts hitCounts,
+      RedisConnectionFactory connections, CacheServiceProperties properties) {
+    if (store.getIfAvailable() == null) {
+      return null;
+    }
+    CacheServiceProperties.Near settings = properties.near();
+    InvalidationChannel channel = new InvalidationChannel(near, NearCacheSupport.clientResources(connections),
+        NearCacheSupport.trackingUri(connections).orElseThrow(), properties.keyPrefix(),
+        "near-cache:" + UUID.randomUUID());
+    return new NearCacheLifecycle(channel, hitCounts, settings.maxStaleness().dividedBy(4),
+        settings.statisticsFlushInterval());
   }
 
   @Bean

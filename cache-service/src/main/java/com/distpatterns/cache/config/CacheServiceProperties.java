@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -19,6 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultTtl an entry's time to live when the client names none (the API says 3600 s)
  * @param flushBatchSize the SCAN count, and the most keys one UNLINK batch removes, when a cache is flushed
  * @param compute the memoised computation behind {@code /api/compute/square/{n}}
+ * @param near the per-instance near cache of hot entries
  */
 @Validated
 @ConfigurationProperties("cache")
@@ -27,7 +29,8 @@ public record CacheServiceProperties(
     String keyPrefix,
     @NotNull Duration defaultTtl,
     @Positive int flushBatchSize,
-    @Valid @NotNull Compute compute) {
+    @Valid @NotNull Compute compute,
+    @Valid @NotNull Near near) {
 
   public CacheServiceProperties {
     if (defaultTtl != null
@@ -51,4 +54,26 @@ public record CacheServiceProperties(
       @NotNull Duration maxWait,
       @NotNull Duration recheckInterval,
       @PositiveOrZero double earlyRefreshBeta) {}
+
+  /**
+   * @param enabled whether GETs of entries are served from memory (only on a single Redis; see docs/cache.md)
+   * @param maxEntries the most entries kept
+   * @param maxBytes the most value bytes kept
+   * @param maxStaleness the longest a completed write can stay unseen by another instance: entries are served only
+   *     while the invalidation channel answered a probe sent less than this long ago
+   * @param statisticsFlushInterval how often hits served from memory are added to the shared statistics
+   */
+  public record Near(
+      boolean enabled,
+      @Positive int maxEntries,
+      @NotNull DataSize maxBytes,
+      @NotNull Duration maxStaleness,
+      @NotNull Duration statisticsFlushInterval) {
+
+    public Near {
+      if (maxStaleness != null && maxStaleness.toMillis() < 100) {
+        throw new IllegalArgumentException("cache.near.max-staleness must be at least 100 ms, not " + maxStaleness);
+      }
+    }
+  }
 }

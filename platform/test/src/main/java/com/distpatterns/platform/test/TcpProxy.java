@@ -87,6 +87,9 @@ public final class TcpProxy implements AutoCloseable {
           closeQuietly(client);
           continue;
         }
+        // As a direct connection would: without this, Nagle and delayed ACKs hold small replies back by up to 40 ms.
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
         sockets.add(client);
         sockets.add(upstream);
         Thread.ofVirtual().start(() -> pump(client, upstream, false));
