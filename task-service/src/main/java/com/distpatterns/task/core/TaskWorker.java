@@ -54,15 +54,19 @@ public final class TaskWorker {
     switch (claim) {
       case RUN -> { }
       case SUCCEEDED -> {
-        // Acked late means the result may be stored but its announcement lost: announce again (same event id).
-        store.find(message.id()).ifPresent(events::announce);
+        // Acked late means the result may be stored but its batch count or announcement lost: do both again (the
+        // count is once per chunk, the event has the same id).
+        settleAgain(message);
         return Disposition.ACK;
       }
       case FAILED -> {
-        store.find(message.id()).ifPresent(events::announce);
+        settleAgain(message);
         return Disposition.DEAD_LETTER;
       }
       case REVOKED -> {
+        if (message.batchId() != null) {
+          store.countInBatch(message.id());
+        }
         log.info("task skipped: revoked task={} type={}", message.id(), message.type());
         return Disposition.ACK;
       }
@@ -91,12 +95,19 @@ public final class TaskWorker {
       return fail(message, attempt, error);
     }
 
-    store.recordSuccess(message.id(), message.batchId(), attempt, toJson.apply(result), clock.instant())
+    store.recordSuccess(message.id(), attempt, toJson.apply(result), clock.instant())
         .ifPresent(task -> {
           metrics.succeeded(task.type());
           events.announce(task);
         });
     return Disposition.ACK;
+  }
+
+  private void settleAgain(TaskMessage message) {
+    if (message.batchId() != null) {
+      store.countInBatch(message.id());
+    }
+    store.find(message.id()).ifPresent(events::announce);
   }
 
   private Disposition retry(TaskMessage message, int attempt, String error) {
@@ -113,7 +124,7 @@ public final class TaskWorker {
   }
 
   private Disposition fail(TaskMessage message, int attempt, String error) {
-    var failed = store.recordFailure(message.id(), message.batchId(), attempt, error, clock.instant());
+    var failed = store.recordFailure(message.id(), attempt, error, clock.instant());
     if (failed.isEmpty()) {
       // Another delivery of the same attempt finished the task first; this copy is redundant.
       return Disposition.ACK;

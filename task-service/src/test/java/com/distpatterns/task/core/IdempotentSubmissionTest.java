@@ -176,17 +176,22 @@ class IdempotentSubmissionTest {
     }
 
     @Override
-    public Optional<TaskView> recordSuccess(String taskId, String batchId, int attempt, String resultJson, Instant now) {
+    public Optional<TaskView> recordSuccess(String taskId, int attempt, String resultJson, Instant now) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public Optional<TaskView> recordFailure(String taskId, String batchId, int attempt, String error, Instant now) {
+    public Optional<TaskView> recordFailure(String taskId, int attempt, String error, Instant now) {
       throw new UnsupportedOperationException();
     }
 
     @Override
     public RevokeOutcome revoke(String taskId, Instant now) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void countInBatch(String taskId) {
       throw new UnsupportedOperationException();
     }
   }
