@@ -32,6 +32,7 @@ public final class TaskService {
   private static final Pattern TASK_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final TaskStore store;
+  private final TaskTypes types;
   private final TaskQueue queue;
   private final TaskEvents events;
   private final TaskLimits limits;
@@ -44,9 +45,10 @@ public final class TaskService {
    * @param firstSubmissionWait how long a submission whose idempotency key another one holds waits for that one's
    *     task to be confirmed on the queue
    */
-  public TaskService(TaskStore store, TaskQueue queue, TaskEvents events, TaskLimits limits, int defaultMaxRetries,
+  public TaskService(TaskStore store, TaskTypes types, TaskQueue queue, TaskEvents events, TaskLimits limits, int defaultMaxRetries,
       TaskMetrics metrics, Clock clock, Duration firstSubmissionWait) {
     this.store = store;
+    this.types = types;
     this.queue = queue;
     this.events = events;
     this.limits = limits;
@@ -63,8 +65,17 @@ public final class TaskService {
    * @throws QueueUnavailableException when the broker did not confirm (the task is forgotten again)
    */
   public Accepted submit(String type, Map<String, Object> args, Integer maxRetries, String idempotencyKey) {
-    TaskSpec.parse(type, args, limits);
-    int retries = maxRetries(maxRetries);
+    int retries;
+    if (type != null && !TaskTypes.builtIn(type)) {
+      // A user's type takes any JSON object as args: its handler is the judge of them.
+      RegisteredType registered = types.find(type).orElseThrow(() -> new InvalidTaskException("Unknown task type '"
+          + type + "': use one of " + String.join(", ", TaskSpec.TYPES) + " or a type registered with PUT"
+          + " /api/task-types/{type}."));
+      retries = maxRetries(maxRetries != null ? maxRetries : registered.maxRetries());
+    } else {
+      TaskSpec.parse(type, args, limits);
+      retries = maxRetries(maxRetries);
+    }
     Optional<String> key = idempotencyKey(idempotencyKey);
     long giveUpAt = System.nanoTime() + firstSubmissionWait.toNanos();
     while (true) {

@@ -1,6 +1,7 @@
 package com.distpatterns.task.core;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -20,6 +21,8 @@ public final class TaskWorker {
   private final TaskQueue queue;
   private final TaskEvents events;
   private final TaskExecutor executor;
+  private final TaskTypes types;
+  private final HttpTaskRunner httpTasks;
   private final RetryPolicy retryPolicy;
   private final TaskLimits limits;
   private final Function<Object, String> toJson;
@@ -27,13 +30,15 @@ public final class TaskWorker {
   private final Clock clock;
   private final RandomGenerator random;
 
-  public TaskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskExecutor executor,
-      RetryPolicy retryPolicy, TaskLimits limits, Function<Object, String> toJson, TaskMetrics metrics, Clock clock,
+  public TaskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskExecutor executor, TaskTypes types,
+      HttpTaskRunner httpTasks, RetryPolicy retryPolicy, TaskLimits limits, Function<Object, String> toJson, TaskMetrics metrics, Clock clock,
       RandomGenerator random) {
     this.store = store;
     this.queue = queue;
     this.events = events;
     this.executor = executor;
+    this.types = types;
+    this.httpTasks = httpTasks;
     this.retryPolicy = retryPolicy;
     this.limits = limits;
     this.toJson = toJson;
@@ -76,6 +81,9 @@ public final class TaskWorker {
       }
     }
 
+    if (!TaskTypes.builtIn(message.type())) {
+      return runRegistered(message, attempt);
+    }
     TaskSpec spec;
     try {
       spec = TaskSpec.parse(message.type(), message.args(), limits);
@@ -90,17 +98,38 @@ public final class TaskWorker {
     } catch (TaskFailedException | RuntimeException e) {
       String error = describe(e);
       if (attempt <= message.maxRetries()) {
-        return retry(message, attempt, error);
+        return retry(message, attempt, error, retryPolicy.delayBefore(attempt, random));
       }
       return fail(message, attempt, error);
     }
 
+    return succeed(message, attempt, result);
+  }
+
+  private Disposition succeed(TaskMessage message, int attempt, Object result) {
     store.recordSuccess(message.id(), attempt, toJson.apply(result), clock.instant())
         .ifPresent(task -> {
           metrics.succeeded(task.type());
           events.announce(task);
         });
     return Disposition.ACK;
+  }
+
+  /** A task of a user's type: its endpoint called, its own backoff between attempts. */
+  private Disposition runRegistered(TaskMessage message, int attempt) throws InterruptedException {
+    Optional<RegisteredType> type = types.find(message.type());
+    if (type.isEmpty()) {
+      return fail(message, attempt, "Task type '" + message.type() + "' was deleted before this task ran.");
+    }
+    HttpTaskRunner.Result result = httpTasks.run(type.get(), message, attempt);
+    return switch (result) {
+      case HttpTaskRunner.Result.Succeeded succeeded -> succeed(message, attempt, succeeded.result());
+      case HttpTaskRunner.Result.Refused refused -> fail(message, attempt, refused.error());
+      case HttpTaskRunner.Result.Retryable retryable -> attempt <= message.maxRetries()
+          ? retry(message, attempt, retryable.error(),
+              retryPolicy.holding(type.get().backoff().delayBefore(attempt, random).delay()))
+          : fail(message, attempt, retryable.error());
+    };
   }
 
   private void settleAgain(TaskMessage message) {
@@ -110,8 +139,7 @@ public final class TaskWorker {
     store.find(message.id()).ifPresent(events::announce);
   }
 
-  private Disposition retry(TaskMessage message, int attempt, String error) {
-    RetryPolicy.RetryDelay delay = retryPolicy.delayBefore(attempt, random);
+  private Disposition retry(TaskMessage message, int attempt, String error, RetryPolicy.RetryDelay delay) {
     // The retry is published (and confirmed) before the state says RETRY: a crash in between runs the task once
     // more, where the other order could strand it in RETRY with no message left.
     queue.scheduleRetry(message, attempt + 1, delay);

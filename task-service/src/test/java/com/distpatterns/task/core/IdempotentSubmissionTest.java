@@ -29,7 +29,7 @@ class IdempotentSubmissionTest {
 
   private final InMemoryStore store = new InMemoryStore();
   private final GatedQueue queue = new GatedQueue();
-  private final TaskService service = new TaskService(store, queue, task -> { },
+  private final TaskService service = new TaskService(store, null, queue, task -> { },
       new TaskLimits(400, Duration.ofSeconds(60), 20, 10, 10_000, 200), 3, new TaskMetrics(new SimpleMeterRegistry()),
       Clock.systemUTC(), Duration.ofSeconds(5));
 
