@@ -1,5 +1,7 @@
 package com.distpatterns.task.config;
 
+import com.distpatterns.task.core.PullStore;
+import com.distpatterns.task.infra.RedisPullStore;
 import com.distpatterns.platform.outbound.HostResolver;
 import com.distpatterns.platform.outbound.OutboundUrlPolicy;
 import com.distpatterns.task.core.TaskTypeStore;
@@ -112,6 +114,11 @@ public class TaskConfiguration {
   @Bean
   RedisTaskStore taskStore(StringRedisTemplate redis, TaskProperties properties) {
     return new RedisTaskStore(redis, properties.redisPrefix(), properties.resultTtl());
+  }
+
+  @Bean
+  PullStore pullStore(StringRedisTemplate redis, RedisTaskStore taskStore, TaskProperties properties) {
+    return new RedisPullStore(redis, taskStore, properties.redisPrefix());
   }
 
   @Bean

@@ -1,5 +1,6 @@
 package com.distpatterns.task.config;
 
+import com.distpatterns.task.core.PullStore;
 import com.distpatterns.platform.outbound.OutboundUrlPolicy;
 import com.distpatterns.task.core.HttpTaskRunner;
 import com.distpatterns.task.core.TaskTypes;
@@ -44,11 +45,11 @@ public class WorkerConfiguration {
 
   @Bean
   TaskWorker taskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskTypes types,
-      JdkEndpointCaller endpointCaller, OutboundUrlPolicy taskUrlPolicy, TaskProperties properties,
+      JdkEndpointCaller endpointCaller, OutboundUrlPolicy taskUrlPolicy, PullStore pullStore, TaskProperties properties,
       TaskMetrics metrics, Clock taskClock, JsonMapper json) {
     HttpTaskRunner httpTasks = new HttpTaskRunner(endpointCaller, taskUrlPolicy, json::writeValueAsString,
         text -> json.readValue(text, Object.class), taskClock);
-    return new TaskWorker(store, queue, events, new TaskExecutor(taskClock), types, httpTasks, properties.retry(), properties.limits(),
+    return new TaskWorker(store, queue, events, new TaskExecutor(taskClock), types, httpTasks, pullStore, properties.retry(), properties.limits(),
         json::writeValueAsString, metrics, taskClock, new Random());
   }
 

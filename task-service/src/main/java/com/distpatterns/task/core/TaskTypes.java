@@ -89,7 +89,7 @@ public final class TaskTypes {
         if (change.url() != null) {
           throw new InvalidTaskException("'url' is only for mode 'http'; a 'pull' type's workers lease its tasks.");
         }
-        throw new InvalidTaskException("Mode 'pull' is not available in this version yet; register an 'http' type.");
+        yield null;
       }
     };
     long timeoutMs = bounded("timeoutMs", change.timeoutMs(), 30_000, 1, MAX_TIMEOUT_MS);

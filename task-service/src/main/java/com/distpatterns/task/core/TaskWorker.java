@@ -23,6 +23,7 @@ public final class TaskWorker {
   private final TaskExecutor executor;
   private final TaskTypes types;
   private final HttpTaskRunner httpTasks;
+  private final PullStore pull;
   private final RetryPolicy retryPolicy;
   private final TaskLimits limits;
   private final Function<Object, String> toJson;
@@ -31,7 +32,7 @@ public final class TaskWorker {
   private final RandomGenerator random;
 
   public TaskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskExecutor executor, TaskTypes types,
-      HttpTaskRunner httpTasks, RetryPolicy retryPolicy, TaskLimits limits, Function<Object, String> toJson, TaskMetrics metrics, Clock clock,
+      HttpTaskRunner httpTasks, PullStore pull, RetryPolicy retryPolicy, TaskLimits limits, Function<Object, String> toJson, TaskMetrics metrics, Clock clock,
       RandomGenerator random) {
     this.store = store;
     this.queue = queue;
@@ -39,6 +40,7 @@ public final class TaskWorker {
     this.executor = executor;
     this.types = types;
     this.httpTasks = httpTasks;
+    this.pull = pull;
     this.retryPolicy = retryPolicy;
     this.limits = limits;
     this.toJson = toJson;
@@ -55,6 +57,14 @@ public final class TaskWorker {
    * @throws RuntimeException when the store or broker is unreachable (the message goes back to the queue)
    */
   public Disposition handle(TaskMessage message, int attempt) throws InterruptedException {
+    if (!TaskTypes.builtIn(message.type())) {
+      Optional<RegisteredType> type = types.find(message.type());
+      if (type.isPresent() && type.get().mode() == TaskMode.PULL) {
+        // The users' workers lease it from here; the message is done once the task is leasable (acks late).
+        pull.offer(message.type(), message.id(), toJson.apply(message.args()), message.maxRetries(), clock.instant());
+        return Disposition.ACK;
+      }
+    }
     Claim claim = store.claim(message.id(), attempt, clock.instant());
     switch (claim) {
       case RUN -> { }
