@@ -6,6 +6,7 @@ import com.distpatterns.lock.support.LockHttpClient.Reply;
 import com.distpatterns.lock.support.LockHttpClient;
 import com.distpatterns.lock.support.LockServiceInstance;
 import com.distpatterns.lock.support.RedisKeys;
+import com.distpatterns.platform.test.DisabledOnRedisCluster;
 import com.distpatterns.platform.test.Endpoint;
 import com.distpatterns.platform.test.TcpProxy;
 import com.distpatterns.platform.test.TestInfrastructure;
@@ -32,6 +33,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * that must have every grant confirmed by a replica the test Redis does not have. Never a false grant.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisabledOnRedisCluster("the instance's Redis is cut through a TcpProxy, which stands for one server")
 class RedisOutageTest {
 
   private static final String PREFIX = RedisKeys.uniquePrefix();

@@ -3,6 +3,7 @@ package com.distpatterns.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.distpatterns.platform.test.DisabledOnRedisCluster;
 import com.distpatterns.platform.test.Endpoint;
 import com.distpatterns.platform.test.TcpProxy;
 import com.distpatterns.platform.test.TestInfrastructure;
@@ -22,6 +23,7 @@ import tools.jackson.databind.JsonNode;
  * towards the queue's delivery limit, and a long enough outage would dead-letter a task the client was told was
  * accepted.
  */
+@DisabledOnRedisCluster("the worker's Redis is cut through a TcpProxy, which stands for one server")
 class WorkerOutageTest {
 
   /** Two deliveries at most: a worker that requeued on every failed attempt would dead-letter within seconds. */

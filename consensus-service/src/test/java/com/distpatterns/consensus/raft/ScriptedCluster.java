@@ -13,8 +13,9 @@ import java.util.stream.LongStream;
 /**
  * Nodes wired together by hand, in the manner of etcd's raft tests: messages are delivered one by one until
  * none are left, each node's Ready is persisted and advanced as it comes, and links can be cut or filtered.
+ * Public for the paper's scenarios in the simulation package, which need every message under control.
  */
-final class ScriptedCluster {
+public final class ScriptedCluster {
 
     final Map<Long, RaftNode> nodes = new TreeMap<>();
     final Map<Long, MemoryStorage> storages = new TreeMap<>();
@@ -22,9 +23,12 @@ final class ScriptedCluster {
     final Map<Long, List<ReadState>> reads = new TreeMap<>();
     final List<Message> delivered = new ArrayList<>();
     private final Set<Long> isolated = new HashSet<>();
+    private final Set<Long> crashed = new HashSet<>();
+    private final java.util.function.LongFunction<RaftConfig> config;
     private Predicate<Message> drop = m -> false;
 
-    ScriptedCluster(int size, java.util.function.LongFunction<RaftConfig> config) {
+    public ScriptedCluster(int size, java.util.function.LongFunction<RaftConfig> config) {
+        this.config = config;
         ConfState members = ConfState.ofVoters(LongStream.rangeClosed(1, size).boxed().toList());
         for (long id = 1; id <= size; id++) {
             MemoryStorage storage = MemoryStorage.bootstrap(members);
@@ -35,25 +39,39 @@ final class ScriptedCluster {
         }
     }
 
-    ScriptedCluster(int size) {
+    public ScriptedCluster(int size) {
         this(size, RaftConfig::defaults);
     }
 
-    RaftNode node(long id) {
+    public RaftNode node(long id) {
         return nodes.get(id);
     }
 
-    void isolate(long id) {
+    public void isolate(long id) {
         isolated.add(id);
     }
 
-    void recover() {
+    /** Heals every cut link and stops dropping; crashed nodes stay down until restarted. */
+    public void recover() {
         isolated.clear();
         drop = m -> false;
     }
 
-    void dropWhen(Predicate<Message> filter) {
+    public void dropWhen(Predicate<Message> filter) {
         drop = filter;
+    }
+
+    /** Stops a node: it neither sends nor receives until {@link #restart}. Its storage holds all it persisted. */
+    public void crash(long id) {
+        crashed.add(id);
+    }
+
+    /** Starts a crashed node again from its storage, with its state machine rebuilt from the log. */
+    public void restart(long id) {
+        crashed.remove(id);
+        nodes.put(id, new RaftNode(config.apply(id), storages.get(id)));
+        applied.get(id).clear();
+        reads.get(id).clear();
     }
 
     /** Handles one node's Ready as a driver must: persist, then hand out the messages, then apply. */
@@ -79,7 +97,8 @@ final class ScriptedCluster {
         ArrayDeque<Message> queue = new ArrayDeque<>(messages);
         while (!queue.isEmpty()) {
             Message m = queue.poll();
-            if (isolated.contains(m.from()) || isolated.contains(m.to()) || drop.test(m) || !nodes.containsKey(m.to())) {
+            if (isolated.contains(m.from()) || isolated.contains(m.to()) || crashed.contains(m.from())
+                    || crashed.contains(m.to()) || drop.test(m) || !nodes.containsKey(m.to())) {
                 continue;
             }
             delivered.add(m);
@@ -88,33 +107,36 @@ final class ScriptedCluster {
         }
     }
 
-    /** Lets every node speak, then delivers until quiet. */
-    void settle() {
+    /** Lets every running node speak, then delivers until quiet. */
+    public void settle() {
         List<Message> out = new ArrayList<>();
         for (long id : nodes.keySet()) {
-            out.addAll(drain(id));
+            if (!crashed.contains(id)) {
+                out.addAll(drain(id));
+            }
         }
         deliver(out);
     }
 
-    void campaign(long id) {
+    public void campaign(long id) {
         nodes.get(id).campaign();
         settle();
     }
 
-    void tick(long id, int times) {
+    public void tick(long id, int times) {
         for (int i = 0; i < times; i++) {
             nodes.get(id).tick();
         }
     }
 
-    ProposalResult propose(long id, String command) {
+    public ProposalResult propose(long id, String command) {
         ProposalResult result = nodes.get(id).propose(command.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         settle();
         return result;
     }
 
-    List<String> appliedCommands(long id) {
+    /** The non-empty commands a node applied, in order, since it last started. */
+    public List<String> appliedCommands(long id) {
         return applied.get(id).stream().filter(e -> e.type() == Entry.Type.NORMAL && e.data().length > 0)
                 .map(e -> new String(e.data(), java.nio.charset.StandardCharsets.UTF_8)).toList();
     }

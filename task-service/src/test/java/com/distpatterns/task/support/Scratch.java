@@ -1,6 +1,7 @@
 package com.distpatterns.task.support;
 
 import com.distpatterns.platform.test.TestInfrastructure;
+import com.distpatterns.platform.test.TestRedis;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -8,7 +9,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
@@ -62,11 +62,7 @@ public final class Scratch implements AutoCloseable {
       connections.destroy();
     }
 
-    Map<String, String> redis = TestInfrastructure.redisProperties();
-    LettuceConnectionFactory redisConnections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(
-        redis.get("spring.data.redis.host"), Integer.parseInt(redis.get("spring.data.redis.port"))));
-    redisConnections.afterPropertiesSet();
-    redisConnections.start();
+    LettuceConnectionFactory redisConnections = TestRedis.connectionFactory();
     try {
       StringRedisTemplate template = new StringRedisTemplate(redisConnections);
       Set<String> keys = new LinkedHashSet<>();

@@ -1,5 +1,6 @@
 package com.distpatterns.platform.test;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -35,6 +36,12 @@ public final class InfrastructureContextCustomizerFactory implements ContextCust
       ClassLoader classLoader = context.getClassLoader();
       boolean redis = ClassUtils.isPresent(REDIS_CLIENT, classLoader);
       boolean rabbit = ClassUtils.isPresent(RABBIT_CLIENT, classLoader);
+      Map<String, Object> defaults = new HashMap<>(Map.of("eureka.client.enabled", "false"));
+      if (redis && TestInfrastructure.redisCluster()) {
+        // spring.data.redis.cluster.nodes wins over host/port in Spring Boot's Redis configuration.
+        defaults.putAll(TestInfrastructure.redisProperties());
+        redis = false;
+      }
       if (TestInfrastructure.mode() == InfrastructureMode.CONTAINERS) {
         BeanDefinitionRegistry registry = (BeanDefinitionRegistry) context.getBeanFactory();
         if (redis) {
@@ -53,7 +60,7 @@ public final class InfrastructureContextCustomizerFactory implements ContextCust
       }
       // Beneath the test's own properties: a test that wants Eureka says so.
       context.getEnvironment().getPropertySources().addLast(
-          new MapPropertySource("testInfrastructureDefaults", Map.of("eureka.client.enabled", "false")));
+          new MapPropertySource("testInfrastructureDefaults", defaults));
     }
   }
 
