@@ -142,6 +142,21 @@ class PullTaskTypeTest {
   }
 
   @Test
+  void deletingAPullTypeEndsItsWaitingAndLeasedTasksFailureSayingSo() {
+    String type = register("");
+    String leasedId = submit(type, "{}");
+    JsonNode lease = leaseOne(type, 60_000);
+    String waiting = submit(type, "{}");
+    // Whether the worker has handed it over to the type's schedule yet or not, it must end FAILURE.
+    assertThat(http.delete("/api/task-types/" + type).status()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(30)).until(() -> "FAILURE".equals(http.get("/api/tasks/" + waiting)
+        .field("status")));
+    assertThat(http.get("/api/tasks/" + waiting).field("error")).contains("'" + type + "' was deleted");
+    assertThat(http.get("/api/tasks/" + leasedId).field("status")).isEqualTo("FAILURE");
+    assertThat(complete(leasedId, lease.get("leaseId").asString(), "1").status()).isEqualTo(409);
+  }
+
+  @Test
   void badLeaseRequestsAre4xx() {
     String type = register("");
     for (String body : List.of("{\"max\":0}", "{\"max\":257}", "{\"waitMs\":60001}", "{\"leaseMs\":999}")) {

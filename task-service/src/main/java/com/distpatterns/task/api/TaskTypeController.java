@@ -1,6 +1,7 @@
 package com.distpatterns.task.api;
 
 import com.distpatterns.task.config.TaskRoles;
+import com.distpatterns.task.core.PullTasks;
 import com.distpatterns.task.core.RegisteredType;
 import com.distpatterns.task.core.TaskNotFoundException;
 import com.distpatterns.task.core.TaskSpec;
@@ -55,9 +56,11 @@ class TaskTypeController {
   record TaskTypeList(List<TaskTypeView> types) {}
 
   private final TaskTypes types;
+  private final PullTasks pull;
 
-  TaskTypeController(TaskTypes types) {
+  TaskTypeController(TaskTypes types, PullTasks pull) {
     this.types = types;
+    this.pull = pull;
   }
 
   @PutMapping(path = "/{type}", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -91,6 +94,7 @@ class TaskTypeController {
   @DeleteMapping("/{type}")
   ResponseEntity<Void> delete(@PathVariable String type) {
     types.delete(type);
+    pull.abandon(type);
     return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
   }
 }

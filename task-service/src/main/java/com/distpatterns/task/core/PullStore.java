@@ -45,6 +45,13 @@ public interface PullStore {
    */
   Optional<TaskStatus> settle(String taskId, String leaseId, Action action, String payload, String error, Instant now);
 
+  /**
+   * Ends every unfinished task in a deleted type's schedule with {@code error}, then drops the schedule.
+   *
+   * @return the tasks ended now
+   */
+  List<String> abandon(String type, String error, Instant now);
+
   /** The retries the task was submitted with (0 when unknown). */
   int maxRetries(String taskId);
 

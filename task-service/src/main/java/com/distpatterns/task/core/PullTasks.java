@@ -92,6 +92,17 @@ public final class PullTasks {
     }
   }
 
+  /** Ends the leasable tasks of a type just deleted: FAILURE, saying so, none dropped silently. */
+  public void abandon(String type) {
+    for (String id : pull.abandon(type, "Task type '" + type + "' was deleted before this task finished.",
+        clock.instant())) {
+      store.find(id).ifPresent(task -> {
+        metrics.failed(task.type());
+        events.announce(task);
+      });
+    }
+  }
+
   public TaskView complete(String taskId, String leaseId, String resultJson) {
     return settle(taskId, leaseId, PullStore.Action.COMPLETE, resultJson, null);
   }

@@ -137,6 +137,11 @@ public final class TaskTypes {
     return Optional.ofNullable(current.types().get(name));
   }
 
+  /** A registered type as stored now (one Redis read): for a step that must not act on a type just deleted. */
+  public Optional<RegisteredType> findNow(String name) {
+    return Optional.ofNullable(fresh().get(name));
+  }
+
   private Map<String, RegisteredType> fresh() {
     return reload().types();
   }

@@ -59,7 +59,8 @@ public final class TaskWorker {
   public Disposition handle(TaskMessage message, int attempt) throws InterruptedException {
     if (!TaskTypes.builtIn(message.type())) {
       Optional<RegisteredType> type = types.find(message.type());
-      if (type.isPresent() && type.get().mode() == TaskMode.PULL) {
+      // Looked up again before a hand-over: a task put into the schedule of a type just deleted would wait there.
+      if (type.isPresent() && type.get().mode() == TaskMode.PULL && types.findNow(message.type()).isPresent()) {
         // The users' workers lease it from here; the message is done once the task is leasable (acks late).
         pull.offer(message.type(), message.id(), toJson.apply(message.args()), message.maxRetries(), clock.instant());
         return Disposition.ACK;
@@ -128,7 +129,8 @@ public final class TaskWorker {
   /** A task of a user's type: its endpoint called, its own backoff between attempts. */
   private Disposition runRegistered(TaskMessage message, int attempt) throws InterruptedException {
     Optional<RegisteredType> type = types.find(message.type());
-    if (type.isEmpty()) {
+    if (type.isEmpty() || type.get().mode() != TaskMode.HTTP) {
+      // A pull type reaches here only when it was deleted just now (see the hand-over above).
       return fail(message, attempt, "Task type '" + message.type() + "' was deleted before this task ran.");
     }
     HttpTaskRunner.Result result = httpTasks.run(type.get(), message, attempt);

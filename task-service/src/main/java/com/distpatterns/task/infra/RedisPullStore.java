@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,6 +28,7 @@ public final class RedisPullStore implements PullStore {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static final RedisScript<List<String>> CLAIM = (RedisScript) script("lease-claim", List.class);
   private static final RedisScript<String> SETTLE = script("lease-settle", String.class);
+  private static final RedisScript<Long> ABANDON = script("lease-abandon", Long.class);
 
   private final StringRedisTemplate redis;
   private final RedisTaskStore tasks;
@@ -70,6 +72,26 @@ public final class RedisPullStore implements PullStore {
     String status = redis.execute(SETTLE, List.of(tasks.taskKey(taskId)), leaseId, millis(now),
         action.name().toLowerCase(Locale.ROOT), payload, error == null ? "" : error);
     return status == null || status.isEmpty() ? Optional.empty() : Optional.of(TaskStatus.valueOf(status));
+  }
+
+  @Override
+  public List<String> abandon(String type, String error, Instant now) {
+    String schedule = scheduleKey(type);
+    List<String> ended = new ArrayList<>();
+    // Task by task, then the entry: a stop halfway leaves entries that a repeated delete ends.
+    while (true) {
+      var batch = redis.opsForZSet().range(schedule, 0, 999);
+      if (batch == null || batch.isEmpty()) {
+        return ended;
+      }
+      for (String id : batch) {
+        Long wasOpen = redis.execute(ABANDON, List.of(tasks.taskKey(id)), millis(now), error);
+        if (wasOpen != null && wasOpen == 1) {
+          ended.add(id);
+        }
+        redis.opsForZSet().remove(schedule, id);
+      }
+    }
   }
 
   @Override
