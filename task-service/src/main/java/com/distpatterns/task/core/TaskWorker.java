@@ -108,7 +108,7 @@ public final class TaskWorker {
       result = executor.execute(spec, attempt);
     } catch (TaskFailedException | RuntimeException e) {
       String error = describe(e);
-      if (attempt <= message.maxRetries()) {
+      if (attempt <= message.maxRetries() && beforeDeadline(message)) {
         return retry(message, attempt, error, retryPolicy.delayBefore(attempt, random));
       }
       return fail(message, attempt, error);
@@ -137,11 +137,16 @@ public final class TaskWorker {
     return switch (result) {
       case HttpTaskRunner.Result.Succeeded succeeded -> succeed(message, attempt, succeeded.result());
       case HttpTaskRunner.Result.Refused refused -> fail(message, attempt, refused.error());
-      case HttpTaskRunner.Result.Retryable retryable -> attempt <= message.maxRetries()
+      case HttpTaskRunner.Result.Retryable retryable -> attempt <= message.maxRetries() && beforeDeadline(message)
           ? retry(message, attempt, retryable.error(),
               retryPolicy.holding(type.get().backoff().delayBefore(attempt, random).delay()))
           : fail(message, attempt, retryable.error());
     };
+  }
+
+  /** A procedure call's task is not retried once its caller stopped waiting. */
+  private boolean beforeDeadline(TaskMessage message) {
+    return message.deadline() == null || clock.millis() < message.deadline();
   }
 
   private void settleAgain(TaskMessage message) {
