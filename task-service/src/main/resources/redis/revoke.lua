@@ -1,15 +1,15 @@
--- PENDING or RETRY -> REVOKED, counted as failed in the batch. KEYS[1] task hash, KEYS[2] (optional) batch hash.
--- ARGV: now (epoch ms). Returns 'NOW_REVOKED', 'NOT_FOUND', or the status that prevents it.
+-- PENDING, RETRY, or STARTED under a pull lease -> REVOKED (the lease holder's complete is then refused).
+-- KEYS[1] task hash. ARGV: now (epoch ms).
+-- Returns 'NOW_REVOKED', 'NOT_FOUND', or the status that prevents it. A chunk is counted as failed in its batch
+-- afterwards by count.lua.
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
   return 'NOT_FOUND'
 end
-if status ~= 'PENDING' and status ~= 'RETRY' then
+local leased = status == 'STARTED' and redis.call('HEXISTS', KEYS[1], 'lease') == 1
+if status ~= 'PENDING' and status ~= 'RETRY' and not leased then
   return status
 end
 redis.call('HSET', KEYS[1], 'status', 'REVOKED', 'updatedAt', ARGV[1])
-redis.call('HDEL', KEYS[1], 'retryAt')
-if #KEYS == 2 and redis.call('EXISTS', KEYS[2]) == 1 then
-  redis.call('HINCRBY', KEYS[2], 'failed', 1)
-end
+redis.call('HDEL', KEYS[1], 'retryAt', 'lease', 'leaseUntil')
 return 'NOW_REVOKED'

@@ -2,6 +2,7 @@ package com.distpatterns.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.distpatterns.platform.test.TestInfrastructure;
 import com.distpatterns.task.infra.TaskTopology;
 import com.distpatterns.task.support.Http;
 import com.distpatterns.task.support.Scratch;
@@ -43,8 +44,7 @@ class UnavailableInfrastructureTest {
   @Test
   void withRedisUnreachableSubmissionsAre503AndNothingIsQueued() throws IOException {
     try (Scratch scratch = new Scratch();
-        TaskServiceInstance api = TaskServiceInstance.start(scratch, "api",
-            Map.of("spring.data.redis.port", Integer.toString(closedPort())))) {
+        TaskServiceInstance api = TaskServiceInstance.start(scratch, "api", unreachableRedis())) {
       Http http = api.http();
       for (Http.Reply reply : new Http.Reply[] {
           http.post("/api/tasks", "{\"type\":\"factorial\",\"args\":{\"n\":5}}"),
@@ -66,6 +66,14 @@ class UnavailableInfrastructureTest {
       cursor.forEachRemaining(keys::add);
     }
     return keys;
+  }
+
+  /** Points the service at a Redis that is not there, in the shape the tests use (one Redis or a Cluster). */
+  private static Map<String, String> unreachableRedis() throws IOException {
+    String port = Integer.toString(closedPort());
+    return TestInfrastructure.redisCluster()
+        ? Map.of("spring.data.redis.cluster.nodes", "127.0.0.1:" + port)
+        : Map.of("spring.data.redis.port", port);
   }
 
   /** A port nothing listens on (bound a moment ago, then released). */

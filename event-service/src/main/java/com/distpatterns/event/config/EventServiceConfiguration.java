@@ -7,8 +7,8 @@ import com.distpatterns.event.core.LiveStreams;
 import com.distpatterns.event.core.RetrySchedule;
 import com.distpatterns.event.core.Subscriptions;
 import com.distpatterns.event.core.WebhookDelivery;
-import com.distpatterns.event.core.WebhookUrlPolicy;
-import com.distpatterns.event.infra.DnsHostResolver;
+import com.distpatterns.platform.outbound.OutboundUrlPolicy;
+import com.distpatterns.platform.outbound.HostResolver;
 import com.distpatterns.event.infra.EnvelopeReader;
 import com.distpatterns.event.infra.JdkWebhookClient;
 import com.distpatterns.event.infra.LiveStreamsLifecycle;
@@ -105,9 +105,10 @@ public class EventServiceConfiguration {
   }
 
   @Bean
-  WebhookUrlPolicy webhookUrlPolicy(EventServiceProperties properties) {
+  OutboundUrlPolicy webhookUrlPolicy(EventServiceProperties properties) {
     EventServiceProperties.Webhooks webhooks = properties.webhooks();
-    return new WebhookUrlPolicy(webhooks.allowedHosts(), webhooks.allowPrivateNetworks(), new DnsHostResolver());
+    return new OutboundUrlPolicy(webhooks.allowedHosts(), webhooks.allowPrivateNetworks(), HostResolver.system(),
+        "webhookUrl", "events.webhooks.allowed-hosts");
   }
 
   @Bean
@@ -133,7 +134,7 @@ public class EventServiceConfiguration {
 
   @Bean
   WebhookListeners webhookListeners(ConnectionFactory connectionFactory, SubscriptionQueueNames names,
-      JdkWebhookClient client, WebhookUrlPolicy policy, RetrySchedule retries, DeliveryCounters counters,
+      JdkWebhookClient client, OutboundUrlPolicy policy, RetrySchedule retries, DeliveryCounters counters,
       ConfirmedPublisher publisher, EnvelopeReader envelopes, EventServiceProperties properties, Clock clock) {
     EventServiceProperties.Subscriptions subscriptions = properties.subscriptions();
     WebhookDelivery delivery = new WebhookDelivery(client, policy, retries, counters, clock);
@@ -144,7 +145,7 @@ public class EventServiceConfiguration {
 
   @Bean
   Subscriptions subscriptions(StringRedisTemplate redis, JsonMapper json, AmqpAdmin admin, SubscriptionQueueNames names,
-      RetrySchedule retries, WebhookListeners listeners, DeliveryCounters counters, WebhookUrlPolicy policy,
+      RetrySchedule retries, WebhookListeners listeners, DeliveryCounters counters, OutboundUrlPolicy policy,
       EventServiceProperties properties, Clock clock) {
     return new Subscriptions(
         new RedisSubscriptionStore(redis, json, properties.subscriptions().keyPrefix()),

@@ -1,5 +1,6 @@
 package com.distpatterns.event.core;
 
+import com.distpatterns.platform.outbound.WebhookSecret;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Objects;

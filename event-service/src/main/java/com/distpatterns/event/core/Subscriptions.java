@@ -1,5 +1,8 @@
 package com.distpatterns.event.core;
 
+import com.distpatterns.platform.outbound.OutboundUrlPolicy;
+import com.distpatterns.platform.outbound.UrlNotAllowedException;
+import com.distpatterns.platform.outbound.WebhookSecret;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -28,7 +31,7 @@ public final class Subscriptions {
   private final SubscriptionQueues queues;
   private final SubscriptionDeliveries deliveries;
   private final DeliveryCounters counters;
-  private final WebhookUrlPolicy urlPolicy;
+  private final OutboundUrlPolicy urlPolicy;
   private final SecureRandom random;
   private final Clock clock;
   /** One change at a time on this instance, so reconciling never revives what a concurrent delete removes. */
@@ -36,7 +39,7 @@ public final class Subscriptions {
   private volatile boolean reconcileFailing;
 
   public Subscriptions(SubscriptionStore store, SubscriptionQueues queues, SubscriptionDeliveries deliveries,
-      DeliveryCounters counters, WebhookUrlPolicy urlPolicy, SecureRandom random, Clock clock) {
+      DeliveryCounters counters, OutboundUrlPolicy urlPolicy, SecureRandom random, Clock clock) {
     this.store = store;
     this.queues = queues;
     this.deliveries = deliveries;
@@ -53,7 +56,12 @@ public final class Subscriptions {
    * @throws WebhookNotAllowedException when the webhook URL may not be called
    */
   public SubscriptionChange put(SubscriptionName name, TopicPattern pattern, String webhookUrl) {
-    URI url = urlPolicy.check(webhookUrl);
+    URI url;
+    try {
+      url = urlPolicy.check(webhookUrl);
+    } catch (UrlNotAllowedException e) {
+      throw new WebhookNotAllowedException(e.getMessage());
+    }
     changes.lock();
     try {
       return save(name, pattern, url);

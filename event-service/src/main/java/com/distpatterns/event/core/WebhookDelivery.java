@@ -1,5 +1,7 @@
 package com.distpatterns.event.core;
 
+import com.distpatterns.platform.outbound.OutboundUrlPolicy;
+import com.distpatterns.platform.outbound.WebhookSignature;
 import com.distpatterns.platform.events.CloudEventMessages;
 import java.time.Clock;
 import java.util.Map;
@@ -9,12 +11,12 @@ import java.util.Optional;
 public final class WebhookDelivery {
 
   private final WebhookClient client;
-  private final WebhookUrlPolicy policy;
+  private final OutboundUrlPolicy policy;
   private final RetrySchedule retries;
   private final DeliveryCounters counters;
   private final Clock clock;
 
-  public WebhookDelivery(WebhookClient client, WebhookUrlPolicy policy, RetrySchedule retries, DeliveryCounters counters,
+  public WebhookDelivery(WebhookClient client, OutboundUrlPolicy policy, RetrySchedule retries, DeliveryCounters counters,
       Clock clock) {
     this.client = client;
     this.policy = policy;

@@ -4,7 +4,7 @@ import com.distpatterns.event.core.Subscription;
 import com.distpatterns.event.core.SubscriptionName;
 import com.distpatterns.event.core.SubscriptionStore;
 import com.distpatterns.event.core.TopicPattern;
-import com.distpatterns.event.core.WebhookSecret;
+import com.distpatterns.platform.outbound.WebhookSecret;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package com.distpatterns.task.api;
 
+import com.distpatterns.task.core.LeaseLostException;
+import com.distpatterns.task.core.TaskTypeConflictException;
 import com.distpatterns.platform.service.Problems;
 import com.distpatterns.task.core.InvalidTaskException;
 import com.distpatterns.task.core.QueueUnavailableException;
@@ -39,6 +41,16 @@ class TaskProblemAdvice {
     ProblemDetail problem = Problems.detail(HttpStatus.CONFLICT, "task-already-started", e.getMessage());
     problem.setProperty("taskStatus", e.status().name());
     return Problems.response(problem, null);
+  }
+
+  @ExceptionHandler(LeaseLostException.class)
+  ResponseEntity<ProblemDetail> leaseLost(LeaseLostException e) {
+    return Problems.response(Problems.detail(HttpStatus.CONFLICT, "lease-lost", e.getMessage()), null);
+  }
+
+  @ExceptionHandler(TaskTypeConflictException.class)
+  ResponseEntity<ProblemDetail> builtInType(TaskTypeConflictException e) {
+    return Problems.response(Problems.detail(HttpStatus.CONFLICT, "task-type-reserved", e.getMessage()), null);
   }
 
   @ExceptionHandler(QueueUnavailableException.class)

@@ -1,5 +1,9 @@
 package com.distpatterns.task.config;
 
+import com.distpatterns.task.core.PullStore;
+import com.distpatterns.task.core.PullTasks;
+import java.util.Random;
+import com.distpatterns.task.core.TaskTypes;
 import com.distpatterns.task.core.RemoteFactorial;
 import com.distpatterns.task.core.TaskEvents;
 import com.distpatterns.task.core.TaskMetrics;
@@ -22,11 +26,17 @@ import tools.jackson.databind.json.JsonMapper;
 public class ApiConfiguration {
 
   @Bean
-  TaskService taskService(TaskStore store, TaskQueue queue, TaskEvents events, TaskProperties properties,
+  TaskService taskService(TaskStore store, TaskTypes types, TaskQueue queue, TaskEvents events, TaskProperties properties,
       TaskMetrics metrics, Clock taskClock) {
     // A first submission's confirm takes at most confirm-timeout; a second waits that long for it, and a bit.
-    return new TaskService(store, queue, events, properties.limits(), properties.defaultMaxRetries(), metrics,
+    return new TaskService(store, types, queue, events, properties.limits(), properties.defaultMaxRetries(), metrics,
         taskClock, properties.confirmTimeout().plusSeconds(1));
+  }
+
+  @Bean
+  PullTasks pullTasks(PullStore pullStore, TaskStore store, TaskTypes types, TaskEvents events, TaskMetrics metrics,
+      Clock taskClock) {
+    return new PullTasks(pullStore, store, types, events, metrics, taskClock, new Random());
   }
 
   @Bean

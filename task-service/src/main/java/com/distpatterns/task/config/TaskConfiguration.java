@@ -1,5 +1,13 @@
 package com.distpatterns.task.config;
 
+import com.distpatterns.task.core.PullStore;
+import com.distpatterns.task.infra.RedisPullStore;
+import com.distpatterns.platform.outbound.HostResolver;
+import com.distpatterns.platform.outbound.OutboundUrlPolicy;
+import com.distpatterns.task.core.TaskTypeStore;
+import com.distpatterns.task.core.TaskTypes;
+import com.distpatterns.task.infra.RedisTaskTypeStore;
+import java.security.SecureRandom;
 import com.distpatterns.platform.events.CloudEventMessages;
 import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.distpatterns.task.core.TaskEvents;
@@ -106,6 +114,29 @@ public class TaskConfiguration {
   @Bean
   RedisTaskStore taskStore(StringRedisTemplate redis, TaskProperties properties) {
     return new RedisTaskStore(redis, properties.redisPrefix(), properties.resultTtl());
+  }
+
+  @Bean
+  PullStore pullStore(StringRedisTemplate redis, RedisTaskStore taskStore, TaskProperties properties) {
+    return new RedisPullStore(redis, taskStore, properties.redisPrefix());
+  }
+
+  @Bean
+  TaskTypeStore taskTypeStore(StringRedisTemplate redis, JsonMapper json, TaskProperties properties) {
+    return new RedisTaskTypeStore(redis, json, properties.redisPrefix());
+  }
+
+  /** What http-mode types may call: checked at registration and again before every call. */
+  @Bean
+  OutboundUrlPolicy taskUrlPolicy(TaskProperties properties) {
+    return new OutboundUrlPolicy(properties.http().allowedHosts(), properties.http().allowPrivateNetworks(),
+        HostResolver.system(), "url", "tasks.http.allowed-hosts");
+  }
+
+  @Bean
+  TaskTypes taskTypes(TaskTypeStore store, OutboundUrlPolicy taskUrlPolicy, TaskProperties properties,
+      Clock taskClock) {
+    return new TaskTypes(store, taskUrlPolicy, properties.limits(), new SecureRandom(), taskClock);
   }
 
   @Bean

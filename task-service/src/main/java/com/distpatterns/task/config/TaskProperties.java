@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -38,7 +39,8 @@ public record TaskProperties(
     @NotNull RetryPolicy retry,
     @NotNull TaskLimits limits,
     @Valid @NotNull Worker worker,
-    @Valid @NotNull Rpc rpc) {
+    @Valid @NotNull Rpc rpc,
+    @Valid @NotNull Http http) {
 
   /**
    * The executing side.
@@ -59,6 +61,17 @@ public record TaskProperties(
    * @param prefetch requests the broker hands each RPC consumer ahead
    */
   public record Rpc(@NotNull Duration timeout, @Min(1) @Max(1000) int concurrency, @Min(1) @Max(10_000) int prefetch) {}
+
+  /**
+   * Calls of http-mode task types (the same URL policy as event-service's webhooks).
+   *
+   * @param allowedHosts hosts a type's url may name ({@code TASKS_HTTP_ALLOWED_HOSTS}, comma-separated; {@code *}
+   *     any public host, {@code *.example.com} its subdomains); empty allows none
+   * @param allowPrivateNetworks whether names resolving to loopback or private addresses are allowed
+   * @param connectTimeout how long a worker waits to connect to an endpoint
+   */
+  public record Http(@NotNull List<String> allowedHosts, boolean allowPrivateNetworks,
+      @NotNull Duration connectTimeout) {}
 
   public boolean runs(TaskRole role) {
     return roles.contains(role);

@@ -1,5 +1,10 @@
 package com.distpatterns.task.config;
 
+import com.distpatterns.task.core.PullStore;
+import com.distpatterns.platform.outbound.OutboundUrlPolicy;
+import com.distpatterns.task.core.HttpTaskRunner;
+import com.distpatterns.task.core.TaskTypes;
+import com.distpatterns.task.infra.JdkEndpointCaller;
 import com.distpatterns.task.core.TaskEvents;
 import com.distpatterns.task.core.TaskExecutor;
 import com.distpatterns.task.core.TaskMetrics;
@@ -34,9 +39,17 @@ public class WorkerConfiguration {
   private static final Duration MAX_HOLD = Duration.ofMinutes(10);
 
   @Bean
-  TaskWorker taskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskProperties properties,
+  JdkEndpointCaller endpointCaller(TaskProperties properties) {
+    return new JdkEndpointCaller(properties.http().connectTimeout(), (int) properties.maxPayload().toBytes());
+  }
+
+  @Bean
+  TaskWorker taskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskTypes types,
+      JdkEndpointCaller endpointCaller, OutboundUrlPolicy taskUrlPolicy, PullStore pullStore, TaskProperties properties,
       TaskMetrics metrics, Clock taskClock, JsonMapper json) {
-    return new TaskWorker(store, queue, events, new TaskExecutor(taskClock), properties.retry(), properties.limits(),
+    HttpTaskRunner httpTasks = new HttpTaskRunner(endpointCaller, taskUrlPolicy, json::writeValueAsString,
+        text -> json.readValue(text, Object.class), taskClock);
+    return new TaskWorker(store, queue, events, new TaskExecutor(taskClock), types, httpTasks, pullStore, properties.retry(), properties.limits(),
         json::writeValueAsString, metrics, taskClock, new Random());
   }
 

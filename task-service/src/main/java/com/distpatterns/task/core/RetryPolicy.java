@@ -60,4 +60,18 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
     long millis = Math.max(1, Math.round(levels.get(level).toMillis() * spread));
     return new RetryDelay(level, Duration.ofMillis(millis));
   }
+
+  /**
+   * The level whose queue can hold a wait of {@code delay} (the first whose ceiling reaches it), for a backoff that
+   * is not this policy's own (a registered type's); a longer wait is cut to the last level's ceiling.
+   */
+  public RetryDelay holding(Duration delay) {
+    List<Duration> levels = levels();
+    for (int level = 0; level < levels.size(); level++) {
+      if (ceiling(level).compareTo(delay) >= 0) {
+        return new RetryDelay(level, delay);
+      }
+    }
+    return new RetryDelay(levels.size() - 1, ceiling(levels.size() - 1));
+  }
 }

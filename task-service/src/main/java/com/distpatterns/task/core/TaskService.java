@@ -29,9 +29,11 @@ public final class TaskService {
 
   private static final Logger log = LoggerFactory.getLogger(TaskService.class);
   private static final Duration FIRST_SUBMISSION_POLL = Duration.ofMillis(10);
+  private static final Duration CALL_POLL = Duration.ofMillis(5);
   private static final Pattern TASK_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final TaskStore store;
+  private final TaskTypes types;
   private final TaskQueue queue;
   private final TaskEvents events;
   private final TaskLimits limits;
@@ -44,9 +46,10 @@ public final class TaskService {
    * @param firstSubmissionWait how long a submission whose idempotency key another one holds waits for that one's
    *     task to be confirmed on the queue
    */
-  public TaskService(TaskStore store, TaskQueue queue, TaskEvents events, TaskLimits limits, int defaultMaxRetries,
+  public TaskService(TaskStore store, TaskTypes types, TaskQueue queue, TaskEvents events, TaskLimits limits, int defaultMaxRetries,
       TaskMetrics metrics, Clock clock, Duration firstSubmissionWait) {
     this.store = store;
+    this.types = types;
     this.queue = queue;
     this.events = events;
     this.limits = limits;
@@ -63,8 +66,67 @@ public final class TaskService {
    * @throws QueueUnavailableException when the broker did not confirm (the task is forgotten again)
    */
   public Accepted submit(String type, Map<String, Object> args, Integer maxRetries, String idempotencyKey) {
-    TaskSpec.parse(type, args, limits);
-    int retries = maxRetries(maxRetries);
+    return submit(type, args, maxRetries, idempotencyKey, null);
+  }
+
+  /**
+   * Runs one task of any type as a procedure: queued as a task, answered when it finishes or the timeout passes.
+   * At the timeout a task not yet running is revoked, and a running one is not retried afterwards.
+   *
+   * @return the task's result as JSON text
+   * @throws TaskNotFoundException for an unknown type
+   * @throws TaskFailedException when the handler failed the task
+   * @throws RpcTimeoutException when no answer came in time
+   */
+  public String call(String type, Map<String, Object> args, Duration timeout) throws TaskFailedException {
+    if (type == null || (!TaskTypes.builtIn(type) && types.find(type).isEmpty())) {
+      throw new TaskNotFoundException("No task type '" + type + "'.");
+    }
+    Instant deadline = clock.instant().plus(timeout);
+    String id = submit(type, args, null, null, deadline.toEpochMilli()).id();
+    while (true) {
+      Optional<TaskView> task = store.find(id);
+      if (task.isPresent()) {
+        switch (task.get().status()) {
+          case SUCCESS -> {
+            return task.get().result();
+          }
+          case FAILURE, REVOKED -> throw new TaskFailedException(task.get().error() == null
+              ? "The task was " + task.get().status() + "." : task.get().error());
+          default -> { }
+        }
+      }
+      if (!clock.instant().isBefore(deadline)) {
+        try {
+          store.revoke(id, clock.instant());
+        } catch (RuntimeException e) {
+          log.warn("procedure call past its deadline not revoked task={} reason={}", id, e.getMessage());
+        }
+        throw new RpcTimeoutException("No answer from a '" + type + "' handler within " + timeout.toMillis()
+            + " ms; the task was revoked if it had not started, and is not retried.");
+      }
+      try {
+        Thread.sleep(CALL_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RpcTimeoutException("Interrupted while waiting for the answer.");
+      }
+    }
+  }
+
+  private Accepted submit(String type, Map<String, Object> args, Integer maxRetries, String idempotencyKey,
+      Long deadline) {
+    int retries;
+    if (type != null && !TaskTypes.builtIn(type)) {
+      // A user's type takes any JSON object as args: its handler is the judge of them.
+      RegisteredType registered = types.find(type).orElseThrow(() -> new InvalidTaskException("Unknown task type '"
+          + type + "': use one of " + String.join(", ", TaskSpec.TYPES) + " or a type registered with PUT"
+          + " /api/task-types/{type}."));
+      retries = maxRetries(maxRetries != null ? maxRetries : registered.maxRetries());
+    } else {
+      TaskSpec.parse(type, args, limits);
+      retries = maxRetries(maxRetries);
+    }
     Optional<String> key = idempotencyKey(idempotencyKey);
     long giveUpAt = System.nanoTime() + firstSubmissionWait.toNanos();
     while (true) {
@@ -72,7 +134,7 @@ public final class TaskService {
       String owner = store.create(new NewTask(id, type, clock.instant(), null, null), key);
       if (owner.equals(id)) {
         try {
-          queue.enqueue(new TaskMessage(id, type, args, retries, null, null));
+          queue.enqueue(new TaskMessage(id, type, args, retries, null, null, deadline));
         } catch (RuntimeException e) {
           forget(() -> store.discard(id, key), e);
           throw e;
@@ -163,7 +225,7 @@ public final class TaskService {
       String id = UUID.randomUUID().toString();
       List<Object> slice = items.subList(chunk * size, Math.min(items.size(), (chunk + 1) * size));
       tasks.add(new NewTask(id, BATCH_TYPE, now, batchId, chunk));
-      messages.add(new TaskMessage(id, BATCH_TYPE, Map.of("items", slice), retries, batchId, chunk));
+      messages.add(new TaskMessage(id, BATCH_TYPE, Map.of("items", slice), retries, batchId, chunk, null));
     }
     store.createBatch(batchId, tasks, now);
     try {

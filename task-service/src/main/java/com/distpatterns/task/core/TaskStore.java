@@ -50,11 +50,18 @@ public interface TaskStore {
    * @param resultJson the result as JSON text
    * @return the task as stored now, or empty when another delivery finished it first
    */
-  Optional<TaskView> recordSuccess(String taskId, String batchId, int attempt, String resultJson, Instant now);
+  Optional<TaskView> recordSuccess(String taskId, int attempt, String resultJson, Instant now);
 
   /** STARTED -> FAILURE for this attempt, counted in its batch; empty when another delivery finished it first. */
-  Optional<TaskView> recordFailure(String taskId, String batchId, int attempt, String error, Instant now);
+  Optional<TaskView> recordFailure(String taskId, int attempt, String error, Instant now);
 
-  /** PENDING or RETRY -> REVOKED, counted as failed in its batch. */
+  /** PENDING or RETRY -> REVOKED, counted as failed in its batch (again when it was revoked before). */
   RevokeOutcome revoke(String taskId, Instant now);
+
+  /**
+   * Counts a finished or revoked chunk task in its batch, once however often it is called: finishing a task and
+   * counting it are two steps (the batch lives apart from its tasks), and a redelivered message repeats the
+   * second in case its first delivery stopped in between. Does nothing for other tasks.
+   */
+  void countInBatch(String taskId);
 }

@@ -1,6 +1,7 @@
 package com.distpatterns.task.core;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -20,6 +21,9 @@ public final class TaskWorker {
   private final TaskQueue queue;
   private final TaskEvents events;
   private final TaskExecutor executor;
+  private final TaskTypes types;
+  private final HttpTaskRunner httpTasks;
+  private final PullStore pull;
   private final RetryPolicy retryPolicy;
   private final TaskLimits limits;
   private final Function<Object, String> toJson;
@@ -27,13 +31,16 @@ public final class TaskWorker {
   private final Clock clock;
   private final RandomGenerator random;
 
-  public TaskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskExecutor executor,
-      RetryPolicy retryPolicy, TaskLimits limits, Function<Object, String> toJson, TaskMetrics metrics, Clock clock,
+  public TaskWorker(TaskStore store, TaskQueue queue, TaskEvents events, TaskExecutor executor, TaskTypes types,
+      HttpTaskRunner httpTasks, PullStore pull, RetryPolicy retryPolicy, TaskLimits limits, Function<Object, String> toJson, TaskMetrics metrics, Clock clock,
       RandomGenerator random) {
     this.store = store;
     this.queue = queue;
     this.events = events;
     this.executor = executor;
+    this.types = types;
+    this.httpTasks = httpTasks;
+    this.pull = pull;
     this.retryPolicy = retryPolicy;
     this.limits = limits;
     this.toJson = toJson;
@@ -50,19 +57,32 @@ public final class TaskWorker {
    * @throws RuntimeException when the store or broker is unreachable (the message goes back to the queue)
    */
   public Disposition handle(TaskMessage message, int attempt) throws InterruptedException {
+    if (!TaskTypes.builtIn(message.type())) {
+      Optional<RegisteredType> type = types.find(message.type());
+      // Looked up again before a hand-over: a task put into the schedule of a type just deleted would wait there.
+      if (type.isPresent() && type.get().mode() == TaskMode.PULL && types.findNow(message.type()).isPresent()) {
+        // The users' workers lease it from here; the message is done once the task is leasable (acks late).
+        pull.offer(message.type(), message.id(), toJson.apply(message.args()), message.maxRetries(), clock.instant());
+        return Disposition.ACK;
+      }
+    }
     Claim claim = store.claim(message.id(), attempt, clock.instant());
     switch (claim) {
       case RUN -> { }
       case SUCCEEDED -> {
-        // Acked late means the result may be stored but its announcement lost: announce again (same event id).
-        store.find(message.id()).ifPresent(events::announce);
+        // Acked late means the result may be stored but its batch count or announcement lost: do both again (the
+        // count is once per chunk, the event has the same id).
+        settleAgain(message);
         return Disposition.ACK;
       }
       case FAILED -> {
-        store.find(message.id()).ifPresent(events::announce);
+        settleAgain(message);
         return Disposition.DEAD_LETTER;
       }
       case REVOKED -> {
+        if (message.batchId() != null) {
+          store.countInBatch(message.id());
+        }
         log.info("task skipped: revoked task={} type={}", message.id(), message.type());
         return Disposition.ACK;
       }
@@ -72,6 +92,9 @@ public final class TaskWorker {
       }
     }
 
+    if (!TaskTypes.builtIn(message.type())) {
+      return runRegistered(message, attempt);
+    }
     TaskSpec spec;
     try {
       spec = TaskSpec.parse(message.type(), message.args(), limits);
@@ -85,13 +108,17 @@ public final class TaskWorker {
       result = executor.execute(spec, attempt);
     } catch (TaskFailedException | RuntimeException e) {
       String error = describe(e);
-      if (attempt <= message.maxRetries()) {
-        return retry(message, attempt, error);
+      if (attempt <= message.maxRetries() && beforeDeadline(message)) {
+        return retry(message, attempt, error, retryPolicy.delayBefore(attempt, random));
       }
       return fail(message, attempt, error);
     }
 
-    store.recordSuccess(message.id(), message.batchId(), attempt, toJson.apply(result), clock.instant())
+    return succeed(message, attempt, result);
+  }
+
+  private Disposition succeed(TaskMessage message, int attempt, Object result) {
+    store.recordSuccess(message.id(), attempt, toJson.apply(result), clock.instant())
         .ifPresent(task -> {
           metrics.succeeded(task.type());
           events.announce(task);
@@ -99,8 +126,37 @@ public final class TaskWorker {
     return Disposition.ACK;
   }
 
-  private Disposition retry(TaskMessage message, int attempt, String error) {
-    RetryPolicy.RetryDelay delay = retryPolicy.delayBefore(attempt, random);
+  /** A task of a user's type: its endpoint called, its own backoff between attempts. */
+  private Disposition runRegistered(TaskMessage message, int attempt) throws InterruptedException {
+    Optional<RegisteredType> type = types.find(message.type());
+    if (type.isEmpty() || type.get().mode() != TaskMode.HTTP) {
+      // A pull type reaches here only when it was deleted just now (see the hand-over above).
+      return fail(message, attempt, "Task type '" + message.type() + "' was deleted before this task ran.");
+    }
+    HttpTaskRunner.Result result = httpTasks.run(type.get(), message, attempt);
+    return switch (result) {
+      case HttpTaskRunner.Result.Succeeded succeeded -> succeed(message, attempt, succeeded.result());
+      case HttpTaskRunner.Result.Refused refused -> fail(message, attempt, refused.error());
+      case HttpTaskRunner.Result.Retryable retryable -> attempt <= message.maxRetries() && beforeDeadline(message)
+          ? retry(message, attempt, retryable.error(),
+              retryPolicy.holding(type.get().backoff().delayBefore(attempt, random).delay()))
+          : fail(message, attempt, retryable.error());
+    };
+  }
+
+  /** A procedure call's task is not retried once its caller stopped waiting. */
+  private boolean beforeDeadline(TaskMessage message) {
+    return message.deadline() == null || clock.millis() < message.deadline();
+  }
+
+  private void settleAgain(TaskMessage message) {
+    if (message.batchId() != null) {
+      store.countInBatch(message.id());
+    }
+    store.find(message.id()).ifPresent(events::announce);
+  }
+
+  private Disposition retry(TaskMessage message, int attempt, String error, RetryPolicy.RetryDelay delay) {
     // The retry is published (and confirmed) before the state says RETRY: a crash in between runs the task once
     // more, where the other order could strand it in RETRY with no message left.
     queue.scheduleRetry(message, attempt + 1, delay);
@@ -113,7 +169,7 @@ public final class TaskWorker {
   }
 
   private Disposition fail(TaskMessage message, int attempt, String error) {
-    var failed = store.recordFailure(message.id(), message.batchId(), attempt, error, clock.instant());
+    var failed = store.recordFailure(message.id(), attempt, error, clock.instant());
     if (failed.isEmpty()) {
       // Another delivery of the same attempt finished the task first; this copy is redundant.
       return Disposition.ACK;

@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,15 +24,22 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * Task state in Redis: one hash per task ({@code <prefix>:task:<id>}), an idempotency key per submission that
- * gave one ({@code <prefix>:idem:<key>} -> task id), and per batch a hash of counters ({@code <prefix>:batch:<id>})
- * with the list of its chunk tasks ({@code ...:tasks}). Everything expires after the result TTL. Each state
- * transition is one Lua script, so it is atomic and conditional on the state it expects.
+ * Task state in Redis: one hash per task ({@code <prefix>:task:{<id>}}), an idempotency key per submission that
+ * gave one ({@code <prefix>:idem:<key>} -> task id), and per batch a hash of counters
+ * ({@code <prefix>:batch:{<id>}}) with the list of its chunk tasks ({@code ...:tasks}) and the chunks already
+ * counted ({@code ...:counted}). Everything expires after the result TTL. Each state transition is one Lua script,
+ * so it is atomic and conditional on the state it expects.
+ *
+ * <p>Every script touches one hash tag only, so the same code runs on one Redis and on Redis Cluster: a task's
+ * scripts its {@code {<id>}}, a batch's its {@code {<batch id>}}. What spans two (a submission and its idempotency
+ * key, a chunk and its batch) is done in steps that are safe to repeat.
  */
 public final class RedisTaskStore implements TaskStore {
 
-  private static final RedisScript<String> CREATE = script("create", String.class);
-  private static final RedisScript<Long> DISCARD = script("discard", Long.class);
+  private static final RedisScript<Long> CREATE = script("create", Long.class);
+  private static final RedisScript<String> IDEMPOTENCY = script("idempotency", String.class);
+  private static final RedisScript<Long> RELEASE = script("release", Long.class);
+  private static final RedisScript<Long> COUNT = script("count", Long.class);
   private static final RedisScript<Long> QUEUED = script("queued", Long.class);
   private static final RedisScript<String> CLAIM = script("claim", String.class);
   private static final RedisScript<Long> RETRY = script("retry", Long.class);
@@ -52,17 +58,33 @@ public final class RedisTaskStore implements TaskStore {
 
   @Override
   public String create(NewTask task, Optional<String> idempotencyKey) {
-    List<String> keys = new ArrayList<>(List.of(taskKey(task.id())));
-    idempotencyKey.ifPresent(key -> keys.add(idempotencyKey(key)));
-    return redis.execute(CREATE, keys, task.id(), task.type(), millis(task.createdAt()), ttlSeconds(),
+    String key = taskKey(task.id());
+    redis.execute(CREATE, List.of(key), task.type(), millis(task.createdAt()), ttlSeconds(),
         nullToEmpty(task.batchId()), task.chunk() == null ? "" : task.chunk().toString());
+    if (idempotencyKey.isEmpty()) {
+      return task.id();
+    }
+    // The task's hash exists before the key names it, so a key naming a task without a hash names a dead one
+    // (discarded, or expired first): taking it over is safe.
+    List<String> keys = List.of(idempotencyKey(idempotencyKey.get()));
+    String dead = "";
+    while (true) {
+      String owner = redis.execute(IDEMPOTENCY, keys, task.id(), ttlSeconds(), dead);
+      if (task.id().equals(owner)) {
+        return owner;
+      }
+      if (Boolean.TRUE.equals(redis.hasKey(taskKey(owner)))) {
+        redis.delete(key);
+        return owner;
+      }
+      dead = owner;
+    }
   }
 
   @Override
   public void discard(String taskId, Optional<String> idempotencyKey) {
-    List<String> keys = new ArrayList<>(List.of(taskKey(taskId)));
-    idempotencyKey.ifPresent(key -> keys.add(idempotencyKey(key)));
-    redis.execute(DISCARD, keys, taskId);
+    redis.delete(taskKey(taskId));
+    idempotencyKey.ifPresent(key -> redis.execute(RELEASE, List.of(idempotencyKey(key)), taskId));
   }
 
   @Override
@@ -113,7 +135,8 @@ public final class RedisTaskStore implements TaskStore {
   @Override
   public void discardBatch(String batchId, List<String> taskIds) {
     redis.executePipelined((RedisCallback<Object>) connection -> {
-      connection.keyCommands().del(bytes(batchKey(batchId)), bytes(batchTasksKey(batchId)));
+      connection.keyCommands().del(bytes(batchKey(batchId)), bytes(batchTasksKey(batchId)),
+          bytes(batchCountedKey(batchId)));
       for (String id : taskIds) {
         connection.keyCommands().del(bytes(taskKey(id)));
       }
@@ -165,26 +188,26 @@ public final class RedisTaskStore implements TaskStore {
   }
 
   @Override
-  public Optional<TaskView> recordSuccess(String taskId, String batchId, int attempt, String resultJson,
+  public Optional<TaskView> recordSuccess(String taskId, int attempt, String resultJson,
       Instant now) {
-    return finish(taskId, batchId, TaskStatus.SUCCESS, attempt, resultJson, now);
+    return finish(taskId, TaskStatus.SUCCESS, attempt, resultJson, now);
   }
 
   @Override
-  public Optional<TaskView> recordFailure(String taskId, String batchId, int attempt, String error, Instant now) {
-    return finish(taskId, batchId, TaskStatus.FAILURE, attempt, error, now);
+  public Optional<TaskView> recordFailure(String taskId, int attempt, String error, Instant now) {
+    return finish(taskId, TaskStatus.FAILURE, attempt, error, now);
   }
 
   @Override
   public RevokeOutcome revoke(String taskId, Instant now) {
     String key = taskKey(taskId);
-    // The batch a task belongs to never changes, so reading it first is safe; the script then knows its keys.
-    Object batchId = redis.opsForHash().get(key, "batch");
-    List<String> keys = new ArrayList<>(List.of(key));
-    if (batchId != null) {
-      keys.add(batchKey(batchId.toString()));
+    // The batch and chunk of a task never change, so reading them first is safe.
+    List<String> chunk = redis.<String, String>opsForHash().multiGet(key, List.of("batch", "chunk"));
+    String answer = redis.execute(REVOKE, List.of(key), millis(now));
+    if (chunk.get(0) != null && ("NOW_REVOKED".equals(answer) || "REVOKED".equals(answer))) {
+      // Again when revoked before: the first revocation may have stopped between its two steps.
+      count(chunk.get(0), chunk.get(1), TaskStatus.REVOKED);
     }
-    String answer = redis.execute(REVOKE, keys, millis(now));
     return switch (answer) {
       case "NOW_REVOKED" -> RevokeOutcome.REVOKED;
       case "NOT_FOUND" -> RevokeOutcome.NOT_FOUND;
@@ -194,13 +217,21 @@ public final class RedisTaskStore implements TaskStore {
     };
   }
 
-  private Optional<TaskView> finish(String taskId, String batchId, TaskStatus status, int attempt, String payload,
-      Instant now) {
-    List<String> keys = new ArrayList<>(List.of(taskKey(taskId)));
-    if (batchId != null) {
-      keys.add(batchKey(batchId));
+  @Override
+  public void countInBatch(String taskId) {
+    List<String> fields = redis.<String, String>opsForHash().multiGet(taskKey(taskId),
+        List.of("status", "batch", "chunk"));
+    if (fields.get(0) != null && fields.get(1) != null) {
+      TaskStatus status = TaskStatus.valueOf(fields.get(0));
+      if (status == TaskStatus.SUCCESS || status == TaskStatus.FAILURE || status == TaskStatus.REVOKED) {
+        count(fields.get(1), fields.get(2), status);
+      }
     }
-    List<Object> flat = redis.execute(FINISH, keys, status.name(), Integer.toString(attempt), millis(now), payload);
+  }
+
+  private Optional<TaskView> finish(String taskId, TaskStatus status, int attempt, String payload, Instant now) {
+    List<Object> flat = redis.execute(FINISH, List.of(taskKey(taskId)), status.name(), Integer.toString(attempt),
+        millis(now), payload);
     if (flat == null || flat.isEmpty()) {
       return Optional.empty();
     }
@@ -208,12 +239,21 @@ public final class RedisTaskStore implements TaskStore {
     for (int i = 0; i + 1 < flat.size(); i += 2) {
       fields.put(flat.get(i).toString(), flat.get(i + 1).toString());
     }
+    if (fields.get("batch") != null) {
+      count(fields.get("batch"), fields.get("chunk"), status);
+    }
     return Optional.of(view(taskId, fields));
+  }
+
+  /** The second step of finishing or revoking a chunk, in its batch's slot; counts each chunk once. */
+  private void count(String batchId, String chunk, TaskStatus status) {
+    redis.execute(COUNT, List.of(batchKey(batchId), batchCountedKey(batchId)), chunk,
+        status == TaskStatus.SUCCESS ? "succeeded" : "failed");
   }
 
   /** The Redis key of a task's hash; tests and operators find tasks by it. */
   public String taskKey(String taskId) {
-    return prefix + ":task:" + taskId;
+    return prefix + ":task:{" + taskId + "}";
   }
 
   private String idempotencyKey(String key) {
@@ -221,11 +261,15 @@ public final class RedisTaskStore implements TaskStore {
   }
 
   private String batchKey(String batchId) {
-    return prefix + ":batch:" + batchId;
+    return prefix + ":batch:{" + batchId + "}";
   }
 
   private String batchTasksKey(String batchId) {
-    return prefix + ":batch:" + batchId + ":tasks";
+    return batchKey(batchId) + ":tasks";
+  }
+
+  private String batchCountedKey(String batchId) {
+    return batchKey(batchId) + ":counted";
   }
 
   private String ttlSeconds() {

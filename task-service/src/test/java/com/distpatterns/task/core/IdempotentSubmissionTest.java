@@ -29,7 +29,7 @@ class IdempotentSubmissionTest {
 
   private final InMemoryStore store = new InMemoryStore();
   private final GatedQueue queue = new GatedQueue();
-  private final TaskService service = new TaskService(store, queue, task -> { },
+  private final TaskService service = new TaskService(store, null, queue, task -> { },
       new TaskLimits(400, Duration.ofSeconds(60), 20, 10, 10_000, 200), 3, new TaskMetrics(new SimpleMeterRegistry()),
       Clock.systemUTC(), Duration.ofSeconds(5));
 
@@ -176,17 +176,22 @@ class IdempotentSubmissionTest {
     }
 
     @Override
-    public Optional<TaskView> recordSuccess(String taskId, String batchId, int attempt, String resultJson, Instant now) {
+    public Optional<TaskView> recordSuccess(String taskId, int attempt, String resultJson, Instant now) {
       throw new UnsupportedOperationException();
     }
 
     @Override
-    public Optional<TaskView> recordFailure(String taskId, String batchId, int attempt, String error, Instant now) {
+    public Optional<TaskView> recordFailure(String taskId, int attempt, String error, Instant now) {
       throw new UnsupportedOperationException();
     }
 
     @Override
     public RevokeOutcome revoke(String taskId, Instant now) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void countInBatch(String taskId) {
       throw new UnsupportedOperationException();
     }
   }

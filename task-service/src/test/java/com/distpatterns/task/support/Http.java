@@ -63,6 +63,12 @@ public final class Http {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  public Reply put(String path, String body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   /** JSON text from a Java value (maps, lists, numbers...). */
   public static String toJson(Object value) {
     return JSON.writeValueAsString(value);

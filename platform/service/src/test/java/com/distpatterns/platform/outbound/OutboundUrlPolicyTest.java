@@ -1,4 +1,4 @@
-package com.distpatterns.event.core;
+package com.distpatterns.platform.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class WebhookUrlPolicyTest {
+class OutboundUrlPolicyTest {
 
   /** DNS as the tests need it. */
   final Map<String, List<InetAddress>> dns = new HashMap<>();
@@ -25,8 +25,8 @@ class WebhookUrlPolicyTest {
     return addresses;
   };
 
-  WebhookUrlPolicy policy(boolean allowPrivateNetworks, String... allowed) {
-    return new WebhookUrlPolicy(List.of(allowed), allowPrivateNetworks, resolver);
+  OutboundUrlPolicy policy(boolean allowPrivateNetworks, String... allowed) {
+    return new OutboundUrlPolicy(List.of(allowed), allowPrivateNetworks, resolver, "webhookUrl", "allowed-hosts");
   }
 
   void resolve(String host, String... addresses) throws UnknownHostException {
@@ -50,32 +50,32 @@ class WebhookUrlPolicyTest {
     resolve("a.example.com", "93.184.216.34");
     resolve("example.com", "93.184.216.34");
     resolve("evil-example.com", "93.184.216.34");
-    WebhookUrlPolicy policy = policy(false, "*.example.com");
+    OutboundUrlPolicy policy = policy(false, "*.example.com");
     assertThat(policy.check("https://a.example.com/")).isNotNull();
-    assertThatThrownBy(() -> policy.check("https://example.com/")).isInstanceOf(WebhookNotAllowedException.class);
-    assertThatThrownBy(() -> policy.check("https://evil-example.com/")).isInstanceOf(WebhookNotAllowedException.class);
+    assertThatThrownBy(() -> policy.check("https://example.com/")).isInstanceOf(UrlNotAllowedException.class);
+    assertThatThrownBy(() -> policy.check("https://evil-example.com/")).isInstanceOf(UrlNotAllowedException.class);
   }
 
   @Test
   void anIpAddressOnTheListIsTheOperatorsChoiceEvenWhenPrivate() {
-    WebhookUrlPolicy local = policy(false, "127.0.0.1");
+    OutboundUrlPolicy local = policy(false, "127.0.0.1");
     assertThat(local.check("http://127.0.0.1:9000/hook")).isNotNull();
     for (String url : new String[] {"http://localhost:9000/hook", "http://127.0.0.2/", "http://127.1/",
         "http://0x7f000001/", "http://2130706433/", "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/",
         "http://127.0.0.1.nip.io/", "http://127.0.0.1@evil.example/", "http://evil.example@127.0.0.1/"}) {
-      assertThatThrownBy(() -> local.check(url)).as(url).isInstanceOf(WebhookNotAllowedException.class);
+      assertThatThrownBy(() -> local.check(url)).as(url).isInstanceOf(UrlNotAllowedException.class);
     }
   }
 
   @Test
   void anAllowedNameThatResolvesIntoPrivateNetworksIsRefused() throws Exception {
-    WebhookUrlPolicy policy = policy(false, "*.example.com");
+    OutboundUrlPolicy policy = policy(false, "*.example.com");
     for (String address : new String[] {"127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254",
         "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "::ffff:10.0.0.1", "64:ff9b::a00:1", "224.0.0.1"}) {
       resolve("internal.example.com", "93.184.216.34", address);
       assertThatThrownBy(() -> policy.check("https://internal.example.com/"))
           .as(address)
-          .isInstanceOf(WebhookNotAllowedException.class)
+          .isInstanceOf(UrlNotAllowedException.class)
           .hasMessageContaining("internal address");
     }
     resolve("internal.example.com", "10.1.2.3");
@@ -86,10 +86,10 @@ class WebhookUrlPolicyTest {
   void anyHostMeansAnyPublicName() throws Exception {
     resolve("anything.test", "93.184.216.34");
     resolve("intranet", "10.0.0.1");
-    WebhookUrlPolicy policy = policy(false, "*");
+    OutboundUrlPolicy policy = policy(false, "*");
     assertThat(policy.check("https://anything.test/")).isNotNull();
-    assertThatThrownBy(() -> policy.check("https://intranet/")).isInstanceOf(WebhookNotAllowedException.class);
-    assertThatThrownBy(() -> policy.check("http://10.0.0.1/")).isInstanceOf(WebhookNotAllowedException.class);
+    assertThatThrownBy(() -> policy.check("https://intranet/")).isInstanceOf(UrlNotAllowedException.class);
+    assertThatThrownBy(() -> policy.check("http://10.0.0.1/")).isInstanceOf(UrlNotAllowedException.class);
   }
 
   @ParameterizedTest
@@ -97,12 +97,12 @@ class WebhookUrlPolicyTest {
       "gopher://127.0.0.1/", "javascript:alert(1)", "http:///path", "http://127.0.0.1/#fragment",
       "http://user:pass@127.0.0.1/"})
   void malformedOrNonHttpUrlsAreRefused(String url) {
-    assertThatThrownBy(() -> policy(true, "127.0.0.1", "*").check(url)).isInstanceOf(WebhookNotAllowedException.class);
+    assertThatThrownBy(() -> policy(true, "127.0.0.1", "*").check(url)).isInstanceOf(UrlNotAllowedException.class);
   }
 
   @Test
   void anUnresolvableHostIsRefusedAndAtDeliveryTheRefusalIsAReason() throws Exception {
-    WebhookUrlPolicy policy = policy(false, "gone.example.com");
+    OutboundUrlPolicy policy = policy(false, "gone.example.com");
     assertThatThrownBy(() -> policy.check("https://gone.example.com/")).hasMessageContaining("cannot be resolved");
     assertThat(policy.refusal(URI.create("https://gone.example.com/"))).hasValueSatisfying(
         reason -> assertThat(reason).contains("cannot be resolved"));

@@ -1,4 +1,4 @@
-package com.distpatterns.event.core;
+package com.distpatterns.platform.outbound;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;

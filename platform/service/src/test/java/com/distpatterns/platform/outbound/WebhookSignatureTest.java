@@ -1,4 +1,4 @@
-package com.distpatterns.event.core;
+package com.distpatterns.platform.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

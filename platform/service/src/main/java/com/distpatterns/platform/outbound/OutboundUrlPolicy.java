@@ -1,4 +1,4 @@
-package com.distpatterns.event.core;
+package com.distpatterns.platform.outbound;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -12,13 +12,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Which webhook URLs the service calls, so that a subscription cannot make it reach into its own cluster (SSRF):
- * http or https only, no user information, a host on the allow-list, and, unless private networks are allowed,
- * a host name that resolves only to public addresses. An IP address written on the allow-list is taken as the
- * operator's explicit choice. Checked when a subscription is saved and again before every delivery, since DNS
- * answers change.
+ * Which user-given URLs a service calls (event-service's webhooks, task-service's http task types), so that a
+ * client cannot make it reach into its own cluster (SSRF): http or https only, no user information, a host on the
+ * allow-list, and, unless private networks are allowed, a host name that resolves only to public addresses. An IP
+ * address written on the allow-list is taken as the operator's explicit choice. Checked when the URL is saved and
+ * again before every call, since DNS answers change; the callers never follow redirects.
  */
-public final class WebhookUrlPolicy {
+public final class OutboundUrlPolicy {
 
   public static final int MAX_URL_LENGTH = 2048;
   /** An allow-list entry that admits any host name (still subject to the private-network rule). */
@@ -29,48 +29,57 @@ public final class WebhookUrlPolicy {
   private final List<String> allowedHosts;
   private final boolean allowPrivateNetworks;
   private final HostResolver resolver;
+  private final String field;
+  private final String allowListSetting;
 
-  public WebhookUrlPolicy(List<String> allowedHosts, boolean allowPrivateNetworks, HostResolver resolver) {
-    this.allowedHosts = allowedHosts.stream().map(WebhookUrlPolicy::normalizeHost).filter(h -> !h.isEmpty()).toList();
+  /**
+   * @param field how the request names the URL ({@code webhookUrl}, {@code url}), for the refusals' wording
+   * @param allowListSetting the property an operator sets to allow more hosts, for the refusals' wording
+   */
+  public OutboundUrlPolicy(List<String> allowedHosts, boolean allowPrivateNetworks, HostResolver resolver,
+      String field, String allowListSetting) {
+    this.allowedHosts = allowedHosts.stream().map(OutboundUrlPolicy::normalizeHost).filter(h -> !h.isEmpty()).toList();
     this.allowPrivateNetworks = allowPrivateNetworks;
     this.resolver = resolver;
+    this.field = field;
+    this.allowListSetting = allowListSetting;
   }
 
   /**
    * Returns the URL to call.
    *
-   * @throws WebhookNotAllowedException saying what is wrong with it
+   * @throws UrlNotAllowedException saying what is wrong with it
    */
   public URI check(String url) {
     if (url == null || url.isBlank()) {
-      throw new WebhookNotAllowedException("webhookUrl is required: the http(s) URL events are POSTed to.");
+      throw new UrlNotAllowedException(field + " is required: the http(s) URL to call.");
     }
     if (url.length() > MAX_URL_LENGTH) {
-      throw new WebhookNotAllowedException("webhookUrl is longer than " + MAX_URL_LENGTH + " characters.");
+      throw new UrlNotAllowedException(field + " is longer than " + MAX_URL_LENGTH + " characters.");
     }
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw new WebhookNotAllowedException("webhookUrl is not a valid URL: " + e.getReason() + ".");
+      throw new UrlNotAllowedException(field + " is not a valid URL: " + e.getReason() + ".");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw new WebhookNotAllowedException("webhookUrl must be an absolute http:// or https:// URL.");
+      throw new UrlNotAllowedException(field + " must be an absolute http:// or https:// URL.");
     }
     if (uri.getRawUserInfo() != null || (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@"))) {
-      throw new WebhookNotAllowedException("webhookUrl must not contain user information (user:password@).");
+      throw new UrlNotAllowedException(field + " must not contain user information (user:password@).");
     }
     if (uri.getHost() == null) {
-      throw new WebhookNotAllowedException("webhookUrl must name a host, e.g. https://hooks.example.com/events.");
+      throw new UrlNotAllowedException(field + " must name a host, e.g. https://hooks.example.com/path.");
     }
     if (uri.getRawFragment() != null) {
-      throw new WebhookNotAllowedException("webhookUrl must not have a fragment (#...).");
+      throw new UrlNotAllowedException(field + " must not have a fragment (#...).");
     }
     String host = normalizeHost(uri.getHost());
     if (!onAllowList(host)) {
-      throw new WebhookNotAllowedException("Webhook host '" + host + "' is not on this service's allow-list"
-          + " (events.webhooks.allowed-hosts); ask the operator to add it, or use an allowed host.");
+      throw new UrlNotAllowedException("Host '" + host + "' is not on this service's allow-list"
+          + " (" + allowListSetting + "); ask the operator to add it, or use an allowed host.");
     }
     checkAddresses(host);
     return uri;
@@ -81,7 +90,7 @@ public final class WebhookUrlPolicy {
     try {
       check(url.toString());
       return Optional.empty();
-    } catch (WebhookNotAllowedException e) {
+    } catch (UrlNotAllowedException e) {
       return Optional.of(e.getMessage());
     }
   }
@@ -109,16 +118,16 @@ public final class WebhookUrlPolicy {
     try {
       addresses = resolver.resolve(host);
     } catch (UnknownHostException e) {
-      throw new WebhookNotAllowedException("Webhook host '" + host + "' cannot be resolved.");
+      throw new UrlNotAllowedException("Host '" + host + "' cannot be resolved.");
     }
     if (addresses.isEmpty()) {
-      throw new WebhookNotAllowedException("Webhook host '" + host + "' cannot be resolved.");
+      throw new UrlNotAllowedException("Host '" + host + "' cannot be resolved.");
     }
     if (!allowPrivateNetworks) {
       for (InetAddress address : addresses) {
         if (!isPublic(address)) {
-          throw new WebhookNotAllowedException("Webhook host '" + host + "' resolves to " + address.getHostAddress()
-              + ", a loopback, private or otherwise internal address, which webhooks may not reach.");
+          throw new UrlNotAllowedException("Host '" + host + "' resolves to " + address.getHostAddress()
+              + ", a loopback, private or otherwise internal address, which this service may not call.");
         }
       }
     }

@@ -1,4 +1,4 @@
-package com.distpatterns.event.core;
+package com.distpatterns.platform.outbound;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,4 +8,9 @@ import java.util.List;
 public interface HostResolver {
 
   List<InetAddress> resolve(String host) throws UnknownHostException;
+
+  /** The JVM's own resolver (and its cache), the one the JDK's HTTP client uses too. */
+  static HostResolver system() {
+    return host -> List.of(InetAddress.getAllByName(host));
+  }
 }
