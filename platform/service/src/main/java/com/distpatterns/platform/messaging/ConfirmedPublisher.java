@@ -1,6 +1,7 @@
 package com.distpatterns.platform.messaging;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -37,6 +38,10 @@ import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
  * the CPU of {@code RabbitTemplate} with correlated confirms, whose per-call channel checkout, proxies and
  * callback bookkeeping dominated the cost of a publish. The connection is reopened by the first send after it was
  * lost; until the broker answers again, sends fail at once.
+ *
+ * <p>It connects to the first broker address of {@code spring.rabbitmq.addresses} that answers, like Spring's own
+ * connections: the client library's factory alone knows only the first address, and a publisher bound to it would
+ * stay down as long as that one node of a RabbitMQ cluster is.
  */
 public final class ConfirmedPublisher implements AutoCloseable {
 
@@ -55,6 +60,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
   private static final String SEQUENCE_HEADER = "x-publish-seq";
 
   private final ConnectionFactory connectionFactory;
+  private final List<Address> addresses;
   private final String connectionName;
   private final Duration timeout;
   private final ChannelSetup setup;
@@ -69,13 +75,18 @@ public final class ConfirmedPublisher implements AutoCloseable {
 
   /**
    * @param connectionFactory the client library's factory behind Spring's, with every {@code spring.rabbitmq.*} setting
+   * @param addresses the brokers to try, in order (every address of {@code spring.rabbitmq.addresses})
    * @param connectionName how the connection shows in the broker's management UI
    * @param timeout how long a send waits for its confirms
    * @param channels how many channels publish side by side
    */
-  public ConfirmedPublisher(ConnectionFactory connectionFactory, String connectionName, Duration timeout, int channels,
-      ChannelSetup setup) {
+  public ConfirmedPublisher(ConnectionFactory connectionFactory, List<Address> addresses, String connectionName,
+      Duration timeout, int channels, ChannelSetup setup) {
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("a publisher needs at least one broker address");
+    }
     this.connectionFactory = connectionFactory;
+    this.addresses = List.copyOf(addresses);
     this.connectionName = connectionName;
     this.timeout = timeout;
     this.setup = setup;
@@ -163,7 +174,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
         throw new AmqpConnectException(new IOException("The broker was unreachable moments ago"));
       }
       try {
-        current = connectionFactory.newConnection(connectionName);
+        current = connectionFactory.newConnection(addresses, connectionName);
         try (Channel channel = current.createChannel()) {
           setup.prepare(channel);
         }
