@@ -8,8 +8,10 @@
 #   scripts/rabbitmq-cluster.sh stop              stops the nodes (by node name) and wipes their data
 #   scripts/rabbitmq-cluster.sh status            the cluster's running nodes; exits 1 unless all are running
 #   scripts/rabbitmq-cluster.sh stop-node PORT    stops one node, as a crash of that machine would (failover)
+#   scripts/rabbitmq-cluster.sh kill-node PORT    kills one node's Erlang VM (SIGKILL), as a crash would
 #   scripts/rabbitmq-cluster.sh start-node PORT   starts it again; it rejoins the cluster by itself
 #   scripts/rabbitmq-cluster.sh node PORT         prints the node name behind an AMQP port
+#   scripts/rabbitmq-cluster.sh leader QUEUE      prints the AMQP port of the node leading a quorum queue
 #
 # RABBITMQ_CLUSTER_PORTS (default "5781 5782 5783": AMQP; distribution on each + 20000) and RABBITMQ_CLUSTER_DIR
 # (default $TMPDIR/distpatterns-<uid>/rabbitmq-cluster) choose where. `start` ends by printing
@@ -52,6 +54,7 @@ PID_FILE=$dir/rabbitmq.pid
 CONFIG_FILE=$dir/rabbitmq.conf
 ENABLED_PLUGINS_FILE=$dir/enabled_plugins
 ERL_EPMD_ADDRESS=127.0.0.1
+SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 EOF
   printf 'listeners.tcp.1 = 127.0.0.1:%s\nlog.file.level = info\n' "$port" >"$dir/rabbitmq.conf"
   echo '[].' >"$dir/enabled_plugins"
@@ -79,10 +82,11 @@ start_node() {
   say "  node $(node_name "$port") runs on 127.0.0.1:$port"
 }
 
-# The nodes the first one sees as running members of its cluster.
+# The nodes the first running one sees as running members of its cluster.
 running_members() {
-  local status
-  status=$(ctl "${ports[0]}" -t 10 cluster_status --formatter json 2>/dev/null) || return 1
+  local status port
+  for port in "${ports[@]}"; do running "$port" && break; done
+  status=$(ctl "$port" -t 10 cluster_status --formatter json 2>/dev/null) || return 1
   python3 -c 'import json,sys; print(" ".join(json.loads(sys.argv[1]).get("running_nodes", [])))' "$status"
 }
 
@@ -124,6 +128,16 @@ stop_node() {
   fi
 }
 
+# SIGKILL to the node's VM: the pid the node itself reports, never a pid read from a file alone.
+kill_node() {
+  local port=$1 pid
+  running "$port" || fail "node $(node_name "$port") is not running"
+  pid=$(ctl "$port" eval 'os:getpid().' | tr -d '"')
+  [[ $pid =~ ^[0-9]+$ ]] || fail "node $(node_name "$port") reported no pid ('$pid')"
+  kill -9 "$pid"
+  say "killed node $(node_name "$port") (pid $pid)"
+}
+
 stop() {
   local port
   for port in "${ports[@]}"; do stop_node "$port"; done
@@ -139,6 +153,16 @@ status() {
   fi
 }
 
+leader() {
+  local node port up
+  for up in "${ports[@]}"; do running "$up" && break; done
+  node=$(ctl "$up" list_queues name leader | awk -v q="$1" '$1 == q {print $2}')
+  for port in "${ports[@]}"; do
+    [ "$(node_name "$port")" = "$node" ] && { echo "$port"; return; }
+  done
+  fail "no node leads a queue named '$1'."
+}
+
 known_port() {
   local port
   for port in "${ports[@]}"; do [ "$port" = "${1:-}" ] && return; done
@@ -150,7 +174,9 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   stop-node) known_port "${2:-}"; stop_node "$2" ;;
+  kill-node) known_port "${2:-}"; kill_node "$2" ;;
   start-node) known_port "${2:-}"; start_node "$2" ;;
   node) known_port "${2:-}"; node_name "$2" ;;
-  *) fail "usage: $0 start|stop|status|stop-node PORT|start-node PORT|node PORT" ;;
+  leader) leader "${2:?a queue name}" ;;
+  *) fail "usage: $0 start|stop|status|stop-node PORT|kill-node PORT|start-node PORT|node PORT|leader QUEUE" ;;
 esac
