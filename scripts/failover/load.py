@@ -12,7 +12,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-def call(method, url, body=None, timeout=15):
+def call(method, url, body=None, timeout=30):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
     try:
@@ -78,13 +78,13 @@ class Stream:
         later = [t for t, status in self.answers if t > failed[-1] and status == 202]
         return (later[0] - failed[0]) if later else None
 
-    def recovery_after(self, moment):
-        """Seconds from the node's stop to the first 202 following the last failed call (0: none failed)."""
+    def recovery_after(self, moment, down):
+        """Seconds from the node being down to the first 202 following the last failed call (0: none failed)."""
         failed = [t for t, status in self.answers if t >= moment and status != 202]
         if not failed:
             return 0.0
         later = [t for t, status in self.answers if t > failed[-1] and status == 202]
-        return (later[0] - moment) if later else None
+        return max(0.0, later[0] - down) if later else None
 
     def failures(self):
         counts = {}
@@ -109,7 +109,9 @@ def main():
         stopped_at = time.time()
         print(f"stopping the node: {stop_command}", flush=True)
         subprocess.run(stop_command, shell=True, check=True)
-        print(f"stop command done in {time.time() - stopped_at:.1f} s; the load goes on for {after} s", flush=True)
+        down_at = time.time()
+        print(f"the node is down ({down_at - stopped_at:.1f} s for the command); the load goes on for {after} s",
+              flush=True)
         time.sleep(float(after))
     finally:
         for s in (tasks, events):
@@ -130,21 +132,24 @@ def main():
         missing_events -= receiver.received()
         if pending_tasks or missing_events:
             time.sleep(2)
-    settled = time.time() - stopped_at
+    settled = time.time() - down_at
 
-    ok = not pending_tasks and not missing_events
+    recovered = all(s.recovery_after(stopped_at, down_at) is not None for s in (tasks, events))
+    ok = not pending_tasks and not missing_events and recovered
     for s, done in ((tasks, len(tasks.accepted) - len(pending_tasks)), (events, len(events.accepted) - len(missing_events))):
-        recovery, outage = s.recovery_after(stopped_at), s.outage(stopped_at)
+        recovery, outage = s.recovery_after(stopped_at, down_at), s.outage(stopped_at)
         print(f"{s.name}: {len(s.answers)} calls, {len(s.accepted)} answered 202, "
               f"{done} of them {'ended SUCCESS' if s is tasks else 'reached the webhook'}; "
               f"other answers {s.failures() or 'none'}; "
-              f"answering 202 again {'never' if recovery is None else f'{recovery:.1f} s'} after the stop command, "
+              f"answering 202 again {'never' if recovery is None else f'{recovery:.1f} s'} after the node was down, "
               f"{'never' if outage is None else f'{outage:.1f} s'} after the first failed call")
     if pending_tasks:
         print("tasks answered 202 that did not end SUCCESS:",
               {task: statuses.get(task) for task in sorted(pending_tasks)[:20]})
     if missing_events:
         print("events answered 202 that never reached the webhook:", sorted(missing_events)[:20])
+    if not recovered:
+        print("a service did not answer 202 again by itself before the load ended")
     print(f"{'PASS' if ok else 'FAIL'}: everything checked {settled:.0f} s after the node stopped")
     sys.exit(0 if ok else 1)
 

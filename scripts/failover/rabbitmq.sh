@@ -55,6 +55,9 @@ if [ "${FAILOVER_SKIP_BUILD:-0}" != 1 ]; then
   (cd "$root" && ./mvnw -q -DskipTests package -pl task-service,event-service -am)
 fi
 
+# Copies, so that a build during the run cannot change a jar under a running service.
+for module in task-service event-service; do cp "$root/$module/target/$module-$version.jar" "$run_dir/$module.jar"; done
+
 "$cluster" stop >/dev/null
 "$cluster" start
 addresses=$("$cluster" start | sed -n 's/^SPRING_RABBITMQ_ADDRESSES=//p')
@@ -68,7 +71,7 @@ start_service() {
   local name=$1 module=$2 port=$3; shift 3
   env SPRING_RABBITMQ_ADDRESSES="$addresses" SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port" \
     EUREKA_CLIENT_ENABLED=false PORT="$port" \
-    "$java" -Xmx256m -jar "$root/$module/target/$module-$version.jar" "$@" >"$run_dir/$name.log" 2>&1 &
+    "$java" -Xmx256m -jar "$run_dir/$module.jar" "$@" >"$run_dir/$name.log" 2>&1 &
   pids+=($!)
 }
 start_service task-api task-service "$api_port" --tasks.roles=api

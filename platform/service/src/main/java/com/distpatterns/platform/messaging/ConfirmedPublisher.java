@@ -209,6 +209,8 @@ public final class ConfirmedPublisher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private Channel channel;
     private ConcurrentNavigableMap<Long, Pending> waiting;
+    /** This lane's channel once the broker refused a message on it: the next publish replaces it. */
+    private volatile Channel refusing;
 
     Pending publish(String exchange, String routingKey, AMQP.BasicProperties amqp, byte[] body, boolean mandatory) {
       Pending pending = new Pending();
@@ -237,8 +239,19 @@ public final class ConfirmedPublisher implements AutoCloseable {
     }
 
     private Channel open() {
-      if (channel != null && channel.isOpen()) {
+      if (channel != null && channel.isOpen() && channel != refusing) {
         return channel;
+      }
+      if (channel != null && channel.isOpen()) {
+        // A channel keeps its client state of every quorum queue it published to. After a queue's leader moved
+        // to another node, RabbitMQ 3.10 was seen refusing every later message on such a channel while a fresh
+        // channel had them accepted: a refusal retires the channel (its unconfirmed messages fail as lost).
+        log.warn("Publisher '{}': the broker refused a message; publishing on a new channel", connectionName);
+        try {
+          channel.abort();
+        } catch (IOException e) {
+          // the channel is gone either way
+        }
       }
       try {
         Channel fresh = connection().createChannel();
@@ -246,8 +259,11 @@ public final class ConfirmedPublisher implements AutoCloseable {
         ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
         fresh.addConfirmListener(
             (sequence, multiple) -> settle(pending, sequence, multiple, null),
-            (sequence, multiple) -> settle(pending, sequence, multiple, new PublishFailedException(
-                PublishFailedException.Reason.REFUSED, "The broker refused the message; it was not published.", null)));
+            (sequence, multiple) -> {
+              refusing = fresh;
+              settle(pending, sequence, multiple, new PublishFailedException(
+                  PublishFailedException.Reason.REFUSED, "The broker refused the message; it was not published.", null));
+            });
         fresh.addReturnListener(returned -> {
           Object sequence = returned.getProperties().getHeaders() == null ? null
               : returned.getProperties().getHeaders().get(SEQUENCE_HEADER);
