@@ -130,6 +130,34 @@ class DurabilityTest {
     }
   }
 
+  /**
+   * A RabbitMQ cluster's first node is down: the service uses the next address of {@code spring.rabbitmq.addresses}
+   * for everything, the confirmed publisher included (whose client factory alone knows only the first address).
+   */
+  @Test
+  void withTheFirstBrokerAddressDownTheServicePublishesAndDeliversThroughTheNext() throws Exception {
+    TestNames names = TestNames.unique();
+    Endpoint rabbit = TestInfrastructure.rabbit();
+    try (TcpProxy downNode = new TcpProxy(rabbit.host(), rabbit.port(), false);
+        WebhookReceiver receiver = WebhookReceiver.accepting()) {
+      ServiceInstance service = ServiceInstance.start(names, Map.of(
+          "spring.rabbitmq.addresses", "127.0.0.1:" + downNode.port() + "," + rabbit,
+          "spring.rabbitmq.connection-timeout", "2s"));
+      try {
+        EventServiceClient api = service.client();
+        body(api.putSubscription("failover", "failover.#", receiver.url("/hook")), 201);
+        List<String> accepted = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+          accepted.add(api.published("failover.placed", "{\"n\":" + n + "}"));
+        }
+        await().atMost(WAIT).until(() -> deliveredIds(receiver).containsAll(accepted));
+        assertThat(api.call("DELETE", "/api/subscriptions/failover", null).statusCode()).isEqualTo(204);
+      } finally {
+        service.close(true);
+      }
+    }
+  }
+
   static Set<String> deliveredIds(WebhookReceiver receiver) {
     return receiver.accepted().stream().map(request -> request.header("webhook-id")).collect(Collectors.toSet());
   }

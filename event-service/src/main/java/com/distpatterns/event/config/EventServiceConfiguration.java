@@ -20,6 +20,7 @@ import com.distpatterns.event.infra.SubscriptionQueueNames;
 import com.distpatterns.event.infra.SubscriptionSupervisor;
 import com.distpatterns.event.infra.WebhookListeners;
 import com.distpatterns.platform.events.CloudEventMessages;
+import com.distpatterns.platform.messaging.BrokerAddresses;
 import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.rabbitmq.client.BuiltinExchangeType;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -32,6 +33,7 @@ import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -67,9 +69,10 @@ public class EventServiceConfiguration {
 
   /** Publishes with confirms on a connection of its own; declares the exchange whenever it (re)connects. */
   @Bean
-  ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, EventServiceProperties properties) {
-    return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), "event-service publisher",
-        properties.confirmTimeout(), PUBLISHING_CHANNELS,
+  ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, RabbitConnectionDetails broker,
+      EventServiceProperties properties) {
+    return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), BrokerAddresses.of(broker),
+        "event-service publisher", properties.confirmTimeout(), PUBLISHING_CHANNELS,
         channel -> channel.exchangeDeclare(properties.exchange(), BuiltinExchangeType.TOPIC, true, false, Map.of()));
   }
 

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.List;
@@ -56,7 +57,8 @@ public record EventServiceProperties(
 
   /**
    * @param queuePrefix a subscription's queue is this followed by its name
-   * @param keyPrefix what the Redis keys holding definitions and counters start with (keep a {hash tag} for Cluster)
+   * @param keyPrefix what the Redis keys holding definitions and counters start with (with one {hash tag}, so that they
+   *     share a Redis Cluster slot)
    * @param reconcileInterval how often an instance picks up subscriptions created or deleted elsewhere
    * @param consumers concurrent deliveries per subscription on one instance
    * @param prefetch unacknowledged messages per delivery consumer
@@ -64,7 +66,9 @@ public record EventServiceProperties(
    */
   public record Subscriptions(
       @NotBlank String queuePrefix,
-      @NotBlank String keyPrefix,
+      @NotBlank @Pattern(regexp = "[^{}]*\\{[^{}]+}[^{}]*",
+          message = "must hold one {hash tag}: one script touches several of these keys, which must share a Redis Cluster slot")
+      String keyPrefix,
       @NotNull Duration reconcileInterval,
       @Positive int consumers,
       @Positive int prefetch,

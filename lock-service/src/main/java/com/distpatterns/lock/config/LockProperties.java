@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -21,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("lock")
 public record LockProperties(
-    @NotNull String keyPrefix,
+    @NotNull @Pattern(regexp = "[^{}]*", message = "must not contain braces: they would break the per-lock hash tag")
+    String keyPrefix,
     @NotNull Duration defaultTtl,
     @NotNull Duration pollInterval,
     @NotNull Duration presenceTtl,

@@ -9,6 +9,7 @@ import com.distpatterns.task.core.TaskTypes;
 import com.distpatterns.task.infra.RedisTaskTypeStore;
 import java.security.SecureRandom;
 import com.distpatterns.platform.events.CloudEventMessages;
+import com.distpatterns.platform.messaging.BrokerAddresses;
 import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.distpatterns.task.core.TaskEvents;
 import com.distpatterns.task.core.TaskMetrics;
@@ -31,6 +32,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -92,10 +94,10 @@ public class TaskConfiguration {
    * are RabbitAdmin's.
    */
   @Bean
-  ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, TaskProperties properties,
-      TaskTopology topology) {
-    return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), "task-service publisher",
-        properties.confirmTimeout(), PUBLISHING_CHANNELS, channel -> {
+  ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, RabbitConnectionDetails broker,
+      TaskProperties properties, TaskTopology topology) {
+    return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), BrokerAddresses.of(broker),
+        "task-service publisher", properties.confirmTimeout(), PUBLISHING_CHANNELS, channel -> {
           channel.exchangeDeclare(topology.exchange(), BuiltinExchangeType.DIRECT, true, false, Map.of());
           channel.exchangeDeclare(CloudEventMessages.EXCHANGE, BuiltinExchangeType.TOPIC, true, false, Map.of());
         });

@@ -1,6 +1,7 @@
 package com.distpatterns.platform.messaging;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -37,6 +38,10 @@ import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
  * the CPU of {@code RabbitTemplate} with correlated confirms, whose per-call channel checkout, proxies and
  * callback bookkeeping dominated the cost of a publish. The connection is reopened by the first send after it was
  * lost; until the broker answers again, sends fail at once.
+ *
+ * <p>It connects to the first broker address of {@code spring.rabbitmq.addresses} that answers, like Spring's own
+ * connections: the client library's factory alone knows only the first address, and a publisher bound to it would
+ * stay down as long as that one node of a RabbitMQ cluster is.
  */
 public final class ConfirmedPublisher implements AutoCloseable {
 
@@ -55,6 +60,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
   private static final String SEQUENCE_HEADER = "x-publish-seq";
 
   private final ConnectionFactory connectionFactory;
+  private final List<Address> addresses;
   private final String connectionName;
   private final Duration timeout;
   private final ChannelSetup setup;
@@ -69,13 +75,18 @@ public final class ConfirmedPublisher implements AutoCloseable {
 
   /**
    * @param connectionFactory the client library's factory behind Spring's, with every {@code spring.rabbitmq.*} setting
+   * @param addresses the brokers to try, in order (every address of {@code spring.rabbitmq.addresses})
    * @param connectionName how the connection shows in the broker's management UI
    * @param timeout how long a send waits for its confirms
    * @param channels how many channels publish side by side
    */
-  public ConfirmedPublisher(ConnectionFactory connectionFactory, String connectionName, Duration timeout, int channels,
-      ChannelSetup setup) {
+  public ConfirmedPublisher(ConnectionFactory connectionFactory, List<Address> addresses, String connectionName,
+      Duration timeout, int channels, ChannelSetup setup) {
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("a publisher needs at least one broker address");
+    }
     this.connectionFactory = connectionFactory;
+    this.addresses = List.copyOf(addresses);
     this.connectionName = connectionName;
     this.timeout = timeout;
     this.setup = setup;
@@ -163,7 +174,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
         throw new AmqpConnectException(new IOException("The broker was unreachable moments ago"));
       }
       try {
-        current = connectionFactory.newConnection(connectionName);
+        current = connectionFactory.newConnection(addresses, connectionName);
         try (Channel channel = current.createChannel()) {
           setup.prepare(channel);
         }
@@ -198,6 +209,8 @@ public final class ConfirmedPublisher implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private Channel channel;
     private ConcurrentNavigableMap<Long, Pending> waiting;
+    /** This lane's channel once the broker refused a message on it: the next publish replaces it. */
+    private volatile Channel refusing;
 
     Pending publish(String exchange, String routingKey, AMQP.BasicProperties amqp, byte[] body, boolean mandatory) {
       Pending pending = new Pending();
@@ -226,8 +239,19 @@ public final class ConfirmedPublisher implements AutoCloseable {
     }
 
     private Channel open() {
-      if (channel != null && channel.isOpen()) {
+      if (channel != null && channel.isOpen() && channel != refusing) {
         return channel;
+      }
+      if (channel != null && channel.isOpen()) {
+        // A channel keeps its client state of every quorum queue it published to. After a queue's leader moved
+        // to another node, RabbitMQ 3.10 was seen refusing every later message on such a channel while a fresh
+        // channel had them accepted: a refusal retires the channel (its unconfirmed messages fail as lost).
+        log.warn("Publisher '{}': the broker refused a message; publishing on a new channel", connectionName);
+        try {
+          channel.abort();
+        } catch (IOException e) {
+          // the channel is gone either way
+        }
       }
       try {
         Channel fresh = connection().createChannel();
@@ -235,8 +259,11 @@ public final class ConfirmedPublisher implements AutoCloseable {
         ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
         fresh.addConfirmListener(
             (sequence, multiple) -> settle(pending, sequence, multiple, null),
-            (sequence, multiple) -> settle(pending, sequence, multiple, new PublishFailedException(
-                PublishFailedException.Reason.REFUSED, "The broker refused the message; it was not published.", null)));
+            (sequence, multiple) -> {
+              refusing = fresh;
+              settle(pending, sequence, multiple, new PublishFailedException(
+                  PublishFailedException.Reason.REFUSED, "The broker refused the message; it was not published.", null));
+            });
         fresh.addReturnListener(returned -> {
           Object sequence = returned.getProperties().getHeaders() == null ? null
               : returned.getProperties().getHeaders().get(SEQUENCE_HEADER);
