@@ -38,7 +38,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class GatewayTest {
 
+  // Each key's bucket holds 10 calls for the whole class (it barely refills): tests share a key only while
+  // their calls together stay under that.
   static final String ROUTING_KEY = "key-routing";
+  static final String CONSENSUS_KEY = "key-consensus";
+  static final String PATHS_KEY = "key-paths";
   static final String LIMITED_KEY = "key-limited";
   static final String FAULT_KEY = "key-faults";
 
@@ -71,7 +75,7 @@ class GatewayTest {
     registry.add("eureka.client.registry-fetch-interval-seconds", () -> "1");
     registry.add("eureka.client.service-url.defaultZone", eureka::serviceUrl);
     registry.add("spring.cloud.loadbalancer.cache.enabled", () -> "false");
-    registry.add("gateway.api-keys", () -> String.join(",", ROUTING_KEY, LIMITED_KEY, FAULT_KEY));
+    registry.add("gateway.api-keys", () -> String.join(",", ROUTING_KEY, CONSENSUS_KEY, PATHS_KEY, LIMITED_KEY, FAULT_KEY));
     registry.add("gateway.rate-limit.key-prefix", () -> "test:gateway:" + UUID.randomUUID() + ":");
     registry.add("gateway.rate-limit.burst-capacity", () -> "10");
     // One token per 10 s: however slow a loaded machine sends the burst, the bucket does not refill meanwhile.
@@ -132,7 +136,7 @@ class GatewayTest {
   void aGetIsRetriedOnAnotherInstanceWhenTheConnectionFails() {
     // One of the two registered instances is down; round-robin hands it every other call.
     for (int i = 0; i < 4; i++) {
-      http.get().uri("/api/kv/config").header("X-API-Key", ROUTING_KEY)
+      http.get().uri("/api/kv/config").header("X-API-Key", CONSENSUS_KEY)
           .exchange()
           .expectStatus().isOk()
           .expectBody().jsonPath("$.service").isEqualTo("consensus-service");
@@ -278,12 +282,12 @@ class GatewayTest {
   void servicesActuatorsAreNotReachableThroughTheApi() {
     for (String path : List.of("/api/caches/..%2F..%2Factuator/env", "/api/caches/%2e%2e/%2e%2e/actuator/env",
         "/api/caches/x/../../actuator/env")) {
-      http.get().uri(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", ROUTING_KEY)
+      http.get().uri(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", PATHS_KEY)
           .exchange()
           .expectStatus().isBadRequest()
           .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
-    http.get().uri("/api/actuator/health").header("X-API-Key", ROUTING_KEY)
+    http.get().uri("/api/actuator/health").header("X-API-Key", PATHS_KEY)
         .exchange()
         .expectStatus().isNotFound();
   }
@@ -301,10 +305,10 @@ class GatewayTest {
   @Test
   void rangesAndTransactionsReachTheConsensusService() {
     // A POST is not retried, and one of the two instances is down: routed means anything but the gateway's 404.
-    http.post().uri("/api/txn").header("X-API-Key", ROUTING_KEY).contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+    http.post().uri("/api/txn").header("X-API-Key", CONSENSUS_KEY).contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
         .exchange()
         .expectStatus().value(status -> org.assertj.core.api.Assertions.assertThat(status).isNotEqualTo(404));
-    http.get().uri("/api/kv?prefix=a").header("X-API-Key", ROUTING_KEY)
+    http.get().uri("/api/kv?prefix=a").header("X-API-Key", CONSENSUS_KEY)
         .exchange()
         .expectStatus().isOk()
         .expectBody().jsonPath("$.service").isEqualTo("consensus-service");
