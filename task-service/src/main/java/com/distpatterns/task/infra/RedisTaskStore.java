@@ -76,7 +76,7 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
     redis.execute(CREATE, List.of(key), task.type(), millis(task.createdAt()), ttlSeconds(),
         nullToEmpty(task.batchId()), task.chunk() == null ? "" : task.chunk().toString());
     if (idempotencyKey.isEmpty()) {
-      index(List.of(task));
+      indexOrDiscard(task, idempotencyKey);
       return task.id();
     }
     // The task's hash exists before the key names it, so a key naming a task without a hash names a dead one
@@ -86,7 +86,7 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
     while (true) {
       String owner = redis.execute(IDEMPOTENCY, keys, task.id(), ttlSeconds(), dead);
       if (task.id().equals(owner)) {
-        index(List.of(task));
+        indexOrDiscard(task, idempotencyKey);
         return owner;
       }
       if (Boolean.TRUE.equals(redis.hasKey(taskKey(owner)))) {
@@ -146,7 +146,31 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
       }
       return null;
     });
-    index(chunks);
+    try {
+      index(chunks);
+    } catch (RuntimeException e) {
+      discardIndexed(() -> discardBatch(batchId, chunks.stream().map(NewTask::id).toList()), e);
+      throw e;
+    }
+  }
+
+  /** A task that cannot be listed is not accepted: it is forgotten, and its idempotency key freed, as after a nack. */
+  private void indexOrDiscard(NewTask task, Optional<String> idempotencyKey) {
+    try {
+      index(List.of(task));
+    } catch (RuntimeException e) {
+      discardIndexed(() -> discard(task.id(), idempotencyKey), e);
+      throw e;
+    }
+  }
+
+  private static void discardIndexed(Runnable discard, RuntimeException cause) {
+    try {
+      discard.run();
+    } catch (RuntimeException e) {
+      // Redis is failing: the hash expires with its TTL, and a key naming a task without a hash is taken over.
+      cause.addSuppressed(e);
+    }
   }
 
   /** The second step of recording tasks (their hashes exist): their entries in every index that lists them. */
