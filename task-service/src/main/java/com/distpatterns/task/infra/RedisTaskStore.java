@@ -99,7 +99,9 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
 
   @Override
   public void discard(String taskId, Optional<String> idempotencyKey) {
+    String type = redis.<String, String>opsForHash().get(taskKey(taskId), "type");
     redis.delete(taskKey(taskId));
+    unindex(type, List.of(taskId));
     idempotencyKey.ifPresent(key -> redis.execute(RELEASE, List.of(idempotencyKey(key)), taskId));
   }
 
@@ -204,6 +206,24 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
     });
   }
 
+  /**
+   * Takes discarded tasks out of the indexes of all tasks and of their type (a batch's own index goes with the
+   * batch). After the hashes are gone: a listing between the two steps skips the entries, as it does expired ones.
+   */
+  private void unindex(String type, List<String> taskIds) {
+    redis.executePipelined((RedisCallback<Object>) connection -> {
+      for (int from = 0; from < taskIds.size(); from += 1000) {
+        byte[][] members = taskIds.subList(from, Math.min(taskIds.size(), from + 1000)).stream()
+            .map(RedisTaskStore::bytes).toArray(byte[][]::new);
+        connection.zSetCommands().zRem(bytes(indexKey()), members);
+        if (type != null) {
+          connection.zSetCommands().zRem(bytes(typeIndexKey(type)), members);
+        }
+      }
+      return null;
+    });
+  }
+
   @Override
   public Page page(Query query) {
     String key = query.batchId() != null ? batchIndexKey(query.batchId())
@@ -259,6 +279,8 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
 
   @Override
   public void discardBatch(String batchId, List<String> taskIds) {
+    String type = taskIds.isEmpty() ? null
+        : redis.<String, String>opsForHash().get(taskKey(taskIds.getFirst()), "type");
     redis.executePipelined((RedisCallback<Object>) connection -> {
       connection.keyCommands().del(bytes(batchKey(batchId)), bytes(batchTasksKey(batchId)),
           bytes(batchCountedKey(batchId)), bytes(batchIndexKey(batchId)));
@@ -267,6 +289,7 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
       }
       return null;
     });
+    unindex(type, taskIds);
   }
 
   @Override
