@@ -1,6 +1,7 @@
 package com.distpatterns.task.api;
 
 import com.distpatterns.task.config.TaskRoles;
+import com.distpatterns.task.core.TaskListing;
 import com.distpatterns.task.core.TaskService;
 import java.net.URI;
 import org.springframework.context.annotation.Conditional;
@@ -12,18 +13,21 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Tasks: submit, follow, revoke. */
+/** Tasks: submit, follow, list, revoke. */
 @RestController
 @RequestMapping(path = "/api/tasks", produces = MediaType.APPLICATION_JSON_VALUE)
 @Conditional(TaskRoles.Api.class)
 class TaskController {
 
   private final TaskService tasks;
+  private final TaskListing listing;
 
-  TaskController(TaskService tasks) {
+  TaskController(TaskService tasks, TaskListing listing) {
     this.tasks = tasks;
+    this.listing = listing;
   }
 
   /** Queues a task; answers once the broker has confirmed it. */
@@ -34,6 +38,15 @@ class TaskController {
     return ResponseEntity.accepted()
         .location(URI.create("/api/tasks/" + accepted.id()))
         .body(new TaskResponses.Accepted(accepted.id(), accepted.status()));
+  }
+
+  /** Newest first, in pages; parameters are taken as text so that every bad one gets the listing's own 400. */
+  @GetMapping
+  TaskResponses.TaskList list(@RequestParam(required = false) String status,
+      @RequestParam(required = false) String type, @RequestParam(required = false) String batch,
+      @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor) {
+    TaskListing.Listed listed = listing.list(status, type, batch, limit, cursor);
+    return new TaskResponses.TaskList(listed.tasks().stream().map(TaskResponses.Task::of).toList(), listed.next());
   }
 
   @GetMapping("/{id}")

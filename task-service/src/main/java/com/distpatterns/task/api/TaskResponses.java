@@ -5,6 +5,7 @@ import com.distpatterns.task.core.TaskStatus;
 import com.distpatterns.task.core.TaskView;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.Instant;
+import java.util.List;
 
 /** The JSON bodies the API answers with, shaped exactly as API.md says. */
 final class TaskResponses {
@@ -23,6 +24,9 @@ final class TaskResponses {
           view.createdAt(), view.updatedAt());
     }
   }
+
+  /** {@code GET /api/tasks}: a page of tasks, newest first, and the cursor of the next page ({@code null} at the end). */
+  record TaskList(List<Task> tasks, String next) {}
 
   /** 202 to a batch: its id and how many chunk tasks were queued. */
   record BatchAccepted(String id, int tasks) {}

@@ -6,6 +6,8 @@ import java.util.Random;
 import com.distpatterns.task.core.TaskTypes;
 import com.distpatterns.task.core.RemoteFactorial;
 import com.distpatterns.task.core.TaskEvents;
+import com.distpatterns.task.core.TaskIndex;
+import com.distpatterns.task.core.TaskListing;
 import com.distpatterns.task.core.TaskMetrics;
 import com.distpatterns.task.core.TaskQueue;
 import com.distpatterns.task.core.TaskService;
@@ -31,6 +33,11 @@ public class ApiConfiguration {
     // A first submission's confirm takes at most confirm-timeout; a second waits that long for it, and a bit.
     return new TaskService(store, types, queue, events, properties.limits(), properties.defaultMaxRetries(), metrics,
         taskClock, properties.confirmTimeout().plusSeconds(1));
+  }
+
+  @Bean
+  TaskListing taskListing(TaskIndex index) {
+    return new TaskListing(index);
   }
 
   @Bean

@@ -4,6 +4,7 @@ import com.distpatterns.task.core.BatchView;
 import com.distpatterns.task.core.Claim;
 import com.distpatterns.task.core.NewTask;
 import com.distpatterns.task.core.RevokeOutcome;
+import com.distpatterns.task.core.TaskIndex;
 import com.distpatterns.task.core.TaskStatus;
 import com.distpatterns.task.core.TaskStore;
 import com.distpatterns.task.core.TaskView;
@@ -13,12 +14,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.zset.Tuple;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -33,8 +38,14 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <p>Every script touches one hash tag only, so the same code runs on one Redis and on Redis Cluster: a task's
  * scripts its {@code {<id>}}, a batch's its {@code {<batch id>}}. What spans two (a submission and its idempotency
  * key, a chunk and its batch) is done in steps that are safe to repeat.
+ *
+ * <p>Listing reads indexes, zsets of task id -> createdAt: all tasks ({@code <prefix>:index}), per type
+ * ({@code <prefix>:index:type:{<type>}}) and per batch ({@code <prefix>:batch:{<id>}:index}). A task enters them
+ * once its hash exists and holds its id (idempotent ZADDs, after the idempotency step), so an entry whose hash is
+ * missing names a task that expired or was discarded, and is skipped and removed. Each write also trims entries
+ * older than the result TTL, and the index expires with it when nothing is written.
  */
-public final class RedisTaskStore implements TaskStore {
+public final class RedisTaskStore implements TaskStore, TaskIndex {
 
   private static final RedisScript<Long> CREATE = script("create", Long.class);
   private static final RedisScript<String> IDEMPOTENCY = script("idempotency", String.class);
@@ -45,6 +56,9 @@ public final class RedisTaskStore implements TaskStore {
   private static final RedisScript<Long> RETRY = script("retry", Long.class);
   private static final RedisScript<List<Object>> FINISH = script("finish", listType());
   private static final RedisScript<String> REVOKE = script("revoke", String.class);
+  private static final RedisScript<List<Object>> INDEX_PAGE = script("index-page", listType());
+  /** Trimming by age lags the hashes' expiry by this, so clocks a little apart never drop a live task's entry. */
+  private static final Duration TRIM_MARGIN = Duration.ofMinutes(1);
 
   private final StringRedisTemplate redis;
   private final String prefix;
@@ -62,6 +76,7 @@ public final class RedisTaskStore implements TaskStore {
     redis.execute(CREATE, List.of(key), task.type(), millis(task.createdAt()), ttlSeconds(),
         nullToEmpty(task.batchId()), task.chunk() == null ? "" : task.chunk().toString());
     if (idempotencyKey.isEmpty()) {
+      indexOrDiscard(task, idempotencyKey);
       return task.id();
     }
     // The task's hash exists before the key names it, so a key naming a task without a hash names a dead one
@@ -71,6 +86,7 @@ public final class RedisTaskStore implements TaskStore {
     while (true) {
       String owner = redis.execute(IDEMPOTENCY, keys, task.id(), ttlSeconds(), dead);
       if (task.id().equals(owner)) {
+        indexOrDiscard(task, idempotencyKey);
         return owner;
       }
       if (Boolean.TRUE.equals(redis.hasKey(taskKey(owner)))) {
@@ -83,7 +99,9 @@ public final class RedisTaskStore implements TaskStore {
 
   @Override
   public void discard(String taskId, Optional<String> idempotencyKey) {
+    String type = redis.<String, String>opsForHash().get(taskKey(taskId), "type");
     redis.delete(taskKey(taskId));
+    unindex(type, List.of(taskId));
     idempotencyKey.ifPresent(key -> redis.execute(RELEASE, List.of(idempotencyKey(key)), taskId));
   }
 
@@ -130,18 +148,148 @@ public final class RedisTaskStore implements TaskStore {
       }
       return null;
     });
+    try {
+      index(chunks);
+    } catch (RuntimeException e) {
+      discardIndexed(() -> discardBatch(batchId, chunks.stream().map(NewTask::id).toList()), e);
+      throw e;
+    }
+  }
+
+  /** A task that cannot be listed is not accepted: it is forgotten, and its idempotency key freed, as after a nack. */
+  private void indexOrDiscard(NewTask task, Optional<String> idempotencyKey) {
+    try {
+      index(List.of(task));
+    } catch (RuntimeException e) {
+      discardIndexed(() -> discard(task.id(), idempotencyKey), e);
+      throw e;
+    }
+  }
+
+  private static void discardIndexed(Runnable discard, RuntimeException cause) {
+    try {
+      discard.run();
+    } catch (RuntimeException e) {
+      // Redis is failing: the hash expires with its TTL, and a key naming a task without a hash is taken over.
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** The second step of recording tasks (their hashes exist): their entries in every index that lists them. */
+  private void index(List<NewTask> tasks) {
+    long keepSeconds = ttl.plus(TRIM_MARGIN).toSeconds();
+    redis.executePipelined((RedisCallback<Object>) connection -> {
+      Map<String, List<NewTask>> byIndex = new LinkedHashMap<>();
+      for (NewTask task : tasks) {
+        byIndex.computeIfAbsent(indexKey(), k -> new ArrayList<>()).add(task);
+        byIndex.computeIfAbsent(typeIndexKey(task.type()), k -> new ArrayList<>()).add(task);
+        if (task.batchId() != null) {
+          byIndex.computeIfAbsent(batchIndexKey(task.batchId()), k -> new ArrayList<>()).add(task);
+        }
+      }
+      long newest = tasks.stream().mapToLong(task -> task.createdAt().toEpochMilli()).max().orElse(0);
+      byIndex.forEach((indexKey, members) -> {
+        byte[] key = bytes(indexKey);
+        for (int from = 0; from < members.size(); from += 1000) {
+          Set<Tuple> tuples = new HashSet<>();
+          for (NewTask task : members.subList(from, Math.min(members.size(), from + 1000))) {
+            tuples.add(Tuple.of(bytes(task.id()),
+                (double) task.createdAt().toEpochMilli()));
+          }
+          connection.zSetCommands().zAdd(key, tuples);
+        }
+        connection.zSetCommands().zRemRangeByScore(key, Double.NEGATIVE_INFINITY,
+            (double) (newest - ttl.plus(TRIM_MARGIN).toMillis()));
+        connection.keyCommands().expire(key, keepSeconds);
+      });
+      return null;
+    });
+  }
+
+  /**
+   * Takes discarded tasks out of the indexes of all tasks and of their type (a batch's own index goes with the
+   * batch). After the hashes are gone: a listing between the two steps skips the entries, as it does expired ones.
+   */
+  private void unindex(String type, List<String> taskIds) {
+    redis.executePipelined((RedisCallback<Object>) connection -> {
+      for (int from = 0; from < taskIds.size(); from += 1000) {
+        byte[][] members = taskIds.subList(from, Math.min(taskIds.size(), from + 1000)).stream()
+            .map(RedisTaskStore::bytes).toArray(byte[][]::new);
+        connection.zSetCommands().zRem(bytes(indexKey()), members);
+        if (type != null) {
+          connection.zSetCommands().zRem(bytes(typeIndexKey(type)), members);
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Page page(Query query) {
+    String key = query.batchId() != null ? batchIndexKey(query.batchId())
+        : query.type() != null ? typeIndexKey(query.type()) : indexKey();
+    List<TaskView> found = new ArrayList<>();
+    Position at = query.after();
+    int examined = 0;
+    boolean more = true;
+    boolean filtered = query.status() != null || (query.batchId() != null && query.type() != null);
+    while (found.size() < query.limit() && examined < query.maxExamined() && more) {
+      // Filtered, most entries may not match: read ahead in larger steps, within the bound all the same.
+      int wanted = query.limit() - found.size();
+      int count = Math.min(query.maxExamined() - examined, filtered ? Math.max(wanted, 100) : wanted);
+      List<Object> flat = redis.execute(INDEX_PAGE, List.of(key), at == null ? "" : Long.toString(at.createdAtMillis()),
+          at == null ? "" : at.id(), Integer.toString(count));
+      more = "1".equals(flat.get(0).toString());
+      List<Position> entries = new ArrayList<>();
+      for (int i = 1; i + 1 < flat.size(); i += 2) {
+        entries.add(new Position((long) Double.parseDouble(flat.get(i + 1).toString()), flat.get(i).toString()));
+      }
+      List<Object> hashes = redis.executePipelined((RedisCallback<Object>) connection -> {
+        for (Position entry : entries) {
+          connection.hashCommands().hGetAll(bytes(taskKey(entry.id())));
+        }
+        return null;
+      });
+      List<String> gone = new ArrayList<>();
+      for (int i = 0; i < entries.size(); i++) {
+        Position entry = entries.get(i);
+        examined++;
+        at = entry;
+        Map<String, String> fields = strings(hashes.get(i));
+        if (fields.get("status") == null) {
+          gone.add(entry.id());
+        } else {
+          TaskView task = view(entry.id(), fields);
+          if ((query.status() == null || task.status() == query.status())
+              && (query.type() == null || query.type().equals(task.type()))) {
+            found.add(task);
+            if (found.size() == query.limit()) {
+              more = more || i + 1 < entries.size();
+              break;
+            }
+          }
+        }
+      }
+      if (!gone.isEmpty()) {
+        redis.opsForZSet().remove(key, gone.toArray());
+      }
+    }
+    return new Page(found, more ? at : null);
   }
 
   @Override
   public void discardBatch(String batchId, List<String> taskIds) {
+    String type = taskIds.isEmpty() ? null
+        : redis.<String, String>opsForHash().get(taskKey(taskIds.getFirst()), "type");
     redis.executePipelined((RedisCallback<Object>) connection -> {
       connection.keyCommands().del(bytes(batchKey(batchId)), bytes(batchTasksKey(batchId)),
-          bytes(batchCountedKey(batchId)));
+          bytes(batchCountedKey(batchId)), bytes(batchIndexKey(batchId)));
       for (String id : taskIds) {
         connection.keyCommands().del(bytes(taskKey(id)));
       }
       return null;
     });
+    unindex(type, taskIds);
   }
 
   @Override
@@ -256,6 +404,18 @@ public final class RedisTaskStore implements TaskStore {
     return prefix + ":task:{" + taskId + "}";
   }
 
+  private String indexKey() {
+    return prefix + ":index";
+  }
+
+  private String typeIndexKey(String type) {
+    return prefix + ":index:type:{" + type + "}";
+  }
+
+  private String batchIndexKey(String batchId) {
+    return batchKey(batchId) + ":index";
+  }
+
   private String idempotencyKey(String key) {
     return prefix + ":idem:" + key;
   }
@@ -280,6 +440,18 @@ public final class RedisTaskStore implements TaskStore {
     return new TaskView(id, fields.get("type"), TaskStatus.valueOf(fields.get("status")),
         integer(fields.get("attempts")), fields.get("result"), fields.get("error"), instant(fields.get("createdAt")),
         instant(fields.get("updatedAt")), fields.get("batch"));
+  }
+
+  private static Map<String, String> strings(Object hash) {
+    Map<String, String> fields = new HashMap<>();
+    if (hash instanceof Map<?, ?> map) {
+      map.forEach((field, value) -> fields.put(text(field), text(value)));
+    }
+    return fields;
+  }
+
+  private static String text(Object value) {
+    return value instanceof byte[] raw ? new String(raw, StandardCharsets.UTF_8) : value.toString();
   }
 
   private static int integer(String value) {
