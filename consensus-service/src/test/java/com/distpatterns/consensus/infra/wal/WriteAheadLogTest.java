@@ -190,6 +190,29 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void aChangeOfTheCommitIndexAloneIsNotFsyncedAndALostOneOnlyMovesTheCommitBack() throws IOException {
+        int[] writes = {0};
+        DurableStorage storage = DurableStorage.open(dir, 1 << 20, () -> writes[0]++, Optional.of(FOUNDING));
+        storage.persist(persist(List.of(entry(2, 2), entry(2, 3), entry(2, 4)), new HardState(2, 1, 2)));
+        int synced = writes[0];
+        storage.persist(persist(List.of(), new HardState(2, 1, 4)));
+        assertThat(writes[0]).as("a commit-only hard state waits for the next fsync").isEqualTo(synced);
+        assertThat(storage.hardState()).isEqualTo(new HardState(2, 1, 4));
+        storage.close(); // a crash now: the commit-only record never reached the disk
+
+        DurableStorage reopened = DurableStorage.open(dir, 1 << 20, () -> writes[0]++, Optional.of(FOUNDING));
+        assertThat(reopened.lastIndex()).as("every fsynced entry is there").isEqualTo(4);
+        assertThat(reopened.hardState()).isEqualTo(new HardState(2, 1, 2));
+        int before = writes[0];
+        reopened.persist(persist(List.of(), new HardState(2, 1, 3)));
+        assertThat(writes[0]).isEqualTo(before);
+        reopened.persist(persist(List.of(), new HardState(3, 0, 3)));
+        assertThat(writes[0]).as("a new term is fsynced, with the commit record before it").isEqualTo(before + 1);
+        reopened.close();
+        assertThat(open().hardState()).isEqualTo(new HardState(3, 0, 3));
+    }
+
+    @Test
     void aJoiningServerStartsEmpty() throws IOException {
         DurableStorage storage = DurableStorage.open(dir, 1 << 20, WriteFault.NONE, Optional.empty());
         assertThat(storage.isEmpty()).isTrue();
