@@ -25,11 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /** Subscriptions outlive the service's restarts and the broker's disappearances. */
@@ -169,20 +167,23 @@ class DurabilityTest {
         Integer.parseInt(broker.get("spring.rabbitmq.port")));
     connections.setUsername(broker.get("spring.rabbitmq.username"));
     connections.setPassword(broker.get("spring.rabbitmq.password"));
-    connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+    // Simple confirms on one channel held for the whole loop: with correlated confirms the channel goes back to the
+    // cache on the broker's thread, and destroy() could iterate the cache meanwhile (ConcurrentModificationException).
+    connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
     try {
       RabbitTemplate rabbit = new RabbitTemplate(connections);
       CloudEventMessages messages = new CloudEventMessages(JSON);
-      List<String> ids = new ArrayList<>();
-      for (int n = 0; n < count; n++) {
-        String id = UUID.randomUUID().toString();
-        CorrelationData confirm = new CorrelationData(id);
-        rabbit.send(exchange, type, messages.toMessage(new CloudEvent(id, "/another-service", type, Instant.now(),
-            "{\"n\":" + n + "}")), confirm);
-        assertThat(confirm.getFuture().get(30, TimeUnit.SECONDS).ack()).isTrue();
-        ids.add(id);
-      }
-      return ids;
+      return rabbit.invoke(channel -> {
+        List<String> ids = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+          String id = UUID.randomUUID().toString();
+          channel.send(exchange, type, messages.toMessage(new CloudEvent(id, "/another-service", type, Instant.now(),
+              "{\"n\":" + n + "}")));
+          channel.waitForConfirmsOrDie(30_000); // a nack or no confirm in time throws
+          ids.add(id);
+        }
+        return ids;
+      });
     } finally {
       connections.destroy();
     }
