@@ -27,7 +27,9 @@
 # benchmarks of the suite run at once.
 #
 # Tunables (environment): TASKS (10000), CONCURRENCY (64 HTTP clients), RPC_SECONDS (15), CELERY_CONCURRENCY (4,
-# its best here: 2 gave 694 tasks/s, 4 gave 747), CELERY_VENV (~/.cache/distpatterns/celery-venv), BENCH_DIR.
+# its best here: 2 gave 694 tasks/s, 4 gave 747), CELERY_VENV (~/.cache/distpatterns/celery-venv), BENCH_DIR,
+# PROFILE=1 (a JFR recording of each service process, $BENCH_DIR/<process>.jfr, for `jfr print --events
+# jdk.ExecutionSample`).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -101,7 +103,9 @@ trap cleanup EXIT
 start_service() {
   local name=$1 port=$2 roles=$3
   reachable 127.0.0.1 "$port" && fail "port $port is taken"
-  "$java" -Xms256m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
+  local profile=()
+  [ -z "${PROFILE:-}" ] || profile=("-XX:StartFlightRecording=filename=$work/$name.jfr,settings=profile,dumponexit=true")
+  "$java" -Xms256m -Xmx512m -XX:+UseParallelGC "${profile[@]}" -Dsun.misc.unsafe.memory.access=allow \
     --enable-native-access=ALL-UNNAMED -jar "$jar" \
     --server.port="$port" --tasks.roles="$roles" --tasks.amqp-prefix="$prefix" --tasks.redis-prefix="$prefix" \
     --tasks.result-ttl=15m --tasks.http.allowed-hosts=127.0.0.1 --eureka.client.enabled=false --spring.main.banner-mode=off \
