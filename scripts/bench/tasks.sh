@@ -111,7 +111,7 @@ start_service() {
     --tasks.result-ttl=15m --tasks.http.allowed-hosts=127.0.0.1 --eureka.client.enabled=false --spring.main.banner-mode=off \
     --spring.rabbitmq.host="$rabbit_host" --spring.rabbitmq.port="$rabbit_port" \
     --spring.data.redis.host="$redis_host" --spring.data.redis.port="$redis_port" \
-    >"$work/$name.log" 2>&1 &
+    >"$work/$name.log" 2>&1 9>&- &
   pids+=($!)
   local deadline=$((SECONDS + 240))
   until curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/actuator/health/readiness" 2>/dev/null; do
@@ -132,22 +132,13 @@ install_celery() {
   fi
 }
 
-celery() {
-  CELERY_BROKER="amqp://guest:guest@$rabbit_host:$rabbit_port//" CELERY_REDIS_HOST="$redis_host" \
-    CELERY_REDIS_PORT="$redis_port" CELERY_QUEUE="$prefix.celery" CELERY_KEY_PREFIX="$prefix:celery:" \
-    "$celery_venv/bin/python" "$here/celery_bench.py" "$@"
+# Where celery_bench.py finds the broker and Redis, and the names of this run's queue and result keys.
+celery_environment() {
+  export CELERY_BROKER="amqp://guest:guest@$rabbit_host:$rabbit_port//" CELERY_REDIS_HOST="$redis_host" \
+    CELERY_REDIS_PORT="$redis_port" CELERY_QUEUE="$prefix.celery" CELERY_KEY_PREFIX="$prefix:celery:"
 }
 
-# Celery's worker, warmed with 2,000 tasks, then $tasks measured; the worker stopped again.
-celery_round() {
-  celery worker "$celery_concurrency" prefork >"$work/celery-worker.log" 2>&1 &
-  local worker=$!
-  pids+=("$worker")
-  celery submit 2000 >/dev/null
-  celery submit "$tasks"
-  kill "$worker" 2>/dev/null || true
-  wait "$worker" 2>/dev/null || true
-}
+celery() { "$celery_venv/bin/python" "$here/celery_bench.py" "$@"; }
 
 # "RESULT key=value" lines of TaskBench -> the value of one key
 value() { sed -n "s/^RESULT $2=//p" <<<"$1"; }
@@ -202,8 +193,18 @@ main() {
   perf_quorum_rate=$(perf_test perf-test-quorum.log --quorum-queue --queue "$prefix.perf-quorum" | receiving_rate)
 
   say "Peer: Celery $("$celery_venv/bin/python" -c 'import celery; print(celery.__version__)'), prefork $celery_concurrency, $tasks no-op tasks, 64 submitting threads ..."
-  local cel c
-  cel=$(celery_round)
+  local cel c celery_worker
+  celery_environment
+  # Started as a plain command so that $! is the worker itself (stopped below, and by cleanup on a failure), and
+  # without the benchmark lock's descriptor, which it would otherwise hold for as long as it lives.
+  "$celery_venv/bin/python" "$here/celery_bench.py" worker "$celery_concurrency" prefork \
+    >"$work/celery-worker.log" 2>&1 9>&- &
+  celery_worker=$!
+  pids+=("$celery_worker")
+  celery submit 2000 >/dev/null # warm-up, and the worker's start-up
+  cel=$(celery submit "$tasks")
+  kill "$celery_worker" 2>/dev/null || true
+  wait "$celery_worker" 2>/dev/null || true
   say "$cel"
   c=$(value "$cel" e2e_per_s)
   [ -n "$c" ] || { tail -n 20 "$work/celery-worker.log" >&2; fail "Celery gave no rate"; }
