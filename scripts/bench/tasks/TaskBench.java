@@ -27,12 +27,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 
 /**
  * The load client of scripts/bench/tasks.sh. Modes:
  *
  *   e2e   URL TASKS CONCURRENCY      submit TASKS no-op tasks (sleep 0 ms) over HTTP, CONCURRENCY at a time; time
  *                                    from the first submission to the last task.succeeded event
+ *   http  URL TASKS CONCURRENCY      the same for an http-mode type whose endpoint is a minimal HTTP server in this
+ *                                    JVM (the JDK's HttpServer answering {"ok":true})
+ *   pull  URL TASKS CONCURRENCY W    the same for a pull-mode type served by W long-polling workers in this JVM,
+ *                                    each leasing up to 16 tasks and completing each with one POST
  *   batch URL ITEMS                  one batch of ITEMS items in chunks of 1 (ITEMS tasks); same clock
  *   rpc   URL WARMUP SECONDS CONC.   POST /api/rpc/factorial {"n":100} in a closed loop: WARMUP seconds
  *                                    unmeasured, then calls/s, p50, p99 over SECONDS
@@ -49,11 +55,14 @@ public class TaskBench {
 
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
-      case "e2e" -> endToEnd(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      case "e2e" -> endToEnd(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), "sleep", "{\"ms\":0}");
+      case "http" -> httpType(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      case "pull" -> pullType(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+          Integer.parseInt(args[4]));
       case "batch" -> batch(args[1], Integer.parseInt(args[2]));
       case "rpc" -> rpc(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
       case "clean" -> clean(args[1]);
-      default -> throw new IllegalArgumentException("mode: e2e | batch | rpc | clean");
+      default -> throw new IllegalArgumentException("mode: e2e | http | pull | batch | rpc | clean");
     }
   }
 
@@ -102,12 +111,79 @@ public class TaskBench {
     }
   }
 
-  private static void endToEnd(String url, int tasks, int concurrency) throws Exception {
+  /** Registers (or updates) a task type; fails the run unless the service takes it. */
+  private static void register(String url, String type, String definition) {
+    Reply reply = request("PUT", url + "/api/task-types/" + type, definition);
+    if (reply.status() != 200 && reply.status() != 201) {
+      throw new IllegalStateException("registering " + type + ": " + reply.status() + " " + reply.body());
+    }
+  }
+
+  /** e2e for an http-mode type whose endpoint is the least an HTTP endpoint can be: read the body, answer JSON. */
+  private static void httpType(String url, int tasks, int concurrency) throws Exception {
+    HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+    byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+    endpoint.createContext("/noop", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    endpoint.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+    endpoint.start();
+    try {
+      register(url, "bench-http", "{\"mode\":\"http\",\"url\":\"http://127.0.0.1:" + endpoint.getAddress().getPort()
+          + "/noop\",\"timeoutMs\":10000,\"maxRetries\":0,\"concurrency\":16}");
+      endToEnd(url, tasks, concurrency, "bench-http", "{}");
+    } finally {
+      endpoint.stop(0);
+    }
+  }
+
+  private static final Pattern LEASE =
+      Pattern.compile("\"leaseId\"\\s*:\\s*\"([^\"]+)\"\\s*,\\s*\"taskId\"\\s*:\\s*\"([^\"]+)\"");
+
+  /** e2e for a pull-mode type: {@code workers} long-polling loops of lease, then complete each task leased. */
+  private static void pullType(String url, int tasks, int concurrency, int workers) throws Exception {
+    register(url, "bench-pull", "{\"mode\":\"pull\",\"maxRetries\":0}");
+    AtomicInteger completeErrors = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    for (int w = 0; w < workers; w++) {
+      String lease = "{\"max\":16,\"waitMs\":20000,\"leaseMs\":30000,\"worker\":\"bench-" + w + "\"}";
+      Thread.ofVirtual().start(() -> {
+        while (!stop.get()) {
+          Reply leased = request("POST", url + "/api/task-types/bench-pull/leases", lease);
+          if (leased.status() != 200) {
+            completeErrors.incrementAndGet();
+            continue;
+          }
+          Matcher each = LEASE.matcher(leased.body());
+          while (each.find()) {
+            Reply done = request("POST", url + "/api/tasks/" + each.group(2) + "/complete",
+                "{\"leaseId\":\"" + each.group(1) + "\",\"result\":0}");
+            if (done.status() != 200) {
+              completeErrors.incrementAndGet();
+            }
+          }
+        }
+      });
+    }
+    try {
+      endToEnd(url, tasks, concurrency, "bench-pull", "{}");
+    } finally {
+      // The loops end after their current long poll; the JVM does not wait for them (virtual threads).
+      stop.set(true);
+    }
+    result("worker_errors", completeErrors.get());
+  }
+
+  private static void endToEnd(String url, int tasks, int concurrency, String type, String args) throws Exception {
     try (Completions completions = new Completions()) {
       Map<String, Long> submittedAt = new ConcurrentHashMap<>();
       AtomicInteger next = new AtomicInteger();
       AtomicInteger errors = new AtomicInteger();
-      String body = "{\"type\":\"sleep\",\"args\":{\"ms\":0},\"maxRetries\":0}";
+      String body = "{\"type\":\"" + type + "\",\"args\":" + args + ",\"maxRetries\":0}";
       long start = System.nanoTime();
       try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
         for (int c = 0; c < concurrency; c++) {
@@ -240,11 +316,12 @@ public class TaskBench {
     try (Connection connection = factory.newConnection("task-bench-clean")) {
       Channel channel = connection.createChannel();
       for (String suffix : List.of("work", "dead", "rpc", "retry.1000", "retry.2000", "retry.4000", "retry.8000",
-          "retry.16000", "retry.32000", "retry.60000", "perf-quorum")) {
+          "retry.16000", "retry.32000", "retry.60000", "perf-quorum", "celery")) {
         channel.queueDelete(prefix + "." + suffix);
       }
       channel.exchangeDelete(prefix);
       channel.exchangeDelete(prefix + ".dlx");
+      channel.exchangeDelete(prefix + ".celery");
     }
   }
 
@@ -256,6 +333,10 @@ public class TaskBench {
    * HttpClient costs as much CPU per call as the service on these two cores, and would measure itself.
    */
   private static Reply post(String url, String body) {
+    return request("POST", url, body);
+  }
+
+  private static Reply request(String method, String url, String body) {
     URI uri = URI.create(url);
     LeanConnection connection = CONNECTIONS.get();
     try {
@@ -263,7 +344,7 @@ public class TaskBench {
         connection = new LeanConnection(uri.getHost(), uri.getPort());
         CONNECTIONS.set(connection);
       }
-      return connection.post(uri.getRawPath(), body);
+      return connection.send(method, uri.getRawPath(), body);
     } catch (IOException e) {
       CONNECTIONS.remove();
       if (connection != null) {
@@ -305,9 +386,9 @@ public class TaskBench {
       }
     }
 
-    Reply post(String path, String json) throws IOException {
+    Reply send(String method, String path, String json) throws IOException {
       byte[] body = json.getBytes(StandardCharsets.UTF_8);
-      out.write(("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
+      out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + ":" + port
           + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       out.write(body);

@@ -8,6 +8,7 @@ import com.distpatterns.task.core.RevokeOutcome;
 import com.distpatterns.task.infra.RedisTaskStore;
 import com.distpatterns.task.support.Scratch;
 import com.distpatterns.task.support.TaskServiceInstance;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /**
  * The operations that span two hash tags (a task and its idempotency key, a chunk and its batch) are two steps;
  * here a process stops between them, and the next call completes the work once. Against the real Redis (and Redis
- * Cluster, where the tags are different slots).
+ * Cluster, where the tags are different slots). Also the upkeep of the listing's indexes that every submission
+ * writes.
  */
 class RedisTaskStoreStepsTest {
 
@@ -94,6 +96,38 @@ class RedisTaskStoreStepsTest {
     assertThat(view.succeeded()).isEqualTo(2);
     assertThat(view.failed()).isEqualTo(1);
     assertThat(view.results()).containsExactly("42", null, "\"late\"");
+  }
+
+  @Test
+  void theIndexesEverySubmissionWritesAreTrimmedAndRenewedAtMostOnceASecond() throws InterruptedException {
+    List<String> indexes = List.of(scratch.prefix() + ":index", scratch.prefix() + ":index:type:{factorial}");
+    // Older than the result TTL and the trim margin: what a trim removes.
+    double stale = Instant.now().minus(Duration.ofDays(3)).toEpochMilli();
+    Thread.sleep(1_100); // past any trim the other tests' writes made
+
+    indexes.forEach(index -> redis.opsForZSet().add(index, "stale-1", stale));
+    long beforeTrim = System.nanoTime();
+    store.create(task(newId()), Optional.empty());
+    for (String index : indexes) {
+      assertThat(redis.opsForZSet().score(index, "stale-1")).as(index + " trimmed").isNull();
+      assertThat(redis.getExpire(index)).as(index + " expires when nothing is written").isPositive();
+    }
+
+    indexes.forEach(index -> redis.opsForZSet().add(index, "stale-2", stale));
+    store.create(task(newId()), Optional.empty());
+    // Asserted only when both writes fell within a second (a stalled machine makes it no claim either way).
+    if (System.nanoTime() - beforeTrim < Duration.ofMillis(900).toNanos()) {
+      for (String index : indexes) {
+        assertThat(redis.opsForZSet().score(index, "stale-2")).as(index + " not trimmed again within a second")
+            .isNotNull();
+      }
+    }
+
+    Thread.sleep(1_100);
+    store.create(task(newId()), Optional.empty());
+    for (String index : indexes) {
+      assertThat(redis.opsForZSet().score(index, "stale-2")).as(index + " trimmed a second later").isNull();
+    }
   }
 
   private static String newId() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.random.RandomGenerator;
@@ -126,31 +127,44 @@ public final class PullTasks {
   }
 
   private TaskView settle(String taskId, String leaseId, PullStore.Action action, String payload, String error) {
-    TaskView before = existing(taskId);
     if (leaseId == null || leaseId.isBlank()) {
+      existing(taskId);
       throw new InvalidTaskException("'leaseId' is required: the id the lease answered with.");
     }
-    TaskStatus status = pull.settle(taskId, leaseId, action, payload, error, clock.instant())
-        .orElseThrow(() -> new LeaseLostException("Lease '" + leaseId + "' no longer holds task '" + taskId
-            + "': it expired, or the task finished or was revoked."));
+    if (taskId == null || !TASK_ID.matcher(taskId).matches()) {
+      throw new TaskNotFoundException("No task '" + taskId + "'.");
+    }
+    // The script first, the task read once afterwards: a completion, the hot path of a pull worker, costs one read
+    // of the task instead of two. Only a refusal reads it again, to tell an unknown task (404) from a lost lease.
+    Optional<TaskStatus> settled = pull.settle(taskId, leaseId, action, payload, error, clock.instant());
+    if (settled.isEmpty()) {
+      existing(taskId);
+      throw new LeaseLostException("Lease '" + leaseId + "' no longer holds task '" + taskId
+          + "': it expired, or the task finished or was revoked.");
+    }
+    TaskStatus status = settled.get();
+    TaskView task = existing(taskId);
     // The second step, in the type's schedule; a lease that meets an entry out of step puts it right.
     switch (status) {
-      case SUCCESS, FAILURE -> pull.unschedule(before.type(), taskId);
-      case RETRY -> pull.reschedule(before.type(), taskId, Instant.ofEpochMilli(Long.parseLong(payload)));
-      case STARTED -> pull.reschedule(before.type(), taskId, Instant.ofEpochMilli(Long.parseLong(payload)));
+      case SUCCESS, FAILURE -> pull.unschedule(task.type(), taskId);
+      case RETRY, STARTED -> pull.reschedule(task.type(), taskId, Instant.ofEpochMilli(Long.parseLong(payload)));
       default -> { }
     }
     if (status == TaskStatus.SUCCESS || status == TaskStatus.FAILURE) {
-      return finished(taskId);
+      announceFinished(task);
+    } else if (status == TaskStatus.RETRY) {
+      metrics.retried(task.type());
     }
-    if (status == TaskStatus.RETRY) {
-      metrics.retried(before.type());
-    }
-    return existing(taskId);
+    return task;
   }
 
   private TaskView finished(String taskId) {
     TaskView task = existing(taskId);
+    announceFinished(task);
+    return task;
+  }
+
+  private void announceFinished(TaskView task) {
     if (task.status() == TaskStatus.SUCCESS) {
       metrics.succeeded(task.type());
     } else {
@@ -159,7 +173,6 @@ public final class PullTasks {
           task.error());
     }
     events.announce(task);
-    return task;
   }
 
   private TaskView existing(String taskId) {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.zset.Tuple;
 import org.springframework.data.redis.core.RedisCallback;
@@ -42,8 +43,10 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <p>Listing reads indexes, zsets of task id -> createdAt: all tasks ({@code <prefix>:index}), per type
  * ({@code <prefix>:index:type:{<type>}}) and per batch ({@code <prefix>:batch:{<id>}:index}). A task enters them
  * once its hash exists and holds its id (idempotent ZADDs, after the idempotency step), so an entry whose hash is
- * missing names a task that expired or was discarded, and is skipped and removed. Each write also trims entries
- * older than the result TTL, and the index expires with it when nothing is written.
+ * missing names a task that expired or was discarded, and is skipped and removed. Writes also trim entries older
+ * than the result TTL and renew the index's expiry, so it expires when nothing is written: a batch's index on its
+ * one write, the all-tasks and per-type indexes, written by every submission, at most once a second per process
+ * (trimming on every submission cost the API twice as much as the task's own create script, docs/benchmarks.md).
  */
 public final class RedisTaskStore implements TaskStore, TaskIndex {
 
@@ -60,9 +63,13 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
   /** Trimming by age lags the hashes' expiry by this, so clocks a little apart never drop a live task's entry. */
   private static final Duration TRIM_MARGIN = Duration.ofMinutes(1);
 
+  private static final long TRIM_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
+
   private final StringRedisTemplate redis;
   private final String prefix;
   private final Duration ttl;
+  /** When this process last trimmed each all-tasks or per-type index, by key (System.nanoTime). */
+  private final Map<String, Long> lastTrimmed = new ConcurrentHashMap<>();
 
   public RedisTaskStore(StringRedisTemplate redis, String prefix, Duration ttl) {
     this.redis = redis;
@@ -175,14 +182,30 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
     }
   }
 
+  /**
+   * Whether this process should trim an index written by every submission now: not within a second of its last
+   * trim. Of callers racing for the same second one wins; a trim skipped only waits for the next second.
+   */
+  private boolean trimDue(String indexKey) {
+    long now = System.nanoTime();
+    Long last = lastTrimmed.get(indexKey);
+    if (last == null) {
+      return lastTrimmed.putIfAbsent(indexKey, now) == null;
+    }
+    return now - last >= TRIM_EVERY_NANOS && lastTrimmed.replace(indexKey, last, now);
+  }
+
   /** The second step of recording tasks (their hashes exist): their entries in every index that lists them. */
   private void index(List<NewTask> tasks) {
     long keepSeconds = ttl.plus(TRIM_MARGIN).toSeconds();
     redis.executePipelined((RedisCallback<Object>) connection -> {
       Map<String, List<NewTask>> byIndex = new LinkedHashMap<>();
+      Set<String> shared = new HashSet<>();
       for (NewTask task : tasks) {
         byIndex.computeIfAbsent(indexKey(), k -> new ArrayList<>()).add(task);
         byIndex.computeIfAbsent(typeIndexKey(task.type()), k -> new ArrayList<>()).add(task);
+        shared.add(indexKey());
+        shared.add(typeIndexKey(task.type()));
         if (task.batchId() != null) {
           byIndex.computeIfAbsent(batchIndexKey(task.batchId()), k -> new ArrayList<>()).add(task);
         }
@@ -197,6 +220,9 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
                 (double) task.createdAt().toEpochMilli()));
           }
           connection.zSetCommands().zAdd(key, tuples);
+        }
+        if (shared.contains(indexKey) && !trimDue(indexKey)) {
+          return;
         }
         connection.zSetCommands().zRemRangeByScore(key, Double.NEGATIVE_INFINITY,
             (double) (newest - ttl.plus(TRIM_MARGIN).toMillis()));
