@@ -13,13 +13,15 @@
 #   DURATION=5s scripts/bench/cache.sh     shorter (WARMUP=10s per warm-up round, WARMUP_ROUNDS=12 at most)
 #   GATEWAY_FEATURES=off scripts/bench/cache.sh   the suite's gateway without rate limit and API key (as before issue 22)
 #   GATEWAY_ONLY=yes scripts/bench/cache.sh        only the suite's gateway GET and the bare gateway's (and nginx)
+#   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" ...   profile the gateway
 #
 # The suite's gateway runs with every feature on by default: API keys (wrk sends one), the rate limit (with a limit
 # far above the load, so that it decides on every call but refuses none), circuit breaker, discovery, metrics and
 # tracing. CPU per proxied request (the gateway process's user+system time over the requests wrk completed) is
 # reported beside the suite's gateway and the bare gateway.
 #
-# The measuring part holds /tmp/distpatterns-bench.lock so that two benchmarks never run at once.
+# The measuring part holds /tmp/distpatterns-bench.lock (BENCH_LOCK to name another: a process that inherited the
+# lock's descriptor from an earlier benchmark and outlived it holds it for ever) so that two benchmarks never run at once.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -124,10 +126,12 @@ await_http() {
 }
 
 start_jvm() {
-  local name=$1 module=$2 port=$3
+  local name=$1 module=$2 port=$3 extra=()
   shift 3
+  # GATEWAY_JAVA_OPTS: more JVM options for the suite's gateway only, e.g. a flight recording to profile it.
+  [[ $name == gateway && -n "${GATEWAY_JAVA_OPTS:-}" ]] && read -r -a extra <<<"$GATEWAY_JAVA_OPTS"
   # Throughput settings: a fixed heap and the parallel collector; the rest is the production configuration.
-  env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC \
+  env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC "${extra[@]}" \
     -Dsun.misc.unsafe.memory.access=allow --enable-native-access=ALL-UNNAMED \
     -jar "$work/$module.jar" >"$work/$name.log" 2>&1 &
   pids+=($!)
@@ -273,8 +277,9 @@ measure() {
   read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
 }
 
-exec 9>/tmp/distpatterns-bench.lock
-say "waiting for /tmp/distpatterns-bench.lock ..."
+bench_lock="${BENCH_LOCK:-/tmp/distpatterns-bench.lock}"
+exec 9>"$bench_lock"
+say "waiting for $bench_lock ..."
 flock 9
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 measure
