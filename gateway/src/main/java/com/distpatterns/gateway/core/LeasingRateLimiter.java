@@ -83,7 +83,7 @@ public final class LeasingRateLimiter implements RateLimiter {
       return Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
     }
     LocalBucket bucket = buckets.computeIfAbsent(clientId, id -> new LocalBucket());
-    Mono<Void> lease;
+    Mono<Boolean> lease;
     synchronized (bucket) {
       RateLimitDecision decided = bucket.take(now);
       if (decided != null) {
@@ -97,11 +97,17 @@ public final class LeasingRateLimiter implements RateLimiter {
       }
       lease = bucket.pending;
     }
-    return lease.then(Mono.defer(() -> consume(clientId, attempt + 1)));
+    // A failed lease lets its waiters through whatever the clock says since: failing open never refuses.
+    return lease.flatMap(leased -> leased
+        ? consume(clientId, attempt + 1)
+        : Mono.just(RateLimitDecision.unlimited(settings.burstCapacity())));
   }
 
-  /** One lease for every call of this client that waits meanwhile; each settles before the waiters look again. */
-  private Mono<Void> lease(String clientId, LocalBucket bucket, long now) {
+  /**
+   * One lease for every call of this client that waits meanwhile, true when it was granted (even zero tokens),
+   * false when the shared bucket could not be reached; each settles before the waiters look again.
+   */
+  private Mono<Boolean> lease(String clientId, LocalBucket bucket, long now) {
     sweep(now);
     int wanted = bucket.nextLeaseSize(now);
     return source.lease(clientId, wanted)
@@ -124,8 +130,8 @@ public final class LeasingRateLimiter implements RateLimiter {
                 failure.toString());
           }
         })
-        .then()
-        .onErrorComplete()
+        .map(lease -> true)
+        .onErrorReturn(false)
         .cache();
   }
 
@@ -167,7 +173,7 @@ public final class LeasingRateLimiter implements RateLimiter {
     private long emptyUntil;
     private int leaseSize = 1;
     private boolean lastLeaseFull;
-    private Mono<Void> pending;
+    private Mono<Boolean> pending;
 
     /** A decision from what this replica holds, or null when it must lease first. */
     RateLimitDecision take(long now) {

@@ -163,6 +163,17 @@ class SharedRateLimitTest {
     assertThat(source.leases().get()).as("Redis asked once, then left alone for fail-open-for").isEqualTo(1);
   }
 
+  @Test
+  void aCallThatWaitedForAFailedLeasePassesHoweverShortTheFailOpenWindow() {
+    Counted source = shared(1, 200, 400);
+    LeasingRateLimiter limiter = new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(200, 400, 40,
+        Duration.ofSeconds(1), Duration.ofNanos(1)), System::nanoTime);
+    for (int i = 0; i < 3; i++) {
+      assertThat(limiter.consume("key:down-briefly").block(Duration.ofSeconds(5)).allowed()).isTrue();
+    }
+    assertThat(source.leases().get()).as("one attempt per call: a failed lease is not retried").isEqualTo(3);
+  }
+
   @BeforeAll
   static void redisAnswers() {
     assertThat(redis(6379).opsForValue().get(PREFIX + "probe").defaultIfEmpty("none").block(Duration.ofSeconds(5)))
