@@ -16,6 +16,7 @@
 #
 #   scripts/bench/lock.sh                          5 rounds; 10 s per measurement after 5 s of warm-up
 #   ROUNDS=1 SECONDS_PER_RUN=5 WARMUP=3 scripts/bench/lock.sh
+#   GATEWAY_RATE_LIMIT=on scripts/bench/lock.sh   the gateway's rate limit on (off by default), far above the load
 #
 # The machine is shared and its load moves a lot: every round runs each configuration back to back, and the
 # table reports the median over rounds of each rate and of each round's ratio.
@@ -156,7 +157,13 @@ start_jvm lock-service lock-service "$lock_port" EUREKA_URL="$eureka" "${redis_e
 lock_pid="${pids[-1]}"
 # No rate limit, and a bulkhead wider than the clients: the gateway's default admits 25 concurrent calls per
 # route, and a waiting acquire holds its permit for as long as it waits.
-start_jvm gateway gateway "$gateway_port" EUREKA_URL="$eureka" "${redis_env[@]}" GATEWAY_RATE_LIMIT_ENABLED=false \
+# GATEWAY_RATE_LIMIT=on: the rate limit on, with a limit far above the load (it decides every call, refuses none).
+if [[ "${GATEWAY_RATE_LIMIT:-off}" == on ]]; then
+  rate_limit=(GATEWAY_RATE_LIMIT_PER_SECOND=10000000 GATEWAY_RATE_LIMIT_BURST=10000000)
+else
+  rate_limit=(GATEWAY_RATE_LIMIT_ENABLED=false)
+fi
+start_jvm gateway gateway "$gateway_port" EUREKA_URL="$eureka" "${redis_env[@]}" "${rate_limit[@]}" \
   SPRING_APPLICATION_JSON='{"resilience4j.bulkhead.instances.lock-service.max-concurrent-calls":1000}'
 await_http "http://127.0.0.1:$lock_port/actuator/health/readiness" lock-service
 await_http "http://127.0.0.1:$gateway_port/actuator/health/readiness" gateway

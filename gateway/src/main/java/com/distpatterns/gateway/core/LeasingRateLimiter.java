@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +56,7 @@ public final class LeasingRateLimiter implements RateLimiter {
   private final Map<String, LocalBucket> buckets = new ConcurrentHashMap<>();
   private final AtomicBoolean failingOpen = new AtomicBoolean();
   private volatile long failOpenUntil;
-  private volatile long nextSweep;
+  private final AtomicLong nextSweep;
 
   public LeasingRateLimiter(TokenSource source, Settings settings, LongSupplier nanoClock) {
     this.source = source;
@@ -64,7 +65,7 @@ public final class LeasingRateLimiter implements RateLimiter {
     this.leaseTtlNanos = settings.leaseTtl().toNanos();
     this.failOpenNanos = settings.failOpenFor().toNanos();
     this.nanoClock = nanoClock;
-    this.nextSweep = nanoClock.getAsLong() + leaseTtlNanos;
+    this.nextSweep = new AtomicLong(nanoClock.getAsLong() + leaseTtlNanos);
   }
 
   /** The most tokens one replica leases at once for one client. */
@@ -82,20 +83,27 @@ public final class LeasingRateLimiter implements RateLimiter {
     if (failingOpen.get() && now - failOpenUntil < 0) {
       return Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
     }
-    LocalBucket bucket = buckets.computeIfAbsent(clientId, id -> new LocalBucket());
+    sweepIfDue(now);
     Mono<Boolean> lease;
-    synchronized (bucket) {
-      RateLimitDecision decided = bucket.take(now);
-      if (decided != null) {
-        return Mono.just(decided);
+    while (true) {
+      LocalBucket bucket = buckets.computeIfAbsent(clientId, id -> new LocalBucket());
+      synchronized (bucket) {
+        if (bucket.swept) {
+          continue; // forgotten between the lookup and the lock: the map holds (or will make) its successor
+        }
+        RateLimitDecision decided = bucket.take(now);
+        if (decided != null) {
+          return Mono.just(decided);
+        }
+        if (attempt > MAX_ATTEMPTS) {
+          return Mono.just(refusal(Duration.ofMillis(Math.max(1, (long) Math.ceil(1000 / settings.replenishPerSecond())))));
+        }
+        if (bucket.pending == null) {
+          bucket.pending = lease(clientId, bucket, now);
+        }
+        lease = bucket.pending;
+        break;
       }
-      if (attempt > MAX_ATTEMPTS) {
-        return Mono.just(refusal(Duration.ofMillis(Math.max(1, (long) Math.ceil(1000 / settings.replenishPerSecond())))));
-      }
-      if (bucket.pending == null) {
-        bucket.pending = lease(clientId, bucket, now);
-      }
-      lease = bucket.pending;
     }
     // A failed lease lets its waiters through whatever the clock says since: failing open never refuses.
     return lease.flatMap(leased -> leased
@@ -108,7 +116,6 @@ public final class LeasingRateLimiter implements RateLimiter {
    * false when the shared bucket could not be reached; each settles before the waiters look again.
    */
   private Mono<Boolean> lease(String clientId, LocalBucket bucket, long now) {
-    sweep(now);
     int wanted = bucket.nextLeaseSize(now);
     return source.lease(clientId, wanted)
         .switchIfEmpty(Mono.error(() -> new IllegalStateException("the shared bucket gave no answer")))
@@ -135,15 +142,19 @@ public final class LeasingRateLimiter implements RateLimiter {
         .cache();
   }
 
-  /** Forgets the clients that hold nothing and wait for nothing: at most once per lease lifetime. */
-  private void sweep(long now) {
-    if (now - nextSweep < 0) {
+  /**
+   * Forgets the clients that hold nothing and wait for nothing, at most once per lease lifetime, by one thread
+   * that holds no other bucket's lock meanwhile.
+   */
+  private void sweepIfDue(long now) {
+    long due = nextSweep.get();
+    if (now - due < 0 || !nextSweep.compareAndSet(due, now + leaseTtlNanos)) {
       return;
     }
-    nextSweep = now + leaseTtlNanos;
     buckets.forEach((clientId, bucket) -> {
       synchronized (bucket) {
         if (bucket.idle(now)) {
+          bucket.swept = true;
           buckets.remove(clientId, bucket);
         }
       }
@@ -174,6 +185,8 @@ public final class LeasingRateLimiter implements RateLimiter {
     private int leaseSize = 1;
     private boolean lastLeaseFull;
     private Mono<Boolean> pending;
+    /** Removed from the map: a caller that still holds it looks the client up again. */
+    private boolean swept;
 
     /** A decision from what this replica holds, or null when it must lease first. */
     RateLimitDecision take(long now) {

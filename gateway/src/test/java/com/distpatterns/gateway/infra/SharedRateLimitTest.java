@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -172,6 +173,18 @@ class SharedRateLimitTest {
       assertThat(limiter.consume("key:down-briefly").block(Duration.ofSeconds(5)).allowed()).isTrue();
     }
     assertThat(source.leases().get()).as("one attempt per call: a failed lease is not retried").isEqualTo(3);
+  }
+
+  @Test
+  void forgettingIdleClientsNeverCostsAComingCallASecondLease() {
+    AtomicLong clock = new AtomicLong();
+    Counted source = shared(6379, 0.1, 10);
+    LeasingRateLimiter limiter = new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(0.1, 10, 40,
+        Duration.ofSeconds(1), Duration.ofSeconds(1)), clock::get);
+    assertThat(limiter.consume("key:first").block(Duration.ofSeconds(5)).remaining()).isEqualTo(9);
+    clock.addAndGet(Duration.ofSeconds(2).toNanos()); // past a lease lifetime: idle clients are forgotten now
+    assertThat(limiter.consume("key:second").block(Duration.ofSeconds(5)).remaining()).isEqualTo(9);
+    assertThat(source.leases().get()).isEqualTo(2);
   }
 
   @BeforeAll
