@@ -11,8 +11,17 @@
 #
 #   scripts/bench/cache.sh                 10 s per measurement
 #   DURATION=5s scripts/bench/cache.sh     shorter (WARMUP=10s per warm-up round, WARMUP_ROUNDS=12 at most)
+#   GATEWAY_FEATURES=off scripts/bench/cache.sh   the suite's gateway without rate limit and API key (as before issue 22)
+#   GATEWAY_ONLY=yes scripts/bench/cache.sh        only the suite's gateway GET and the bare gateway's (and nginx)
+#   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" ...   profile the gateway
 #
-# The measuring part holds /tmp/distpatterns-bench.lock so that two benchmarks never run at once.
+# The suite's gateway runs with every feature on by default: API keys (wrk sends one), the rate limit (with a limit
+# far above the load, so that it decides on every call but refuses none), circuit breaker, discovery, metrics and
+# tracing. CPU per proxied request (the gateway process's user+system time over the requests wrk completed) is
+# reported beside the suite's gateway and the bare gateway.
+#
+# The measuring part holds /tmp/distpatterns-bench.lock (BENCH_LOCK to name another: a process that inherited the
+# lock's descriptor from an earlier benchmark and outlived it holds it for ever) so that two benchmarks never run at once.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -21,6 +30,7 @@ version=0.1.0-SNAPSHOT
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-10s}"
 max_warmup_rounds="${WARMUP_ROUNDS:-12}"
+gateway_only="${GATEWAY_ONLY:-no}"
 connections=50
 work="$(mktemp -d /tmp/cache-bench.XXXXXX)"
 
@@ -116,10 +126,12 @@ await_http() {
 }
 
 start_jvm() {
-  local name=$1 module=$2 port=$3
+  local name=$1 module=$2 port=$3 extra=()
   shift 3
+  # GATEWAY_JAVA_OPTS: more JVM options for the suite's gateway only, e.g. a flight recording to profile it.
+  [[ $name == gateway && -n "${GATEWAY_JAVA_OPTS:-}" ]] && read -r -a extra <<<"$GATEWAY_JAVA_OPTS"
   # Throughput settings: a fixed heap and the parallel collector; the rest is the production configuration.
-  env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC \
+  env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC "${extra[@]}" \
     -Dsun.misc.unsafe.memory.access=allow --enable-native-access=ALL-UNNAMED \
     -jar "$work/$module.jar" >"$work/$name.log" 2>&1 &
   pids+=($!)
@@ -133,8 +145,21 @@ wrk_run() {
   awk '
     function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
     /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) }
-    /^Requests\/sec:/ { rps = $2 } /Non-2xx/ { bad = $5 }
-    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, bad + 0 }' <<<"$out"
+    /^Requests\/sec:/ { rps = $2 } /Non-2xx/ { bad = $5 } / requests in / { total = $1 }
+    END { printf "%.0f %.2f %.2f %d %d\n", rps, p50, p99, bad + 0, total }' <<<"$out"
+}
+
+# CPU time (user + system) a process has used so far, in microseconds.
+cpu_us() { awk -v tck="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1000000 / tck }' "/proc/$1/stat"; }
+
+# wrk_run, plus the CPU a process spent per completed request: "requests/s p50_ms p99_ms non2xx total cpu_us_per_request"
+wrk_run_cpu() {
+  local pid=$1 before after line
+  shift
+  before="$(cpu_us "$pid")"
+  line="$(wrk_run "$@")"
+  after="$(cpu_us "$pid")"
+  awk -v line="$line" -v cpu=$((after - before)) 'BEGIN { split(line, f, " "); printf "%s %.0f\n", line, (f[5] > 0 ? cpu / f[5] : 0) }'
 }
 
 install_missing
@@ -148,6 +173,12 @@ for port in "$redis_port" "$registry_port" "$cache_port" "$gateway_port" "$nginx
   port_free "$port" || fail "port $port is taken; set BENCH_*_PORT to free ones"
 done
 
+api_key=bench-key
+if [[ "${GATEWAY_FEATURES:-on}" == on ]]; then
+  gateway_features=(GATEWAY_API_KEYS="$api_key" GATEWAY_RATE_LIMIT_PER_SECOND=10000000 GATEWAY_RATE_LIMIT_BURST=10000000)
+else
+  gateway_features=(GATEWAY_RATE_LIMIT_ENABLED=false)
+fi
 say "starting Redis :$redis_port, registry :$registry_port, cache-service :$cache_port, gateway :$gateway_port, nginx :$nginx_port"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
 pids+=($!)
@@ -174,11 +205,13 @@ await_http "http://127.0.0.1:$registry_port/actuator/health" registry 600
 start_jvm cache-service cache-service "$cache_port" EUREKA_URL="$eureka" EUREKA_INSTANCE_IPADDRESS=127.0.0.1 \
   SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port"
 start_jvm gateway gateway "$gateway_port" EUREKA_URL="$eureka" EUREKA_INSTANCE_IPADDRESS=127.0.0.1 \
-  SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port" GATEWAY_RATE_LIMIT_ENABLED=false
+  SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port" "${gateway_features[@]}"
+gateway_pid=${pids[-1]}
 await_http "http://127.0.0.1:$cache_port/actuator/health/readiness" cache-service 600
 await_http "http://127.0.0.1:$gateway_port/actuator/health/readiness" gateway 600
 start_jvm floor-webflux floor-webflux "$floor_webflux_port" SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port"
 start_jvm floor-gateway floor-gateway "$floor_gateway_port" FLOOR_TARGET="http://127.0.0.1:$cache_port"
+floor_gateway_pid=${pids[-1]}
 
 value='{"value":"x"}'
 direct="http://127.0.0.1:$cache_port/api/caches/bench/entries/k1"
@@ -190,7 +223,12 @@ redis-cli -p "$redis_port" SET floor:bench:k1 "$value" >/dev/null
 await_http "$floor_webflux" "the bare WebFlux application" 600
 await_http "$floor_gateway" "the bare gateway's route to cache-service" 600
 # The gateway learns of the service from Eureka within a few fetch intervals.
-await_http "$gateway" "the gateway's route to cache-service" 120
+keyed=(-H "X-API-Key: $api_key")
+route_deadline=$((SECONDS + 120))
+until curl -fsS -o /dev/null --max-time 2 "${keyed[@]}" "$gateway" 2>/dev/null; do
+  [[ $SECONDS -lt $route_deadline ]] || fail "the gateway's route to cache-service not up after 120 s (logs in $work)"
+  sleep 1
+done
 cat >"$work/put.lua" <<LUA
 wrk.method = "PUT"
 wrk.body = '$value'
@@ -213,11 +251,13 @@ warm() {
 
 measure() {
   say "warming up the JVMs ..."
-  warm "$direct"
-  warm -s "$work/put.lua" "$direct"
-  warm "$gateway"
-  warm -s "$work/put.lua" "$gateway"
-  warm "$floor_webflux"
+  if [[ $gateway_only != yes ]]; then
+    warm "$direct"
+    warm -s "$work/put.lua" "$direct"
+  fi
+  warm "${keyed[@]}" "$gateway"
+  [[ $gateway_only == yes ]] || warm "${keyed[@]}" -s "$work/put.lua" "$gateway"
+  [[ $gateway_only == yes ]] || warm "$floor_webflux"
   warm "$floor_gateway"
 
   say "measuring, ${duration} each ..."
@@ -226,17 +266,24 @@ measure() {
   echo "$redis_out" >"$work/redis-benchmark.log"
   redis_set="$(awk '/^SET:/ { print $2 }' <<<"$redis_out" | tail -1)"
   redis_get="$(awk '/^GET:/ { print $2 }' <<<"$redis_out" | tail -1)"
-  read -r nginx_rps nginx_p50 nginx_p99 nginx_bad <<<"$(wrk_run "$duration" "http://127.0.0.1:$nginx_port/")"
-  read -r dget_rps dget_p50 dget_p99 dget_bad <<<"$(wrk_run "$duration" "$direct")"
-  read -r dput_rps dput_p50 dput_p99 dput_bad <<<"$(wrk_run "$duration" -s "$work/put.lua" "$direct")"
-  read -r gget_rps gget_p50 gget_p99 gget_bad <<<"$(wrk_run "$duration" "$gateway")"
-  read -r gput_rps gput_p50 gput_p99 gput_bad <<<"$(wrk_run "$duration" -s "$work/put.lua" "$gateway")"
-  read -r fwf_rps fwf_p50 fwf_p99 fwf_bad <<<"$(wrk_run "$duration" "$floor_webflux")"
-  read -r fgw_rps fgw_p50 fgw_p99 fgw_bad <<<"$(wrk_run "$duration" "$floor_gateway")"
+  read -r nginx_rps nginx_p50 nginx_p99 nginx_bad _ <<<"$(wrk_run "$duration" "http://127.0.0.1:$nginx_port/")"
+  # The suite's gateway and the bare one back to back: their ratio is a target, and the machine's load moves.
+  read -r gget_rps gget_p50 gget_p99 gget_bad _ gget_cpu <<<"$(wrk_run_cpu "$gateway_pid" "$duration" "${keyed[@]}" "$gateway")"
+  read -r fgw_rps fgw_p50 fgw_p99 fgw_bad _ fgw_cpu <<<"$(wrk_run_cpu "$floor_gateway_pid" "$duration" "$floor_gateway")"
+  [[ $gateway_only != yes ]] || return 0
+  read -r dget_rps dget_p50 dget_p99 dget_bad _ <<<"$(wrk_run "$duration" "$direct")"
+  read -r dput_rps dput_p50 dput_p99 dput_bad _ <<<"$(wrk_run "$duration" -s "$work/put.lua" "$direct")"
+  read -r gput_rps gput_p50 gput_p99 gput_bad _ <<<"$(wrk_run "$duration" "${keyed[@]}" -s "$work/put.lua" "$gateway")"
+  read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
 }
 
-exec 9>/tmp/distpatterns-bench.lock
-say "waiting for /tmp/distpatterns-bench.lock ..."
+bench_lock="${BENCH_LOCK:-/tmp/distpatterns-bench.lock}"
+# What GATEWAY_ONLY=yes does not measure stays blank in the table.
+for what in dget dput gput fwf; do
+  for field in rps p50 p99 bad; do printf -v "${what}_$field" '%s' ""; done
+done
+exec 9>"$bench_lock"
+say "waiting for $bench_lock ..."
 flock 9
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 measure
@@ -254,6 +301,7 @@ cat <<TABLE
 
 cache-service benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$java" -version 2>&1 | head -1)
 wrk -t2 -c$connections -d$duration, value $value (${#value} bytes); load average before $load_before, after $load_after
+suite's gateway features: ${GATEWAY_FEATURES:-on} (${gateway_features[*]})
 
 | what                          | req/s  | p50 ms | p99 ms | non-2xx |
 |-------------------------------|-------:|-------:|-------:|--------:|
@@ -271,6 +319,10 @@ wrk -t2 -c$connections -d$duration, value $value (${#value} bytes); load average
 |------------------------------------|------:|---------|--------|
 | direct GET / nginx                 | $(printf '%5s' "$r_get_nginx") | >= 0.25 | $(verdict "$r_get_nginx" 0.25 min) |
 | gateway GET / direct GET           | $(printf '%5s' "$r_gw_get") | >= 0.5  | $(verdict "$r_gw_get" 0.5 min) |
+| gateway GET / bare gateway GET     | $(printf '%5s' "$(ratio "$gget_rps" "$fgw_rps")") | >= 0.8  | $(verdict "$(ratio "$gget_rps" "$fgw_rps")" 0.8 min) |
+| gateway GET p99 / bare gateway p99 | $(printf '%5s' "$(ratio "$gget_p99" "$fgw_p99")") | <= 1.2  | $(verdict "$(ratio "$gget_p99" "$fgw_p99")" 1.2001 max) |
+| gateway CPU us per GET             | $(printf '%5s' "$gget_cpu") | (info)  |        |
+| bare gateway CPU us per GET        | $(printf '%5s' "$fgw_cpu") | (info)  |        |
 | gateway PUT / direct PUT           | $(printf '%5s' "$r_gw_put") | >= 0.5  | $(verdict "$r_gw_put" 0.5 min) |
 | direct GET p99 (ms)                | $(printf '%5s' "$dget_p99") | < 10    | $(verdict "$dget_p99" 10 max) |
 | direct PUT p99 (ms)                | $(printf '%5s' "$dput_p99") | < 10    | $(verdict "$dput_p99" 10 max) |

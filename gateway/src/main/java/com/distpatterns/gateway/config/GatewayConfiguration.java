@@ -7,8 +7,10 @@ import com.distpatterns.gateway.api.ProblemWriter;
 import com.distpatterns.gateway.api.RateLimitFilter;
 import com.distpatterns.gateway.api.RequestIdFilter;
 import com.distpatterns.gateway.core.ApiKeys;
+import com.distpatterns.gateway.core.LeasingRateLimiter;
 import com.distpatterns.gateway.core.RateLimitDecision;
 import com.distpatterns.gateway.core.RateLimiter;
+import com.distpatterns.gateway.core.TokenSource;
 import com.distpatterns.gateway.infra.RedisTokenBucket;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.slf4j.Logger;
@@ -85,7 +87,14 @@ public class GatewayConfiguration {
       log.warn("Rate limiting is disabled (gateway.rate-limit.enabled=false)");
       return client -> Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
     }
-    return new RedisTokenBucket(redis, settings);
+    TokenSource shared = new RedisTokenBucket(redis, settings.keyPrefix(), settings.replenishPerSecond(),
+        settings.burstCapacity(), settings.redisTimeout());
+    LeasingRateLimiter limiter = new LeasingRateLimiter(shared, new LeasingRateLimiter.Settings(
+        settings.replenishPerSecond(), settings.burstCapacity(), settings.maxLease(), settings.leaseTtl(),
+        settings.failOpenFor()), System::nanoTime);
+    log.info("Rate limit: {}/s, burst {}, per client, shared in Redis; leases of up to {} tokens, spendable for {}",
+        settings.replenishPerSecond(), settings.burstCapacity(), limiter.maxLease(), settings.leaseTtl());
+    return limiter;
   }
 
   @Bean

@@ -1,67 +1,49 @@
 package com.distpatterns.gateway.infra;
 
-import com.distpatterns.gateway.config.GatewayProperties;
-import com.distpatterns.gateway.core.RateLimitDecision;
-import com.distpatterns.gateway.core.RateLimiter;
+import com.distpatterns.gateway.core.TokenLease;
+import com.distpatterns.gateway.core.TokenSource;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
 
-/**
- * Token buckets in Redis, one per client, updated by one Lua script call per request.
- *
- * <p>When Redis does not answer in time the request goes through unlimited: the rate limit protects the
- * services, and a Redis outage must not become an outage of every route. The switch is logged once each way.
- */
-public final class RedisTokenBucket implements RateLimiter {
+/** The token buckets every gateway replica shares, in Redis, one per client: a lease is one Lua script call. */
+public final class RedisTokenBucket implements TokenSource {
 
-  private static final Logger log = LoggerFactory.getLogger(RedisTokenBucket.class);
   private static final RedisScript<String> SCRIPT =
       RedisScript.of(new ClassPathResource("scripts/token-bucket.lua"), String.class);
 
   private final ReactiveStringRedisTemplate redis;
-  private final GatewayProperties.RateLimit settings;
-  private final List<String> args;
-  private final AtomicBoolean failingOpen = new AtomicBoolean();
+  private final String keyPrefix;
+  private final String rate;
+  private final String capacity;
+  private final Duration timeout;
 
-  public RedisTokenBucket(ReactiveStringRedisTemplate redis, GatewayProperties.RateLimit settings) {
+  public RedisTokenBucket(ReactiveStringRedisTemplate redis, String keyPrefix, double replenishPerSecond,
+      int burstCapacity, Duration timeout) {
     this.redis = redis;
-    this.settings = settings;
-    this.args = List.of(Double.toString(settings.replenishPerSecond()), Integer.toString(settings.burstCapacity()));
+    this.keyPrefix = keyPrefix;
+    this.rate = Double.toString(replenishPerSecond);
+    this.capacity = Integer.toString(burstCapacity);
+    this.timeout = timeout;
   }
 
   @Override
-  public Mono<RateLimitDecision> consume(String clientId) {
+  public Mono<TokenLease> lease(String clientId, int wanted) {
     // The braces make a Redis Cluster hash tag: one bucket lives in one slot.
-    String key = settings.keyPrefix() + "{" + clientId + "}";
-    return redis.execute(SCRIPT, List.of(key), args)
+    String key = keyPrefix + "{" + clientId + "}";
+    return redis.execute(SCRIPT, List.of(key), List.of(rate, capacity, Integer.toString(wanted)))
         .next()
-        .timeout(settings.redisTimeout())
-        .map(this::decode)
-        .doOnNext(decision -> {
-          if (failingOpen.compareAndSet(true, false)) {
-            log.info("Rate limiting resumed: Redis answers again");
-          }
-        })
-        .onErrorResume(e -> {
-          if (failingOpen.compareAndSet(false, true)) {
-            log.warn("Rate limiting suspended, requests pass unlimited: Redis unavailable ({})", e.toString());
-          }
-          return Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
-        });
+        .timeout(timeout)
+        .map(RedisTokenBucket::decode);
   }
 
-  private RateLimitDecision decode(String reply) {
+  private static TokenLease decode(String reply) {
     String[] parts = reply.split(" ");
-    return new RateLimitDecision(
-        "1".equals(parts[0]),
-        settings.burstCapacity(),
+    return new TokenLease(
+        Integer.parseInt(parts[0]),
         Long.parseLong(parts[1]),
         Duration.ofMillis(Long.parseLong(parts[2])),
         Duration.ofMillis(Long.parseLong(parts[3])));
