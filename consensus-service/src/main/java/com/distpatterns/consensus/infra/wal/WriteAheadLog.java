@@ -70,6 +70,36 @@ public final class WriteAheadLog implements AutoCloseable {
         return thread;
     });
     private Future<Path> nextSegment;
+    private final SyncTimes syncTimes = new SyncTimes();
+
+    /**
+     * How long the fsyncs took, logged at DEBUG every ten seconds: what the driver waits for on every write, the
+     * figure to look at first when writes are slow (docs/benchmarks.md).
+     */
+    private static final class SyncTimes {
+        private static final long REPORT_EVERY = 10_000_000_000L;
+        private long since = System.nanoTime();
+        private long count;
+        private long totalNanos;
+        private long maxNanos;
+        private long over1ms;
+        private long over10ms;
+
+        void record(long nanos) {
+            count++;
+            totalNanos += nanos;
+            maxNanos = Math.max(maxNanos, nanos);
+            over1ms += nanos > 1_000_000 ? 1 : 0;
+            over10ms += nanos > 10_000_000 ? 1 : 0;
+            long now = System.nanoTime();
+            if (now - since >= REPORT_EVERY) {
+                log.debug("WAL fsyncs in {} ms: {}, mean {} us, max {} us, {} over 1 ms, {} over 10 ms",
+                        (now - since) / 1_000_000, count, totalNanos / count / 1000, maxNanos / 1000, over1ms, over10ms);
+                since = now;
+                count = totalNanos = maxNanos = over1ms = over10ms = 0;
+            }
+        }
+    }
 
     /** One segment file and the largest entry index written to it, which decides when it may be deleted. */
     private static final class Segment {
@@ -229,7 +259,9 @@ public final class WriteAheadLog implements AutoCloseable {
             while (pending.hasRemaining()) {
                 tail.write(pending);
             }
+            long start = System.nanoTime();
             tail.force(false);
+            syncTimes.record(System.nanoTime() - start);
             pending.clear();
             if (pending.capacity() > (1 << 20)) {
                 pending = ByteBuffer.allocate(64 << 10); // let a burst's buffer go
