@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Opening recovers: it reads every segment and stops at the first record whose length or checksum is wrong. If
  * that record belongs to the last write (a write torn by a crash, or a flipped byte in it), which was never
- * acknowledged, the file is truncated there and everything before it kept. Damage anywhere else, in an older
+ * acknowledged, the file is zeroed from there and everything before it kept. Damage anywhere else, in an older
  * segment or in a batch followed by later batches, is in records that were fsynced and acted on: the log refuses
  * to open ({@link WalCorruptedException}) rather than forget votes and entries the cluster counted on. Every batch
  * ends with a marker record ({@link RecordCodec#BATCH_END_RECORD}) so recovery can tell the two apart. Not

@@ -50,6 +50,15 @@ class WriteAheadLogTest {
         storage.close();
     }
 
+    /** Entries 2..to, one batch each, in segments of 4 KiB: several segments; the storage is left open. */
+    private DurableStorage writeOneByOne(long to) throws IOException {
+        DurableStorage storage = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
+        for (long i = 2; i <= to; i++) {
+            storage.persist(persist(List.of(entry(2, i)), new HardState(2, 1, i)));
+        }
+        return storage;
+    }
+
     private Path lastSegment() throws IOException {
         return segments().getLast();
     }
@@ -141,10 +150,7 @@ class WriteAheadLogTest {
 
     @Test
     void damageToAnOlderSegmentRefusesToOpen() throws IOException {
-        DurableStorage storage = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
-        for (long i = 2; i <= 200; i++) {
-            storage.persist(persist(List.of(entry(2, i)), new HardState(2, 1, i)));
-        }
+        DurableStorage storage = writeOneByOne(200);
         storage.close();
         Path oldest = segments().getFirst();
         flipByte(oldest, Files.size(oldest) - 20);
@@ -198,10 +204,7 @@ class WriteAheadLogTest {
 
     @Test
     void zerosInAnOlderSegmentRefuseToOpen() throws IOException {
-        DurableStorage storage = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
-        for (long i = 2; i <= 200; i++) {
-            storage.persist(persist(List.of(entry(2, i)), new HardState(2, 1, i)));
-        }
+        DurableStorage storage = writeOneByOne(200);
         storage.close();
         Path oldest = segments().getFirst();
         zeroOut(oldest, 0, Files.size(oldest)); // lost blocks of a file that was full and fsynced
@@ -222,10 +225,7 @@ class WriteAheadLogTest {
 
     @Test
     void aSnapshotLetsOldSegmentsGoAndRestartsFromIt() throws IOException {
-        DurableStorage storage = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
-        for (long i = 2; i <= 400; i++) {
-            storage.persist(persist(List.of(entry(2, i)), new HardState(2, 1, i)));
-        }
+        DurableStorage storage = writeOneByOne(400);
         int segmentsBefore = segments().size();
         storage.snapshotAt(390, ConfState.ofVoters(List.of(1L, 2L, 3L)), "image".getBytes(StandardCharsets.UTF_8), 10);
         storage.close();
