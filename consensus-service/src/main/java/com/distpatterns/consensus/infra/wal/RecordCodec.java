@@ -79,6 +79,13 @@ final class RecordCodec {
         record End() implements Read {
         }
 
+        /**
+         * Nothing but zeros from here to the end of the file: the unused, pre-allocated part of the segment being
+         * written (the end of the log), or damage in any older segment.
+         */
+        record ZeroTail() implements Read {
+        }
+
         /** The end of a batch: everything before it was written and fsynced together. */
         record BatchEnd(int next) implements Read {
         }
@@ -93,13 +100,13 @@ final class RecordCodec {
         if (remaining == 0) {
             return new Read.End();
         }
+        if (isZeros(data, position)) {
+            return new Read.ZeroTail();
+        }
         if (remaining < HEADER_BYTES + 1) {
             return new Read.Bad("a record header cut short (" + remaining + " bytes)");
         }
         int length = data.getInt(position);
-        if (length == 0 && isZeros(data, position)) {
-            return new Read.Bad("zeros where a record should start");
-        }
         if (length < 1 || length > MAX_RECORD_BYTES || length > remaining - HEADER_BYTES) {
             return new Read.Bad("a record length of " + length + " with " + (remaining - HEADER_BYTES) + " bytes left");
         }
@@ -164,7 +171,13 @@ final class RecordCodec {
     }
 
     private static boolean isZeros(ByteBuffer data, int from) {
-        for (int i = from; i < data.limit(); i++) {
+        int i = from;
+        for (; i + Long.BYTES <= data.limit(); i += Long.BYTES) {
+            if (data.getLong(i) != 0) {
+                return false; // at a record, on its first bytes (a non-zero length)
+            }
+        }
+        for (; i < data.limit(); i++) {
             if (data.get(i) != 0) {
                 return false;
             }

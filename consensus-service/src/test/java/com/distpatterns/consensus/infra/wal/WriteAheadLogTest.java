@@ -50,9 +50,40 @@ class WriteAheadLogTest {
         storage.close();
     }
 
+    /** Entries 2..to, one batch each, in segments of 4 KiB: several segments; the storage is left open. */
+    private DurableStorage writeOneByOne(long to) throws IOException {
+        DurableStorage storage = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
+        for (long i = 2; i <= to; i++) {
+            storage.persist(persist(List.of(entry(2, i)), new HardState(2, 1, i)));
+        }
+        return storage;
+    }
+
     private Path lastSegment() throws IOException {
+        return segments().getLast();
+    }
+
+    private List<Path> segments() throws IOException {
         try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
-            return files.sorted().toList().getLast();
+            return files.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList();
+        }
+    }
+
+    /** Where the records of a pre-allocated segment end: after its last byte that is not zero. */
+    private static long dataEnd(Path segment) throws IOException {
+        byte[] bytes = Files.readAllBytes(segment);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return end;
+    }
+
+    /** What a crash leaves of the last write in pre-allocated space: its last bytes never landed, zeros remain. */
+    private static void zeroOut(Path file, long from, long to) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(from);
+            raf.write(new byte[(int) (to - from)]);
         }
     }
 
@@ -71,14 +102,13 @@ class WriteAheadLogTest {
     void aTornTailIsTruncatedAndEverythingBeforeItKept() throws IOException {
         writeEntries(2, 20, 2);
         Path segment = lastSegment();
-        long size = Files.size(segment);
-        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-            file.setLength(size - 5); // the crash tore the last record (the hard state)
-        }
+        long size = dataEnd(segment);
+        zeroOut(segment, size - 5, size); // the crash tore the last record (the batch end)
         DurableStorage storage = open();
         assertThat(storage.lastIndex()).isEqualTo(20);
         assertThat(storage.entries(20, 21, Long.MAX_VALUE)).containsExactly(entry(2, 20));
-        assertThat(Files.size(segment)).isLessThan(size - 5);
+        assertThat(dataEnd(segment)).as("the torn bytes zeroed").isLessThan(size - 5);
+        assertThat(Files.size(segment)).as("and the segment pre-allocated again").isEqualTo(1 << 20);
         // The log goes on after the truncation point.
         storage.persist(persist(List.of(entry(2, 21)), new HardState(2, 1, 21)));
         storage.close();
@@ -90,7 +120,7 @@ class WriteAheadLogTest {
         writeEntries(2, 10, 2);
         writeEntries(11, 11, 2);
         Path segment = lastSegment();
-        long size = Files.size(segment);
+        long size = dataEnd(segment);
         // The last write is entry 11, a hard state of 33 bytes and the batch end of 9: flip a byte in the entry's
         // payload. Its sectors may land in any order, so the records after the damage do not make it older.
         try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
@@ -110,25 +140,19 @@ class WriteAheadLogTest {
     void damageToAWriteThatLaterWritesFollowRefusesToOpen() throws IOException {
         writeEntries(2, 10, 2);
         Path segment = lastSegment();
-        long firstWrite = Files.size(segment);
+        long firstWrite = dataEnd(segment);
         writeEntries(11, 11, 2);
         flipByte(segment, firstWrite - RecordCodec.BATCH_END_RECORD.length - 33 - 3); // inside entry 10
         assertThatThrownBy(this::open).isInstanceOf(WalCorruptedException.class)
                 .hasMessageContaining("later batches follow");
-        assertThat(Files.size(segment)).as("nothing truncated").isGreaterThan(firstWrite);
+        assertThat(dataEnd(segment)).as("nothing truncated").isGreaterThan(firstWrite);
     }
 
     @Test
     void damageToAnOlderSegmentRefusesToOpen() throws IOException {
-        DurableStorage storage = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
-        for (long i = 2; i <= 200; i++) {
-            storage.persist(persist(List.of(entry(2, i)), new HardState(2, 1, i)));
-        }
+        DurableStorage storage = writeOneByOne(200);
         storage.close();
-        Path oldest;
-        try (Stream<Path> files = Files.list(dir.resolve("wal"))) {
-            oldest = files.sorted().findFirst().orElseThrow();
-        }
+        Path oldest = segments().getFirst();
         flipByte(oldest, Files.size(oldest) - 20);
         assertThatThrownBy(() -> DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING)))
                 .isInstanceOf(WalCorruptedException.class).hasMessageContaining("later segments follow");
@@ -144,6 +168,52 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void theZerosOfAPreAllocatedSegmentAreItsEndNotDamage() throws IOException {
+        writeEntries(2, 20, 2);
+        Path segment = lastSegment();
+        assertThat(Files.size(segment)).as("written in place, the file never grows").isEqualTo(1 << 20);
+        long end = dataEnd(segment);
+        writeEntries(21, 30, 2); // reopens: recovery found the end of the log where the zeros begin
+        assertThat(dataEnd(segment)).isGreaterThan(end);
+        assertThat(Files.size(segment)).isEqualTo(1 << 20);
+        DurableStorage storage = open();
+        assertThat(storage.lastIndex()).isEqualTo(30);
+        assertThat(storage.entries(2, 31, Long.MAX_VALUE)).hasSize(29).last().isEqualTo(entry(2, 30));
+        assertThat(storage.hardState()).isEqualTo(new HardState(2, 1, 30));
+    }
+
+    @Test
+    void aTornWriteInPreAllocatedSpaceIsZeroedSoAShorterLaterWriteEndsTheLog() throws IOException {
+        writeEntries(2, 10, 2);
+        Path segment = lastSegment();
+        long goodEnd = dataEnd(segment);
+        writeEntries(11, 60, 2);
+        long tornEnd = dataEnd(segment);
+        // The torn batch: its first sector never landed, its later ones (records and batch end) did.
+        zeroOut(segment, goodEnd, goodEnd + 16);
+        DurableStorage storage = open();
+        assertThat(storage.lastIndex()).isEqualTo(10);
+        assertThat(dataEnd(segment)).isEqualTo(goodEnd);
+        storage.persist(persist(List.of(entry(3, 11)), new HardState(3, 1, 11))); // shorter than the torn batch
+        storage.close();
+        assertThat(dataEnd(segment)).isLessThan(tornEnd);
+        DurableStorage reopened = open();
+        assertThat(reopened.lastIndex()).isEqualTo(11);
+        assertThat(reopened.term(11)).isEqualTo(3);
+    }
+
+    @Test
+    void zerosInAnOlderSegmentRefuseToOpen() throws IOException {
+        DurableStorage storage = writeOneByOne(200);
+        storage.close();
+        Path oldest = segments().getFirst();
+        zeroOut(oldest, 0, Files.size(oldest)); // lost blocks of a file that was full and fsynced
+
+        assertThatThrownBy(() -> DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING)))
+                .isInstanceOf(WalCorruptedException.class).hasMessageContaining("zeros where records should be");
+    }
+
+    @Test
     void laterEntriesReplaceConflictingOnesAtReplay() throws IOException {
         writeEntries(2, 10, 2);
         writeEntries(6, 8, 3); // a new leader overwrote 6..10 with 6..8
@@ -155,14 +225,11 @@ class WriteAheadLogTest {
 
     @Test
     void aSnapshotLetsOldSegmentsGoAndRestartsFromIt() throws IOException {
-        DurableStorage storage = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
-        for (long i = 2; i <= 400; i++) {
-            storage.persist(persist(List.of(entry(2, i)), new HardState(2, 1, i)));
-        }
-        long segmentsBefore = Files.list(dir.resolve("wal")).count();
+        DurableStorage storage = writeOneByOne(400);
+        int segmentsBefore = segments().size();
         storage.snapshotAt(390, ConfState.ofVoters(List.of(1L, 2L, 3L)), "image".getBytes(StandardCharsets.UTF_8), 10);
         storage.close();
-        assertThat(Files.list(dir.resolve("wal")).count()).isLessThan(segmentsBefore);
+        assertThat(segments().size()).isLessThan(segmentsBefore);
         DurableStorage reopened = DurableStorage.open(dir, 4096, WriteFault.NONE, Optional.of(FOUNDING));
         assertThat(reopened.snapshot().index()).isEqualTo(390);
         assertThat(new String(reopened.snapshot().data(), StandardCharsets.UTF_8)).isEqualTo("image");
