@@ -492,6 +492,27 @@ class ManifestsTest {
     assertThat(problems).as("overlay %s", overlay).isEmpty();
   }
 
+  /** An object an overlay adds beside its base must not escape the namespace transformer of the base it reuses. */
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyNamespacedObjectIsInTheOverlaysNamespace(String overlay) {
+    Rendered rendered = rendered(overlay);
+    Set<String> namespaces = new TreeSet<>();
+    List<String> outside = new ArrayList<>();
+    for (var object : rendered.objects()) {
+      if (object.getKind().equals("Namespace")) {
+        continue;
+      }
+      String namespace = object.getMetadata().getNamespace();
+      namespaces.add(String.valueOf(namespace));
+      if (namespace == null) {
+        outside.add(object.getKind() + " " + object.getMetadata().getName());
+      }
+    }
+    assertThat(outside).as("overlay %s: objects without a namespace", overlay).isEmpty();
+    assertThat(namespaces).as("overlay %s: namespaces", overlay).hasSize(1);
+  }
+
   @ParameterizedTest
   @MethodSource("overlays")
   void everyContainerHasResourcesAndAReadinessProbe(String overlay) {
