@@ -26,7 +26,7 @@ class MonitoringComponentTest {
 
   private static final Path K8S = Path.of("").toAbsolutePath();
   private static final Path OPS = K8S.getParent().resolve("ops/prometheus");
-  private static final Rendered RENDERED = Rendered.overlay(K8S, "dev-monitoring");
+  private static final Rendered RENDERED = Overlays.rendered("dev-monitoring");
   private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
   private static boolean isApplication(Rendered.Workload workload) {

@@ -7,16 +7,12 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,20 +24,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class NetworkPolicyTest {
 
-  private static final Path K8S = Path.of("").toAbsolutePath();
-  private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();
   private static final String PART_OF = "app.kubernetes.io/part-of";
   private static final String NAME = "app.kubernetes.io/name";
 
-  static Stream<String> overlays() throws IOException {
-    try (Stream<Path> dirs = Files.list(K8S.resolve("overlays"))) {
-      return dirs.filter(dir -> Files.exists(dir.resolve("kustomization.yaml")))
-          .map(dir -> dir.getFileName().toString()).sorted().toList().stream();
-    }
+  static Stream<String> overlays() {
+    return Overlays.names();
   }
 
   private static Rendered rendered(String overlay) {
-    return RENDERED.computeIfAbsent(overlay, name -> Rendered.overlay(K8S, name));
+    return Overlays.rendered(overlay);
   }
 
   private static String namespace(Rendered rendered) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -41,20 +42,22 @@ class PrometheusRulesTest {
 
   @Test
   void theRulesAreValid() throws IOException {
-    List<Path> rules = files("rules", ".rules.yml");
-    assertThat(rules).isNotEmpty();
-    for (Path file : rules) {
-      CommandLineTool.Result result = PROMTOOL.run(PROMETHEUS, "check", "rules", PROMETHEUS.relativize(file).toString());
-      assertThat(result.exitCode()).as(result.output()).isZero();
-    }
+    checkEach("rules", ".rules.yml", "check", "rules");
   }
 
   @Test
   void theAlertsPassTheirUnitTests() throws IOException {
-    List<Path> tests = files("tests", ".test.yml");
-    assertThat(tests).isNotEmpty();
-    for (Path file : tests) {
-      CommandLineTool.Result result = PROMTOOL.run(PROMETHEUS, "test", "rules", PROMETHEUS.relativize(file).toString());
+    checkEach("tests", ".test.yml", "test", "rules");
+  }
+
+  /** promtool COMMAND... FILE for every file of the folder; each must pass. */
+  private static void checkEach(String folder, String suffix, String... command) throws IOException {
+    List<Path> found = files(folder, suffix);
+    assertThat(found).as("%s/*%s", folder, suffix).isNotEmpty();
+    for (Path file : found) {
+      String[] arguments = Arrays.copyOf(command, command.length + 1);
+      arguments[command.length] = PROMETHEUS.relativize(file).toString();
+      CommandLineTool.Result result = PROMTOOL.run(PROMETHEUS, arguments);
       assertThat(result.exitCode()).as(result.output()).isZero();
       assertThat(result.output()).contains("SUCCESS");
     }
