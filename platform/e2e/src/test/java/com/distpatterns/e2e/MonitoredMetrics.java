@@ -100,6 +100,16 @@ record MonitoredMetrics(List<Expression> expressions, Set<String> recorded) {
     return names;
   }
 
+  /** The value of a series without labels (or the first one) in an exposition; NaN when it has none. */
+  static double value(String exposition, String name) {
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return Double.NaN;
+  }
+
   /** Each expression's names that are neither exposed, recorded nor Prometheus's own, with where it is used. */
   List<String> missingFrom(Set<String> exposed) {
     List<String> missing = new ArrayList<>();

@@ -34,6 +34,17 @@ class MonitoredMetricsTest {
   }
 
   @Test
+  void aValueIsReadByItsExactName() {
+    String exposition = """
+        consensus_raft_leader_known{application="consensus-service"} 1.0
+        consensus_raft_leader{application="consensus-service"} 0.0
+        """;
+    assertThat(MonitoredMetrics.value(exposition, "consensus_raft_leader")).isZero();
+    assertThat(MonitoredMetrics.value(exposition, "consensus_raft_leader_known")).isEqualTo(1.0);
+    assertThat(MonitoredMetrics.value(exposition, "consensus_raft_term")).isNaN();
+  }
+
+  @Test
   void aNameNoServiceExposesIsReportedWithWhereItIsUsed() {
     MonitoredMetrics metrics = MonitoredMetrics.read(OPS);
     assertThat(metrics.missingFrom(Set.of())).anySatisfy(missing -> assertThat(missing).startsWith("lock_waiters (")

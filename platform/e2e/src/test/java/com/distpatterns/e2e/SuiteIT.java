@@ -198,6 +198,17 @@ class SuiteIT {
       assertThat(scrape.statusCode()).as("/actuator/prometheus on :%d", port + OFFSET).isEqualTo(200);
       exposed.addAll(MonitoredMetrics.exposed(scrape.body()));
     }
+    // The consensus gauges the no-leader alert reads agree with the cluster: one leader, known to every node.
+    double leaders = 0;
+    for (int port : List.of(8085, 8086, 8087)) {
+      String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + OFFSET) + "/actuator/prometheus"))
+          .build(), HttpResponse.BodyHandlers.ofString()).body();
+      leaders += MonitoredMetrics.value(scrape, "consensus_raft_leader");
+      assertThat(MonitoredMetrics.value(scrape, "consensus_raft_leader_known")).as("node on :%d knows the leader", port).isEqualTo(1.0);
+      assertThat(MonitoredMetrics.value(scrape, "consensus_raft_term")).as("node on :%d's term", port).isPositive();
+    }
+    assertThat(leaders).as("consensus nodes reporting consensus_raft_leader 1").isEqualTo(1.0);
+
     Path ops = Path.of(System.getProperty("suite.root", "../..")).toAbsolutePath().normalize().resolve("ops");
     MonitoredMetrics monitored = MonitoredMetrics.read(ops);
     assertThat(monitored.expressions()).isNotEmpty();
