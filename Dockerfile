@@ -49,6 +49,9 @@ COPY --from=extract /layers/snapshot-dependencies/ ./
 COPY --from=extract /layers/application/ ./
 # Numeric, so Kubernetes' runAsNonRoot can verify it.
 USER 10001:10001
+# In a container every log line is one JSON object (Elastic Common Schema, with traceId and spanId inside a traced
+# request), for a log collector to parse; scripts/run-local.sh runs the jars directly and keeps plain text.
+ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs
 # The heap follows the container's memory limit; JAVA_TOOL_OPTIONS adds to these at run time.
 # The last two let Netty and the JDK 24+ native-access checks run without warnings we cannot fix.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", \

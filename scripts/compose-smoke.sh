@@ -14,9 +14,16 @@
 #      scripts/compose-smoke/ and nowhere else;
 #   3. builds every service's image from the Dockerfile with the compose file's build arguments, from a
 #      snapshot of the work tree;
-#   4. `docker-compose up -d` against podman's Docker-compatible API, waits until every container is healthy,
-#      calls every service once through the gateway (with the API key), the Eureka dashboard and RabbitMQ's
-#      management UI, shows the logs of anything unhealthy or failing, and tears it all down.
+#   4. `docker-compose --profile observability up -d` against podman's Docker-compatible API, waits until every
+#      container is healthy, calls every service once through the gateway (with the API key), the Eureka
+#      dashboard and RabbitMQ's management UI, checks that Prometheus scrapes every service and that the trace of
+#      one gateway call reaches the collector, shows the logs of anything unhealthy or failing, and tears it all
+#      down.
+#
+# The observability profile's stand-ins: Prometheus is Debian's (the real server, an older version); the
+# OpenTelemetry Collector, Jaeger and Grafana are not packaged by Debian, so observability-standin.py stands in
+# for them: the collector's stand-in receives OTLP/HTTP and logs every span's trace id (what is checked), the
+# other two only answer their healthchecks. Their real images run the same compose file elsewhere.
 #
 # Time: 251 s from scratch on a quiet 2-core machine (2026-12-01: packages and debootstrap 1 minute, the images
 # 77 s, every container healthy 87 s later, calls and teardown 26 s); 20 to 27 minutes on a shared one under
@@ -92,8 +99,23 @@ find_jdk() {
   echo "$best $best_major"
 }
 
-# Names as the Dockerfile and compose file write them; podman stores short names under docker.io/library/.
-full_name() { case $1 in */*) echo "$1" ;; *) echo "docker.io/library/$1" ;; esac; }
+# Names as the Dockerfile and compose file write them; podman stores short names under docker.io/library/ and
+# names of Docker Hub's other namespaces (prom/prometheus) under docker.io/.
+full_name() {
+  case $1 in
+    *.*/* | localhost/*) echo "$1" ;;
+    */*) echo "docker.io/$1" ;;
+    *) echo "docker.io/library/$1" ;;
+  esac
+}
+
+# The image the compose file names for a service whose image starts with PREFIX (e.g. redis:, prom/prometheus:).
+compose_image() {
+  local image
+  image=$(sed -n "s|^ *image: *\($1[^ ]*\) *\$|\1|p" "$root/docker-compose.yml" | head -n 1)
+  [ -n "$image" ] || fail "docker-compose.yml names no $1 image"
+  full_name "$image"
+}
 
 temurin_images() {
   local jdk=$1 major=$2 jdk_image jre_image context
@@ -114,17 +136,20 @@ temurin_images() {
 }
 
 service_images() {
-  local name file
-  for name in redis rabbitmq; do
-    # The exact image the compose file names, e.g. redis:7.4.
-    local image
-    image=$(sed -n "s/^ *image: *\\($name:[^ ]*\\) *\$/\\1/p" "$root/docker-compose.yml" | head -n 1)
-    [ -n "$image" ] || fail "docker-compose.yml names no $name image"
-    image=$(full_name "$image")
+  local name image role
+  for name in redis rabbitmq prometheus; do
+    # The exact image the compose file names, e.g. redis:7.4, prom/prometheus:v2.53.2.
+    case $name in prometheus) image=$(compose_image prom/prometheus:) ;; *) image=$(compose_image "$name:") ;; esac
     if image_exists "$image" && [ -z "${SMOKE_REBUILD_STANDINS:-}" ]; then continue; fi
     say "stand-in $image from Debian's $name package"
-    file=$here/$name.Containerfile
-    podman build --quiet --pull=never -f "$file" -t "$image" "$here" >/dev/null
+    podman build --quiet --pull=never -f "$here/$name.Containerfile" -t "$image" "$here" >/dev/null
+  done
+  for role in collector=otel/opentelemetry-collector: jaeger=jaegertracing/all-in-one: grafana=grafana/grafana:; do
+    image=$(compose_image "${role#*=}")
+    if image_exists "$image" && [ -z "${SMOKE_REBUILD_STANDINS:-}" ]; then continue; fi
+    say "stand-in $image (observability-standin.py as ${role%%=*})"
+    podman build --quiet --pull=never --build-arg "ROLE=${role%%=*}" -f "$here/observability.Containerfile" \
+      -t "$image" "$here" >/dev/null
   done
 }
 
@@ -173,7 +198,9 @@ build_project_images() {
 }
 
 # --- 4. run it ------------------------------------------------------------------------------------
-compose() { docker-compose -p "$project" -f "$root/docker-compose.yml" --env-file "$state_dir/smoke.env" "$@"; }
+compose() {
+  docker-compose -p "$project" -f "$root/docker-compose.yml" --env-file "$state_dir/smoke.env" --profile observability "$@"
+}
 
 port_free() { ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
@@ -192,6 +219,9 @@ write_env_file() {
   gateway_port=$(pick_port GATEWAY_HOST_PORT 8080)
   registry_port=$(pick_port REGISTRY_HOST_PORT 8761)
   rabbit_ui_port=$(pick_port RABBITMQ_UI_HOST_PORT 15672)
+  prometheus_port=$(pick_port PROMETHEUS_HOST_PORT 9090)
+  grafana_port=$(pick_port GRAFANA_HOST_PORT 3000)
+  jaeger_port=$(pick_port JAEGER_UI_HOST_PORT 16686)
   rabbit_user=smoke
   rabbit_password=smoke-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
   cat >"$state_dir/smoke.env" <<ENV
@@ -202,6 +232,11 @@ PUBLISH_ADDRESS=127.0.0.1
 GATEWAY_HOST_PORT=$gateway_port
 REGISTRY_HOST_PORT=$registry_port
 RABBITMQ_UI_HOST_PORT=$rabbit_ui_port
+PROMETHEUS_HOST_PORT=$prometheus_port
+GRAFANA_HOST_PORT=$grafana_port
+JAEGER_UI_HOST_PORT=$jaeger_port
+OTLP_TRACES_ENDPOINT=http://otel-collector:4318/v1/traces
+GRAFANA_ADMIN_PASSWORD=smoke-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')
 ENV
 }
 
@@ -349,6 +384,48 @@ exercise() {
   call "registry: the Eureka dashboard" 200 GET "http://127.0.0.1:$registry_port/" "" || true
   call "rabbitmq: the management UI" 200 GET "http://127.0.0.1:$rabbit_ui_port/api/overview" "" \
     -u "$rabbit_user:$rabbit_password" || true
+  observe
+}
+
+# Every scrape job of ops/prometheus/prometheus.yml has all its targets up, and one gateway call with a sampled
+# traceparent shows up, by its trace id, in the collector's log.
+observe() {
+  local gw=http://127.0.0.1:$gateway_port trace_id deadline down
+  say "checking the observability profile"
+  deadline=$((SECONDS + 120))
+  while true; do
+    down=$(curl -sS --max-time 10 "http://127.0.0.1:$prometheus_port/api/v1/targets" 2>/dev/null | "$python" -c '
+import json, sys
+targets = json.load(sys.stdin)["data"]["activeTargets"]
+jobs = {t["labels"]["job"] for t in targets}
+bad = [t["labels"]["job"] + " " + t["labels"]["instance"] + ": " + t["health"] for t in targets if t["health"] != "up"]
+print("; ".join(bad) if bad else ("" if len(jobs) >= 8 else "only jobs " + ",".join(sorted(jobs))))
+' 2>&1 || echo "Prometheus does not answer")
+    if [ -z "$down" ]; then say "  ok   prometheus: every target of every job is up"; break; fi
+    if [ $SECONDS -ge $deadline ]; then
+      say "  FAIL prometheus: $down"; failures+=("prometheus"); break
+    fi
+    sleep 5
+  done
+
+  trace_id=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  call "a traced gateway call" 200 GET "$gw/api/caches/smoke/entries/greeting" "" -H "X-API-Key: $api_key" \
+    -H "traceparent: 00-$trace_id-$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')-01" || true
+  deadline=$((SECONDS + 60))
+  until podman logs "${project}_otel-collector_1" 2>&1 | grep -q "trace_id=$trace_id service=gateway"; do
+    if [ $SECONDS -ge $deadline ]; then
+      say "  FAIL otel-collector: no span of trace $trace_id from the gateway"; failures+=("otel-collector"); return
+    fi
+    sleep 2
+  done
+  say "  ok   otel-collector: received the gateway's span of trace $trace_id"
+  if podman logs "${project}_otel-collector_1" 2>&1 | grep -q "trace_id=$trace_id service=cache-service"; then
+    say "  ok   otel-collector: and cache-service's span of the same trace"
+  else
+    say "  FAIL otel-collector: no span of trace $trace_id from cache-service"; failures+=("otel-collector")
+  fi
+  call "grafana answers" 200 GET "http://127.0.0.1:$grafana_port/api/health" "" || true
+  call "jaeger's UI answers" 200 GET "http://127.0.0.1:$jaeger_port/" "" || true
 }
 
 main() {
@@ -373,7 +450,7 @@ main() {
   start_healthcheck_ticker
   local deadline=$((SECONDS + start_timeout))
   if ! timeout "$start_timeout" docker-compose -p "$project" -f "$root/docker-compose.yml" \
-      --env-file "$state_dir/smoke.env" up -d --no-build >"$state_dir/up.log" 2>&1; then
+      --env-file "$state_dir/smoke.env" --profile observability up -d --no-build >"$state_dir/up.log" 2>&1; then
     cat "$state_dir/up.log" >&2
     # shellcheck disable=SC2046
     show_logs $(unhealthy_containers)

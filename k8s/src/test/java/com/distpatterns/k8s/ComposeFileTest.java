@@ -33,8 +33,11 @@ class ComposeFileTest {
   private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}");
   private static final Pattern ADDRESS = Pattern.compile("(?:[a-z][a-z0-9+.-]*://)?([a-z0-9][a-z0-9.-]*):(\\d+)(?:/.*)?");
   private static final Pattern PEER_ID = Pattern.compile("(\\d+)=(.+)");
-  /** What the issue allows on the host: the gateway, the Eureka dashboard and RabbitMQ's management UI. */
-  private static final Set<String> PUBLISHED = Set.of("gateway", "registry", "rabbitmq");
+  /**
+   * What the issue allows on the host: the gateway, the Eureka dashboard and RabbitMQ's management UI; with the
+   * observability profile, the UIs of Prometheus, Grafana and Jaeger.
+   */
+  private static final Set<String> PUBLISHED = Set.of("gateway", "registry", "rabbitmq", "prometheus", "grafana", "jaeger");
 
   private static Map<String, ComposeService> services;
 

@@ -18,8 +18,6 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +44,6 @@ class ManifestsTest {
 
   private static final Path K8S = Path.of("").toAbsolutePath();
   private static final Project PROJECT = Project.at(K8S.getParent());
-  private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();
   private static final Map<String, ApplicationConfig> CONFIGS = new ConcurrentHashMap<>();
 
   /** host:port, with an optional scheme and path: an item of EUREKA_URL, REGISTRY_PEERS, CONSENSUS_PEERS. */
@@ -54,15 +51,12 @@ class ManifestsTest {
   private static final Pattern PEER_ID = Pattern.compile("(\\d+)=(.+)");
   private static final Pattern UNRESOLVED_REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
-  static Stream<String> overlays() throws IOException {
-    try (Stream<Path> dirs = Files.list(K8S.resolve("overlays"))) {
-      return dirs.filter(dir -> Files.exists(dir.resolve("kustomization.yaml")))
-          .map(dir -> dir.getFileName().toString()).sorted().toList().stream();
-    }
+  static Stream<String> overlays() {
+    return Overlays.names();
   }
 
   private static Rendered rendered(String overlay) {
-    return RENDERED.computeIfAbsent(overlay, name -> Rendered.overlay(K8S, name));
+    return Overlays.rendered(overlay);
   }
 
   private static ApplicationConfig config(Project.Module application) {
@@ -102,7 +96,7 @@ class ManifestsTest {
   }
 
   @Test
-  void thereAreOverlaysToValidate() throws IOException {
+  void thereAreOverlaysToValidate() {
     assertThat(overlays()).contains("dev", "prod");
   }
 
@@ -490,6 +484,27 @@ class ManifestsTest {
       }
     }
     assertThat(problems).as("overlay %s", overlay).isEmpty();
+  }
+
+  /** An object an overlay adds beside its base must not escape the namespace transformer of the base it reuses. */
+  @ParameterizedTest
+  @MethodSource("overlays")
+  void everyNamespacedObjectIsInTheOverlaysNamespace(String overlay) {
+    Rendered rendered = rendered(overlay);
+    Set<String> namespaces = new TreeSet<>();
+    List<String> outside = new ArrayList<>();
+    for (var object : rendered.objects()) {
+      if (object.getKind().equals("Namespace")) {
+        continue;
+      }
+      String namespace = object.getMetadata().getNamespace();
+      namespaces.add(String.valueOf(namespace));
+      if (namespace == null) {
+        outside.add(object.getKind() + " " + object.getMetadata().getName());
+      }
+    }
+    assertThat(outside).as("overlay %s: objects without a namespace", overlay).isEmpty();
+    assertThat(namespaces).as("overlay %s: namespaces", overlay).hasSize(1);
   }
 
   @ParameterizedTest

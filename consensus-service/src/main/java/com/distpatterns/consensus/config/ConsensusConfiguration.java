@@ -5,6 +5,7 @@ import com.distpatterns.consensus.infra.DriverSettings;
 import com.distpatterns.consensus.infra.InjectedDiskFault;
 import com.distpatterns.consensus.infra.JsonValueEquivalence;
 import com.distpatterns.consensus.infra.RaftDriver;
+import com.distpatterns.consensus.infra.RaftMetrics;
 import com.distpatterns.consensus.infra.store.MvccStore;
 import com.distpatterns.consensus.infra.store.StoreDirectory;
 import com.distpatterns.consensus.infra.transport.LinkFaults;
@@ -82,6 +83,12 @@ public class ConsensusConfiguration {
             manager -> manager.registerAppMetadata(Map.of("role", RaftDriver.roleName(role))))));
     driver.start();
     return driver;
+  }
+
+  /** The Raft gauges the alert rules read (ops/prometheus/rules/suite.rules.yml). */
+  @Bean
+  RaftMetrics raftMetrics(RaftDriver driver) {
+    return new RaftMetrics(driver);
   }
 
   /** Readiness: UP while the node knows a leader (or is one) and its disk works. */

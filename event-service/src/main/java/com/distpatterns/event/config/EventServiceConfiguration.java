@@ -138,12 +138,13 @@ public class EventServiceConfiguration {
   @Bean
   WebhookListeners webhookListeners(ConnectionFactory connectionFactory, SubscriptionQueueNames names,
       JdkWebhookClient client, OutboundUrlPolicy policy, RetrySchedule retries, DeliveryCounters counters,
-      ConfirmedPublisher publisher, EnvelopeReader envelopes, EventServiceProperties properties, Clock clock) {
+      ConfirmedPublisher publisher, EnvelopeReader envelopes, EventServiceProperties properties, Clock clock,
+      MeterRegistry meters) {
     EventServiceProperties.Subscriptions subscriptions = properties.subscriptions();
     WebhookDelivery delivery = new WebhookDelivery(client, policy, retries, counters, clock);
     return new WebhookListeners(connectionFactory, names, delivery, publisher, envelopes, new WebhookListeners.Settings(
         subscriptions.consumers(), subscriptions.prefetch(), subscriptions.recoveryInterval().toMillis(),
-        properties.webhooks().requestTimeout().toMillis() + 1_000));
+        properties.webhooks().requestTimeout().toMillis() + 1_000), meters);
   }
 
   @Bean

@@ -8,6 +8,8 @@ import com.distpatterns.event.core.SubscriptionName;
 import com.distpatterns.event.core.WebhookDelivery;
 import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.rabbitmq.client.Channel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -52,18 +54,30 @@ public final class WebhookListeners implements SubscriptionDeliveries {
   private final ConfirmedPublisher publisher;
   private final EnvelopeReader envelopes;
   private final Settings settings;
+  private final Counter delivered;
+  private final Counter retried;
+  private final Counter deadLettered;
   private final Map<SubscriptionName, Attached> attached = new HashMap<>();
   /** A lock rather than {@code synchronized}: starting a container blocks, and must not pin a virtual thread. */
   private final ReentrantLock lock = new ReentrantLock();
 
   public WebhookListeners(ConnectionFactory connectionFactory, SubscriptionQueueNames names, WebhookDelivery delivery,
-      ConfirmedPublisher publisher, EnvelopeReader envelopes, Settings settings) {
+      ConfirmedPublisher publisher, EnvelopeReader envelopes, Settings settings, MeterRegistry meters) {
     this.connectionFactory = connectionFactory;
     this.names = names;
     this.delivery = delivery;
     this.publisher = publisher;
     this.envelopes = envelopes;
     this.settings = settings;
+    // Registered up front, so a dashboard and an alert see 0 rather than no series before the first failure.
+    this.delivered = outcomeCounter(meters, "delivered");
+    this.retried = outcomeCounter(meters, "retry");
+    this.deadLettered = outcomeCounter(meters, "dead_letter");
+  }
+
+  private static Counter outcomeCounter(MeterRegistry meters, String outcome) {
+    return Counter.builder("events.webhook.deliveries").tag("outcome", outcome)
+        .description("Webhook delivery attempts by what became of them").register(meters);
   }
 
   private record Attached(SimpleMessageListenerContainer container, AtomicReference<Subscription> definition) {}
@@ -204,10 +218,13 @@ public final class WebhookListeners implements SubscriptionDeliveries {
         ? new DeliveryOutcome.DeadLetter(attempt, "not a CloudEvents JSON envelope with a usable id and type")
         : delivery.deliver(subscription, new InboundEvent(identity.get().id(), message.getBody()), attempt);
     switch (outcome) {
-      case DeliveryOutcome.Delivered delivered -> { }
-      case DeliveryOutcome.Retry retry ->
-          publisher.send("", names.retry(subscription.name(), retry.delay()), copy(message, retry.nextAttempt(), null));
+      case DeliveryOutcome.Delivered accepted -> delivered.increment();
+      case DeliveryOutcome.Retry retry -> {
+        publisher.send("", names.retry(subscription.name(), retry.delay()), copy(message, retry.nextAttempt(), null));
+        retried.increment();
+      }
       case DeliveryOutcome.DeadLetter dead -> {
+        deadLettered.increment();
         publisher.send("", names.deadLetter(subscription.name()), copy(message, dead.attempts(), dead.failure()));
         log.warn("Event {} dead-lettered for subscription {} after {} attempts; last: {}",
             identity.map(EnvelopeReader.Identity::id).orElse("(unreadable)"), subscription.name(), dead.attempts(),

@@ -13,7 +13,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -167,6 +171,52 @@ class SuiteIT {
     assertThat(read.get("value").get("replicated").asBoolean()).isTrue();
     assertThat(read.get("revision").asLong()).isPositive();
   }
+
+  /**
+   * Every metric name that ops/ (Prometheus rules, Grafana dashboards) uses is one a service of the running suite
+   * really exposes, so a renamed or dropped metric fails here rather than leaving a blank panel or a silent alert.
+   * After the other calls (by its order), so that metrics made on first use exist; a task that is retried and one
+   * that fails make the task outcome counters.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE - 1)
+  void everyMetricTheDashboardsAndAlertsUseIsExposed() throws Exception {
+    String retried = body(call("POST", "/api/tasks", "{\"type\":\"flaky\",\"args\":{\"failures\":1},\"maxRetries\":2}"), 202)
+        .get("id").asString();
+    String failed = body(call("POST", "/api/tasks", "{\"type\":\"flaky\",\"args\":{\"failures\":1},\"maxRetries\":0}"), 202)
+        .get("id").asString();
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      assertThat(body(call("GET", "/api/tasks/" + retried, null), 200).get("status").asString()).isEqualTo("SUCCESS");
+      assertThat(body(call("GET", "/api/tasks/" + failed, null), 200).get("status").asString()).isEqualTo("FAILURE");
+    });
+
+    Set<String> exposed = new TreeSet<>();
+    for (int port : SCRAPED_PORTS) {
+      HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + (port + OFFSET) + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(scrape.statusCode()).as("/actuator/prometheus on :%d", port + OFFSET).isEqualTo(200);
+      exposed.addAll(MonitoredMetrics.exposed(scrape.body()));
+    }
+    // The consensus gauges the no-leader alert reads agree with the cluster: one leader, known to every node.
+    double leaders = 0;
+    for (int port : List.of(8085, 8086, 8087)) {
+      String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + OFFSET) + "/actuator/prometheus"))
+          .build(), HttpResponse.BodyHandlers.ofString()).body();
+      leaders += MonitoredMetrics.value(scrape, "consensus_raft_leader");
+      assertThat(MonitoredMetrics.value(scrape, "consensus_raft_leader_known")).as("node on :%d knows the leader", port).isEqualTo(1.0);
+      assertThat(MonitoredMetrics.value(scrape, "consensus_raft_term")).as("node on :%d's term", port).isPositive();
+    }
+    assertThat(leaders).as("consensus nodes reporting consensus_raft_leader 1").isEqualTo(1.0);
+
+    Path ops = Path.of(System.getProperty("suite.root", "../..")).toAbsolutePath().normalize().resolve("ops");
+    MonitoredMetrics monitored = MonitoredMetrics.read(ops);
+    assertThat(monitored.expressions()).isNotEmpty();
+    assertThat(monitored.missingFrom(exposed)).as("metric names used in ops/ that no service exposes").isEmpty();
+  }
+
+  /** Every process of the suite, by its port before the offset: registry, gateway, services, worker, Raft nodes. */
+  static final List<Integer> SCRAPED_PORTS = List.of(8761, 8080, 8081, 8082, 8083, 8093, 8084, 8085, 8086, 8087);
 
   /**
    * After a crash the user runs the run command again. A service killed a moment before (its pid file still names
