@@ -51,6 +51,11 @@ public final class DistpatternsClient implements AutoCloseable {
     return new Cache(name, transport);
   }
 
+  /** The consensus key-value store (linearizable reads by default). */
+  public KvClient kv() {
+    return new KvClient(transport);
+  }
+
   /** The transport, for the Spring Boot starter; not an API. */
   public Transport transport() {
     return transport;

@@ -128,12 +128,20 @@ public final class Transport implements AutoCloseable {
         }
         return CompletableFuture.<Response>failedFuture(unreachable(call, cause));
       }
-      if (more && TRANSIENT.contains(response.status()) && (call.repeat() == Repeat.SAFE || response.status() != 504)) {
-        // 429, 502 and 503 from the gateway or a service mean the call was not carried out; a 504 may have been.
+      if (more && TRANSIENT.contains(response.status()) && (call.repeat() == Repeat.SAFE || notCarriedOut(response))) {
         return later(call, retry, attempt, retryAfter(response));
       }
       return CompletableFuture.completedFuture(response);
     }).thenCompose(f -> f);
+  }
+
+  /**
+   * 429, 502 and 503 mean the call was not carried out (a rate limit, no route, a store or leader missing), except
+   * consensus-service's 503 for a write whose outcome is unknown; a 504 may have been carried out.
+   */
+  private static boolean notCarriedOut(Response response) {
+    return response.status() != 504
+        && !new String(response.body(), StandardCharsets.UTF_8).contains("/problems/not-committed-in-time");
   }
 
   private CompletableFuture<Response> later(Call call, RetryPolicy retry, int attempt, Duration retryAfter) {
