@@ -56,6 +56,11 @@ public final class DistpatternsClient implements AutoCloseable {
     return new KvClient(transport);
   }
 
+  /** task-service: remote procedure calls of any task type. */
+  public TaskClient tasks() {
+    return new TaskClient(transport);
+  }
+
   /** The transport, for the Spring Boot starter; not an API. */
   public Transport transport() {
     return transport;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@link KvClient} against the consensus cluster, through the gateway. */
+/** {@link KvClient} against the consensus cluster, and an RPC to task-service, through the gateway. */
 @ExtendWith(SharedSuite.class)
 @Order(3)
 class ClientKvIT {
@@ -31,7 +31,7 @@ class ClientKvIT {
 
   @BeforeAll
   static void connect() {
-    client = DistpatternsClient.create(ClientSettings.of(SharedSuite.GATEWAY, SharedSuite.KEY));
+    client = DistpatternsClient.create(ClientSettings.of(SharedSuite.gateway("kv"), SharedSuite.KEY));
     kv = client.kv();
     // The cluster elects its leader after the suite answers: wait for the first write.
     await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> kv.put("client-ready-" + RUN, 1) != null);
@@ -72,6 +72,17 @@ class ClientKvIT {
     assertThat(kv.putIf(key, 2, 0)).as("no longer absent").isEmpty();
     assertThat(kv.putIf(key, 2, first.modRevision())).isPresent();
     assertThat(kv.putIf(key, 3, first.modRevision())).as("stale revision").isEmpty();
+  }
+
+  @Test
+  void aTaskTypeIsCalledAsAProcedure() {
+    record Slept(long sleptMs) {
+    }
+    Slept slept = client.tasks().call("sleep", java.util.Map.of("ms", 20), Duration.ofSeconds(10), Slept.class);
+    assertThat(slept).isEqualTo(new Slept(20));
+    assertThatThrownBy(() -> client.tasks().call("sleep", java.util.Map.of("ms", -1), Duration.ofSeconds(5)))
+        .isInstanceOfSatisfying(ProblemException.InvalidRequestException.class,
+            problem -> assertThat(problem.detail()).isNotBlank());
   }
 
   @Test

@@ -35,7 +35,7 @@ class ClientLockIT {
 
   @BeforeAll
   static void connect() {
-    client = DistpatternsClient.create(ClientSettings.of(SharedSuite.GATEWAY, SharedSuite.KEY));
+    client = DistpatternsClient.create(ClientSettings.of(SharedSuite.gateway("lock"), SharedSuite.KEY));
   }
 
   @AfterAll
@@ -48,7 +48,7 @@ class ClientLockIT {
   }
 
   private static Jvm contender(String... args) throws Exception {
-    List<String> all = new ArrayList<>(List.of(args[0], SharedSuite.GATEWAY, SharedSuite.KEY));
+    List<String> all = new ArrayList<>(List.of(args[0], SharedSuite.gateway("lock"), SharedSuite.KEY));
     all.addAll(List.of(args).subList(1, args.length));
     return Jvm.start(LockContender.class, all.toArray(String[]::new));
   }
@@ -93,7 +93,7 @@ class ClientLockIT {
     long token = lock.fencingToken();
     Thread.sleep(2000);
     assertThat(lock.isHeldByCurrentThread()).isTrue();
-    try (DistpatternsClient other = DistpatternsClient.create(ClientSettings.of(SharedSuite.GATEWAY, SharedSuite.KEY))) {
+    try (DistpatternsClient other = DistpatternsClient.create(ClientSettings.of(SharedSuite.gateway("lock"), SharedSuite.KEY))) {
       DistributedLock theirs = other.lock(name, Duration.ofMillis(200));
       assertThat(theirs.tryLock()).as("still held after ten lease times").isFalse();
       lock.unlock();

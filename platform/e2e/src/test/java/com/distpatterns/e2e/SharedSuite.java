@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>{@code -Dsuite.gateway=http://host:port} (with {@code -Dsuite.apiKey}) points the tests at a suite, or at a
  * single service, that is already running instead: for quick iteration on one class; the tests that need
- * {@code scripts/run-local.sh} itself skip then.
+ * {@code scripts/run-local.sh} itself skip then. {@code -Dsuite.gateway.<service>} points one service's tests
+ * elsewhere ({@link #gateway(String)}), so that classes for two services started alone run in one build.
  */
 final class SharedSuite implements BeforeAllCallback {
 
@@ -49,6 +50,11 @@ final class SharedSuite implements BeforeAllCallback {
   /** The suite started by this run, or {@code null} when the tests run against a given one. */
   static LocalSuite suite() {
     return current;
+  }
+
+  /** Where the tests of one service ({@code lock}, {@code cache}, {@code kv}) send their calls. */
+  static String gateway(String service) {
+    return GIVEN.isEmpty() ? GATEWAY : System.getProperty("suite.gateway." + service, GIVEN);
   }
 
   static boolean started() {
