@@ -2,6 +2,7 @@ package com.distpatterns.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
@@ -23,39 +24,31 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The suite started from its jars by {@code scripts/run-local.sh}, used through the gateway as a user would. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedSuite.class)
+@Order(Integer.MAX_VALUE) // last of the classes: its last test takes services down and starts them again
 class SuiteIT {
 
-  static final int OFFSET = 30_000; // clear of the benchmarks, which use 17xxx to 28xxx
-  static final String KEY = "e2e-" + UUID.randomUUID();
-  static final String GATEWAY = "http://127.0.0.1:" + (8080 + OFFSET);
-  static final String REGISTRY = "http://127.0.0.1:" + (8761 + OFFSET);
+  static final String KEY = SharedSuite.KEY;
+  static final String GATEWAY = SharedSuite.GATEWAY;
+  static final String REGISTRY = SharedSuite.REGISTRY;
   static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   static final JsonMapper json = JsonMapper.builder().build();
-  static LocalSuite suite;
-
   @BeforeAll
-  static void startTheSuite() throws Exception {
-    suite = LocalSuite.start(OFFSET, KEY);
-  }
-
-  @AfterAll
-  static void stopTheSuite() throws Exception {
-    if (suite != null) {
-      suite.close();
-    }
+  static void startedByTheHarness() {
+    assumeTrue(SharedSuite.started(), "SuiteIT checks scripts/run-local.sh itself: not against a given suite");
   }
 
   @Test
@@ -226,6 +219,7 @@ class SuiteIT {
   @Test
   @Order(Integer.MAX_VALUE)
   void theRunCommandRestartsWhatWasKilled() throws Exception {
+    LocalSuite suite = SharedSuite.suite();
     long cache = suite.pid("cache-service");
     long lock = suite.pid("lock-service");
     Process stranger = new ProcessBuilder("sleep", "600").start();
