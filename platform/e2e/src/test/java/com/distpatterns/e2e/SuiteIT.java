@@ -186,15 +186,15 @@ class SuiteIT {
     Set<String> exposed = new TreeSet<>();
     for (int port : SCRAPED_PORTS) {
       HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + (port + OFFSET) + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).build(),
+          URI.create("http://127.0.0.1:" + (port + SharedSuite.OFFSET) + "/actuator/prometheus")).timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
-      assertThat(scrape.statusCode()).as("/actuator/prometheus on :%d", port + OFFSET).isEqualTo(200);
+      assertThat(scrape.statusCode()).as("/actuator/prometheus on :%d", port + SharedSuite.OFFSET).isEqualTo(200);
       exposed.addAll(MonitoredMetrics.exposed(scrape.body()));
     }
     // The consensus gauges the no-leader alert reads agree with the cluster: one leader, known to every node.
     double leaders = 0;
     for (int port : List.of(8085, 8086, 8087)) {
-      String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + OFFSET) + "/actuator/prometheus"))
+      String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + SharedSuite.OFFSET) + "/actuator/prometheus"))
           .build(), HttpResponse.BodyHandlers.ofString()).body();
       leaders += MonitoredMetrics.value(scrape, "consensus_raft_leader");
       assertThat(MonitoredMetrics.value(scrape, "consensus_raft_leader_known")).as("node on :%d knows the leader", port).isEqualTo(1.0);
