@@ -22,6 +22,7 @@ import com.distpatterns.event.infra.WebhookListeners;
 import com.distpatterns.platform.events.CloudEventMessages;
 import com.distpatterns.platform.messaging.BrokerAddresses;
 import com.distpatterns.platform.messaging.ConfirmedPublisher;
+import com.distpatterns.platform.tracing.TracePropagation;
 import com.rabbitmq.client.BuiltinExchangeType;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -70,10 +71,11 @@ public class EventServiceConfiguration {
   /** Publishes with confirms on a connection of its own; declares the exchange whenever it (re)connects. */
   @Bean
   ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, RabbitConnectionDetails broker,
-      EventServiceProperties properties) {
+      EventServiceProperties properties, TracePropagation trace) {
     return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), BrokerAddresses.of(broker),
         "event-service publisher", properties.confirmTimeout(), PUBLISHING_CHANNELS,
-        channel -> channel.exchangeDeclare(properties.exchange(), BuiltinExchangeType.TOPIC, true, false, Map.of()));
+        channel -> channel.exchangeDeclare(properties.exchange(), BuiltinExchangeType.TOPIC, true, false, Map.of()),
+        trace);
   }
 
   @Bean
@@ -115,8 +117,8 @@ public class EventServiceConfiguration {
   }
 
   @Bean
-  JdkWebhookClient webhookClient(EventServiceProperties properties) {
-    return new JdkWebhookClient(properties.webhooks().connectTimeout(), properties.webhooks().requestTimeout());
+  JdkWebhookClient webhookClient(EventServiceProperties properties, TracePropagation trace) {
+    return new JdkWebhookClient(properties.webhooks().connectTimeout(), properties.webhooks().requestTimeout(), trace);
   }
 
   @Bean
@@ -139,12 +141,12 @@ public class EventServiceConfiguration {
   WebhookListeners webhookListeners(ConnectionFactory connectionFactory, SubscriptionQueueNames names,
       JdkWebhookClient client, OutboundUrlPolicy policy, RetrySchedule retries, DeliveryCounters counters,
       ConfirmedPublisher publisher, EnvelopeReader envelopes, EventServiceProperties properties, Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters, TracePropagation trace) {
     EventServiceProperties.Subscriptions subscriptions = properties.subscriptions();
     WebhookDelivery delivery = new WebhookDelivery(client, policy, retries, counters, clock);
     return new WebhookListeners(connectionFactory, names, delivery, publisher, envelopes, new WebhookListeners.Settings(
         subscriptions.consumers(), subscriptions.prefetch(), subscriptions.recoveryInterval().toMillis(),
-        properties.webhooks().requestTimeout().toMillis() + 1_000), meters);
+        properties.webhooks().requestTimeout().toMillis() + 1_000), meters, trace);
   }
 
   @Bean

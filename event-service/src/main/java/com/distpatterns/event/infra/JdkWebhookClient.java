@@ -2,6 +2,7 @@ package com.distpatterns.event.infra;
 
 import com.distpatterns.event.core.WebhookClient;
 import com.distpatterns.event.core.WebhookResponse;
+import com.distpatterns.platform.tracing.TracePropagation;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -26,9 +27,12 @@ public final class JdkWebhookClient implements WebhookClient, AutoCloseable {
 
   private final HttpClient http;
   private final Duration requestTimeout;
+  private final TracePropagation trace;
 
-  public JdkWebhookClient(Duration connectTimeout, Duration requestTimeout) {
+  /** @param trace passes the event's trace on to the receiver ({@code traceparent}) */
+  public JdkWebhookClient(Duration connectTimeout, Duration requestTimeout, TracePropagation trace) {
     this.requestTimeout = requestTimeout;
+    this.trace = trace;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -44,6 +48,7 @@ public final class JdkWebhookClient implements WebhookClient, AutoCloseable {
         .header("User-Agent", "event-service")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
+    trace.inject(request);
     CompletableFuture<HttpResponse<Void>> call = http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
     try {
       return new WebhookResponse.Answered(call.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).statusCode());

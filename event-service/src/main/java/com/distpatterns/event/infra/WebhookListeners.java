@@ -7,6 +7,7 @@ import com.distpatterns.event.core.SubscriptionDeliveries;
 import com.distpatterns.event.core.SubscriptionName;
 import com.distpatterns.event.core.WebhookDelivery;
 import com.distpatterns.platform.messaging.ConfirmedPublisher;
+import com.distpatterns.platform.tracing.TracePropagation;
 import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +30,6 @@ import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.MessagePropertiesBuilder;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
@@ -54,6 +54,7 @@ public final class WebhookListeners implements SubscriptionDeliveries {
   private final ConfirmedPublisher publisher;
   private final EnvelopeReader envelopes;
   private final Settings settings;
+  private final TracePropagation trace;
   private final Counter delivered;
   private final Counter retried;
   private final Counter deadLettered;
@@ -62,13 +63,15 @@ public final class WebhookListeners implements SubscriptionDeliveries {
   private final ReentrantLock lock = new ReentrantLock();
 
   public WebhookListeners(ConnectionFactory connectionFactory, SubscriptionQueueNames names, WebhookDelivery delivery,
-      ConfirmedPublisher publisher, EnvelopeReader envelopes, Settings settings, MeterRegistry meters) {
+      ConfirmedPublisher publisher, EnvelopeReader envelopes, Settings settings, MeterRegistry meters,
+      TracePropagation trace) {
     this.connectionFactory = connectionFactory;
     this.names = names;
     this.delivery = delivery;
     this.publisher = publisher;
     this.envelopes = envelopes;
     this.settings = settings;
+    this.trace = trace;
     // Registered up front, so a dashboard and an alert see 0 rather than no series before the first failure.
     this.delivered = outcomeCounter(meters, "delivered");
     this.retried = outcomeCounter(meters, "retry");
@@ -190,7 +193,9 @@ public final class WebhookListeners implements SubscriptionDeliveries {
     SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("webhook-" + name + "-");
     executor.setVirtualThreads(true);
     container.setTaskExecutor(executor);
-    container.setMessageListener((ChannelAwareMessageListener) (message, channel) -> deliver(definition.get(), message, channel));
+    // Each delivery continues the trace of whoever published the event; the webhook call carries it on.
+    container.setMessageListener(trace.continuing("webhook delivery",
+        (message, channel) -> deliver(definition.get(), message, channel)));
     container.afterPropertiesSet();
     return container;
   }

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import com.distpatterns.platform.events.CloudEventMessages;
 import com.distpatterns.platform.messaging.BrokerAddresses;
 import com.distpatterns.platform.messaging.ConfirmedPublisher;
+import com.distpatterns.platform.tracing.TracePropagation;
 import com.distpatterns.task.core.TaskEvents;
 import com.distpatterns.task.core.TaskMetrics;
 import com.distpatterns.task.core.TaskQueue;
@@ -95,12 +96,12 @@ public class TaskConfiguration {
    */
   @Bean
   ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, RabbitConnectionDetails broker,
-      TaskProperties properties, TaskTopology topology) {
+      TaskProperties properties, TaskTopology topology, TracePropagation trace) {
     return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), BrokerAddresses.of(broker),
         "task-service publisher", properties.confirmTimeout(), PUBLISHING_CHANNELS, channel -> {
           channel.exchangeDeclare(topology.exchange(), BuiltinExchangeType.DIRECT, true, false, Map.of());
           channel.exchangeDeclare(CloudEventMessages.EXCHANGE, BuiltinExchangeType.TOPIC, true, false, Map.of());
-        });
+        }, trace);
   }
 
   @Bean

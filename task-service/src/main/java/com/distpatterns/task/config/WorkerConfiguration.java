@@ -2,6 +2,7 @@ package com.distpatterns.task.config;
 
 import com.distpatterns.task.core.PullStore;
 import com.distpatterns.platform.outbound.OutboundUrlPolicy;
+import com.distpatterns.platform.tracing.TracePropagation;
 import com.distpatterns.task.core.HttpTaskRunner;
 import com.distpatterns.task.core.TaskTypes;
 import com.distpatterns.task.infra.JdkEndpointCaller;
@@ -39,8 +40,8 @@ public class WorkerConfiguration {
   private static final Duration MAX_HOLD = Duration.ofMinutes(10);
 
   @Bean
-  JdkEndpointCaller endpointCaller(TaskProperties properties) {
-    return new JdkEndpointCaller(properties.http().connectTimeout(), (int) properties.maxPayload().toBytes());
+  JdkEndpointCaller endpointCaller(TaskProperties properties, TracePropagation trace) {
+    return new JdkEndpointCaller(properties.http().connectTimeout(), (int) properties.maxPayload().toBytes(), trace);
   }
 
   @Bean
@@ -56,7 +57,8 @@ public class WorkerConfiguration {
   /** Manual acknowledgement after the outcome is stored; prefetch and concurrency from the properties. */
   @Bean
   SimpleMessageListenerContainer taskListenerContainer(ConnectionFactory connectionFactory, AmqpAdmin admin,
-      TaskTopology topology, TaskWorker worker, TaskMessageCodec codec, TaskProperties properties) {
+      TaskTopology topology, TaskWorker worker, TaskMessageCodec codec, TaskProperties properties,
+      TracePropagation trace) {
     SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
     container.setQueueNames(topology.workQueue());
     container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -64,7 +66,9 @@ public class WorkerConfiguration {
     container.setPrefetchCount(properties.worker().prefetch());
     container.setShutdownTimeout(properties.worker().shutdownTimeout().toMillis());
     container.setAmqpAdmin(admin);
-    container.setMessageListener(new TaskDeliveryListener(worker, codec, PAUSE_ON_FAILURE, MAX_HOLD));
+    // Each task runs in the trace of the request that submitted it (the publisher put it in the headers).
+    container.setMessageListener(
+        trace.continuing("task run", new TaskDeliveryListener(worker, codec, PAUSE_ON_FAILURE, MAX_HOLD)));
     return container;
   }
 

@@ -1,5 +1,6 @@
 package com.distpatterns.task.infra;
 
+import com.distpatterns.platform.tracing.TracePropagation;
 import com.distpatterns.task.core.EndpointCaller;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +31,12 @@ public final class JdkEndpointCaller implements EndpointCaller, AutoCloseable {
   private final HttpClient http;
   private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
   private final int maxBody;
+  private final TracePropagation trace;
 
-  public JdkEndpointCaller(Duration connectTimeout, int maxBody) {
+  /** @param trace passes the task's trace on to the endpoint ({@code traceparent}) */
+  public JdkEndpointCaller(Duration connectTimeout, int maxBody, TracePropagation trace) {
     this.maxBody = maxBody;
+    this.trace = trace;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -50,6 +54,7 @@ public final class JdkEndpointCaller implements EndpointCaller, AutoCloseable {
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
+    trace.inject(request);
     CompletableFuture<HttpResponse<InputStream>> call = http.sendAsync(request.build(),
         HttpResponse.BodyHandlers.ofInputStream());
     long deadline = System.nanoTime() + timeout.toNanos();

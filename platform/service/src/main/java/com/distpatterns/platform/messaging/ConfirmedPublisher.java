@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import com.distpatterns.platform.tracing.TracePropagation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpConnectException;
@@ -64,6 +65,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
   private final String connectionName;
   private final Duration timeout;
   private final ChannelSetup setup;
+  private final TracePropagation trace;
   private final Lane[] lanes;
   private final AtomicInteger next = new AtomicInteger();
   private final ReentrantLock connecting = new ReentrantLock();
@@ -79,9 +81,10 @@ public final class ConfirmedPublisher implements AutoCloseable {
    * @param connectionName how the connection shows in the broker's management UI
    * @param timeout how long a send waits for its confirms
    * @param channels how many channels publish side by side
+   * @param trace puts the sender's trace context into every message's headers, for the consumer to continue
    */
   public ConfirmedPublisher(ConnectionFactory connectionFactory, List<Address> addresses, String connectionName,
-      Duration timeout, int channels, ChannelSetup setup) {
+      Duration timeout, int channels, ChannelSetup setup, TracePropagation trace) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("a publisher needs at least one broker address");
     }
@@ -90,6 +93,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
     this.connectionName = connectionName;
     this.timeout = timeout;
     this.setup = setup;
+    this.trace = trace;
     this.lanes = new Lane[channels];
     for (int i = 0; i < channels; i++) {
       lanes[i] = new Lane();
@@ -116,6 +120,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
   public void sendAll(List<Outgoing> messages, boolean mandatory) {
     List<Pending> sent = new ArrayList<>(messages.size());
     for (Outgoing outgoing : messages) {
+      trace.inject(outgoing.message().getMessageProperties());
       AMQP.BasicProperties amqp = properties.fromMessageProperties(outgoing.message().getMessageProperties(),
           StandardCharsets.UTF_8.name());
       sent.add(lanes[Math.floorMod(next.getAndIncrement(), lanes.length)]

@@ -1,5 +1,9 @@
 package com.distpatterns.platform.service;
 
+import com.distpatterns.platform.tracing.TracePropagation;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -26,6 +30,12 @@ public class PlatformServiceAutoConfiguration {
   @Bean
   RelativeServerOpenApi relativeServerOpenApi(Environment environment) {
     return new RelativeServerOpenApi(environment.getProperty("spring.application.name", "service"));
+  }
+
+  /** The trace across raw AMQP publishes, hand-built consumers and JDK HTTP calls; inert without a tracer. */
+  @Bean
+  TracePropagation tracePropagation(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+    return new TracePropagation(tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -1,0 +1,103 @@
+package com.distpatterns.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.distpatterns.platform.events.CloudEventMessages;
+import com.distpatterns.task.support.Http;
+import com.distpatterns.task.support.Scratch;
+import com.distpatterns.task.support.TaskEndpoint;
+import com.distpatterns.task.support.TaskEndpoint.Answer;
+import com.distpatterns.task.support.TaskServiceInstance;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AnonymousQueue;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+
+/**
+ * One trace from a request to the worker's call and the task's event: a task submitted with a {@code traceparent}
+ * (as the gateway passes it on) reaches its http endpoint, through RabbitMQ and a worker, with the same trace id,
+ * and the task's event carries that trace id on to event-service.
+ */
+class TraceContinuityTest {
+
+  @Test
+  void aTaskSubmittedInATraceIsRunAndAnnouncedInThatTrace() throws Exception {
+    String traceId = HexFormat.of().formatHex(randomBytes(16));
+    String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01";
+    Scratch scratch = new Scratch();
+    try (scratch;
+        TaskServiceInstance service = TaskServiceInstance.start(scratch, "api,worker",
+            Map.of("tasks.http.allowed-hosts", "127.0.0.1", "management.tracing.sampling.probability", "1.0"));
+        TaskEndpoint endpoint = new TaskEndpoint(call -> new Answer(200, "{\"ok\":true}"))) {
+      String type = "t-" + UUID.randomUUID().toString().substring(0, 8);
+      assertThat(service.http().put("/api/task-types/" + type, "{\"mode\":\"http\",\"url\":\"" + endpoint.url() + "\"}")
+          .status()).isEqualTo(201);
+      RabbitAdmin admin = service.bean(RabbitAdmin.class);
+      Queue events = new AnonymousQueue();
+      admin.declareQueue(events);
+      Binding binding = BindingBuilder.bind(events).to(new TopicExchange(CloudEventMessages.EXCHANGE))
+          .with("task.succeeded");
+      admin.declareBinding(binding);
+      try {
+        HttpResponse<String> submitted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port(service) + "/api/tasks"))
+            .header("Content-Type", "application/json")
+            .header("traceparent", traceparent)
+            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"" + type + "\",\"args\":{}}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        String id = Http.json().readTree(submitted.body()).get("id").asString();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !endpoint.calls().isEmpty());
+        assertThat(endpoint.calls().getFirst().header("traceparent")).as("the worker's call of the endpoint")
+            .startsWith("00-" + traceId + "-");
+
+        Message event = awaitEventOf(new RabbitTemplate(service.bean(ConnectionFactory.class)), events.getName(), id);
+        assertThat(String.valueOf((Object) event.getMessageProperties().getHeader("traceparent")))
+            .as("the task's event").startsWith("00-" + traceId + "-");
+      } finally {
+        admin.deleteQueue(events.getName());
+      }
+    }
+  }
+
+  /** Other processes on the shared broker announce tasks too: this task's event is the one naming its id. */
+  private static Message awaitEventOf(RabbitTemplate template, String queue, String taskId) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      Message message = template.receive(queue, 1_000);
+      if (message != null && new String(message.getBody(), StandardCharsets.UTF_8).contains(taskId)) {
+        return message;
+      }
+    }
+    throw new AssertionError("no task.succeeded event of task " + taskId + " within 30 s");
+  }
+
+  private static int port(TaskServiceInstance service) {
+    return ((org.springframework.boot.web.server.context.WebServerApplicationContext) service.context())
+        .getWebServer().getPort();
+  }
+
+  private static byte[] randomBytes(int length) {
+    byte[] bytes = new byte[length];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return bytes;
+  }
+}
