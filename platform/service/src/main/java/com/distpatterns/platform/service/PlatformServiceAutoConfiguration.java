@@ -32,10 +32,17 @@ public class PlatformServiceAutoConfiguration {
     return new RelativeServerOpenApi(environment.getProperty("spring.application.name", "service"));
   }
 
-  /** The trace across raw AMQP publishes, hand-built consumers and JDK HTTP calls; inert without a tracer. */
-  @Bean
-  TracePropagation tracePropagation(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
-    return new TracePropagation(tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
+  /**
+   * The trace across raw AMQP publishes, hand-built consumers and JDK HTTP calls; inert without a tracer. Only in
+   * services with Spring AMQP: its signatures name AMQP types, which a service without them cannot introspect.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.springframework.amqp.core.MessageProperties")
+  static class Tracing {
+    @Bean
+    TracePropagation tracePropagation(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+      return new TracePropagation(tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
