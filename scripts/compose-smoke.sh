@@ -27,7 +27,9 @@
 #
 # Time: 251 s from scratch on a quiet 2-core machine (2026-12-01: packages and debootstrap 1 minute, the images
 # 77 s, every container healthy 87 s later, calls and teardown 26 s); 20 to 27 minutes on a shared one under
-# heavy load (load average 40 to 70). Later runs reuse the root filesystem and Maven's downloads.
+# heavy load (load average 40 to 70). With the observability profile (16 containers), 2026-12-02 on the shared
+# machine under other builds and benchmarks: 1514 s (stand-ins 172 s, the images 726 s, every container healthy
+# 516 s later, calls, checks and teardown 50 s). Later runs reuse the root filesystem and Maven's downloads.
 #
 # Settings (environment): GATEWAY_HOST_PORT, REGISTRY_HOST_PORT, RABBITMQ_UI_HOST_PORT (default 8080, 8761,
 # 15672; a free port is chosen when the default is taken), SMOKE_TIMEOUT (seconds for start-up, 1500),
