@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.AnonymousQueue;
 import org.springframework.amqp.core.Binding;
@@ -44,15 +46,32 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  */
 class TraceContinuityTest {
 
+  private static Scratch scratch;
+  private static TaskServiceInstance service;
+  /** What the service exports, where the OTLP exporter would send it. */
+  private static final ExportedSpans SPANS = new ExportedSpans();
+
+  @BeforeAll
+  static void start() {
+    scratch = new Scratch();
+    service = TaskServiceInstance.start(scratch, "api,worker",
+        Map.of("tasks.http.allowed-hosts", "127.0.0.1", "management.tracing.sampling.probability", "1.0"),
+        Map.of("exportedSpans", SPANS));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (service != null) {
+      service.close();
+    }
+    scratch.close();
+  }
+
   @Test
   void aTaskSubmittedInATraceIsRunAndAnnouncedInThatTrace() throws Exception {
     String traceId = HexFormat.of().formatHex(randomBytes(16));
     String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01";
-    Scratch scratch = new Scratch();
-    try (scratch;
-        TaskServiceInstance service = TaskServiceInstance.start(scratch, "api,worker",
-            Map.of("tasks.http.allowed-hosts", "127.0.0.1", "management.tracing.sampling.probability", "1.0"));
-        TaskEndpoint endpoint = new TaskEndpoint(call -> new Answer(200, "{\"ok\":true}"))) {
+    try (TaskEndpoint endpoint = new TaskEndpoint(call -> new Answer(200, "{\"ok\":true}"))) {
       String type = "t-" + UUID.randomUUID().toString().substring(0, 8);
       assertThat(service.http().put("/api/task-types/" + type, "{\"mode\":\"http\",\"url\":\"" + endpoint.url() + "\"}")
           .status()).isEqualTo(201);
@@ -88,44 +107,31 @@ class TraceContinuityTest {
   @Test
   void aFactorialCallIsAnsweredByTheWorkerInTheCallersTrace() throws Exception {
     String traceId = HexFormat.of().formatHex(randomBytes(16));
-    ExportedSpans spans = new ExportedSpans();
-    Scratch scratch = new Scratch();
-    try (scratch;
-        TaskServiceInstance service = TaskServiceInstance.start(scratch, "api,worker",
-            Map.of("management.tracing.sampling.probability", "1.0"), Map.of("exportedSpans", spans))) {
-      HttpResponse<String> answered = post(service, "/api/rpc/factorial", "{\"n\":12}", traceId);
-      assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
-      assertThat(answered.body()).contains("479001600");
+    HttpResponse<String> answered = post("/api/rpc/factorial", "{\"n\":12}", traceId);
+    assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+    assertThat(answered.body()).contains("479001600");
 
-      assertWorkerSpanUnderRequestSpan(service, spans, traceId, "rpc answer");
-    }
+    assertWorkerSpanUnderRequestSpan(traceId, "rpc answer");
   }
 
   @Test
   void aCallOfAnHttpTypeReachesItsEndpointInTheCallersTrace() throws Exception {
     String traceId = HexFormat.of().formatHex(randomBytes(16));
-    ExportedSpans spans = new ExportedSpans();
-    Scratch scratch = new Scratch();
-    try (scratch;
-        TaskServiceInstance service = TaskServiceInstance.start(scratch, "api,worker",
-            Map.of("tasks.http.allowed-hosts", "127.0.0.1", "management.tracing.sampling.probability", "1.0"),
-            Map.of("exportedSpans", spans));
-        TaskEndpoint endpoint = new TaskEndpoint(call -> new Answer(200, "{\"ok\":true}"))) {
+    try (TaskEndpoint endpoint = new TaskEndpoint(call -> new Answer(200, "{\"ok\":true}"))) {
       String type = "t-" + UUID.randomUUID().toString().substring(0, 8);
       assertThat(service.http().put("/api/task-types/" + type, "{\"mode\":\"http\",\"url\":\"" + endpoint.url() + "\"}")
           .status()).isEqualTo(201);
 
-      HttpResponse<String> answered = post(service, "/api/rpc/" + type, "{\"args\":{},\"timeoutMs\":20000}", traceId);
+      HttpResponse<String> answered = post("/api/rpc/" + type, "{\"args\":{},\"timeoutMs\":20000}", traceId);
       assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
       assertThat(endpoint.calls().getFirst().header("traceparent")).as("the worker's call of the endpoint")
           .startsWith("00-" + traceId + "-");
 
-      assertWorkerSpanUnderRequestSpan(service, spans, traceId, "task run");
+      assertWorkerSpanUnderRequestSpan(traceId, "task run");
     }
   }
 
-  private static HttpResponse<String> post(TaskServiceInstance service, String path, String body, String traceId)
-      throws Exception {
+  private static HttpResponse<String> post(String path, String body, String traceId) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + port(service) + path))
         .header("Content-Type", "application/json")
@@ -134,12 +140,11 @@ class TraceContinuityTest {
   }
 
   /** The worker's consumer span, as exported, belongs to the trace and hangs under the API's request span. */
-  private static void assertWorkerSpanUnderRequestSpan(TaskServiceInstance service, ExportedSpans spans,
-      String traceId, String workerSpanName) {
+  private static void assertWorkerSpanUnderRequestSpan(String traceId, String workerSpanName) {
     SdkTracerProvider tracerProvider = service.bean(SdkTracerProvider.class);
     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
       tracerProvider.forceFlush().join(5, TimeUnit.SECONDS);
-      List<SpanData> trace = spans.ofTrace(traceId);
+      List<SpanData> trace = SPANS.ofTrace(traceId);
       SpanData request = trace.stream().filter(span -> span.getKind() == SpanKind.SERVER).findFirst()
           .orElseThrow(() -> new AssertionError("no request span in trace " + traceId + ": " + trace));
       assertThat(trace).as("the worker's span in trace " + traceId)
