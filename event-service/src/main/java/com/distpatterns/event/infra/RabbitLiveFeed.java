@@ -22,7 +22,8 @@ import org.springframework.amqp.rabbit.connection.RabbitUtils;
 /**
  * One exclusive, auto-delete queue per live stream, bound with the stream's pattern and consumed on a channel of its
  * own with a prefetch limit, so the broker never pushes more than that ahead of the stream's buffer. The queue is
- * gone as soon as the consumer is cancelled or the connection drops.
+ * gone as soon as the consumer is cancelled or the connection drops. An event published in a trace reaches the client
+ * with that trace's {@code traceparent} in its envelope ({@link EnvelopeTraceContext}).
  */
 public final class RabbitLiveFeed implements LiveFeed {
 
@@ -89,7 +90,10 @@ public final class RabbitLiveFeed implements LiveFeed {
         throws IOException {
       Optional<EnvelopeReader.Identity> identity = envelopes.identify(properties.getContentType(),
           properties.getMessageId(), properties.getType(), envelope.getRoutingKey(), body);
-      boolean taken = identity.isEmpty() || sink.offer(new LiveEvent(identity.get().id(), identity.get().type(), body));
+      // The publisher's trace goes to the client inside the envelope: an SSE event has no headers to carry it.
+      Object traceparent = properties.getHeaders() == null ? null : properties.getHeaders().get("traceparent");
+      boolean taken = identity.isEmpty() || sink.offer(new LiveEvent(identity.get().id(), identity.get().type(),
+          EnvelopeTraceContext.with(body, traceparent)));
       if (taken) {
         getChannel().basicAck(envelope.getDeliveryTag(), false);
       } else if (!closed.get()) {

@@ -1,5 +1,6 @@
 package com.distpatterns.task.config;
 
+import com.distpatterns.platform.tracing.TracePropagation;
 import com.distpatterns.task.core.PullStore;
 import com.distpatterns.task.core.PullTasks;
 import java.util.Random;
@@ -48,7 +49,7 @@ public class ApiConfiguration {
 
   @Bean
   RemoteFactorial remoteFactorial(@Qualifier("taskTemplate") RabbitTemplate taskTemplate, TaskTopology topology,
-      JsonMapper json, TaskProperties properties) {
-    return new RabbitRemoteFactorial(taskTemplate, topology, json, properties.rpc().timeout());
+      JsonMapper json, TaskProperties properties, TracePropagation trace) {
+    return new RabbitRemoteFactorial(taskTemplate, topology, json, properties.rpc().timeout(), trace);
   }
 }

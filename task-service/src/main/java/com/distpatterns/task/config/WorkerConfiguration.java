@@ -75,7 +75,7 @@ public class WorkerConfiguration {
   @Bean
   SimpleMessageListenerContainer rpcListenerContainer(ConnectionFactory connectionFactory, AmqpAdmin admin,
       TaskTopology topology, @Qualifier("replyTemplate") RabbitTemplate replyTemplate, JsonMapper json,
-      TaskProperties properties) {
+      TaskProperties properties, TracePropagation trace) {
     SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
     container.setQueueNames(topology.rpcQueue());
     container.setAcknowledgeMode(AcknowledgeMode.AUTO);
@@ -84,7 +84,9 @@ public class WorkerConfiguration {
     container.setConcurrentConsumers(properties.rpc().concurrency());
     container.setPrefetchCount(properties.rpc().prefetch());
     container.setAmqpAdmin(admin);
-    container.setMessageListener(new FactorialResponder(replyTemplate, json, properties.limits()));
+    // Each answer is computed in the trace of the request that asked for it (RabbitRemoteFactorial put it there).
+    FactorialResponder responder = new FactorialResponder(replyTemplate, json, properties.limits());
+    container.setMessageListener(trace.continuing("rpc answer", (message, channel) -> responder.onMessage(message)));
     return container;
   }
 }

@@ -1,5 +1,6 @@
 package com.distpatterns.task.infra;
 
+import com.distpatterns.platform.tracing.TracePropagation;
 import com.distpatterns.task.core.InvalidTaskException;
 import com.distpatterns.task.core.QueueUnavailableException;
 import com.distpatterns.task.core.RemoteFactorial;
@@ -17,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The calling side of the RPC: a request on the RPC queue with RabbitMQ's direct reply-to as its reply address
  * and a correlation id, then a wait for the one reply. The request expires with the caller's timeout, so no
- * worker computes an answer nobody waits for.
+ * worker computes an answer nobody waits for. The request carries the caller's trace, so the worker answers in it.
  */
 public final class RabbitRemoteFactorial implements RemoteFactorial {
 
@@ -27,13 +28,16 @@ public final class RabbitRemoteFactorial implements RemoteFactorial {
   private final TaskTopology topology;
   private final JsonMapper json;
   private final Duration timeout;
+  private final TracePropagation trace;
 
   /** @param template a template whose reply timeout is {@code timeout}, using direct reply-to */
-  public RabbitRemoteFactorial(RabbitTemplate template, TaskTopology topology, JsonMapper json, Duration timeout) {
+  public RabbitRemoteFactorial(RabbitTemplate template, TaskTopology topology, JsonMapper json, Duration timeout,
+      TracePropagation trace) {
     this.template = template;
     this.topology = topology;
     this.json = json;
     this.timeout = timeout;
+    this.trace = trace;
   }
 
   @Override
@@ -43,6 +47,7 @@ public final class RabbitRemoteFactorial implements RemoteFactorial {
     properties.setType(PROCEDURE);
     properties.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
     properties.setExpiration(Long.toString(timeout.toMillis()));
+    trace.inject(properties);
     Message request = new Message(json.writeValueAsBytes(Map.of("n", n)), properties);
     Message reply;
     try {

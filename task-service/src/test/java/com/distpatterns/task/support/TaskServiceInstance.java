@@ -24,6 +24,12 @@ public final class TaskServiceInstance implements AutoCloseable {
 
   /** @param roles {@code api}, {@code worker} or {@code api,worker} */
   public static TaskServiceInstance start(Scratch scratch, String roles, Map<String, String> extra) {
+    return start(scratch, roles, extra, Map.of());
+  }
+
+  /** @param beans singletons added to the context before it starts (a test's span exporter, say), by name */
+  public static TaskServiceInstance start(Scratch scratch, String roles, Map<String, String> extra,
+      Map<String, Object> beans) {
     Map<String, String> properties = new HashMap<>(scratch.properties());
     properties.put("tasks.roles", roles);
     properties.put("server.port", "0");
@@ -35,7 +41,9 @@ public final class TaskServiceInstance implements AutoCloseable {
     String[] arguments = properties.entrySet().stream()
         .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
         .toArray(String[]::new);
-    ConfigurableApplicationContext context = new SpringApplicationBuilder(TaskServiceApplication.class).run(arguments);
+    ConfigurableApplicationContext context = new SpringApplicationBuilder(TaskServiceApplication.class)
+        .initializers(starting -> beans.forEach(starting.getBeanFactory()::registerSingleton))
+        .run(arguments);
     TaskTopology topology = context.getBean(TaskTopology.class);
     scratch.ownQueues(topology.queues());
     scratch.ownExchanges(topology.exchanges());
