@@ -10,7 +10,9 @@
 # cache-service and gateway on private ports, and stops exactly what it started.
 #
 #   scripts/bench/cache.sh                 10 s per measurement
-#   DURATION=5s scripts/bench/cache.sh     shorter (WARMUP=10s per warm-up round, WARMUP_ROUNDS=12 at most)
+#   DURATION=5s scripts/bench/cache.sh     shorter (WARMUP=10s per warm-up round, WARMUP_ROUNDS=12 at most; the two
+#                                          gateways warm in 30 s rounds unless WARMUP is set: 10 s rounds stop before
+#                                          the JIT's plateau there)
 #   GATEWAY_FEATURES=off scripts/bench/cache.sh   the suite's gateway without rate limit and API key (as before issue 22)
 #   GATEWAY_ONLY=yes scripts/bench/cache.sh        only the suite's gateway GET and the bare gateway's (and nginx)
 #   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" ...   profile the gateway
@@ -29,6 +31,8 @@ cd "$root"
 version=0.1.0-SNAPSHOT
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-10s}"
+# The gateways reach their plateau only after minutes of load: rounds of 10 s rise by under 10 % long before.
+gateway_warmup="${WARMUP:-30s}"
 max_warmup_rounds="${WARMUP_ROUNDS:-12}"
 gateway_only="${GATEWAY_ONLY:-no}"
 connections=50
@@ -237,10 +241,12 @@ LUA
 
 # The JIT needs many calls before a JVM runs at speed, and far longer on a busy machine: load each target in rounds
 # until its throughput stops rising (under 10 % from one round to the next), at most $max_warmup_rounds rounds.
+# warm ROUND_DURATION WRK_ARGS...
 warm() {
-  local previous=0 current round
+  local previous=0 current round round_duration=$1
+  shift
   for round in $(seq 1 "$max_warmup_rounds"); do
-    read -r current _ <<<"$(wrk_run "$warmup" "$@")"
+    read -r current _ <<<"$(wrk_run "$round_duration" "$@")"
     say "  warm-up round $round: $current req/s ($*)"
     if [[ $round -gt 1 ]] && awk -v c="$current" -v p="$previous" 'BEGIN { exit !(c < p * 1.10) }'; then
       return
@@ -252,13 +258,13 @@ warm() {
 measure() {
   say "warming up the JVMs ..."
   if [[ $gateway_only != yes ]]; then
-    warm "$direct"
-    warm -s "$work/put.lua" "$direct"
+    warm "$warmup" "$direct"
+    warm "$warmup" -s "$work/put.lua" "$direct"
   fi
-  warm "${keyed[@]}" "$gateway"
-  [[ $gateway_only == yes ]] || warm "${keyed[@]}" -s "$work/put.lua" "$gateway"
-  [[ $gateway_only == yes ]] || warm "$floor_webflux"
-  warm "$floor_gateway"
+  warm "$gateway_warmup" "${keyed[@]}" "$gateway"
+  [[ $gateway_only == yes ]] || warm "$gateway_warmup" "${keyed[@]}" -s "$work/put.lua" "$gateway"
+  [[ $gateway_only == yes ]] || warm "$warmup" "$floor_webflux"
+  warm "$gateway_warmup" "$floor_gateway"
 
   say "measuring, ${duration} each ..."
   local redis_out
