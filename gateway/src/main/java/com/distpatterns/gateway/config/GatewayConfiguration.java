@@ -1,6 +1,7 @@
 package com.distpatterns.gateway.config;
 
 import com.distpatterns.gateway.api.ApiKeyFilter;
+import com.distpatterns.gateway.api.OutgoingHeadersFilter;
 import com.distpatterns.gateway.api.PathGuardFilter;
 import com.distpatterns.gateway.api.ProblemErrorHandler;
 import com.distpatterns.gateway.api.ProblemWriter;
@@ -68,6 +69,12 @@ public class GatewayConfiguration {
   @Bean
   RequestIdFilter requestIdFilter() {
     return new RequestIdFilter();
+  }
+
+  /** Drops the API key from, and adds the request id to, the request sent downstream. */
+  @Bean
+  OutgoingHeadersFilter outgoingHeadersFilter() {
+    return new OutgoingHeadersFilter();
   }
 
   @Bean
