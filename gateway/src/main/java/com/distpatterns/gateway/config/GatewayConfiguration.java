@@ -7,6 +7,7 @@ import com.distpatterns.gateway.api.ProblemErrorHandler;
 import com.distpatterns.gateway.api.ProblemWriter;
 import com.distpatterns.gateway.api.RateLimitFilter;
 import com.distpatterns.gateway.api.RequestIdFilter;
+import com.distpatterns.gateway.api.RetryGetOnConnectFailureGatewayFilterFactory;
 import com.distpatterns.gateway.core.ApiKeys;
 import com.distpatterns.gateway.core.LeasingRateLimiter;
 import com.distpatterns.gateway.core.RateLimitDecision;
@@ -75,6 +76,12 @@ public class GatewayConfiguration {
   @Bean
   OutgoingHeadersFilter outgoingHeadersFilter() {
     return new OutgoingHeadersFilter();
+  }
+
+  /** Route filter {@code RetryGetOnConnectFailure}. */
+  @Bean
+  RetryGetOnConnectFailureGatewayFilterFactory retryGetOnConnectFailureGatewayFilterFactory() {
+    return new RetryGetOnConnectFailureGatewayFilterFactory();
   }
 
   @Bean
