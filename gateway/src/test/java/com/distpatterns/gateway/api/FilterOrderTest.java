@@ -31,6 +31,6 @@ class FilterOrderTest {
     assertThat(new PathGuardFilter(null).getOrder()).isEqualTo(FilterOrder.PATH_GUARD.order());
     assertThat(new ApiKeyFilter(null, java.util.List.of(), null).getOrder()).isEqualTo(FilterOrder.API_KEY.order());
     assertThat(new RateLimitFilter(null, null).getOrder()).isEqualTo(FilterOrder.RATE_LIMIT.order());
-    assertThat(new OutgoingHeadersFilter().getOrder()).isEqualTo(FilterOrder.OUTGOING_HEADERS.order());
+    assertThat(new OutgoingHeadersFilter(null).getOrder()).isEqualTo(FilterOrder.OUTGOING_HEADERS.order());
   }
 }
