@@ -16,6 +16,8 @@
 #   GATEWAY_FEATURES=off scripts/bench/cache.sh   the suite's gateway without rate limit and API key (as before issue 22)
 #   GATEWAY_ONLY=yes scripts/bench/cache.sh        only the suite's gateway GET and the bare gateway's (and nginx)
 #   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" ...   profile the gateway
+#   CACHE_JAVA_OPTS="-Xlog:gc:file=/tmp/cache-gc.log" ...   the same for cache-service
+#   DIRECT_ONLY=yes scripts/bench/cache.sh         only the direct GET and the bare WebFlux floor's (and nginx)
 #
 # The suite's gateway runs with every feature on by default: API keys (wrk sends one), the rate limit (with a limit
 # far above the load, so that it decides on every call but refuses none), circuit breaker, discovery, metrics and
@@ -35,6 +37,7 @@ warmup="${WARMUP:-10s}"
 gateway_warmup="${WARMUP:-30s}"
 max_warmup_rounds="${WARMUP_ROUNDS:-12}"
 gateway_only="${GATEWAY_ONLY:-no}"
+direct_only="${DIRECT_ONLY:-no}"
 connections=50
 work="$(mktemp -d /tmp/cache-bench.XXXXXX)"
 
@@ -132,8 +135,10 @@ await_http() {
 start_jvm() {
   local name=$1 module=$2 port=$3 extra=()
   shift 3
-  # GATEWAY_JAVA_OPTS: more JVM options for the suite's gateway only, e.g. a flight recording to profile it.
+  # GATEWAY_JAVA_OPTS, CACHE_JAVA_OPTS: more JVM options for the suite's gateway or cache-service only, e.g. a
+  # flight recording to profile it.
   [[ $name == gateway && -n "${GATEWAY_JAVA_OPTS:-}" ]] && read -r -a extra <<<"$GATEWAY_JAVA_OPTS"
+  [[ $name == cache-service && -n "${CACHE_JAVA_OPTS:-}" ]] && read -r -a extra <<<"$CACHE_JAVA_OPTS"
   # Throughput settings: a fixed heap and the parallel collector; the rest is the production configuration.
   env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC "${extra[@]}" \
     -Dsun.misc.unsafe.memory.access=allow --enable-native-access=ALL-UNNAMED \
@@ -257,6 +262,15 @@ warm() {
 
 measure() {
   say "warming up the JVMs ..."
+  if [[ $direct_only == yes ]]; then
+    warm "$warmup" "$direct"
+    warm "$warmup" "$floor_webflux"
+    say "measuring, ${duration} each ..."
+    read -r nginx_rps nginx_p50 nginx_p99 nginx_bad _ <<<"$(wrk_run "$duration" "http://127.0.0.1:$nginx_port/")"
+    read -r dget_rps dget_p50 dget_p99 dget_bad _ <<<"$(wrk_run "$duration" "$direct")"
+    read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
+    return 0
+  fi
   if [[ $gateway_only != yes ]]; then
     warm "$warmup" "$direct"
     warm "$warmup" -s "$work/put.lua" "$direct"
@@ -284,8 +298,9 @@ measure() {
 }
 
 bench_lock="${BENCH_LOCK:-/tmp/distpatterns-bench.lock}"
-# What GATEWAY_ONLY=yes does not measure stays blank in the table.
-for what in dget dput gput fwf; do
+# What GATEWAY_ONLY=yes or DIRECT_ONLY=yes does not measure stays blank in the table.
+redis_get=0 redis_set=0 gget_cpu="" fgw_cpu=""
+for what in dget dput gget gput fwf fgw; do
   for field in rps p50 p99 bad; do printf -v "${what}_$field" '%s' ""; done
 done
 exec 9>"$bench_lock"
