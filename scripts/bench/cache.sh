@@ -10,10 +10,14 @@
 # cache-service and gateway on private ports, and stops exactly what it started.
 #
 #   scripts/bench/cache.sh                 10 s per measurement
-#   DURATION=5s scripts/bench/cache.sh     shorter (WARMUP=10s per warm-up round, WARMUP_ROUNDS=12 at most)
+#   DURATION=5s scripts/bench/cache.sh     shorter (WARMUP=10s per warm-up round, WARMUP_ROUNDS=12 at most; the two
+#                                          gateways warm in 30 s rounds unless WARMUP is set: 10 s rounds stop before
+#                                          the JIT's plateau there)
 #   GATEWAY_FEATURES=off scripts/bench/cache.sh   the suite's gateway without rate limit and API key (as before issue 22)
 #   GATEWAY_ONLY=yes scripts/bench/cache.sh        only the suite's gateway GET and the bare gateway's (and nginx)
 #   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" ...   profile the gateway
+#   CACHE_JAVA_OPTS="-Xlog:gc:file=/tmp/cache-gc.log" ...   the same for cache-service
+#   DIRECT_ONLY=yes scripts/bench/cache.sh         only the direct GET and the bare WebFlux floor's (and nginx)
 #
 # The suite's gateway runs with every feature on by default: API keys (wrk sends one), the rate limit (with a limit
 # far above the load, so that it decides on every call but refuses none), circuit breaker, discovery, metrics and
@@ -29,8 +33,11 @@ cd "$root"
 version=0.1.0-SNAPSHOT
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-10s}"
+# The gateways reach their plateau only after minutes of load: rounds of 10 s rise by under 10 % long before.
+gateway_warmup="${WARMUP:-30s}"
 max_warmup_rounds="${WARMUP_ROUNDS:-12}"
 gateway_only="${GATEWAY_ONLY:-no}"
+direct_only="${DIRECT_ONLY:-no}"
 connections=50
 work="$(mktemp -d /tmp/cache-bench.XXXXXX)"
 
@@ -128,8 +135,10 @@ await_http() {
 start_jvm() {
   local name=$1 module=$2 port=$3 extra=()
   shift 3
-  # GATEWAY_JAVA_OPTS: more JVM options for the suite's gateway only, e.g. a flight recording to profile it.
+  # GATEWAY_JAVA_OPTS, CACHE_JAVA_OPTS: more JVM options for the suite's gateway or cache-service only, e.g. a
+  # flight recording to profile it.
   [[ $name == gateway && -n "${GATEWAY_JAVA_OPTS:-}" ]] && read -r -a extra <<<"$GATEWAY_JAVA_OPTS"
+  [[ $name == cache-service && -n "${CACHE_JAVA_OPTS:-}" ]] && read -r -a extra <<<"$CACHE_JAVA_OPTS"
   # Throughput settings: a fixed heap and the parallel collector; the rest is the production configuration.
   env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC "${extra[@]}" \
     -Dsun.misc.unsafe.memory.access=allow --enable-native-access=ALL-UNNAMED \
@@ -237,10 +246,12 @@ LUA
 
 # The JIT needs many calls before a JVM runs at speed, and far longer on a busy machine: load each target in rounds
 # until its throughput stops rising (under 10 % from one round to the next), at most $max_warmup_rounds rounds.
+# warm ROUND_DURATION WRK_ARGS...
 warm() {
-  local previous=0 current round
+  local previous=0 current round round_duration=$1
+  shift
   for round in $(seq 1 "$max_warmup_rounds"); do
-    read -r current _ <<<"$(wrk_run "$warmup" "$@")"
+    read -r current _ <<<"$(wrk_run "$round_duration" "$@")"
     say "  warm-up round $round: $current req/s ($*)"
     if [[ $round -gt 1 ]] && awk -v c="$current" -v p="$previous" 'BEGIN { exit !(c < p * 1.10) }'; then
       return
@@ -251,14 +262,23 @@ warm() {
 
 measure() {
   say "warming up the JVMs ..."
-  if [[ $gateway_only != yes ]]; then
-    warm "$direct"
-    warm -s "$work/put.lua" "$direct"
+  if [[ $direct_only == yes ]]; then
+    warm "$warmup" "$direct"
+    warm "$warmup" "$floor_webflux"
+    say "measuring, ${duration} each ..."
+    read -r nginx_rps nginx_p50 nginx_p99 nginx_bad _ <<<"$(wrk_run "$duration" "http://127.0.0.1:$nginx_port/")"
+    read -r dget_rps dget_p50 dget_p99 dget_bad _ <<<"$(wrk_run "$duration" "$direct")"
+    read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
+    return 0
   fi
-  warm "${keyed[@]}" "$gateway"
-  [[ $gateway_only == yes ]] || warm "${keyed[@]}" -s "$work/put.lua" "$gateway"
-  [[ $gateway_only == yes ]] || warm "$floor_webflux"
-  warm "$floor_gateway"
+  if [[ $gateway_only != yes ]]; then
+    warm "$warmup" "$direct"
+    warm "$warmup" -s "$work/put.lua" "$direct"
+  fi
+  warm "$gateway_warmup" "${keyed[@]}" "$gateway"
+  [[ $gateway_only == yes ]] || warm "$gateway_warmup" "${keyed[@]}" -s "$work/put.lua" "$gateway"
+  [[ $gateway_only == yes ]] || warm "$warmup" "$floor_webflux"
+  warm "$gateway_warmup" "$floor_gateway"
 
   say "measuring, ${duration} each ..."
   local redis_out
@@ -278,8 +298,9 @@ measure() {
 }
 
 bench_lock="${BENCH_LOCK:-/tmp/distpatterns-bench.lock}"
-# What GATEWAY_ONLY=yes does not measure stays blank in the table.
-for what in dget dput gput fwf; do
+# What GATEWAY_ONLY=yes or DIRECT_ONLY=yes does not measure stays blank in the table.
+redis_get=0 redis_set=0 gget_cpu="" fgw_cpu=""
+for what in dget dput gget gput fwf fgw; do
   for field in rps p50 p99 bad; do printf -v "${what}_$field" '%s' ""; done
 done
 exec 9>"$bench_lock"

@@ -15,13 +15,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * Requires a known {@code X-API-Key} on every {@code /api/**} call when keys are configured, and on admin
- * paths always. Records who the caller is for the rate limiter.
+ * paths always. Records who the caller is for the rate limiter ({@link FilterOrder.Attributes#CLIENT}).
  */
 public final class ApiKeyFilter implements WebFilter, Ordered {
 
   public static final String HEADER = "X-API-Key";
-  /** Exchange attribute: the caller's identity for rate limiting, when it presented a valid key. */
-  public static final String CLIENT_ATTRIBUTE = ApiKeyFilter.class.getName() + ".client";
 
   private static final PathPattern API = PathPatternParser.defaultInstance.parse("/api/**");
 
@@ -41,8 +39,7 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
     if (!API.matches(path)) {
       return chain.filter(exchange);
     }
-    boolean admin = adminPaths.stream().anyMatch(pattern -> pattern.matches(path));
-    if (keys.open() && !admin) {
+    if (keys.open() && !admin(path)) {
       return chain.filter(exchange);
     }
     Optional<String> client = keys.identify(exchange.getRequest().getHeaders().getFirst(HEADER));
@@ -53,12 +50,21 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
           : "A valid API key is required in the " + HEADER + " header.";
       return problems.write(exchange, new Problem(HttpStatus.UNAUTHORIZED, "api-key-required", detail));
     }
-    exchange.getAttributes().put(CLIENT_ATTRIBUTE, "key:" + client.get());
+    FilterOrder.Attributes.CLIENT.put(exchange, client.get());
     return chain.filter(exchange);
+  }
+
+  private boolean admin(PathContainer path) {
+    for (PathPattern pattern : adminPaths) {
+      if (pattern.matches(path)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
   public int getOrder() {
-    return Ordered.HIGHEST_PRECEDENCE + 2;
+    return FilterOrder.API_KEY.order();
   }
 }

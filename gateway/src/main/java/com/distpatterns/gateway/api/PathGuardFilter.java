@@ -39,6 +39,9 @@ public final class PathGuardFilter implements WebFilter, Ordered {
   }
 
   static boolean ambiguous(String rawPath) {
+    if (plain(rawPath)) {
+      return false;
+    }
     Matcher key = KEY_SEGMENT.matcher(rawPath);
     if (key.matches()) {
       // The key segment may hold an encoded '/' or '\': the services keep it inside that one segment, undecoded.
@@ -46,6 +49,22 @@ public final class PathGuardFilter implements WebFilter, Ordered {
       return segment.contains("%2e") || ambiguousElsewhere(key.group("before") + "k" + key.group("after"));
     }
     return ambiguousElsewhere(rawPath);
+  }
+
+  /**
+   * Whether the path has none of the characters every ambiguity below needs ({@code %}, {@code .}, a backslash,
+   * {@code ;}) nor {@code //}: most do not, and they skip the regular expression and the lower-casing.
+   */
+  private static boolean plain(String rawPath) {
+    char previous = 0;
+    for (int i = 0; i < rawPath.length(); i++) {
+      char c = rawPath.charAt(i);
+      if (c == '%' || c == '.' || c == '\\' || c == ';' || (c == '/' && previous == '/')) {
+        return false;
+      }
+      previous = c;
+    }
+    return true;
   }
 
   private static boolean ambiguousElsewhere(String rawPath) {
@@ -59,6 +78,6 @@ public final class PathGuardFilter implements WebFilter, Ordered {
 
   @Override
   public int getOrder() {
-    return Ordered.HIGHEST_PRECEDENCE + 1;
+    return FilterOrder.PATH_GUARD.order();
   }
 }

@@ -53,7 +53,7 @@ public final class RateLimitFilter implements WebFilter, Ordered {
   }
 
   private static String clientOf(ServerWebExchange exchange) {
-    String keyed = exchange.getAttribute(ApiKeyFilter.CLIENT_ATTRIBUTE);
+    String keyed = FilterOrder.Attributes.CLIENT.get(exchange);
     if (keyed != null) {
       return keyed;
     }
@@ -67,6 +67,6 @@ public final class RateLimitFilter implements WebFilter, Ordered {
 
   @Override
   public int getOrder() {
-    return Ordered.HIGHEST_PRECEDENCE + 3;
+    return FilterOrder.RATE_LIMIT.order();
   }
 }

@@ -7,21 +7,22 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-/** Gives every request an {@code X-Request-Id}, passes it downstream and returns it on every response. */
+/**
+ * Gives every request an {@code X-Request-Id} and returns it on every response. The id reaches the service through
+ * {@link OutgoingHeadersFilter}: a mutated request here would copy every request header once more per call.
+ */
 public final class RequestIdFilter implements WebFilter, Ordered {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String id = RequestIds.keepOrCreate(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
     exchange.getResponse().getHeaders().set(RequestIds.HEADER, id);
-    ServerWebExchange withId = exchange.mutate()
-        .request(request -> request.headers(headers -> headers.set(RequestIds.HEADER, id)))
-        .build();
-    return chain.filter(withId);
+    FilterOrder.Attributes.REQUEST_ID.put(exchange, id);
+    return chain.filter(exchange);
   }
 
   @Override
   public int getOrder() {
-    return Ordered.HIGHEST_PRECEDENCE;
+    return FilterOrder.REQUEST_ID.order();
   }
 }

@@ -1,11 +1,13 @@
 package com.distpatterns.gateway.config;
 
 import com.distpatterns.gateway.api.ApiKeyFilter;
+import com.distpatterns.gateway.api.OutgoingHeadersFilter;
 import com.distpatterns.gateway.api.PathGuardFilter;
 import com.distpatterns.gateway.api.ProblemErrorHandler;
 import com.distpatterns.gateway.api.ProblemWriter;
 import com.distpatterns.gateway.api.RateLimitFilter;
 import com.distpatterns.gateway.api.RequestIdFilter;
+import com.distpatterns.gateway.api.RetryGetOnConnectFailureGatewayFilterFactory;
 import com.distpatterns.gateway.core.ApiKeys;
 import com.distpatterns.gateway.core.LeasingRateLimiter;
 import com.distpatterns.gateway.core.RateLimitDecision;
@@ -13,10 +15,10 @@ import com.distpatterns.gateway.core.RateLimiter;
 import com.distpatterns.gateway.core.TokenSource;
 import com.distpatterns.gateway.infra.RedisTokenBucket;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.tracing.propagation.Propagator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.cloud.gateway.filter.headers.observation.DefaultGatewayObservationConvention;
-import org.springframework.cloud.gateway.filter.headers.observation.GatewayObservationConvention;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
@@ -28,21 +30,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class GatewayConfiguration {
 
   private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
-
-  /**
-   * Names the gateway's downstream-call metric apart from Spring's own {@code http.client.requests}, which
-   * other clients in this process (Eureka's) already register with different tags: Prometheus refuses two
-   * shapes under one name.
-   */
-  @Bean
-  GatewayObservationConvention gatewayObservationConvention() {
-    return new DefaultGatewayObservationConvention() {
-      @Override
-      public String getName() {
-        return "gateway.downstream.requests";
-      }
-    };
-  }
 
   @Bean
   ProblemWriter problemWriter(JsonMapper json) {
@@ -68,6 +55,18 @@ public class GatewayConfiguration {
   @Bean
   RequestIdFilter requestIdFilter() {
     return new RequestIdFilter();
+  }
+
+  /** Drops the API key from, and adds the request id and the trace context to, the request sent downstream. */
+  @Bean
+  OutgoingHeadersFilter outgoingHeadersFilter(ObjectProvider<Propagator> propagator) {
+    return new OutgoingHeadersFilter(propagator.getIfAvailable());
+  }
+
+  /** Route filter {@code RetryGetOnConnectFailure}. */
+  @Bean
+  RetryGetOnConnectFailureGatewayFilterFactory retryGetOnConnectFailureGatewayFilterFactory() {
+    return new RetryGetOnConnectFailureGatewayFilterFactory();
   }
 
   @Bean

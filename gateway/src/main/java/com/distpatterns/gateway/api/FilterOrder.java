@@ -1,0 +1,79 @@
+package com.distpatterns.gateway.api;
+
+import java.util.Set;
+import org.springframework.core.Ordered;
+
+/**
+ * The order of the gateway's own filters, declared here and nowhere else, with why each stands where it does, and
+ * the exchange attributes they hand each other: a filter reads only attributes that a filter before it writes
+ * ({@code FilterOrderTest} checks it), so that moving one cannot silently leave another without its input.
+ *
+ * <p>The first four are {@code WebFilter}s: they run on every request, before Spring Cloud Gateway picks a route
+ * (its routing, load balancing, breaker, retry and metrics filters run inside the last web handler, after all of
+ * them). The last is an {@code HttpHeadersFilter}: it shapes the headers of the request sent downstream, after
+ * Spring Cloud Gateway's own header filters.
+ */
+public enum FilterOrder {
+
+  /**
+   * First, so that every answer carries an {@code X-Request-Id}, the refusals of the filters below included.
+   * Writes the id for the outgoing request instead of copying the request's headers to add it there.
+   */
+  REQUEST_ID(Ordered.HIGHEST_PRECEDENCE, Set.of(), Set.of(Attributes.REQUEST_ID)),
+
+  /** Before anything reads the path: a path that could mean something else downstream goes no further. */
+  PATH_GUARD(Ordered.HIGHEST_PRECEDENCE + 1, Set.of(), Set.of()),
+
+  /** Before the rate limit, which counts per client: names the client when it presented a valid key. */
+  API_KEY(Ordered.HIGHEST_PRECEDENCE + 2, Set.of(), Set.of(Attributes.CLIENT)),
+
+  /** After the key check: a caller without a valid key never spends tokens, and a keyed one spends its own. */
+  RATE_LIMIT(Ordered.HIGHEST_PRECEDENCE + 3, Set.of(Attributes.CLIENT), Set.of()),
+
+  /**
+   * The outgoing request's headers: drops {@code X-API-Key} (the key authenticates the caller to the gateway;
+   * services never see it) and adds the request id. Last among the header filters, after Spring Cloud Gateway's
+   * {@code RemoveHopByHopHeadersFilter} ({@code LOWEST_PRECEDENCE - 1}), which hands on a fresh, writable copy: so
+   * the headers are edited in place rather than copied once more.
+   */
+  OUTGOING_HEADERS(Ordered.LOWEST_PRECEDENCE, Set.of(Attributes.REQUEST_ID), Set.of());
+
+  /** The attributes the filters above hand each other, typed. */
+  public static final class Attributes {
+
+    /** The request's id: the caller's own when sane, else a fresh one. */
+    public static final ExchangeAttribute<String> REQUEST_ID =
+        new ExchangeAttribute<>(FilterOrder.class.getName() + ".requestId", String.class);
+
+    /** The caller's identity for rate limiting ({@code key:<digest prefix>}), when it presented a valid key. */
+    public static final ExchangeAttribute<String> CLIENT =
+        new ExchangeAttribute<>(FilterOrder.class.getName() + ".client", String.class);
+
+    private Attributes() {}
+  }
+
+  private final int order;
+  private final Set<ExchangeAttribute<?>> reads;
+  private final Set<ExchangeAttribute<?>> writes;
+
+  FilterOrder(int order, Set<ExchangeAttribute<?>> reads, Set<ExchangeAttribute<?>> writes) {
+    this.order = order;
+    this.reads = reads;
+    this.writes = writes;
+  }
+
+  /** The filter's {@link Ordered#getOrder()}. */
+  public int order() {
+    return order;
+  }
+
+  /** The attributes this filter reads: each written by a filter before it. */
+  public Set<ExchangeAttribute<?>> reads() {
+    return reads;
+  }
+
+  /** The attributes this filter writes. */
+  public Set<ExchangeAttribute<?>> writes() {
+    return writes;
+  }
+}
