@@ -68,6 +68,7 @@ public final class Simulation {
     private long messagesSent;
     private long rejectedAppends;
     private long nextReadContext = 1;
+    private boolean powerLossOn = true;
 
     public Simulation(long seed, SimulationConfig config) {
         this.seed = seed;
@@ -254,7 +255,7 @@ public final class Simulation {
      */
     private void persist(SimNode node, Ready ready) {
         boolean armed = node.powerLossArmed && !ready.entries().isEmpty();
-        if (armed || (config.powerLossRate() > 0 && random.nextDouble() < config.powerLossRate())) {
+        if (armed || (powerLossOn && config.powerLossRate() > 0 && random.nextDouble() < config.powerLossRate())) {
             node.powerLossArmed = false;
             List<Entry> survived = List.of();
             if (ready.snapshot().isEmpty() && !armed) {
@@ -316,6 +317,11 @@ public final class Simulation {
             remember("crash " + id);
             node.crash();
         }
+    }
+
+    /** Ends random power failures (the rate in the config): faults stop when a run heals. */
+    public void stopPowerLoss() {
+        powerLossOn = false;
     }
 
     /** Makes the power fail during the next fsync of new entries on a server, after its early messages left. */
