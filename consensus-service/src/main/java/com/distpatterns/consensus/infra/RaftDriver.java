@@ -37,13 +37,12 @@ import com.distpatterns.consensus.infra.wal.StorageFailedException;
 import com.distpatterns.consensus.raft.ConfChange;
 import com.distpatterns.consensus.raft.ConfState;
 import com.distpatterns.consensus.raft.Entry;
-import com.distpatterns.consensus.raft.HardState;
 import com.distpatterns.consensus.raft.Message;
 import com.distpatterns.consensus.raft.ProposalResult;
 import com.distpatterns.consensus.raft.RaftConfig;
 import com.distpatterns.consensus.raft.RaftNode;
 import com.distpatterns.consensus.raft.ReadState;
-import com.distpatterns.consensus.raft.Ready;
+import com.distpatterns.consensus.raft.ReadyProcessor;
 import com.distpatterns.consensus.raft.Role;
 import com.distpatterns.consensus.raft.Snapshot;
 import com.distpatterns.consensus.raft.SnapshotMetadata;
@@ -124,7 +123,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     private final List<ConfProposal> confApplied = new ArrayList<>();
     private long nextBatchId = 1;
     private long nextReadContext = 1;
-    private HardState persisted;
+    private final ReadyProcessor readyProcessor;
     private long lastLeader = RaftNode.NONE;
     private Role lastRole = Role.FOLLOWER;
     private ConfState lastConf;
@@ -153,7 +152,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.tickNanos = settings.tick().toNanos();
         this.node = new RaftNode(config, storage);
-        this.persisted = storage.hardState();
+        this.readyProcessor = readyProcessor();
         openStore(storage.snapshot());
         this.lastConf = node.confState();
         this.transport = transportFactory.create(this::receive);
@@ -361,9 +360,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
                 if (!storageFailed) {
                     flushProposals();
                     flushReads();
-                    if (node.hasReady()) {
-                        handleReady();
-                    }
+                    readyProcessor.process(node);
                     publish();
                 }
             } catch (InterruptedException e) {
@@ -602,50 +599,36 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
 
     // ------------------------------------------------------------------ the Ready
 
-    private void handleReady() {
-        Ready ready = node.ready();
-        // A leader may send its appends while it writes them itself (Raft thesis 10.2.1): it counts its own copy
-        // only when it handles the followers' answers, after this Ready is durable. Anything that changes the term
-        // or vote, or a snapshot, must be on disk first.
-        boolean sendFirst = node.role() == Role.LEADER && ready.snapshot().isEmpty() && ready.hardState()
-                .map(hs -> hs.term() == persisted.term() && hs.vote() == persisted.vote()).orElse(true);
-        if (sendFirst) {
-            send(ready.messages());
-        }
-        // Committed entries this node already has on disk need not wait for this Ready's fsync: applying (and
-        // answering) them first takes one fsync off every write's path. Those still only in memory wait for it.
-        boolean applyFirst = ready.snapshot().isEmpty() && allPersisted(ready);
-        if (applyFirst) {
-            applyAndServe(ready);
-        }
-        ready.snapshot().ifPresent(this::fetchCheckpoint);
-        storage.persist(ready);
-        ready.hardState().ifPresent(hs -> persisted = hs);
-        if (!sendFirst) {
-            send(ready.messages());
-        }
-        if (!applyFirst) {
-            ready.snapshot().ifPresent(this::installSnapshot);
-            applyAndServe(ready);
-        }
-        node.advance(ready);
-        afterAdvance();
+    /** The one Ready order (see {@link ReadyProcessor}), over this node's WAL, peer links and store. */
+    private ReadyProcessor readyProcessor() {
+        return new ReadyProcessor(storage::persist, this::send, new ReadyProcessor.StateMachine() {
+            @Override
+            public void prepare(Snapshot snapshot) {
+                fetchCheckpoint(snapshot);
+            }
+
+            @Override
+            public void restore(Snapshot snapshot) {
+                installSnapshot(snapshot);
+            }
+
+            @Override
+            public void apply(List<Entry> committed, List<ReadState> reads) {
+                applyAndServe(committed, reads);
+            }
+
+            @Override
+            public void afterAdvance() {
+                RaftDriver.this.afterAdvance();
+            }
+        });
     }
 
-    private boolean allPersisted(Ready ready) {
-        if (ready.committedEntries().isEmpty()) {
-            return true;
-        }
-        long lastCommitted = ready.committedEntries().getLast().index();
-        return lastCommitted <= storage.lastIndex()
-                && (ready.entries().isEmpty() || lastCommitted < ready.entries().getFirst().index());
-    }
-
-    private void applyAndServe(Ready ready) {
-        for (Entry entry : ready.committedEntries()) {
+    private void applyAndServe(List<Entry> committed, List<ReadState> reads) {
+        for (Entry entry : committed) {
             apply(entry);
         }
-        for (ReadState read : ready.readStates()) {
+        for (ReadState read : reads) {
             ReadRound round = readRounds.remove(read.context());
             if (round != null) {
                 for (Read r : round.reads()) {

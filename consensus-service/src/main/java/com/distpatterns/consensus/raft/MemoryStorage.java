@@ -124,6 +124,13 @@ public final class MemoryStorage implements Storage {
     }
 
     /** Replaces the whole log by a snapshot received from the leader. */
+    /** Writes what a Ready asks to persist; in memory, so "durable" means until the object is dropped. */
+    public void persist(Ready ready) {
+        ready.snapshot().ifPresent(this::applySnapshot);
+        append(ready.entries());
+        ready.hardState().ifPresent(this::setHardState);
+    }
+
     public void applySnapshot(Snapshot incoming) {
         if (incoming.index() <= snapshot.index() && snapshot.index() > 0) {
             throw new IllegalArgumentException("snapshot at " + incoming.index() + " is older than the one at " + snapshot.index());

@@ -227,6 +227,11 @@ public final class RaftLog {
         return pending != null ? pending : storage.snapshot();
     }
 
+    /** The last index already handed out to be persisted in an earlier Ready: durable once that Ready was advanced. */
+    long lastStableIndex() {
+        return unstable.entries().isEmpty() ? lastIndex() : unstable.offset() - 1;
+    }
+
     void stableTo(long index, long term) {
         unstable.stableTo(index, term);
     }

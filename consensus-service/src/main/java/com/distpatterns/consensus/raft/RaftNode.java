@@ -56,6 +56,8 @@ public final class RaftNode {
     private long pendingConfIndex;
 
     private final List<Message> outbox = new ArrayList<>();
+    // Answers that promise what this node holds (etcd's msgsAfterAppend): they leave only once the Ready is durable.
+    private final List<Message> outboxAfterPersist = new ArrayList<>();
     // Appends are sent when the driver asks for a Ready, so proposals made meanwhile share one message.
     private boolean broadcastEntries;
     private boolean broadcastCommit;
@@ -261,7 +263,7 @@ public final class RaftNode {
     public boolean hasReady() {
         checkNoReadyOutstanding();
         flushAppends();
-        return !outbox.isEmpty() || log.hasUnstable() || !hardState().equals(persistedHardState)
+        return !outbox.isEmpty() || !outboxAfterPersist.isEmpty() || log.hasUnstable() || !hardState().equals(persistedHardState)
                 || log.hasNextCommittedEntries() || hasServableRead();
     }
 
@@ -286,10 +288,21 @@ public final class RaftNode {
                 it.remove();
             }
         }
+        // A message carries this node's term; a new term or vote must be durable before anyone hears of it, and so
+        // must a snapshot before the answer that acknowledges it. Then nothing may leave early.
+        boolean termOrVoteChanged = hardState.term() != persistedHardState.term() || hardState.vote() != persistedHardState.vote();
+        List<Message> early = outbox;
+        List<Message> afterPersist = outboxAfterPersist;
+        if (termOrVoteChanged || snapshot != null) {
+            afterPersist = new ArrayList<>(outbox);
+            afterPersist.addAll(outboxAfterPersist);
+            early = List.of();
+        }
         Ready ready = new Ready(
                 hardState.equals(persistedHardState) ? Optional.empty() : Optional.of(hardState),
-                log.unstableEntries(), Optional.ofNullable(snapshot), committed, outbox, servable);
+                log.unstableEntries(), Optional.ofNullable(snapshot), committed, early, afterPersist, servable);
         outbox.clear();
+        outboxAfterPersist.clear();
         readyOutstanding = true;
         return ready;
     }
@@ -304,6 +317,12 @@ public final class RaftNode {
         if (!ready.entries().isEmpty()) {
             Entry last = ready.entries().getLast();
             log.stableTo(last.index(), last.term());
+            if (role == Role.LEADER && last.term() == term) {
+                // The leader's own acknowledgement: its copy counts toward a commit only now that it is durable,
+                // whatever order the driver sent the appends in (etcd steps its self-MsgAppResp on Advance alike).
+                selfProgress.maybeUpdate(last.index());
+                maybeCommit();
+            }
         }
         ready.snapshot().ifPresent(snapshot -> {
             log.stableSnapshotTo(snapshot.index());
@@ -388,6 +407,7 @@ public final class RaftNode {
         leaderId = id;
         role = Role.LEADER;
         selfProgress = tracker.get(id);
+        selfProgress.match = Math.min(selfProgress.match, log.lastStableIndex()); // only what is durable counts
         selfProgress.becomeReplicate();
         selfProgress.recentActive = true;
         // Entries of earlier terms commit only with one of this term (5.4.2): append it right away. Until it
@@ -653,12 +673,9 @@ public final class RaftNode {
     }
 
     private void appendEntries(List<Entry> entries) {
+        // The leader's own copy is not counted here: it is unsynced until the driver persists it (see advance).
         log.append(entries);
-        selfProgress.maybeUpdate(log.lastIndex());
         broadcastEntries = true;
-        if (tracker.quorum() == 1) {
-            maybeCommit(); // a single voter commits on its own; otherwise followers must answer first
-        }
     }
 
     private boolean maybeCommit() {
@@ -897,7 +914,28 @@ public final class RaftNode {
     }
 
     private void send(Message m) {
-        outbox.add(m);
+        if (mustWaitForPersist(m)) {
+            outboxAfterPersist.add(m);
+        } else {
+            outbox.add(m);
+        }
+    }
+
+    /**
+     * Whether a message promises something about this node's disk: an append answer (accepted: "I hold these
+     * entries"; rejected: "I hold this term"), a vote ("I voted, and will not vote again this term") and a real vote
+     * request (its sender counts its own vote at once). Those leave only after the Ready is persisted. Appends,
+     * heartbeats, snapshot chunks and read confirmations may leave while the Ready is written: they promise nothing
+     * about the sender's disk (Raft thesis 10.2.1).
+     */
+    private static boolean mustWaitForPersist(Message m) {
+        return switch (m) {
+            case AppendResponse r -> true;
+            case VoteResponse r -> true;
+            case SnapshotResponse r -> true;
+            case RequestVote r -> !r.preVote();
+            default -> false;
+        };
     }
 
     private void checkNoReadyOutstanding() {

@@ -4,27 +4,44 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything a node produced since the last {@link RaftNode#advance(Ready)}, to be handled in this order:
+ * Everything a node produced since the last {@link RaftNode#advance(Ready)}. {@link ReadyProcessor} handles it in
+ * the one order every driver uses:
  * <ol>
+ *   <li>send {@code messages}: they promise nothing about this node's disk, so they may leave while it is written;</li>
+ *   <li>if {@link #committedAreDurable()}, apply {@code committedEntries} and serve {@code readStates} now;</li>
  *   <li>persist {@code snapshot}, {@code entries} and {@code hardState} durably (fsync);</li>
- *   <li>only then send {@code messages}: they promise what was just persisted;</li>
- *   <li>restore the state machine from {@code snapshot} if present, apply {@code committedEntries} in order;</li>
- *   <li>serve {@code readStates} from the state machine as it now is;</li>
- *   <li>call {@link RaftNode#advance(Ready)}.</li>
+ *   <li>only then send {@code messagesAfterPersist}: append and vote answers, which promise what was just persisted;</li>
+ *   <li>otherwise now: restore the state machine from {@code snapshot}, apply {@code committedEntries}, serve
+ *       {@code readStates};</li>
+ *   <li>call {@link RaftNode#advance(Ready)}: the leader counts its own new entries toward a commit only then.</li>
  * </ol>
+ *
+ * @param messages may be sent before the Ready is persisted
+ * @param messagesAfterPersist may be sent only after it is persisted
  */
 public record Ready(Optional<HardState> hardState, List<Entry> entries, Optional<Snapshot> snapshot,
-                    List<Entry> committedEntries, List<Message> messages, List<ReadState> readStates) {
+                    List<Entry> committedEntries, List<Message> messages, List<Message> messagesAfterPersist,
+                    List<ReadState> readStates) {
 
     public Ready {
         entries = List.copyOf(entries);
         committedEntries = List.copyOf(committedEntries);
         messages = List.copyOf(messages);
+        messagesAfterPersist = List.copyOf(messagesAfterPersist);
         readStates = List.copyOf(readStates);
     }
 
-    /** Whether anything must reach the disk before {@link #messages()} may be sent. */
+    /** Whether anything must reach the disk before {@link #messagesAfterPersist()} may be sent. */
     public boolean mustPersist() {
         return hardState.isPresent() || !entries.isEmpty() || snapshot.isPresent();
+    }
+
+    /**
+     * Whether every committed entry handed out is already on this node's disk (persisted by an earlier Ready, since
+     * none is among this Ready's {@code entries}), so applying them need not wait for this Ready's fsync.
+     */
+    public boolean committedAreDurable() {
+        return snapshot.isEmpty() && (committedEntries.isEmpty() || entries.isEmpty()
+                || committedEntries.getLast().index() < entries.getFirst().index());
     }
 }

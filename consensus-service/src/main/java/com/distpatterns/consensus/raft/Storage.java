@@ -6,7 +6,7 @@ import java.util.List;
  * The durable log as the engine reads it: entries, terms, the last snapshot and the saved hard state.
  *
  * <p>The engine never writes here. The driver writes what each {@link Ready} asks to persist (entries, hard
- * state, snapshot), through its concrete storage, before it sends the Ready's messages. Indices form one
+ * state, snapshot), through its concrete storage, before it sends the Ready's {@code messagesAfterPersist}. Indices form one
  * contiguous range {@code [firstIndex(), lastIndex()]}; everything before it is covered by {@link #snapshot()}.
  */
 public interface Storage {

@@ -74,20 +74,23 @@ public final class ScriptedCluster {
         reads.get(id).clear();
     }
 
-    /** Handles one node's Ready as a driver must: persist, then hand out the messages, then apply. */
+    /** Handles the node's Readies through the one {@link ReadyProcessor}, collecting the messages they send. */
     List<Message> drain(long id) {
-        RaftNode node = nodes.get(id);
         List<Message> out = new ArrayList<>();
-        while (node.hasReady()) {
-            Ready ready = node.ready();
-            MemoryStorage storage = storages.get(id);
-            ready.snapshot().ifPresent(storage::applySnapshot);
-            storage.append(ready.entries());
-            ready.hardState().ifPresent(storage::setHardState);
-            out.addAll(ready.messages());
-            applied.get(id).addAll(ready.committedEntries());
-            reads.get(id).addAll(ready.readStates());
-            node.advance(ready);
+        ReadyProcessor processor = new ReadyProcessor(storages.get(id)::persist, out::addAll, new ReadyProcessor.StateMachine() {
+            @Override
+            public void restore(Snapshot snapshot) {
+            }
+
+            @Override
+            public void apply(List<Entry> committed, List<ReadState> served) {
+                applied.get(id).addAll(committed);
+                reads.get(id).addAll(served);
+            }
+        });
+        RaftNode node = nodes.get(id);
+        while (processor.process(node)) {
+            // until the node has nothing more to hand out
         }
         return out;
     }

@@ -33,7 +33,7 @@ class WriteAheadLogTest {
     }
 
     private static Ready persist(List<Entry> entries, HardState hardState) {
-        return new Ready(Optional.ofNullable(hardState), entries, Optional.empty(), List.of(), List.of(), List.of());
+        return new Ready(Optional.ofNullable(hardState), entries, Optional.empty(), List.of(), List.of(), List.of(), List.of());
     }
 
     private DurableStorage open() throws IOException {

@@ -6,7 +6,9 @@ import com.distpatterns.consensus.raft.MemoryStorage;
 import com.distpatterns.consensus.raft.Message;
 import com.distpatterns.consensus.raft.RaftConfig;
 import com.distpatterns.consensus.raft.RaftNode;
-import com.distpatterns.consensus.raft.Ready;
+import com.distpatterns.consensus.raft.ReadState;
+import com.distpatterns.consensus.raft.ReadyProcessor;
+import com.distpatterns.consensus.raft.Snapshot;
 import com.distpatterns.consensus.raft.Role;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -25,15 +27,18 @@ final class InMemoryCluster {
     private final MemoryStorage[] storages;
     private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
     private final long[] applied;
+    private final ReadyProcessor[] processors;
 
     InMemoryCluster(int size) {
         ConfState members = ConfState.ofVoters(LongStream.rangeClosed(1, size).boxed().toList());
         nodes = new RaftNode[size];
         storages = new MemoryStorage[size];
         applied = new long[size];
+        processors = new ReadyProcessor[size];
         for (int i = 0; i < size; i++) {
             storages[i] = MemoryStorage.bootstrap(members);
             nodes[i] = new RaftNode(RaftConfig.defaults(i + 1).withMaxInflight(256).withMaxBatchBytes(4 << 20), storages[i]);
+            processors[i] = processor(i);
         }
         nodes[0].campaign();
         pumpUntil(() -> nodes[0].role() == Role.LEADER && applied[0] >= nodes[0].log().lastIndex());
@@ -66,25 +71,31 @@ final class InMemoryCluster {
     }
 
     private boolean handleReady(int i) {
-        RaftNode node = nodes[i];
-        if (!node.hasReady()) {
-            return false;
-        }
-        Ready ready = node.ready();
-        MemoryStorage storage = storages[i];
-        ready.snapshot().ifPresent(storage::applySnapshot);
-        storage.append(ready.entries());
-        ready.hardState().ifPresent(storage::setHardState);
-        inFlight.addAll(ready.messages());
-        List<Entry> committed = ready.committedEntries();
-        if (!committed.isEmpty()) {
-            applied[i] = committed.getLast().index();
-        }
-        node.advance(ready);
-        if (applied[i] - storage.snapshot().index() > COMPACT_EVERY) {
-            storage.createSnapshot(applied[i], node.confState(), new byte[0]);
-            storage.compact(applied[i]);
-        }
-        return true;
+        return processors[i].process(nodes[i]);
+    }
+
+    /** The one Ready order, over a MemoryStorage, the in-flight queue and a counter of applied entries. */
+    private ReadyProcessor processor(int i) {
+        return new ReadyProcessor(storages[i]::persist, inFlight::addAll, new ReadyProcessor.StateMachine() {
+            @Override
+            public void restore(Snapshot snapshot) {
+                applied[i] = snapshot.index();
+            }
+
+            @Override
+            public void apply(List<Entry> committed, List<ReadState> reads) {
+                if (!committed.isEmpty()) {
+                    applied[i] = committed.getLast().index();
+                }
+            }
+
+            @Override
+            public void afterAdvance() {
+                if (applied[i] - storages[i].snapshot().index() > COMPACT_EVERY) {
+                    storages[i].createSnapshot(applied[i], nodes[i].confState(), new byte[0]);
+                    storages[i].compact(applied[i]);
+                }
+            }
+        });
     }
 }

@@ -30,6 +30,7 @@ public final class Nemesis {
     /** Stops injecting and undoes every fault: heals the network, restarts every server that may run. */
     public void healAll() {
         running = false;
+        sim.stopPowerLoss();
         sim.heal();
         sim.setNetwork(NetworkProfile.RELIABLE);
         for (long id : List.copyOf(sim.serverIds())) {

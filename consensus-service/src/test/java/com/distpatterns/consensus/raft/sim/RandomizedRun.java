@@ -54,7 +54,9 @@ public final class RandomizedRun {
                 .withElectionExtensions(shape.nextInt(4) != 0, shape.nextInt(4) != 0)
                 .withReplication(1 + shape.nextInt(16), shape.nextBoolean() ? 1 + shape.nextInt(120) : 100 + shape.nextInt(4000),
                         16 + shape.nextInt(256))
-                .withSnapshots(shape.nextInt(4) == 0 ? 0 : 5 + shape.nextInt(40), shape.nextInt(6));
+                .withSnapshots(shape.nextInt(4) == 0 ? 0 : 5 + shape.nextInt(40), shape.nextInt(6))
+                // Power fails during an fsync on any node, a few times a run: the unsynced tail of its log is lost.
+                .withPowerLoss(0.001 + shape.nextDouble() * 0.004);
         Simulation sim = new Simulation(seed, config);
         simulation[0] = sim;
         MembershipChanger membership = shape.nextBoolean() ? new MembershipChanger(sim, 3, 5) : null;

@@ -3,7 +3,7 @@ package com.distpatterns.consensus.raft.sim;
 import com.distpatterns.consensus.raft.Entry;
 import com.distpatterns.consensus.raft.RaftLog;
 import com.distpatterns.consensus.raft.RaftNode;
-import com.distpatterns.consensus.raft.Ready;
+import com.distpatterns.consensus.raft.HardState;
 import com.distpatterns.consensus.raft.Role;
 import com.distpatterns.consensus.raft.Snapshot;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -108,9 +109,9 @@ final class SafetyMonitor {
     }
 
     /** Log Matching, over what a node persisted; and commits the node persisted, for the other checks. */
-    void onPersist(SimNode node, Ready ready) {
+    void onPersist(SimNode node, Optional<Snapshot> persistedSnapshot, List<Entry> entries, Optional<HardState> hardState) {
         LogMirror mirror = mirrors.get(node.id);
-        ready.snapshot().ifPresent(snapshot -> {
+        persistedSnapshot.ifPresent(snapshot -> {
             Long digest = prefixDigests.get(new IndexTerm(snapshot.index(), snapshot.term()));
             if (digest == null) {
                 throw new SafetyViolation("node " + node.id + " installed a snapshot at " + snapshot.index() + "@" + snapshot.term()
@@ -118,7 +119,7 @@ final class SafetyMonitor {
             }
             mirror.reset(snapshot.index(), digest);
         });
-        for (Entry entry : ready.entries()) {
+        for (Entry entry : entries) {
             long offset = entry.index() - mirror.base;
             if (offset <= 0) {
                 continue; // covered by the snapshot the mirror starts from
@@ -137,7 +138,7 @@ final class SafetyMonitor {
                         + " with the same index and term as another node's entry, but the logs up to it differ");
             }
         }
-        ready.hardState().ifPresent(hs -> {
+        hardState.ifPresent(hs -> {
             long commit = hs.commit();
             long first = Math.max(node.disk.firstIndex(), commit - 64);
             if (commit >= first && commit <= node.disk.lastIndex()) {

@@ -5,6 +5,7 @@ import com.distpatterns.consensus.core.KvStore;
 import com.distpatterns.consensus.core.Versioned;
 import com.distpatterns.consensus.raft.MemoryStorage;
 import com.distpatterns.consensus.raft.RaftNode;
+import com.distpatterns.consensus.raft.ReadyProcessor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,8 @@ final class SimNode {
     final long id;
     final MemoryStorage disk;
     RaftNode raft;
+    ReadyProcessor processor;
+    boolean powerLossArmed;
     KvStore store;
     long applied;
     int incarnation;

@@ -8,6 +8,7 @@ import com.distpatterns.consensus.core.Versioned;
 import com.distpatterns.consensus.raft.ConfChange;
 import com.distpatterns.consensus.raft.ConfState;
 import com.distpatterns.consensus.raft.Entry;
+import com.distpatterns.consensus.raft.HardState;
 import com.distpatterns.consensus.raft.MemoryStorage;
 import com.distpatterns.consensus.raft.Message;
 import com.distpatterns.consensus.raft.MessageCodec;
@@ -15,6 +16,8 @@ import com.distpatterns.consensus.raft.ProposalResult;
 import com.distpatterns.consensus.raft.RaftNode;
 import com.distpatterns.consensus.raft.ReadState;
 import com.distpatterns.consensus.raft.Ready;
+import com.distpatterns.consensus.raft.ReadyProcessor;
+import com.distpatterns.consensus.raft.Snapshot;
 import com.distpatterns.consensus.raft.Role;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -65,6 +68,7 @@ public final class Simulation {
     private long messagesSent;
     private long rejectedAppends;
     private long nextReadContext = 1;
+    private boolean powerLossOn = true;
 
     public Simulation(long seed, SimulationConfig config) {
         this.seed = seed;
@@ -164,6 +168,7 @@ public final class Simulation {
 
     private void start(SimNode node) {
         node.raft = new RaftNode(config.raftConfig(node.id, random.nextLong()), node.disk);
+        node.processor = processorFor(node);
         node.store = KvStore.restore(node.disk.snapshot().data());
         node.applied = node.disk.snapshot().index();
         int incarnation = node.incarnation;
@@ -188,39 +193,83 @@ public final class Simulation {
         }
     }
 
-    /** Persist, then send, then apply, then serve reads: the order {@link Ready} prescribes. */
+    /** Hands the node's Ready to the one {@link ReadyProcessor}, the driver's, over a disk that can lose power. */
     private void handleReady(SimNode node, int incarnation) {
         if (node.incarnation != incarnation || !node.isUp()) {
             return;
         }
         node.readyScheduled = false;
-        RaftNode raft = node.raft;
-        Ready ready = raft.ready();
-        ready.snapshot().ifPresent(node.disk::applySnapshot);
-        node.disk.append(ready.entries());
-        ready.hardState().ifPresent(node.disk::setHardState);
-        safety.onPersist(node, ready);
-        for (Message message : ready.messages()) {
-            send(message);
+        try {
+            node.processor.process(node.raft);
+        } catch (PowerLoss lost) {
+            remember("power loss on " + node.id + " during its fsync: " + lost.getMessage());
+            node.crash();
+            return;
         }
-        ready.snapshot().ifPresent(snapshot -> {
-            node.store = KvStore.restore(snapshot.data());
-            node.applied = snapshot.index();
-            safety.onSnapshot(node.id, snapshot.index(), snapshot.data());
-            node.pendingWrites.headMap(snapshot.index(), true).clear(); // outcome unknown: callers time out
-        });
-        for (Entry entry : ready.committedEntries()) {
-            apply(node, entry);
-        }
-        for (ReadState read : ready.readStates()) {
-            SimNode.PendingRead pending = node.pendingReads.remove(read.context());
-            if (pending != null) {
-                pending.onRead().accept(node.store.get(pending.key()));
-            }
-        }
-        raft.advance(ready);
-        maybeSnapshot(node);
         afterInput(node);
+    }
+
+    /** The power failed during an fsync: what was not yet synced is lost with the engine. */
+    private static final class PowerLoss extends RuntimeException {
+        PowerLoss(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private ReadyProcessor processorFor(SimNode node) {
+        return new ReadyProcessor(ready -> persist(node, ready), messages -> messages.forEach(this::send),
+                new ReadyProcessor.StateMachine() {
+                    @Override
+                    public void restore(Snapshot snapshot) {
+                        node.store = KvStore.restore(snapshot.data());
+                        node.applied = snapshot.index();
+                        safety.onSnapshot(node.id, snapshot.index(), snapshot.data());
+                        node.pendingWrites.headMap(snapshot.index(), true).clear(); // outcome unknown: callers time out
+                    }
+
+                    @Override
+                    public void apply(List<Entry> committed, List<ReadState> reads) {
+                        for (Entry entry : committed) {
+                            Simulation.this.apply(node, entry);
+                        }
+                        for (ReadState read : reads) {
+                            SimNode.PendingRead pending = node.pendingReads.remove(read.context());
+                            if (pending != null) {
+                                pending.onRead().accept(node.store.get(pending.key()));
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void afterAdvance() {
+                        maybeSnapshot(node);
+                    }
+                });
+    }
+
+    /**
+     * Writes a Ready to the simulated disk and syncs it, unless the power fails during the fsync: at
+     * {@link SimulationConfig#powerLossRate()} per write on every node, or when a scenario arms it. Then only a prefix
+     * of the entries reaches the platter (a torn write, as a log's unsynced tail), the hard state only if all did,
+     * a snapshot never, and the node goes down. Messages the Ready let leave early are already on the network.
+     */
+    private void persist(SimNode node, Ready ready) {
+        boolean armed = node.powerLossArmed && !ready.entries().isEmpty();
+        if (armed || (powerLossOn && config.powerLossRate() > 0 && random.nextDouble() < config.powerLossRate())) {
+            node.powerLossArmed = false;
+            List<Entry> survived = List.of();
+            if (ready.snapshot().isEmpty() && !armed) {
+                survived = ready.entries().subList(0, random.nextInt(ready.entries().size() + 1));
+                Optional<HardState> hardState = survived.size() == ready.entries().size() && random.nextBoolean()
+                        ? ready.hardState() : Optional.empty();
+                node.disk.append(survived);
+                hardState.ifPresent(node.disk::setHardState);
+                safety.onPersist(node, Optional.empty(), survived, hardState);
+            }
+            throw new PowerLoss(survived.size() + " of " + ready.entries().size() + " entries survived");
+        }
+        node.disk.persist(ready);
+        safety.onPersist(node, ready.snapshot(), ready.entries(), ready.hardState());
     }
 
     private void apply(SimNode node, Entry entry) {
@@ -268,6 +317,16 @@ public final class Simulation {
             remember("crash " + id);
             node.crash();
         }
+    }
+
+    /** Ends random power failures (the rate in the config): faults stop when a run heals. */
+    public void stopPowerLoss() {
+        powerLossOn = false;
+    }
+
+    /** Makes the power fail during the next fsync of new entries on a server, after its early messages left. */
+    public void losePowerOnNextWrite(long id) {
+        nodes.get(id).powerLossArmed = true;
     }
 
     /** Restarts from what the disk holds. */
