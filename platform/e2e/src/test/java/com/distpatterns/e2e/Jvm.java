@@ -45,6 +45,36 @@ final class Jvm implements AutoCloseable {
     return new Jvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
   }
 
+  /** A runnable jar (an application, its log on stdout), with a small heap as the other test JVMs. */
+  static Jvm jar(java.nio.file.Path jar, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    return new Jvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+  }
+
+  /** The next line containing {@code text}; fails after {@code timeout}. */
+  String awaitContaining(String text, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (String kept : seen) {
+      if (kept.contains(text)) {
+        seen.remove(kept);
+        return kept;
+      }
+    }
+    while (true) {
+      String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (line == null) {
+        throw new AssertionError("no line containing '" + text + "' within " + timeout + "; last lines "
+            + seen.subList(Math.max(0, seen.size() - 30), seen.size()));
+      }
+      if (line.contains(text)) {
+        return line;
+      }
+      seen.add(line);
+    }
+  }
+
   /** The next line starting with {@code prefix}, skipping (but keeping) others; fails after {@code timeout}. */
   String await(String prefix, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

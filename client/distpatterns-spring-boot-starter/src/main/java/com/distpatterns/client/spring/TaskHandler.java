@@ -27,7 +27,7 @@ import java.lang.annotation.Target;
 @Documented
 public @interface TaskHandler {
 
-  /** The task type, {@code [a-z0-9][a-z0-9_.-]{0,63}}. */
+  /** The task type, {@code [a-z0-9][a-z0-9_.-]{0,63}}; {@code ${...}} placeholders are resolved. */
   String value();
 
   /** Tasks of this type run at once in this application; {@code -1}: {@code distpatterns.tasks.concurrency}. */

@@ -89,11 +89,12 @@ public class TaskHandlers implements SmartLifecycle {
       }
       Object bean = beans.getBean(name);
       methods.forEach((method, annotation) -> {
-        Endpoint endpoint = new Endpoint(annotation.value(), bean, AopUtils.selectInvocableMethod(method, bean.getClass()),
+        String taskType = beans.resolveEmbeddedValue(annotation.value()); // "${...}" placeholders, as @Scheduled
+        Endpoint endpoint = new Endpoint(taskType, bean, AopUtils.selectInvocableMethod(method, bean.getClass()),
             annotation);
-        Endpoint other = byType.putIfAbsent(annotation.value(), endpoint);
+        Endpoint other = byType.putIfAbsent(taskType, endpoint);
         if (other != null) {
-          throw new IllegalStateException("two @TaskHandler methods for task type '" + annotation.value() + "': "
+          throw new IllegalStateException("two @TaskHandler methods for task type '" + taskType + "': "
               + other.method() + " and " + method);
         }
       });
