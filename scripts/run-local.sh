@@ -4,7 +4,7 @@
 #   scripts/run-local.sh          build what changed, start everything, wait until healthy and registered
 #   scripts/run-local.sh stop     stop exactly the processes this script started
 #   scripts/run-local.sh status   show what runs, with its health
-#   scripts/run-local.sh start --example   also start examples/order-service on :8090, a Spring Boot application
+#   scripts/run-local.sh start --example   also start examples/order-service on :8070, a Spring Boot application
 #                                 using the suite through the starter (examples/README.md); 'stop' stops it too
 #
 # Redis and RabbitMQ: scripts/backing-services.sh makes them answer (starting or installing them when absent), or
@@ -43,7 +43,7 @@ processes() {
 # The example application: after the suite (it registers its task type through the gateway), not in Eureka.
 example_process() {
   local key=${GATEWAY_API_KEYS:-}
-  echo "order-service|examples/order-service|$((8090 + offset))|DISTPATTERNS_URL=http://localhost:$((8080 + offset)) DISTPATTERNS_API_KEY=${key%%,*}"
+  echo "order-service|examples/order-service|$((8070 + offset))|DISTPATTERNS_URL=http://localhost:$((8080 + offset)) DISTPATTERNS_API_KEY=${key%%,*}"
 }
 
 with_example=no
@@ -235,7 +235,7 @@ URLS
     printf '  %-31s http://localhost:%s/swagger-ui.html\n' "$module OpenAPI UI" "$port"
   done < <(processes)
   [ "$with_example" = no ] || printf '\nThe example application (examples/README.md): http://localhost:%s/prices/apple\n' \
-    "$((8090 + offset))"
+    "$((8070 + offset))"
   printf '\nTry (the examples of the README):\n'
   awk '/^```console/ {inside=1; next} /^```/ {inside=0} inside && /^[$] /' "$root/README.md" \
     | sed "s/localhost:8080/localhost:$((8080 + offset))/g; s/^[$] /  /"
