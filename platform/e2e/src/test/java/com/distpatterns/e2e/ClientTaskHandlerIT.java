@@ -138,7 +138,7 @@ class ClientTaskHandlerIT {
     Jvm worker = started.get(started.size() - 1);
     assertThat(worker.process.isAlive()).isTrue();
     String order = "graceful-" + RUN;
-    String id = submit(invoice(order, 3000));
+    String id = submit(invoice(order, 2000));
     worker.awaitContaining("Rendering invoice of order " + order, Duration.ofSeconds(30));
     worker.process.destroy(); // SIGTERM
     assertThat(worker.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
