@@ -4,6 +4,8 @@
 #   scripts/run-local.sh          build what changed, start everything, wait until healthy and registered
 #   scripts/run-local.sh stop     stop exactly the processes this script started
 #   scripts/run-local.sh status   show what runs, with its health
+#   scripts/run-local.sh start --example   also start examples/order-service on :8070, a Spring Boot application
+#                                 using the suite through the starter (examples/README.md); 'stop' stops it too
 #
 # Redis and RabbitMQ: scripts/backing-services.sh makes them answer (starting or installing them when absent), or
 # SPRING_DATA_REDIS_* and SPRING_RABBITMQ_* point elsewhere. Logs and pid files go to .run/ (git-ignored).
@@ -35,9 +37,19 @@ processes() {
     echo "consensus-$node|consensus-service|$((8084 + node + offset))|CONSENSUS_NODE_ID=$node CONSENSUS_RAFT_PORT=$((7000 + node + offset)) CONSENSUS_PEERS=$peers CONSENSUS_DATA_DIR=$run_dir/data/consensus-$node"
   done
   echo "gateway|gateway|$((8080 + offset))|"
+  [ "$with_example" = no ] || example_process
 }
 
-jar_of() { echo "$root/$1/target/$1-$version.jar"; }
+# The example application: after the suite (it registers its task type through the gateway), not in Eureka.
+example_process() {
+  local key=${GATEWAY_API_KEYS:-}
+  echo "order-service|examples/order-service|$((8070 + offset))|DISTPATTERNS_URL=http://localhost:$((8080 + offset)) DISTPATTERNS_API_KEY=${key%%,*}"
+}
+
+with_example=no
+
+# A module's jar: <module>/target/<last path element>-<version>.jar (examples/order-service too).
+jar_of() { echo "$root/$1/target/${1##*/}-$version.jar"; }
 
 # The jars carry the fixed timestamp of a reproducible build, so the time of the last build is kept in a stamp.
 build_stamp=$root/target/run-local.built
@@ -46,7 +58,7 @@ build_if_stale() {
   local stale=no module
   for module in $(processes | cut -d'|' -f2 | sort -u); do
     if [ ! -f "$(jar_of "$module")" ] || [ ! -f "$build_stamp" ] || [ -n "$(find "$root/$module/src/main" \
-        "$root/$module/pom.xml" "$root/pom.xml" "$root/platform" -newer "$build_stamp" -type f -not -path '*/target/*' \
+        "$root/$module/pom.xml" "$root/pom.xml" "$root/platform" "$root/client" -newer "$build_stamp" -type f -not -path '*/target/*' \
         -print -quit)" ]; then
       stale=yes
     fi
@@ -174,7 +186,7 @@ start() {
     # A worker-only process registers under its own name, so the gateway never routes API calls to it.
     app=$module
     [ "$name" = task-worker ] && app=task-worker
-    [ "$name" = registry ] || wait_registered "$app"
+    case $name in registry|order-service) ;; *) wait_registered "$app" ;; esac
   done
   for entry in "${started[@]}"; do
     IFS='|' read -r name module _ <<<"$entry"
@@ -219,9 +231,11 @@ The suite is up (in $SECONDS s).
 URLS
   local name module port
   while IFS='|' read -r name module port _; do
-    case $name in registry|gateway|task-worker|consensus-2|consensus-3) continue ;; esac
+    case $name in registry|gateway|task-worker|consensus-2|consensus-3|order-service) continue ;; esac
     printf '  %-31s http://localhost:%s/swagger-ui.html\n' "$module OpenAPI UI" "$port"
   done < <(processes)
+  [ "$with_example" = no ] || printf '\nThe example application (examples/README.md): http://localhost:%s/prices/apple\n' \
+    "$((8070 + offset))"
   printf '\nTry (the examples of the README):\n'
   awk '/^```console/ {inside=1; next} /^```/ {inside=0} inside && /^[$] /' "$root/README.md" \
     | sed "s/localhost:8080/localhost:$((8080 + offset))/g; s/^[$] /  /"
@@ -259,9 +273,20 @@ status() {
   done < <(processes)
 }
 
-case "${1:-start}" in
+command=${1:-start}
+[ $# -gt 0 ] && shift
+for option in "$@"; do
+  case $option in
+    --example) with_example=yes ;;
+    *) fail "usage: $0 [start|stop|status] [--example]" ;;
+  esac
+done
+# 'status' shows the example whenever it runs.
+[ "$command" != status ] || [ ! -f "$run_dir/order-service.pid" ] || with_example=yes
+
+case $command in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) fail "usage: $0 [start|stop|status]" ;;
+  *) fail "usage: $0 [start|stop|status] [--example]" ;;
 esac

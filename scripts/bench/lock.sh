@@ -5,7 +5,8 @@
 #     hand-off being an acquisition by another client than the previous holder (a lock that lets the releasing
 #     client take it straight back, as Redisson's RLock does, makes more acquire+release cycles than hand-offs:
 #     both are shown);
-# each direct to the service and through the gateway, beside the same work done in-process with Redisson's RLock
+# each direct to the service and through the gateway, with a lean HTTP client and with the suite's Java client
+# (DistributedLock, client/distpatterns-client), beside the same work done in-process with Redisson's RLock
 # (the comparator; its fair lock too, for information), and beside redis-benchmark running the service's acquire
 # script (the storage limit). Prints a table with the ratios the targets are stated in.
 #
@@ -85,6 +86,7 @@ find_java() {
 }
 
 jar_of() { echo "$root/$1/target/$1-$version.jar"; }
+client_jar="$root/client/distpatterns-client/target/distpatterns-client-$version.jar"
 
 build_if_stale() {
   local module stale=no
@@ -98,7 +100,11 @@ build_if_stale() {
     say "building registry, gateway, lock-service ..."
     ./mvnw -q -pl registry,gateway,lock-service -am -DskipTests package
   fi
-  if ! ls "$bench_dir"/target/lib/redisson-*.jar >/dev/null 2>&1; then
+  if [[ ! -f "$client_jar" ]] || [[ -n "$(find "$root/client/distpatterns-client/src/main" -newer "$client_jar" -type f -print -quit)" ]]; then
+    say "building the Java client ..."
+    ./mvnw -q -pl client/distpatterns-client -am -DskipTests package
+  fi
+  if ! ls "$bench_dir"/target/lib/redisson-*.jar "$bench_dir"/target/lib/jackson-databind-3*.jar >/dev/null 2>&1; then
     say "fetching Redisson and its dependencies ..."
     ./mvnw -q -f "$bench_dir/pom.xml" dependency:copy-dependencies
   fi
@@ -127,21 +133,24 @@ start_jvm() {
   pids+=($!)
 }
 
-# LockBench <mode> ... -> "rate p50_ms p99_ms refused failed handoff_rate"
+# LockBench <mode> ... -> "rate p50_ms p99_ms refused failed handoff_rate cpu_us" (cpu_us: the load generator's own
+# CPU time per measured cycle)
 bench() {
   local mode=$1 out
   shift
   # Later options win: a caller may override seconds= or warmup=.
   out="$("$java" -Xms256m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
-    --enable-native-access=ALL-UNNAMED -cp "$bench_dir/target/lib/*" "$bench_dir/LockBench.java" \
+    --enable-native-access=ALL-UNNAMED -cp "$work/distpatterns-client.jar:$bench_dir/target/lib/*" "$bench_dir/LockBench.java" \
     "$mode" seconds="$seconds" warmup="$warmup" "$@" 2>>"$work/bench-errors.log")"
   echo "$out" >>"$work/bench.log"
-  sed -n 's/^RESULT .* rate=\([0-9]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\) refused=\([0-9]*\) failed=\([0-9]*\) handoff_rate=\([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' <<<"$out"
+  sed -n 's/^RESULT .* rate=\([0-9]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\) refused=\([0-9]*\) failed=\([0-9]*\) handoff_rate=\([0-9]*\) cpu_us=\([0-9.]*\).*/\1 \2 \3 \4 \5 \6 \7/p' <<<"$out"
 }
 
 install_missing
 build_if_stale
 java="$(find_java)"
+# A private copy, as for the services' jars.
+cp "$client_jar" "$work/distpatterns-client.jar"
 for port in "$redis_port" "$registry_port" "$lock_port" "$gateway_port"; do
   port_free "$port" || fail "port $port is taken; set BENCH_*_PORT to free ones"
 done
@@ -207,6 +216,10 @@ round() {
   bench redisson-fair-contended redis="$redis_address" clients=$contended_clients prefix="rf$r-" >>"$work/redisson-fair-contended"
   bench http-uncontended url="$gateway" clients=$uncontended_clients prefix="gu$r-" >>"$work/gateway-uncontended"
   bench http-contended url="$gateway" clients=$contended_clients prefix="gc$r-" >>"$work/gateway-contended"
+  bench_direct client-direct-uncontended client-uncontended clients=$uncontended_clients prefix="cu$r-"
+  bench client-uncontended url="$gateway" clients=$uncontended_clients prefix="cgu$r-" >>"$work/client-gateway-uncontended"
+  bench_direct client-direct-contended client-contended clients=$contended_clients prefix="cc$r-"
+  bench client-contended url="$gateway" clients=$contended_clients prefix="cgc$r-" >>"$work/client-gateway-contended"
 }
 
 measure() {
@@ -215,6 +228,7 @@ measure() {
   bench http-contended url="$direct" clients=$contended_clients prefix=warm-dc- seconds=5 >/dev/null
   bench http-uncontended url="$gateway" clients=$uncontended_clients prefix=warm-gu- seconds=10 >/dev/null
   bench http-contended url="$gateway" clients=$contended_clients prefix=warm-gc- seconds=5 >/dev/null
+  bench client-uncontended url="$direct" clients=$uncontended_clients prefix=warm-cu- seconds=5 >/dev/null
   local r
   for r in $(seq 1 "$rounds"); do
     say "round $r of $rounds: ${warmup} s warm-up + ${seconds} s per line ..."
@@ -243,12 +257,12 @@ flock -u 9
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "met" : "MISSED" }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# column N (1 rate, 2 p50, 3 p99, 4 refused, 5 failed, 6 hand-off rate) of a configuration's rounds -> median (sum for 4, 5)
+# column N (1 rate, 2 p50, 3 p99, 4 refused, 5 failed, 6 hand-off rate, 7 load generator CPU us per cycle) of a configuration's rounds -> median (sum for 4, 5)
 col() { awk -v c="$2" '{ print $c }' "$work/$1" | median; }
 total() { awk -v c="$2" '{ s += $c } END { print s + 0 }' "$work/$1"; }
 # the median over rounds of a / b, round by round, of column $3 (default 1, the cycle rate)
 ratio_median() {
-  paste -d' ' "$work/$1" "$work/$2" | awk -v c="${3:-1}" '{ if ($(6 + c) > 0) printf "%.2f\n", $c / $(6 + c) }' | median
+  paste -d' ' "$work/$1" "$work/$2" | awk -v c="${3:-1}" '{ if ($(7 + c) > 0) printf "%.2f\n", $c / $(7 + c) }' | median
 }
 # a row of the table; hand-offs only for the contended lines (on distinct locks there is nothing to hand over)
 row() {
@@ -261,6 +275,8 @@ row() {
 r_unc="$(ratio_median direct-uncontended redisson-uncontended)"
 r_con="$(ratio_median direct-contended redisson-contended 6)"
 script_cycle_limit=$((script_rate / 2))
+added_share="$(awk -v c="$(col client-direct-uncontended 7)" -v l="$(col direct-uncontended 7)" -v s="$(col direct-uncontended.cost 1)" \
+  'BEGIN { if (s > 0) printf "%.2f", (c - l) / s; else print "n/a" }')"
 
 cat <<TABLE
 
@@ -278,6 +294,10 @@ $(row direct-contended "direct, contended hand-offs")
 $(row gateway-contended "gateway, contended hand-offs")
 $(row redisson-contended "Redisson RLock in-process, contended")
 $(row redisson-fair-contended "Redisson fair lock in-process, contended")
+$(row client-direct-uncontended "client DistributedLock, direct, uncontended")
+$(row client-gateway-uncontended "client DistributedLock, gateway, uncontended")
+$(row client-direct-contended "client DistributedLock, direct, contended")
+$(row client-gateway-contended "client DistributedLock, gateway, contended")
 | anchor: redis-benchmark acquire script (evals/s) | $(printf '%8s' "$script_rate") |         - |      - |      - | - |
 
 | ratio (median of the rounds' ratios)             | value | target  |        |
@@ -288,10 +308,24 @@ $(row redisson-fair-contended "Redisson fair lock in-process, contended")
 | direct contended / Redisson fair lock contended, hand-offs | $(printf '%5s' "$(ratio_median direct-contended redisson-fair-contended 6)") | (info)  |        |
 | gateway uncontended / direct uncontended         | $(printf '%5s' "$(ratio_median gateway-uncontended direct-uncontended)") | (info)  |        |
 | gateway contended / direct contended             | $(printf '%5s' "$(ratio_median gateway-contended direct-contended)") | (info)  |        |
+| client direct uncontended / lean direct uncontended, cycles | $(printf '%5s' "$(ratio_median client-direct-uncontended direct-uncontended)") | (info)  |        |
+| client gateway uncontended / lean gateway uncontended, cycles | $(printf '%5s' "$(ratio_median client-gateway-uncontended gateway-uncontended)") | (info)  |        |
+| client direct contended / lean direct contended, hand-offs | $(printf '%5s' "$(ratio_median client-direct-contended direct-contended 6)") | (info)  |        |
+| client gateway contended / lean gateway contended, hand-offs | $(printf '%5s' "$(ratio_median client-gateway-contended gateway-contended 6)") | (info)  |        |
 | direct uncontended / (acquire script evals / 2)  | $(printf '%5s' "$(ratio "$(col direct-uncontended 1)" "$script_cycle_limit")") | (info)  |        |
 
 | lock-service's own cost (direct lines, median of the rounds) | CPU us | context switches |
 |--------------------------------------------------------------|-------:|-----------------:|
 | per uncontended cycle                                        | $(printf '%6s' "$(col direct-uncontended.cost 1)") | $(printf '%16s' "$(col direct-uncontended.cost 2)") |
 | per contended hand-off                                       | $(printf '%6s' "$(col direct-contended.cost 1)") | $(printf '%16s' "$(col direct-contended.cost 2)") |
+| the same, per uncontended cycle of the client's lines        | $(printf '%6s' "$(col client-direct-uncontended.cost 1)") | $(printf '%16s' "$(col client-direct-uncontended.cost 2)") |
+
+What the suite's Java client adds per uncontended cycle (direct lines, medians of the rounds): the load generator's own
+CPU per cycle with the client minus with the lean HTTP client, against lock-service's own CPU per cycle.
+
+| per uncontended cycle, direct                                | CPU us | target |        |
+|--------------------------------------------------------------|-------:|--------|--------|
+| load generator, lean HTTP client                             | $(printf '%6s' "$(col direct-uncontended 7)") |        |        |
+| load generator, DistributedLock                              | $(printf '%6s' "$(col client-direct-uncontended 7)") |        |        |
+| added by the client / lock-service's own cost                | $(printf '%6s' "$added_share") | <= 0.10 | $(awk -v v="$added_share" 'BEGIN { print (v <= 0.10) ? "met" : "MISSED" }') |
 TABLE

@@ -2,7 +2,10 @@
 // Redisson's RLock. Run with the JDK's source launcher:
 //   java -cp "target/lib/*" LockBench.java <mode> key=value...
 // modes: http-uncontended | http-contended (against a lock-service URL, direct or through the gateway),
+//        client-uncontended | client-contended (the same work through the suite's Java client, DistributedLock),
 //        redisson-uncontended | redisson-contended | redisson-fair-contended (in this JVM, against Redis).
+// The RESULT line also gives this JVM's own CPU time per measured cycle (cpu_us): what the load generator, or the
+// client library inside it, costs.
 // Prints one line: mode, operations, seconds, rate per second, latency percentiles of one operation, and the
 // hand-offs: acquisitions by another client than the lock's previous holder (a contended lock that lets the
 // releasing client take it straight back makes fewer hand-offs than acquisitions).
@@ -25,6 +28,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import com.distpatterns.client.ClientSettings;
+import com.distpatterns.client.DistpatternsClient;
+import com.distpatterns.client.DistributedLock;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import org.redisson.Redisson;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
@@ -58,6 +66,7 @@ public class LockBench {
     String label = options.getOrDefault("label", mode);
 
     RedissonClient redisson = null;
+    DistpatternsClient suite = null;
     CycleFactory factory;
     switch (mode) {
       case "http-uncontended" -> {
@@ -67,6 +76,28 @@ public class LockBench {
       case "http-contended" -> {
         URI base = URI.create(options.get("url"));
         factory = client -> httpCycle(base, prefix + "contended", 60_000);
+      }
+      case "client-uncontended", "client-contended" -> {
+        // One client for the JVM, as an application has: its connection pool and watchdog shared by every thread.
+        suite = DistpatternsClient.create(ClientSettings.of(options.get("url"), null));
+        DistpatternsClient client = suite;
+        boolean contended = mode.equals("client-contended");
+        factory = c -> {
+          // The same lease as the other lines (10 s): the watchdog's first renewal would come after 3.3 s, never
+          // within one cycle.
+          DistributedLock lock = client.lock(prefix + (contended ? "client-contended" : "client-u-" + c),
+              Duration.ofSeconds(10));
+          return whileHeld -> {
+            if (contended) {
+              lock.lock(); // waits on the service, as http-contended's waitMs
+            } else if (!lock.tryLock()) { // waitMs 0, as http-uncontended
+              return false;
+            }
+            whileHeld.run();
+            lock.unlock();
+            return true;
+          };
+        };
       }
       case "redisson-uncontended", "redisson-contended", "redisson-fair-contended" -> {
         Config config = new Config();
@@ -94,6 +125,9 @@ public class LockBench {
     } finally {
       if (redisson != null) {
         redisson.shutdown();
+      }
+      if (suite != null) {
+        suite.close();
       }
     }
   }
@@ -156,10 +190,14 @@ public class LockBench {
     }
     ready.await();
     Thread.sleep(warmup * 1000L);
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     measuring.set(true);
     long start = System.nanoTime();
+    long cpuStart = os.getProcessCpuTime();
     Thread.sleep(seconds * 1000L);
     measuring.set(false);
+    long cpu = os.getProcessCpuTime() - cpuStart;
     double elapsed = (System.nanoTime() - start) / 1e9;
     long done = cycles.get();
     stop.set(true);
@@ -168,8 +206,8 @@ public class LockBench {
     }
     long[] all = latencies.stream().flatMapToLong(s -> Arrays.stream(s).takeWhile(v -> v > 0)).sorted().toArray();
     System.out.printf("RESULT label=%s clients=%d cycles=%d seconds=%.1f rate=%.0f p50_ms=%.2f p99_ms=%.2f refused=%d failed=%d"
-        + " handoff_rate=%.0f%n", label, clients, done, elapsed, done / elapsed, percentile(all, 0.50), percentile(all, 0.99),
-        refusals.get(), failures.get(), handOffs.get() / elapsed);
+        + " handoff_rate=%.0f cpu_us=%.1f%n", label, clients, done, elapsed, done / elapsed, percentile(all, 0.50),
+        percentile(all, 0.99), refusals.get(), failures.get(), handOffs.get() / elapsed, done > 0 ? cpu / 1e3 / done : 0.0);
   }
 
   private static double percentile(long[] sorted, double p) {

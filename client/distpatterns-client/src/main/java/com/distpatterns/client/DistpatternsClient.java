@@ -61,6 +61,15 @@ public final class DistpatternsClient implements AutoCloseable {
     return new TaskClient(transport);
   }
 
+  /**
+   * A worker of the pull task type {@code type}, not yet started: {@link TaskWorker#start()} registers the type
+   * if task-service lacks it (unless {@link TaskWorker.Options#register()} is false) and starts leasing;
+   * {@link TaskWorker#stop(Duration)} ends it. Stop workers before closing this client.
+   */
+  public TaskWorker worker(String type, TaskWorker.Options options, TaskWorker.Handler handler) {
+    return new TaskWorker(type, handler, options, transport);
+  }
+
   /** The transport, for the Spring Boot starter; not an API. */
   public Transport transport() {
     return transport;

@@ -45,11 +45,29 @@ final class Jvm implements AutoCloseable {
     return new Jvm(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
   }
 
+  /** A runnable jar (an application, its log on stdout), with a small heap as the other test JVMs. */
+  static Jvm jar(java.nio.file.Path jar, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", jar.toString()));
+    command.addAll(List.of(args));
+    return new Jvm(new ProcessBuilder(command).redirectErrorStream(true).start());
+  }
+
+  /** The next line containing {@code text}, skipping (but keeping) others; fails after {@code timeout}. */
+  String awaitContaining(String text, Duration timeout) throws InterruptedException {
+    return awaitLine(line -> line.contains(text), "containing '" + text + "'", timeout);
+  }
+
   /** The next line starting with {@code prefix}, skipping (but keeping) others; fails after {@code timeout}. */
   String await(String prefix, Duration timeout) throws InterruptedException {
+    return awaitLine(line -> line.startsWith(prefix), "'" + prefix + "...'", timeout);
+  }
+
+  private String awaitLine(java.util.function.Predicate<String> wanted, String what, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     for (String kept : seen) {
-      if (kept.startsWith(prefix)) {
+      if (wanted.test(kept)) {
         seen.remove(kept);
         return kept;
       }
@@ -57,9 +75,10 @@ final class Jvm implements AutoCloseable {
     while (true) {
       String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       if (line == null) {
-        throw new AssertionError("no line '" + prefix + "...' within " + timeout + "; seen " + seen);
+        throw new AssertionError("no line " + what + " within " + timeout + "; last lines seen "
+            + seen.subList(Math.max(0, seen.size() - 30), seen.size()));
       }
-      if (line.startsWith(prefix)) {
+      if (wanted.test(line)) {
         return line;
       }
       seen.add(line);

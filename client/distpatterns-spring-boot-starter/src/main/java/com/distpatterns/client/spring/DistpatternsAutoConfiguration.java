@@ -4,6 +4,7 @@ import com.distpatterns.client.ClientSettings;
 import com.distpatterns.client.DistpatternsClient;
 import com.distpatterns.client.RetryPolicy;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -16,7 +17,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The suite's client as beans, when {@code distpatterns.url} is set: the {@link DistpatternsClient} and a
- * {@link CacheManager} backed by cache-service (unless the application defines its own). Before Spring Boot's
+ * {@link CacheManager} backed by cache-service (unless the application defines its own), and the workers of its
+ * {@link TaskHandler} methods. Before Spring Boot's
  * cache auto-configuration, which backs off when a {@code CacheManager} exists.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
@@ -32,6 +34,14 @@ public class DistpatternsAutoConfiguration {
         properties.connectTimeout(), properties.requestTimeout(),
         new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
         properties.lock().leaseTime()));
+  }
+
+  /** Serves the application's {@link TaskHandler} methods (none: the bean idles). */
+  @Bean
+  @ConditionalOnProperty(prefix = "distpatterns.tasks", name = "enabled", matchIfMissing = true)
+  TaskHandlers distpatternsTaskHandlers(ConfigurableListableBeanFactory beans, DistpatternsClient client,
+      DistpatternsProperties properties) {
+    return new TaskHandlers(beans, client, properties.tasks());
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retry retries of transient failures
  * @param lock the locks' defaults
  * @param cache the Spring {@code CacheManager} backed by cache-service
+ * @param tasks the workers of the application's {@link TaskHandler} methods
  */
 @ConfigurationProperties("distpatterns")
 public record DistpatternsProperties(
@@ -25,7 +26,8 @@ public record DistpatternsProperties(
     @DefaultValue("10s") Duration requestTimeout,
     @DefaultValue Retry retry,
     @DefaultValue Lock lock,
-    @DefaultValue Cache cache) {
+    @DefaultValue Cache cache,
+    @DefaultValue Tasks tasks) {
 
   /**
    * @param maxAttempts attempts in all, the first included
@@ -56,5 +58,19 @@ public record DistpatternsProperties(
     Duration ttlOf(String cacheName) {
       return ttl.getOrDefault(cacheName, defaultTtl);
     }
+  }
+
+  /**
+   * @param enabled whether {@link TaskHandler} methods are served
+   * @param concurrency tasks of one type run at once (a handler's own {@code concurrency} wins)
+   * @param leaseTime a task's lease; heartbeats renew it at a third of it, and a dead worker's task goes to
+   *     another worker once it ends
+   * @param pollWait how long one lease call waits on task-service for a task (long poll)
+   * @param registerTypes register a handler's type as a pull type when task-service does not know it
+   * @param shutdownGrace on shutdown, how long running tasks may take before they are given back
+   */
+  public record Tasks(@DefaultValue("true") boolean enabled, @DefaultValue("8") int concurrency,
+      @DefaultValue("30s") Duration leaseTime, @DefaultValue("20s") Duration pollWait,
+      @DefaultValue("true") boolean registerTypes, @DefaultValue("20s") Duration shutdownGrace) {
   }
 }
