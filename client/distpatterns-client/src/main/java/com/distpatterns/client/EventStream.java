@@ -65,13 +65,11 @@ public final class EventStream implements AutoCloseable {
     public static final Options DEFAULT = new Options(Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(45));
 
     public Options {
-      initialBackoff = ClientSettings.positive(initialBackoff, DEFAULT_INITIAL, "initialBackoff");
+      initialBackoff = ClientSettings.positive(initialBackoff, Duration.ofMillis(500), "initialBackoff");
       maxBackoff = ClientSettings.positive(maxBackoff, Duration.ofSeconds(30), "maxBackoff");
       idleTimeout = ClientSettings.positive(idleTimeout, Duration.ofSeconds(45), "idleTimeout");
     }
   }
-
-  private static final Duration DEFAULT_INITIAL = Duration.ofMillis(500);
 
   private final Transport transport;
   private final String pattern;

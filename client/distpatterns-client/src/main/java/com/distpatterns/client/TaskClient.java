@@ -6,7 +6,9 @@ import com.distpatterns.client.Transport.Response;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -25,9 +27,6 @@ public final class TaskClient {
   }
 
   private record RpcAnswer(String type, JsonNode result) {
-  }
-
-  private record Submission(String type, Object args, Integer maxRetries, String idempotencyKey) {
   }
 
   private record Submitted(String id, String status) {
@@ -55,7 +54,13 @@ public final class TaskClient {
    */
   public TaskHandle submit(String type, Object args, Integer maxRetries) {
     checkType(type);
-    Submission submission = new Submission(type, args, maxRetries, "client-" + UUID.randomUUID());
+    Map<String, Object> submission = new LinkedHashMap<>();
+    submission.put("type", type);
+    submission.put("args", args);
+    if (maxRetries != null) {
+      submission.put("maxRetries", maxRetries);
+    }
+    submission.put("idempotencyKey", "client-" + UUID.randomUUID());
     // Safe to repeat: the idempotency key makes a second POST answer the first task's id.
     Response answer = transport.sendUninterruptibly(new Call("POST", "/api/tasks", submission, null, Repeat.SAFE));
     Submitted task = transport.read(transport.expect(answer, 202), Submitted.class);
