@@ -41,13 +41,13 @@ public final class BatchHandle {
     this.tasks = List.copyOf(tasks);
     List<CompletableFuture<JsonNode>> each = new ArrayList<>();
     for (TaskHandle task : this.tasks) {
-      CompletableFuture<JsonNode> result = task.result();
-      result.whenComplete((value, failure) -> {
+      // Counted before the batch's own future sees it: results() never completes ahead of progress().
+      CompletableFuture<JsonNode> counted = task.result().whenComplete((value, failure) -> {
         (failure == null ? succeeded : failed).incrementAndGet();
         Progress now = progress();
         listeners.forEach(listener -> listener.accept(now));
       });
-      each.add(result);
+      each.add(counted);
     }
     // Completes once every task ended: the results in order, or the first failure (in submission order).
     this.results = CompletableFuture.allOf(each.stream().map(f -> f.handle((v, e) -> v)).toArray(CompletableFuture[]::new))
