@@ -45,7 +45,14 @@ public final class BatchHandle {
       CompletableFuture<JsonNode> counted = task.result().whenComplete((value, failure) -> {
         (failure == null ? succeeded : failed).incrementAndGet();
         Progress now = progress();
-        listeners.forEach(listener -> listener.accept(now));
+        for (Consumer<Progress> listener : listeners) {
+          try {
+            listener.accept(now);
+          } catch (RuntimeException e) {
+            // A listener's failure is its own: the batch's results stay what the tasks gave.
+            System.getLogger(BatchHandle.class.getName()).log(System.Logger.Level.WARNING, "batch progress listener failed", e);
+          }
+        }
       });
       each.add(counted);
     }
