@@ -18,6 +18,7 @@ public final class DistpatternsClient implements AutoCloseable {
   private final Transport transport;
   private final ScheduledThreadPoolExecutor watchdog;
   private final LockRegistry locks;
+  private final TaskWatch taskWatch;
 
   private DistpatternsClient(ClientSettings settings) {
     this.settings = settings;
@@ -26,6 +27,7 @@ public final class DistpatternsClient implements AutoCloseable {
     this.watchdog = new ScheduledThreadPoolExecutor(1, Transport.daemon("distpatterns-watchdog"));
     this.watchdog.setRemoveOnCancelPolicy(true);
     this.locks = new LockRegistry(watchdog);
+    this.taskWatch = new TaskWatch(transport);
   }
 
   public static DistpatternsClient create(ClientSettings settings) {
@@ -56,9 +58,31 @@ public final class DistpatternsClient implements AutoCloseable {
     return new KvClient(transport);
   }
 
-  /** task-service: remote procedure calls of any task type. */
+  /** task-service: tasks submitted with a result future, batches, remote procedure calls of any task type. */
   public TaskClient tasks() {
-    return new TaskClient(transport);
+    return new TaskClient(transport, taskWatch);
+  }
+
+  /** event-service: publishing, answered once the broker confirmed the event. */
+  public EventPublisher publisher() {
+    return new EventPublisher(transport);
+  }
+
+  /**
+   * Follows events matching {@code pattern} live on a thread of the stream's own, reconnecting by itself; close
+   * the stream when done.
+   */
+  public EventStream stream(String pattern, EventStream.Listener listener) {
+    return stream(pattern, listener, EventStream.Options.DEFAULT);
+  }
+
+  public EventStream stream(String pattern, EventStream.Listener listener, EventStream.Options options) {
+    return EventStream.open(transport, pattern, listener, options);
+  }
+
+  /** event-service's durable subscriptions (webhooks). */
+  public EventSubscriptions subscriptions() {
+    return new EventSubscriptions(transport);
   }
 
   /**
@@ -75,9 +99,13 @@ public final class DistpatternsClient implements AutoCloseable {
     return transport;
   }
 
-  /** Stops the watchdog (held leases then run out after their TTL) and the HTTP threads. */
+  /**
+   * Stops the watchdog (held leases then run out after their TTL), the task event stream (futures of tasks still
+   * running stay incomplete) and the HTTP threads.
+   */
   @Override
   public void close() {
+    taskWatch.close();
     watchdog.shutdownNow();
     transport.close();
   }

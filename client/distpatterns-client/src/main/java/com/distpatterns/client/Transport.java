@@ -137,17 +137,41 @@ public final class Transport implements AutoCloseable {
 
   /**
    * 429, 502 and 503 mean the call was not carried out (a rate limit, no route, a store or leader missing), except
-   * consensus-service's 503 for a write whose outcome is unknown; a 504 may have been carried out.
+   * the 503s for a write whose outcome is unknown (consensus-service's, event-service's publish without a confirm);
+   * a 504 may have been carried out.
    */
   private static boolean notCarriedOut(Response response) {
-    return response.status() != 504
-        && !new String(response.body(), StandardCharsets.UTF_8).contains("/problems/not-committed-in-time");
+    String body = new String(response.body(), StandardCharsets.UTF_8);
+    // event-service's publish-not-confirmed: the broker may still hold the event; a repeat would publish it twice.
+    return response.status() != 504 && !body.contains("/problems/not-committed-in-time")
+        && !body.contains("/problems/publish-not-confirmed");
   }
 
   private CompletableFuture<Response> later(Call call, RetryPolicy retry, int attempt, Duration retryAfter) {
     Duration wait = retry.backoff(attempt, retryAfter);
     return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS))
         .thenCompose(ignored -> attempt(call, retry, attempt + 1));
+  }
+
+  /**
+   * Opens a long-lived GET (Server-Sent Events): {@code timeout} bounds the wait for the answer's headers only; the
+   * caller reads the body as long as it lasts and closes it. No retries: the caller reconnects by its own rules.
+   */
+  public HttpResponse<java.io.InputStream> openStream(String path, java.util.Map<String, String> headers, Duration timeout)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base() + path)).timeout(timeout).GET();
+    if (settings.apiKey() != null) {
+      builder.header("X-API-Key", settings.apiKey());
+    }
+    headers.forEach(builder::header);
+    return http.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /** An answer read in full from a stream that was not the expected 200, for {@link #problem}. */
+  public static Response drained(HttpResponse<java.io.InputStream> response) throws IOException {
+    try (java.io.InputStream body = response.body()) {
+      return new Response(response.statusCode(), response.headers(), body.readNBytes(64 * 1024));
+    }
   }
 
   private HttpRequest request(Call call, Duration timeout) {
