@@ -167,6 +167,25 @@ class WebhookDeliveryTest extends EventServiceTestBase {
       assertThat(read.get("pattern").asString()).isEqualTo(topic + ".new.*");
       assertThat(read.has("secret")).isFalse();
 
+      List<String> listed = new java.util.ArrayList<>();
+      String cursor = "";
+      do {
+        JsonNode page = body(client.call("GET", "/api/subscriptions?limit=2&cursor=" + cursor, null), 200);
+        assertThat(page.get("subscriptions").size()).isBetween(0, 2);
+        for (JsonNode each : page.get("subscriptions")) {
+          listed.add(each.get("name").asString());
+          assertThat(each.has("secret")).isFalse();
+          if (each.get("name").asString().equals(name)) {
+            assertThat(each.get("pattern").asString()).isEqualTo(topic + ".new.*");
+          }
+        }
+        cursor = page.get("next").isNull() ? null : page.get("next").asString();
+      } while (cursor != null);
+      assertThat(listed).contains(name).isSorted().doesNotHaveDuplicates();
+      problem(client.call("GET", "/api/subscriptions?limit=0", null), 400, "invalid-limit");
+      problem(client.call("GET", "/api/subscriptions?limit=x", null), 400, "invalid-limit");
+      problem(client.call("GET", "/api/subscriptions?cursor=_bad", null), 400, "invalid-subscription-name");
+
       assertThat(client.call("DELETE", "/api/subscriptions/" + name, null).statusCode()).isEqualTo(204);
       problem(client.call("GET", "/api/subscriptions/" + name, null), 404, "unknown-subscription");
       problem(client.call("DELETE", "/api/subscriptions/" + name, null), 404, "unknown-subscription");

@@ -8,6 +8,7 @@ public final class InvalidInputException extends RuntimeException {
     CACHE_NAME,
     KEY,
     TTL,
+    LIMIT,
     VALUE_NOT_JSON,
     VALUE_TOO_LARGE
   }

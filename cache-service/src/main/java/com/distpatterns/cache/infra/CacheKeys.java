@@ -2,6 +2,8 @@ package com.distpatterns.cache.infra;
 
 import com.distpatterns.cache.core.CacheName;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The Redis key layout. Every key of one cache carries the hash tag {@code {<cache>}}, so on Redis Cluster a whole
@@ -19,6 +21,8 @@ import java.nio.charset.StandardCharsets;
  * Cache names are {@code [A-Za-z0-9._-]}, so no name can contain a brace and escape its tag.
  */
 public final class CacheKeys {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private final String prefix;
 
@@ -38,6 +42,23 @@ public final class CacheKeys {
   /** A SCAN pattern matching exactly the entries of one cache. */
   public byte[] entryPattern(CacheName cache) {
     return utf8(globEscape(tag(cache) + ":e:") + "*");
+  }
+
+  /** A SCAN pattern matching one kind of per-cache key ({@code :index}, {@code :stats}) of every cache. */
+  public byte[] anyCachePattern(String suffix) {
+    return utf8(globEscape(prefix + "{") + "*" + globEscape("}" + suffix));
+  }
+
+  /** The cache a key found by {@link #anyCachePattern} belongs to; empty when it is some other key that matched. */
+  public Optional<String> cacheOf(byte[] key, String suffix) {
+    String text = new String(key, StandardCharsets.UTF_8);
+    String head = prefix + "{";
+    String tail = "}" + suffix;
+    if (!text.startsWith(head) || !text.endsWith(tail) || text.length() < head.length() + tail.length()) {
+      return Optional.empty();
+    }
+    String name = text.substring(head.length(), text.length() - tail.length());
+    return NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
   }
 
   public byte[] lock(CacheName cache, byte[] key) {

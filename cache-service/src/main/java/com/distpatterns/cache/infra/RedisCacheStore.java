@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
@@ -89,6 +92,42 @@ public final class RedisCacheStore implements CacheStore {
       reply = STATISTICS.run(connection, ReturnType.MULTI, 2, keys.statistics(cache), keys.index(cache));
     }
     return new CacheStatistics(cache, (Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2));
+  }
+
+  /**
+   * SCANs for the caches' index and statistics keys (on Cluster every master in turn) and keeps only the first
+   * {@code limit} names after {@code after}, so memory stays bounded however many caches there are.
+   */
+  @Override
+  public List<CacheName> names(CacheName after, int limit) {
+    TreeSet<String> names = new TreeSet<>();
+    try (RedisConnection connection = connections.getConnection()) {
+      for (String suffix : List.of(":index", ":stats")) {
+        ScanOptions scan = ScanOptions.scanOptions().match(keys.anyCachePattern(suffix)).count(500).build();
+        Consumer<byte[]> collect = key -> keys.cacheOf(key, suffix)
+            .filter(name -> after == null || name.compareTo(after.value()) > 0)
+            .ifPresent(name -> {
+              names.add(name);
+              if (names.size() > limit) {
+                names.pollLast();
+              }
+            });
+        if (connection instanceof RedisClusterConnection cluster) {
+          for (RedisClusterNode node : cluster.clusterGetNodes()) {
+            if (node.isMaster()) {
+              try (Cursor<byte[]> cursor = cluster.scan(node, scan)) {
+                cursor.forEachRemaining(collect);
+              }
+            }
+          }
+        } else {
+          try (Cursor<byte[]> cursor = connection.keyCommands().scan(scan)) {
+            cursor.forEachRemaining(collect);
+          }
+        }
+      }
+    }
+    return names.stream().map(CacheName::new).toList();
   }
 
   /**

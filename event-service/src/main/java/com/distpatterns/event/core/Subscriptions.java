@@ -7,6 +7,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,19 @@ public final class Subscriptions {
   /** @throws UnknownSubscriptionException when there is no such subscription */
   public SubscriptionStatus status(SubscriptionName name) {
     return status(store.find(name).orElseThrow(() -> new UnknownSubscriptionException(name)));
+  }
+
+  /**
+   * The subscriptions in name order after {@code after} (none: from the first), at most {@code limit + 1} of them,
+   * so the caller sees whether another page follows; each with its counts.
+   */
+  public List<SubscriptionStatus> list(SubscriptionName after, int limit) {
+    return store.all().stream()
+        .filter(subscription -> after == null || subscription.name().value().compareTo(after.value()) > 0)
+        .sorted(Comparator.comparing(subscription -> subscription.name().value()))
+        .limit(limit + 1L)
+        .map(this::status)
+        .toList();
   }
 
   /**
