@@ -207,7 +207,10 @@ class CacheApiTest {
     client.get("/api/caches/0list-a/entries/k1");
     client.get("/api/caches/0list-a/entries/nope");
     client.put("0list-b", "k", "1");
+    client.get("/api/caches/0list-b/entries/k");
     client.delete("/api/caches/0list-b");
+    client.put("0list-c", "k", "1");
+    client.delete("/api/caches/0list-c"); // no entries and no statistics left: not a cache to list
 
     JsonNode first = json.readTree(client.get("/api/caches?limit=1").body());
     assertThat(first.get("caches")).hasSize(1);
@@ -223,10 +226,11 @@ class CacheApiTest {
     assertThat(second.get("caches").get(0).get("name").asString()).as("a flushed cache keeps its statistics")
         .isEqualTo("0list-b");
     assertThat(second.get("caches").get(0).get("entries").asLong()).isZero();
+    assertThat(second.get("caches").get(0).get("hits").asLong()).isEqualTo(1);
 
     JsonNode all = json.readTree(client.get("/api/caches?limit=500").body());
     assertThat(all.get("next").isNull()).isTrue();
-    assertThat(all.findValuesAsString("name")).startsWith("0list-a", "0list-b").isSorted();
+    assertThat(all.findValuesAsString("name")).startsWith("0list-a", "0list-b").doesNotContain("0list-c").isSorted();
 
     assertProblem(client.get("/api/caches?limit=0"), 400, "/problems/invalid-limit");
     assertProblem(client.get("/api/caches?limit=501"), 400, "/problems/invalid-limit");
