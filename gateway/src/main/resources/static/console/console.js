@@ -133,7 +133,7 @@ function renderInstances(instances) {
     const up = instance.health === "UP";
     const health = up ? "up" : instance.health === "UNREACHABLE" ? "unreachable: " + instance.error : instance.health.toLowerCase();
     return row([cell(instance.service), cell(instance.uri), cell(health, up ? "ok" : "bad"), cell(instance.routed ? "yes" : "no")],
-      { "data-service": instance.service, "data-health": instance.health, class: up ? "" : "bad" });
+      { "data-service": instance.service, "data-health": instance.health, class: up ? "" : "row-bad" });
   }));
 }
 
@@ -145,7 +145,7 @@ function renderConsensus(nodes) {
     if (!node.reachable) {
       const id = node.nodeId ? "node " + node.nodeId : node.uri;
       return row([cell(id), cell("unreachable", "bad"), cell("–"), cell("–"), cell("–"), cell("–"), cell("–"), cell("–"), cell("–"), cell("–"), cell(node.error)],
-        { "data-node": node.nodeId || node.uri, "data-reachable": "false", class: "bad" });
+        { "data-node": node.nodeId || node.uri, "data-reachable": "false", class: "row-bad" });
     }
     const view = node.view;
     const lag = leader ? Math.max(0, leader.view.commitIndex - view.lastApplied) : null;
