@@ -214,9 +214,11 @@ function renderTasks(tasks) {
 }
 
 function renderSubscriptions(subscriptions) {
-  if (subscriptions.error) { errorRow("#subscriptions", subscriptions.error, 5); return; }
+  if (subscriptions.error) { errorRow("#subscriptions", subscriptions.error, 6); return; }
   fillTable("#subscriptions", (subscriptions.subscriptions || []).map((s) => row([cell(s.name), cell(s.pattern),
-    cell(s.delivered, "num"), cell(s.pending, "num"), cell(s.deadLettered, s.deadLettered ? "num bad" : "num")],
+    cell(s.delivered, "num"), cell(s.pending, "num"), cell(s.deadLettered, s.deadLettered ? "num bad" : "num"),
+    cell(s.lastError ? s.lastError.error + " (" + new Date(s.lastError.at).toLocaleTimeString() + ")" : "none",
+      s.lastError ? "warn" : "")],
     { "data-subscription": s.name })));
 }
 

@@ -66,6 +66,9 @@ class WebhookDeliveryTest extends EventServiceTestBase {
           assertThat(status.get("pending").asLong()).isZero();
           assertThat(status.get("deadLettered").asLong()).isZero();
           assertThat(status.has("secret")).isFalse();
+          assertThat(status.get("lastError").get("error").asString()).as("the last failed attempt").contains("503");
+          assertThat(java.time.Instant.parse(status.get("lastError").get("at").asString()))
+              .isBefore(java.time.Instant.now().plusSeconds(1));
         });
       } finally {
         client.call("DELETE", "/api/subscriptions/" + name, null);
@@ -111,6 +114,8 @@ class WebhookDeliveryTest extends EventServiceTestBase {
         // Each event was tried the whole budget (3 attempts in the test deployment) before it was parked.
         assertThat(failing.received()).hasSize(3 * ids.size());
         assertThat(client.subscription(healthyName).get("delivered").asLong()).isEqualTo(ids.size());
+        assertThat(client.subscription(healthyName).get("lastError").isNull()).as("never failed").isTrue();
+        assertThat(client.subscription(failingName).get("lastError").get("error").asString()).contains("500");
       } finally {
         release.countDown();
         client.call("DELETE", "/api/subscriptions/" + failingName, null);

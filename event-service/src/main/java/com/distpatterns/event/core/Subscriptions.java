@@ -210,7 +210,8 @@ public final class Subscriptions {
   private SubscriptionStatus status(Subscription subscription) {
     QueueDepths depths = queues.depths(subscription.name());
     long delivered = store.delivered(subscription.name()) + counters.unflushed(subscription.name());
-    return new SubscriptionStatus(subscription, delivered, depths.pending(), depths.deadLettered());
+    return new SubscriptionStatus(subscription, delivered, depths.pending(), depths.deadLettered(),
+        store.lastFailure(subscription.name()));
   }
 
   /** Logs name only the host: a webhook URL's path or query may hold a token. */
