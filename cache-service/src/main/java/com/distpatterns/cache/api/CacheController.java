@@ -7,6 +7,7 @@ import com.distpatterns.cache.core.EntryKey;
 import com.distpatterns.cache.core.EntryLimits;
 import com.distpatterns.cache.core.StoredEntry;
 import com.distpatterns.platform.service.ApiException;
+import com.distpatterns.platform.service.PageSize;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -96,7 +97,7 @@ class CacheController {
   CacheListResponse list(
       @Parameter(description = "1..500 (100)") @RequestParam(required = false) String limit,
       @Parameter(description = "the next of the page before") @RequestParam(required = false) String cursor) {
-    int size = EntryLimits.pageSize(limit);
+    int size = PageSize.parse(limit, EntryLimits.DEFAULT_PAGE, EntryLimits.MAX_PAGE);
     CacheName after = cursor == null || cursor.isEmpty() ? null : new CacheName(cursor);
     List<CacheName> names = store.names(after, size + 1);
     List<CacheStatisticsResponse> page = names.stream().limit(size)

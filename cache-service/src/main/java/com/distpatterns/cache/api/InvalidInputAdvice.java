@@ -22,7 +22,6 @@ class InvalidInputAdvice {
       case CACHE_NAME -> ApiException.badRequest("invalid-cache-name", e.getMessage());
       case KEY -> ApiException.badRequest("invalid-key", e.getMessage());
       case TTL -> ApiException.badRequest("invalid-ttl", e.getMessage());
-      case LIMIT -> ApiException.badRequest("invalid-limit", e.getMessage());
       case VALUE_NOT_JSON -> ApiException.badRequest("invalid-json", e.getMessage());
       case VALUE_TOO_LARGE -> new ApiException(HttpStatus.CONTENT_TOO_LARGE, "value-too-large", e.getMessage());
     };

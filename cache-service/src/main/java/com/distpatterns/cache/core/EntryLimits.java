@@ -16,24 +16,6 @@ public final class EntryLimits {
 
   private EntryLimits() {}
 
-  /** Parses the {@code limit} of a listing: 1..500, 100 when absent. */
-  public static int pageSize(String raw) {
-    if (raw == null || raw.isEmpty()) {
-      return DEFAULT_PAGE;
-    }
-    int size;
-    try {
-      size = Integer.parseInt(raw.strip());
-    } catch (NumberFormatException e) {
-      size = -1;
-    }
-    if (size < 1 || size > MAX_PAGE) {
-      throw new InvalidInputException(InvalidInputException.Reason.LIMIT,
-          "limit must be a whole number from 1 to " + MAX_PAGE + ", not '" + raw + "'.");
-    }
-    return size;
-  }
-
   /**
    * Parses the {@code ttlSeconds} query parameter.
    *

@@ -8,7 +8,6 @@ public final class InvalidInputException extends RuntimeException {
     CACHE_NAME,
     KEY,
     TTL,
-    LIMIT,
     VALUE_NOT_JSON,
     VALUE_TOO_LARGE
   }

@@ -1,6 +1,7 @@
 package com.distpatterns.cache.infra;
 
 import com.distpatterns.cache.core.CacheName;
+import com.distpatterns.platform.redis.RedisKeyScan;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -41,12 +42,12 @@ public final class CacheKeys {
 
   /** A SCAN pattern matching exactly the entries of one cache. */
   public byte[] entryPattern(CacheName cache) {
-    return utf8(globEscape(tag(cache) + ":e:") + "*");
+    return utf8(RedisKeyScan.globEscape(tag(cache) + ":e:") + "*");
   }
 
   /** A SCAN pattern matching one kind of per-cache key ({@code :index}, {@code :stats}) of every cache. */
   public byte[] anyCachePattern(String suffix) {
-    return utf8(globEscape(prefix + "{") + "*" + globEscape("}" + suffix));
+    return utf8(RedisKeyScan.globEscape(prefix + "{") + "*" + RedisKeyScan.globEscape("}" + suffix));
   }
 
   /** The cache a key found by {@link #anyCachePattern} belongs to; empty when it is some other key that matched. */
@@ -79,17 +80,6 @@ public final class CacheKeys {
 
   private String tag(CacheName cache) {
     return prefix + "{" + cache.value() + "}";
-  }
-
-  private static String globEscape(String literal) {
-    StringBuilder escaped = new StringBuilder(literal.length() + 8);
-    for (char c : literal.toCharArray()) {
-      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-        escaped.append('\\');
-      }
-      escaped.append(c);
-    }
-    return escaped.toString();
   }
 
   private static byte[] utf8(String s) {

@@ -5,6 +5,7 @@ import com.distpatterns.cache.core.CacheStatistics;
 import com.distpatterns.cache.core.CacheStore;
 import com.distpatterns.cache.core.EntryKey;
 import com.distpatterns.cache.core.StoredEntry;
+import com.distpatterns.platform.redis.RedisKeyScan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisClusterConnection;
-import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
@@ -112,19 +112,7 @@ public final class RedisCacheStore implements CacheStore {
                 names.pollLast();
               }
             });
-        if (connection instanceof RedisClusterConnection cluster) {
-          for (RedisClusterNode node : cluster.clusterGetNodes()) {
-            if (node.isMaster()) {
-              try (Cursor<byte[]> cursor = cluster.scan(node, scan)) {
-                cursor.forEachRemaining(collect);
-              }
-            }
-          }
-        } else {
-          try (Cursor<byte[]> cursor = connection.keyCommands().scan(scan)) {
-            cursor.forEachRemaining(collect);
-          }
-        }
+        RedisKeyScan.forEach(connection, scan, collect);
       }
     }
     return names.stream().map(CacheName::new).toList();

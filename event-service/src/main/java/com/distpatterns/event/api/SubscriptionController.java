@@ -1,6 +1,5 @@
 package com.distpatterns.event.api;
 
-import com.distpatterns.event.core.EventType;
 import com.distpatterns.event.core.InvalidInputException;
 import com.distpatterns.event.core.SubscriptionChange;
 import com.distpatterns.event.core.SubscriptionName;
@@ -8,6 +7,7 @@ import com.distpatterns.event.core.SubscriptionStatus;
 import com.distpatterns.event.core.Subscriptions;
 import com.distpatterns.event.core.TopicPattern;
 import io.swagger.v3.oas.annotations.Operation;
+import com.distpatterns.platform.service.PageSize;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -52,28 +52,11 @@ public class SubscriptionController {
   @GetMapping("/api/subscriptions")
   public SubscriptionListResponse list(@RequestParam(required = false) String limit,
       @RequestParam(required = false) String cursor) {
-    int size = pageSize(limit);
+    int size = PageSize.parse(limit, DEFAULT_PAGE, MAX_PAGE);
     SubscriptionName after = cursor == null || cursor.isEmpty() ? null : new SubscriptionName(cursor);
     List<SubscriptionStatus> found = subscriptions.list(after, size);
     List<SubscriptionResponse> page = found.stream().limit(size).map(status -> SubscriptionResponse.of(status, false)).toList();
     return new SubscriptionListResponse(page, found.size() > size ? page.getLast().name() : null);
-  }
-
-  private static int pageSize(String raw) {
-    if (raw == null || raw.isEmpty()) {
-      return DEFAULT_PAGE;
-    }
-    int size;
-    try {
-      size = Integer.parseInt(raw.strip());
-    } catch (NumberFormatException e) {
-      size = -1;
-    }
-    if (size < 1 || size > MAX_PAGE) {
-      throw new InvalidInputException("invalid-limit", "limit must be a whole number from 1 to " + MAX_PAGE
-          + ", not '" + EventType.printable(raw) + "'.");
-    }
-    return size;
   }
 
   @Operation(summary = "A subscription with its delivered, pending and dead-lettered counts")

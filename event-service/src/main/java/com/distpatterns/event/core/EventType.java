@@ -17,7 +17,7 @@ public record EventType(String value) {
     }
   }
 
-  public static String printable(String value) {
+  static String printable(String value) {
     if (value == null) {
       return "";
     }

@@ -52,10 +52,7 @@ class ConsoleTest {
 
   @DynamicPropertySource
   static void properties(DynamicPropertyRegistry registry) {
-    registry.add("eureka.client.enabled", () -> "true");
-    registry.add("eureka.client.register-with-eureka", () -> "false");
-    registry.add("eureka.client.registry-fetch-interval-seconds", () -> "1");
-    registry.add("eureka.client.service-url.defaultZone", eureka::serviceUrl);
+    eureka.configureClient(registry);
     registry.add("gateway.api-keys", () -> KEY);
     registry.add("gateway.rate-limit.key-prefix", () -> "test:gateway:" + UUID.randomUUID() + ":");
   }

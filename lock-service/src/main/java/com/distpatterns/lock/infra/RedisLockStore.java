@@ -13,6 +13,7 @@ import com.distpatterns.lock.core.LockStoreUnavailableException;
 import com.distpatterns.lock.core.Waiter;
 import com.distpatterns.lock.core.WaiterId;
 import com.distpatterns.lock.core.WaitingRoom;
+import com.distpatterns.platform.redis.RedisKeyScan;
 import com.distpatterns.platform.service.ScriptErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,11 +28,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.connection.RedisClusterConnection;
-import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 
 /**
@@ -205,7 +203,7 @@ public final class RedisLockStore implements LockStore {
   @Override
   public HeldLockPage held(String prefix, String after, int limit) {
     String keyHead = keyPrefix + "lock:{";
-    ScanOptions scan = ScanOptions.scanOptions().match(globEscape(keyHead + prefix) + "*" + LEASE_SUFFIX).count(500).build();
+    ScanOptions scan = ScanOptions.scanOptions().match(RedisKeyScan.globEscape(keyHead + prefix) + "*" + LEASE_SUFFIX).count(500).build();
     return operation("list", connection -> {
       TreeSet<String> names = new TreeSet<>();
       Consumer<byte[]> collect = key -> {
@@ -221,19 +219,7 @@ public final class RedisLockStore implements LockStore {
           }
         }
       };
-      if (connection instanceof RedisClusterConnection cluster) {
-        for (RedisClusterNode node : cluster.clusterGetNodes()) {
-          if (node.isMaster()) {
-            try (Cursor<byte[]> cursor = cluster.scan(node, scan)) {
-              cursor.forEachRemaining(collect);
-            }
-          }
-        }
-      } else {
-        try (Cursor<byte[]> cursor = connection.keyCommands().scan(scan)) {
-          cursor.forEachRemaining(collect);
-        }
-      }
+      RedisKeyScan.forEach(connection, scan, collect);
       boolean more = names.size() > limit;
       if (more) {
         names.pollLast();
@@ -250,17 +236,6 @@ public final class RedisLockStore implements LockStore {
       }
       return new HeldLockPage(locks, more ? names.last() : null);
     });
-  }
-
-  private static String globEscape(String literal) {
-    StringBuilder escaped = new StringBuilder(literal.length() + 8);
-    for (char c : literal.toCharArray()) {
-      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-        escaped.append('\\');
-      }
-      escaped.append(c);
-    }
-    return escaped.toString();
   }
 
   private LockLease lease(String name, LeaseId leaseId, List<?> reply) {

@@ -36,7 +36,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The console at the gateway's {@code /console}, in headless Chromium driven by Selenium, against the suite the
@@ -51,10 +50,17 @@ class ConsoleIT {
   static final String KEY = SharedSuite.KEY;
   static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  static final JsonMapper json = JsonMapper.builder().build();
   static final Path TARGET = Path.of("target");
 
   static WebDriver browser;
+
+  private static HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
+    return SuiteIT.call(method, path, body);
+  }
+
+  private static JsonNode body(HttpResponse<String> response, int expectedStatus) {
+    return SuiteIT.body(response, expectedStatus);
+  }
   static Path profile;
 
   @BeforeAll
@@ -249,24 +255,6 @@ class ConsoleIT {
       }
     }
     return null;
-  }
-
-  static HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(GATEWAY + path)).timeout(Duration.ofSeconds(30));
-    if (!KEY.isEmpty()) {
-      request.header("X-API-Key", KEY);
-    }
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static JsonNode body(HttpResponse<String> response, int expectedStatus) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
-    return json.readTree(response.body());
   }
 
   /** Saves what the browser showed when a test failed, next to the reports. */
