@@ -83,7 +83,7 @@ class LockController {
       @Parameter(description = "1..500 (100)")
       @RequestParam(defaultValue = "100") @Min(1) @Max(LockLimits.MAX_PAGE) int limit,
       @Parameter(description = "The next of the page before")
-      @RequestParam(required = false) @Pattern(regexp = LockLimits.NAME_PATTERN, message = "not a cursor this service gave")
+      @RequestParam(required = false) @Pattern(regexp = LockLimits.PREFIX_PATTERN, message = "cursor is not one this service gave")
       String cursor) {
     return HeldLocksResponse.of(locks.held(prefix, cursor == null || cursor.isEmpty() ? null : cursor, limit), Instant.now());
   }
