@@ -89,19 +89,21 @@ public final class SuiteProbe {
         });
   }
 
+  /** Every registered instance with its health, by service name as the registry lists them (lower case). */
   private Mono<JsonNode> instances(Map<String, List<ServiceInstance>> registered) {
-    List<ServiceInstance> all = registered.values().stream().flatMap(List::stream)
-        .sorted(Comparator.comparing(ServiceInstance::getServiceId).thenComparing(SuiteProbe::base)).toList();
+    List<Map.Entry<String, ServiceInstance>> all = registered.entrySet().stream()
+        .flatMap(service -> service.getValue().stream().sorted(Comparator.comparing(SuiteProbe::base))
+            .map(instance -> Map.entry(service.getKey(), instance)))
+        .toList();
     return Flux.fromIterable(all)
-        .flatMapSequential(instance -> get(base(instance) + "/actuator/health")
+        .flatMapSequential(entry -> get(base(entry.getValue()) + "/actuator/health")
             .map(health -> {
-              ObjectNode node = describe(instance);
-              String status = health.path("status").asString("UNKNOWN");
-              node.put("health", status);
+              ObjectNode node = describe(entry.getKey(), entry.getValue());
+              node.put("health", health.path("status").asString("UNKNOWN"));
               return node;
             })
             .onErrorResume(e -> {
-              ObjectNode node = describe(instance);
+              ObjectNode node = describe(entry.getKey(), entry.getValue());
               node.put("health", "UNREACHABLE");
               node.put("error", reason(e));
               return Mono.just(node);
@@ -110,9 +112,9 @@ public final class SuiteProbe {
         .map(this::array);
   }
 
-  private ObjectNode describe(ServiceInstance instance) {
+  private ObjectNode describe(String service, ServiceInstance instance) {
     ObjectNode node = json.createObjectNode();
-    node.put("service", instance.getServiceId());
+    node.put("service", service);
     node.put("instanceId", instance.getInstanceId());
     node.put("uri", base(instance));
     // What the registry hands the gateway's load balancer is what it routes to.
