@@ -96,10 +96,10 @@ public final class SuiteProbe {
             .map(instance -> Map.entry(service.getKey(), instance)))
         .toList();
     return Flux.fromIterable(all)
-        .flatMapSequential(entry -> get(base(entry.getValue()) + "/actuator/health")
+        .flatMapSequential(entry -> health(base(entry.getValue()) + "/actuator/health")
             .map(health -> {
               ObjectNode node = describe(entry.getKey(), entry.getValue());
-              node.put("health", health.path("status").asString("UNKNOWN"));
+              node.put("health", health);
               return node;
             })
             .onErrorResume(e -> {
@@ -225,6 +225,28 @@ public final class SuiteProbe {
             return (JsonNode) result;
           });
     }).onErrorResume(e -> Mono.just(error("task-service: " + reason(e))));
+  }
+
+  /**
+   * An instance's own word on its health: the {@code status} of its health document, which a DOWN instance sends
+   * with a 503 (it answers, so it is not unreachable); {@code HTTP <code>} when the answer has no status.
+   */
+  private Mono<String> health(String url) {
+    return http.get().uri(url)
+        .exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
+            .map(body -> {
+              String status = body.isEmpty() ? "" : readStatus(body);
+              return status.isEmpty() ? "HTTP " + response.statusCode().value() : status;
+            }))
+        .timeout(callTimeout);
+  }
+
+  private String readStatus(String body) {
+    try {
+      return json.readTree(body).path("status").asString("");
+    } catch (tools.jackson.core.JacksonException e) {
+      return "";
+    }
   }
 
   private Mono<JsonNode> get(String url) {

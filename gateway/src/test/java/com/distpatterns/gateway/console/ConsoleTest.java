@@ -112,7 +112,7 @@ class ConsoleTest {
       JsonNode dead = instances.get(1);
       assertThat(dead.get("health").asString()).isEqualTo("UNREACHABLE");
       assertThat(dead.get("error").asString()).isNotBlank();
-      assertThat(instances.get(0).get("health").asString()).as("the stub's health has no status").isEqualTo("UNKNOWN");
+      assertThat(instances.get(0).get("health").asString()).as("the stub's health document has no status").isEqualTo("HTTP 200");
       assertThat(second.get("locks").get("error").asString()).startsWith("lock-service:");
       assertThat(second.get("caches").get("path").asString()).as("the cache listing, asked of the instance itself")
           .isEqualTo("/api/caches");
