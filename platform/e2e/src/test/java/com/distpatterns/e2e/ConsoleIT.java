@@ -53,6 +53,7 @@ class ConsoleIT {
   static final Path TARGET = Path.of("target");
 
   static WebDriver browser;
+  static Path profile;
 
   private static HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
     return SuiteIT.call(method, path, body);
@@ -61,7 +62,6 @@ class ConsoleIT {
   private static JsonNode body(HttpResponse<String> response, int expectedStatus) {
     return SuiteIT.body(response, expectedStatus);
   }
-  static Path profile;
 
   @BeforeAll
   static void openBrowser() throws IOException {
