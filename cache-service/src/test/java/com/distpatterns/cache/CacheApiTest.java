@@ -200,6 +200,45 @@ class CacheApiTest {
   }
 
   @Test
+  void cachesAreListedInNameOrderWithTheirStatisticsAPageAtATime() {
+    // Names that sort before the other tests' "c-<uuid>" caches under this class's own key prefix.
+    client.put("0list-a", "k1", "1");
+    client.put("0list-a", "k2", "2");
+    client.get("/api/caches/0list-a/entries/k1");
+    client.get("/api/caches/0list-a/entries/nope");
+    client.put("0list-b", "k", "1");
+    client.get("/api/caches/0list-b/entries/k");
+    client.delete("/api/caches/0list-b");
+    client.put("0list-c", "k", "1");
+    client.delete("/api/caches/0list-c"); // no entries and no statistics left: not a cache to list
+
+    JsonNode first = json.readTree(client.get("/api/caches?limit=1").body());
+    assertThat(first.get("caches")).hasSize(1);
+    JsonNode a = first.get("caches").get(0);
+    assertThat(a.get("name").asString()).isEqualTo("0list-a");
+    assertThat(a.get("entries").asLong()).isEqualTo(2);
+    assertThat(a.get("hits").asLong()).isEqualTo(1);
+    assertThat(a.get("misses").asLong()).isEqualTo(1);
+    assertThat(a.get("hitRatio").asDouble()).isEqualTo(0.5);
+    assertThat(first.get("next").asString()).isEqualTo("0list-a");
+
+    JsonNode second = json.readTree(client.get("/api/caches?limit=1&cursor=0list-a").body());
+    assertThat(second.get("caches").get(0).get("name").asString()).as("a flushed cache keeps its statistics")
+        .isEqualTo("0list-b");
+    assertThat(second.get("caches").get(0).get("entries").asLong()).isZero();
+    assertThat(second.get("caches").get(0).get("hits").asLong()).isEqualTo(1);
+
+    JsonNode all = json.readTree(client.get("/api/caches?limit=500").body());
+    assertThat(all.get("next").isNull()).isTrue();
+    assertThat(all.findValuesAsString("name")).startsWith("0list-a", "0list-b").doesNotContain("0list-c").isSorted();
+
+    assertProblem(client.get("/api/caches?limit=0"), 400, "/problems/invalid-limit");
+    assertProblem(client.get("/api/caches?limit=501"), 400, "/problems/invalid-limit");
+    assertProblem(client.get("/api/caches?limit=ten"), 400, "/problems/invalid-limit");
+    assertProblem(client.get("/api/caches?cursor=a%7Bb"), 400, "/problems/invalid-cache-name");
+  }
+
+  @Test
   void aCacheNeverUsedHasZeroStatistics() {
     JsonNode statistics = statistics();
 

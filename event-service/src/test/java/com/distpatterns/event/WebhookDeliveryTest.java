@@ -66,6 +66,9 @@ class WebhookDeliveryTest extends EventServiceTestBase {
           assertThat(status.get("pending").asLong()).isZero();
           assertThat(status.get("deadLettered").asLong()).isZero();
           assertThat(status.has("secret")).isFalse();
+          assertThat(status.get("lastError").get("error").asString()).as("the last failed attempt").contains("503");
+          assertThat(java.time.Instant.parse(status.get("lastError").get("at").asString()))
+              .isBefore(java.time.Instant.now().plusSeconds(1));
         });
       } finally {
         client.call("DELETE", "/api/subscriptions/" + name, null);
@@ -111,6 +114,8 @@ class WebhookDeliveryTest extends EventServiceTestBase {
         // Each event was tried the whole budget (3 attempts in the test deployment) before it was parked.
         assertThat(failing.received()).hasSize(3 * ids.size());
         assertThat(client.subscription(healthyName).get("delivered").asLong()).isEqualTo(ids.size());
+        assertThat(client.subscription(healthyName).get("lastError").isNull()).as("never failed").isTrue();
+        assertThat(client.subscription(failingName).get("lastError").get("error").asString()).contains("500");
       } finally {
         release.countDown();
         client.call("DELETE", "/api/subscriptions/" + failingName, null);
@@ -166,6 +171,25 @@ class WebhookDeliveryTest extends EventServiceTestBase {
       JsonNode read = client.subscription(name);
       assertThat(read.get("pattern").asString()).isEqualTo(topic + ".new.*");
       assertThat(read.has("secret")).isFalse();
+
+      List<String> listed = new java.util.ArrayList<>();
+      String cursor = "";
+      do {
+        JsonNode page = body(client.call("GET", "/api/subscriptions?limit=2&cursor=" + cursor, null), 200);
+        assertThat(page.get("subscriptions").size()).isBetween(0, 2);
+        for (JsonNode each : page.get("subscriptions")) {
+          listed.add(each.get("name").asString());
+          assertThat(each.has("secret")).isFalse();
+          if (each.get("name").asString().equals(name)) {
+            assertThat(each.get("pattern").asString()).isEqualTo(topic + ".new.*");
+          }
+        }
+        cursor = page.get("next").isNull() ? null : page.get("next").asString();
+      } while (cursor != null);
+      assertThat(listed).contains(name).isSorted().doesNotHaveDuplicates();
+      problem(client.call("GET", "/api/subscriptions?limit=0", null), 400, "invalid-limit");
+      problem(client.call("GET", "/api/subscriptions?limit=x", null), 400, "invalid-limit");
+      problem(client.call("GET", "/api/subscriptions?cursor=_bad", null), 400, "invalid-subscription-name");
 
       assertThat(client.call("DELETE", "/api/subscriptions/" + name, null).statusCode()).isEqualTo(204);
       problem(client.call("GET", "/api/subscriptions/" + name, null), 404, "unknown-subscription");

@@ -204,6 +204,50 @@ class LockApiTest {
   }
 
   @Test
+  void heldLocksAreListedByPrefixAPageAtATimeWithTokenTimeLeftAndWaiters() throws Exception {
+    String group = "list-" + UUID.randomUUID() + ":";
+    Reply first = locks.acquire(group + "a", 30_000L, 0L, "job-a");
+    Reply second = locks.acquire(group + "b", 30_000L, 0L, null);
+    Reply third = locks.acquire(group + "c", 30_000L, 0L, null);
+    locks.release(group + "c", third.text("leaseId"));
+    Thread waiter = Thread.ofVirtual().start(() -> locks.acquire(group + "a", 1_000L, 5_000L, "waiter"));
+    try {
+      long waiters = 0;
+      for (long end = System.nanoTime() + 4_000_000_000L; waiters == 0 && System.nanoTime() < end; Thread.sleep(50)) {
+        waiters = locks.get("/api/locks?prefix=" + group).body().get("locks").get(0).get("waiters").asLong();
+      }
+      assertThat(waiters).as("the queued waiter").isEqualTo(1);
+
+      Reply page = locks.get("/api/locks?prefix=" + group + "&limit=1");
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.body().get("locks")).hasSize(1);
+      var lock = page.body().get("locks").get(0);
+      assertThat(lock.get("name").asString()).isEqualTo(group + "a");
+      assertThat(lock.get("owner").asString()).isEqualTo("job-a");
+      assertThat(lock.get("fencingToken").asLong()).isEqualTo(first.number("fencingToken"));
+      assertThat(lock.get("ttlMs").asLong()).isBetween(1L, 30_000L);
+      assertThat(page.rawBody()).doesNotContain(first.text("leaseId"));
+      assertThat(page.text("next")).isEqualTo(group + "a");
+
+      Reply rest = locks.get("/api/locks?prefix=" + group + "&limit=1&cursor=" + page.text("next"));
+      assertThat(rest.body().get("locks")).hasSize(1);
+      assertThat(rest.body().get("locks").get(0).get("name").asString()).as("released locks are not listed")
+          .isEqualTo(group + "b");
+      assertThat(rest.body().get("locks").get(0).get("owner").isNull()).isTrue();
+      assertThat(rest.body().get("next").isNull()).isTrue();
+    } finally {
+      locks.release(group + "a", first.text("leaseId"));
+      locks.release(group + "b", second.text("leaseId"));
+      waiter.join();
+    }
+    assertBadRequest(locks.get("/api/locks?limit=0"), "limit");
+    assertBadRequest(locks.get("/api/locks?limit=501"), "limit");
+    assertBadRequest(locks.get("/api/locks?limit=x"), "limit");
+    assertBadRequest(locks.get("/api/locks?prefix=a*b"), "prefix");
+    assertBadRequest(locks.get("/api/locks?cursor=%7Bx%7D"), "cursor");
+  }
+
+  @Test
   void healthAndOpenApiArePublished() {
     assertThat(locks.get("/actuator/health/readiness").status()).isEqualTo(200);
     assertThat(locks.get("/actuator/health/liveness").status()).isEqualTo(200);

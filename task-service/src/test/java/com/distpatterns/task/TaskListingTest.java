@@ -87,6 +87,8 @@ class TaskListingTest {
     assertThat(ids(tasks.subList(0, 6))).containsExactlyInAnyOrderElementsOf(batchTasks())
         .isSortedAccordingTo((a, b) -> b.compareTo(a));
     assertThat(ids(tasks.subList(6, 18))).containsExactlyElementsOf(submitted.reversed());
+    assertThat(tasks.subList(0, 6)).allSatisfy(task -> assertThat(task.get("batch").asString()).isEqualTo(batchId));
+    assertThat(tasks.subList(6, 18)).allSatisfy(task -> assertThat(task.has("batch")).as("a task of its own").isFalse());
     for (JsonNode task : tasks) {
       assertThat(task).isEqualTo(http.get("/api/tasks/" + task.get("id").asString()).json());
     }

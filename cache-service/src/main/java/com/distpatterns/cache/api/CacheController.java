@@ -7,6 +7,7 @@ import com.distpatterns.cache.core.EntryKey;
 import com.distpatterns.cache.core.EntryLimits;
 import com.distpatterns.cache.core.StoredEntry;
 import com.distpatterns.platform.service.ApiException;
+import com.distpatterns.platform.service.PageSize;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.headers.Header;
@@ -17,6 +18,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -86,6 +88,21 @@ class CacheController {
   ResponseEntity<Void> delete(@PathVariable String cache, @PathVariable String key) {
     store.delete(new CacheName(cache), new EntryKey(key));
     return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping("/api/caches")
+  @Operation(summary = "Every cache with entries or statistics, in name order, each with its statistics; a page at a time")
+  @ApiResponse(responseCode = "200", description = "a page; follow next until it is null")
+  @ApiResponse(responseCode = "400", description = "a limit outside 1..500 or a cursor that is not a cache name")
+  CacheListResponse list(
+      @Parameter(description = "1..500 (100)") @RequestParam(required = false) String limit,
+      @Parameter(description = "the next of the page before") @RequestParam(required = false) String cursor) {
+    int size = PageSize.parse(limit, EntryLimits.DEFAULT_PAGE, EntryLimits.MAX_PAGE);
+    CacheName after = cursor == null || cursor.isEmpty() ? null : new CacheName(cursor);
+    List<CacheName> names = store.names(after, size + 1);
+    List<CacheStatisticsResponse> page = names.stream().limit(size)
+        .map(name -> CacheStatisticsResponse.of(store.statistics(name))).toList();
+    return new CacheListResponse(page, names.size() > size ? names.get(size - 1).value() : null);
   }
 
   @GetMapping("/api/caches/{cache}")

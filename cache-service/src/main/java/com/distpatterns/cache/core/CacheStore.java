@@ -1,6 +1,7 @@
 package com.distpatterns.cache.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The shared store behind every cache: entries with a time to live, and statistics true across instances. */
@@ -16,6 +17,12 @@ public interface CacheStore {
   void delete(CacheName cache, EntryKey key);
 
   CacheStatistics statistics(CacheName cache);
+
+  /**
+   * The caches that have entries or statistics, in name order after {@code after} (none: from the first), at most
+   * {@code limit}.
+   */
+  List<CacheName> names(CacheName after, int limit);
 
   /** Removes every entry of one cache, leaving other caches and this cache's hit counters alone; answers how many went. */
   long flush(CacheName cache);

@@ -11,6 +11,9 @@ public final class EntryLimits {
   public static final long MIN_TTL_SECONDS = 1;
   public static final long MAX_TTL_SECONDS = 2_592_000;
 
+  public static final int MAX_PAGE = 500;
+  public static final int DEFAULT_PAGE = 100;
+
   private EntryLimits() {}
 
   /**

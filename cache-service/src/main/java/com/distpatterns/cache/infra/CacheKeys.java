@@ -1,7 +1,10 @@
 package com.distpatterns.cache.infra;
 
 import com.distpatterns.cache.core.CacheName;
+import com.distpatterns.platform.redis.RedisKeyScan;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The Redis key layout. Every key of one cache carries the hash tag {@code {<cache>}}, so on Redis Cluster a whole
@@ -20,6 +23,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class CacheKeys {
 
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
   private final String prefix;
 
   public CacheKeys(String prefix) {
@@ -37,7 +42,24 @@ public final class CacheKeys {
 
   /** A SCAN pattern matching exactly the entries of one cache. */
   public byte[] entryPattern(CacheName cache) {
-    return utf8(globEscape(tag(cache) + ":e:") + "*");
+    return utf8(RedisKeyScan.globEscape(tag(cache) + ":e:") + "*");
+  }
+
+  /** A SCAN pattern matching one kind of per-cache key ({@code :index}, {@code :stats}) of every cache. */
+  public byte[] anyCachePattern(String suffix) {
+    return utf8(RedisKeyScan.globEscape(prefix + "{") + "*" + RedisKeyScan.globEscape("}" + suffix));
+  }
+
+  /** The cache a key found by {@link #anyCachePattern} belongs to; empty when it is some other key that matched. */
+  public Optional<String> cacheOf(byte[] key, String suffix) {
+    String text = new String(key, StandardCharsets.UTF_8);
+    String head = prefix + "{";
+    String tail = "}" + suffix;
+    if (!text.startsWith(head) || !text.endsWith(tail) || text.length() < head.length() + tail.length()) {
+      return Optional.empty();
+    }
+    String name = text.substring(head.length(), text.length() - tail.length());
+    return NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
   }
 
   public byte[] lock(CacheName cache, byte[] key) {
@@ -58,17 +80,6 @@ public final class CacheKeys {
 
   private String tag(CacheName cache) {
     return prefix + "{" + cache.value() + "}";
-  }
-
-  private static String globEscape(String literal) {
-    StringBuilder escaped = new StringBuilder(literal.length() + 8);
-    for (char c : literal.toCharArray()) {
-      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-        escaped.append('\\');
-      }
-      escaped.append(c);
-    }
-    return escaped.toString();
   }
 
   private static byte[] utf8(String s) {

@@ -8,6 +8,7 @@ import com.distpatterns.cache.core.NearCache;
 import com.distpatterns.cache.core.StoredEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -80,6 +81,11 @@ public final class NearCachedStore implements CacheStore {
   public CacheStatistics statistics(CacheName cache) {
     hitCounts.flush(cache);
     return redis.statistics(cache);
+  }
+
+  @Override
+  public List<CacheName> names(CacheName after, int limit) {
+    return redis.names(after, limit);
   }
 
   @Override

@@ -5,11 +5,14 @@ import com.distpatterns.cache.core.CacheStatistics;
 import com.distpatterns.cache.core.CacheStore;
 import com.distpatterns.cache.core.EntryKey;
 import com.distpatterns.cache.core.StoredEntry;
+import com.distpatterns.platform.redis.RedisKeyScan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisClusterConnection;
@@ -89,6 +92,30 @@ public final class RedisCacheStore implements CacheStore {
       reply = STATISTICS.run(connection, ReturnType.MULTI, 2, keys.statistics(cache), keys.index(cache));
     }
     return new CacheStatistics(cache, (Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2));
+  }
+
+  /**
+   * SCANs for the caches' index and statistics keys (on Cluster every master in turn) and keeps only the first
+   * {@code limit} names after {@code after}, so memory stays bounded however many caches there are.
+   */
+  @Override
+  public List<CacheName> names(CacheName after, int limit) {
+    TreeSet<String> names = new TreeSet<>();
+    try (RedisConnection connection = connections.getConnection()) {
+      for (String suffix : List.of(":index", ":stats")) {
+        ScanOptions scan = ScanOptions.scanOptions().match(keys.anyCachePattern(suffix)).count(500).build();
+        Consumer<byte[]> collect = key -> keys.cacheOf(key, suffix)
+            .filter(name -> after == null || name.compareTo(after.value()) > 0)
+            .ifPresent(name -> {
+              names.add(name);
+              if (names.size() > limit) {
+                names.pollLast();
+              }
+            });
+        RedisKeyScan.forEach(connection, scan, collect);
+      }
+    }
+    return names.stream().map(CacheName::new).toList();
   }
 
   /**

@@ -5,6 +5,7 @@ import com.distpatterns.event.core.EventPublishing;
 import com.distpatterns.event.core.LiveStreamLimits;
 import com.distpatterns.event.core.LiveStreams;
 import com.distpatterns.event.core.RetrySchedule;
+import com.distpatterns.event.core.SubscriptionStore;
 import com.distpatterns.event.core.Subscriptions;
 import com.distpatterns.event.core.WebhookDelivery;
 import com.distpatterns.platform.outbound.OutboundUrlPolicy;
@@ -141,20 +142,25 @@ public class EventServiceConfiguration {
   WebhookListeners webhookListeners(ConnectionFactory connectionFactory, SubscriptionQueueNames names,
       JdkWebhookClient client, OutboundUrlPolicy policy, RetrySchedule retries, DeliveryCounters counters,
       ConfirmedPublisher publisher, EnvelopeReader envelopes, EventServiceProperties properties, Clock clock,
-      MeterRegistry meters, TracePropagation trace) {
+      MeterRegistry meters, TracePropagation trace, SubscriptionStore store) {
     EventServiceProperties.Subscriptions subscriptions = properties.subscriptions();
     WebhookDelivery delivery = new WebhookDelivery(client, policy, retries, counters, clock);
     return new WebhookListeners(connectionFactory, names, delivery, publisher, envelopes, new WebhookListeners.Settings(
         subscriptions.consumers(), subscriptions.prefetch(), subscriptions.recoveryInterval().toMillis(),
-        properties.webhooks().requestTimeout().toMillis() + 1_000), meters, trace);
+        properties.webhooks().requestTimeout().toMillis() + 1_000), meters, trace, store, clock);
   }
 
   @Bean
-  Subscriptions subscriptions(StringRedisTemplate redis, JsonMapper json, AmqpAdmin admin, SubscriptionQueueNames names,
+  SubscriptionStore subscriptionStore(StringRedisTemplate redis, JsonMapper json, EventServiceProperties properties) {
+    return new RedisSubscriptionStore(redis, json, properties.subscriptions().keyPrefix());
+  }
+
+  @Bean
+  Subscriptions subscriptions(SubscriptionStore store, AmqpAdmin admin, SubscriptionQueueNames names,
       RetrySchedule retries, WebhookListeners listeners, DeliveryCounters counters, OutboundUrlPolicy policy,
       EventServiceProperties properties, Clock clock) {
     return new Subscriptions(
-        new RedisSubscriptionStore(redis, json, properties.subscriptions().keyPrefix()),
+        store,
         new RabbitSubscriptionQueues(admin, names, retries, properties.exchange()),
         listeners, counters, policy, new SecureRandom(), clock);
   }

@@ -31,4 +31,9 @@ public interface SubscriptionStore {
   long delivered(SubscriptionName name);
 
   void addDelivered(Map<SubscriptionName, Long> counts);
+
+  /** Keeps the latest failed attempt of a subscription that still exists, replacing the one before. */
+  void recordFailure(SubscriptionName name, DeliveryFailure failure);
+
+  Optional<DeliveryFailure> lastFailure(SubscriptionName name);
 }

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,19 @@ public final class Subscriptions {
   }
 
   /**
+   * The subscriptions in name order after {@code after} (none: from the first), at most {@code limit + 1} of them,
+   * so the caller sees whether another page follows; each with its counts.
+   */
+  public List<SubscriptionStatus> list(SubscriptionName after, int limit) {
+    return store.all().stream()
+        .filter(subscription -> after == null || subscription.name().value().compareTo(after.value()) > 0)
+        .sorted(Comparator.comparing(subscription -> subscription.name().value()))
+        .limit(limit + 1L)
+        .map(this::status)
+        .toList();
+  }
+
+  /**
    * Removes the subscription, its queues and what waits in them.
    *
    * @throws UnknownSubscriptionException when there is no such subscription
@@ -196,7 +210,8 @@ public final class Subscriptions {
   private SubscriptionStatus status(Subscription subscription) {
     QueueDepths depths = queues.depths(subscription.name());
     long delivered = store.delivered(subscription.name()) + counters.unflushed(subscription.name());
-    return new SubscriptionStatus(subscription, delivered, depths.pending(), depths.deadLettered());
+    return new SubscriptionStatus(subscription, delivered, depths.pending(), depths.deadLettered(),
+        store.lastFailure(subscription.name()));
   }
 
   /** Logs name only the host: a webhook URL's path or query may hold a token. */

@@ -1,5 +1,6 @@
 package com.distpatterns.event.infra;
 
+import com.distpatterns.event.core.DeliveryFailure;
 import com.distpatterns.event.core.Subscription;
 import com.distpatterns.event.core.SubscriptionName;
 import com.distpatterns.event.core.SubscriptionStore;
@@ -32,7 +33,15 @@ public final class RedisSubscriptionStore implements SubscriptionStore {
   private static final RedisScript<Long> DELETE = RedisScript.of("""
       if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
       redis.call('HDEL', KEYS[2], ARGV[1])
+      redis.call('HDEL', KEYS[4], ARGV[1])
       redis.call('SADD', KEYS[3], ARGV[1])
+      return 1
+      """, Long.class);
+
+  /** Records a failure only for a subscription that still exists. */
+  private static final RedisScript<Long> RECORD_FAILURE = RedisScript.of("""
+      if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+      redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
       return 1
       """, Long.class);
 
@@ -51,6 +60,7 @@ public final class RedisSubscriptionStore implements SubscriptionStore {
   private final String definitionsKey;
   private final String deliveredKey;
   private final String tombstonesKey;
+  private final String failuresKey;
 
   public RedisSubscriptionStore(StringRedisTemplate redis, JsonMapper json, String keyPrefix) {
     this.redis = redis;
@@ -58,6 +68,7 @@ public final class RedisSubscriptionStore implements SubscriptionStore {
     this.definitionsKey = keyPrefix + "subscriptions";
     this.deliveredKey = keyPrefix + "delivered";
     this.tombstonesKey = keyPrefix + "tombstones";
+    this.failuresKey = keyPrefix + "last-failure";
   }
 
   /** The stored form; never logged, since it holds the secret. */
@@ -92,7 +103,7 @@ public final class RedisSubscriptionStore implements SubscriptionStore {
 
   @Override
   public boolean delete(SubscriptionName name) {
-    Long deleted = redis.execute(DELETE, List.of(definitionsKey, deliveredKey, tombstonesKey), name.value());
+    Long deleted = redis.execute(DELETE, List.of(definitionsKey, deliveredKey, tombstonesKey, failuresKey), name.value());
     return deleted != null && deleted == 1;
   }
 
@@ -134,6 +145,24 @@ public final class RedisSubscriptionStore implements SubscriptionStore {
       args.add(Long.toString(count));
     });
     redis.execute(ADD_DELIVERED, List.of(definitionsKey, deliveredKey), args.toArray());
+  }
+
+  @Override
+  public void recordFailure(SubscriptionName name, DeliveryFailure failure) {
+    redis.execute(RECORD_FAILURE, List.of(definitionsKey, failuresKey), name.value(), json.writeValueAsString(failure));
+  }
+
+  @Override
+  public Optional<DeliveryFailure> lastFailure(SubscriptionName name) {
+    Object stored = redis.opsForHash().get(failuresKey, name.value());
+    if (stored == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(json.readValue(stored.toString(), DeliveryFailure.class));
+    } catch (JacksonException e) {
+      return Optional.empty();
+    }
   }
 
   private String write(Subscription subscription) {

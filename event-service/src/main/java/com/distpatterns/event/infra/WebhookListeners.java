@@ -1,10 +1,12 @@
 package com.distpatterns.event.infra;
 
+import com.distpatterns.event.core.DeliveryFailure;
 import com.distpatterns.event.core.DeliveryOutcome;
 import com.distpatterns.event.core.InboundEvent;
 import com.distpatterns.event.core.Subscription;
 import com.distpatterns.event.core.SubscriptionDeliveries;
 import com.distpatterns.event.core.SubscriptionName;
+import com.distpatterns.event.core.SubscriptionStore;
 import com.distpatterns.event.core.WebhookDelivery;
 import com.distpatterns.platform.messaging.ConfirmedPublisher;
 import com.distpatterns.platform.tracing.TracePropagation;
@@ -12,6 +14,7 @@ import com.rabbitmq.client.Channel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,6 +58,8 @@ public final class WebhookListeners implements SubscriptionDeliveries {
   private final EnvelopeReader envelopes;
   private final Settings settings;
   private final TracePropagation trace;
+  private final SubscriptionStore store;
+  private final Clock clock;
   private final Counter delivered;
   private final Counter retried;
   private final Counter deadLettered;
@@ -64,7 +69,7 @@ public final class WebhookListeners implements SubscriptionDeliveries {
 
   public WebhookListeners(ConnectionFactory connectionFactory, SubscriptionQueueNames names, WebhookDelivery delivery,
       ConfirmedPublisher publisher, EnvelopeReader envelopes, Settings settings, MeterRegistry meters,
-      TracePropagation trace) {
+      TracePropagation trace, SubscriptionStore store, Clock clock) {
     this.connectionFactory = connectionFactory;
     this.names = names;
     this.delivery = delivery;
@@ -72,6 +77,8 @@ public final class WebhookListeners implements SubscriptionDeliveries {
     this.envelopes = envelopes;
     this.settings = settings;
     this.trace = trace;
+    this.store = store;
+    this.clock = clock;
     // Registered up front, so a dashboard and an alert see 0 rather than no series before the first failure.
     this.delivered = outcomeCounter(meters, "delivered");
     this.retried = outcomeCounter(meters, "retry");
@@ -227,14 +234,26 @@ public final class WebhookListeners implements SubscriptionDeliveries {
       case DeliveryOutcome.Retry retry -> {
         publisher.send("", names.retry(subscription.name(), retry.delay()), copy(message, retry.nextAttempt(), null));
         retried.increment();
+        recordFailure(subscription.name(), retry.failure());
       }
       case DeliveryOutcome.DeadLetter dead -> {
         deadLettered.increment();
+        recordFailure(subscription.name(), dead.failure());
         publisher.send("", names.deadLetter(subscription.name()), copy(message, dead.attempts(), dead.failure()));
         log.warn("Event {} dead-lettered for subscription {} after {} attempts; last: {}",
             identity.map(EnvelopeReader.Identity::id).orElse("(unreadable)"), subscription.name(), dead.attempts(),
             dead.failure());
       }
+    }
+  }
+
+  /** For the subscription's status (and the console); the delivery goes on whether or not this is written. */
+  private void recordFailure(SubscriptionName name, String failure) {
+    try {
+      store.recordFailure(name, new DeliveryFailure(failure == null ? "unknown" : failure.length() > 500
+          ? failure.substring(0, 500) : failure, clock.instant()));
+    } catch (RuntimeException e) {
+      log.debug("Last delivery failure of {} not recorded: {}", name, e.toString());
     }
   }
 

@@ -60,6 +60,14 @@ public final class EmbeddedEureka implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/eureka/";
   }
 
+  /** Points a gateway under test at this server: fetching often, not registering itself. */
+  public void configureClient(org.springframework.test.context.DynamicPropertyRegistry registry) {
+    registry.add("eureka.client.enabled", () -> "true");
+    registry.add("eureka.client.register-with-eureka", () -> "false");
+    registry.add("eureka.client.registry-fetch-interval-seconds", () -> "1");
+    registry.add("eureka.client.service-url.defaultZone", this::serviceUrl);
+  }
+
   /** Registers an instance of {@code app} at 127.0.0.1:{@code instancePort}, UP, with a long lease. */
   public void register(String app, String instanceId, int instancePort) {
     String name = app.toUpperCase(Locale.ROOT);

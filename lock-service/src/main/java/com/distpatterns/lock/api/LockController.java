@@ -7,8 +7,11 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.time.Instant;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,6 +19,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Distributed locks: leases with fencing tokens, renewed and released only by their holder. */
@@ -66,6 +70,22 @@ class LockController {
       @RequestBody @Valid ReleaseRequest request) {
     locks.release(name, new LeaseId(request.leaseId()));
     return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping
+  @Operation(summary = "The locks held now, in name order, a page at a time; never a leaseId")
+  @ApiResponse(responseCode = "200", description = "A page; follow next until it is null")
+  @ApiResponse(responseCode = "400", description = "A prefix, limit or cursor outside the limits")
+  HeldLocksResponse held(
+      @Parameter(description = "Only names starting with this")
+      @RequestParam(defaultValue = "") @Pattern(regexp = LockLimits.PREFIX_PATTERN, message = LockLimits.PREFIX_MESSAGE)
+      String prefix,
+      @Parameter(description = "1..500 (100)")
+      @RequestParam(defaultValue = "100") @Min(1) @Max(LockLimits.MAX_PAGE) int limit,
+      @Parameter(description = "The next of the page before")
+      @RequestParam(required = false) @Pattern(regexp = LockLimits.PREFIX_PATTERN, message = "cursor is not one this service gave")
+      String cursor) {
+    return HeldLocksResponse.of(locks.held(prefix, cursor == null || cursor.isEmpty() ? null : cursor, limit), Instant.now());
   }
 
   @GetMapping("/{name}")

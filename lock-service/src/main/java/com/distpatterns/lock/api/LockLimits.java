@@ -5,6 +5,9 @@ final class LockLimits {
 
   static final String NAME_PATTERN = "[A-Za-z0-9._:-]{1,128}";
   static final String NAME_MESSAGE = "lock names are 1 to 128 characters of A-Z a-z 0-9 . _ : -";
+  static final String PREFIX_PATTERN = "[A-Za-z0-9._:-]{0,128}";
+  static final String PREFIX_MESSAGE = "a prefix is at most 128 characters of A-Z a-z 0-9 . _ : -";
+  static final int MAX_PAGE = 500;
   static final long MIN_TTL_MS = 100;
   static final long MAX_TTL_MS = 3_600_000;
   static final String TTL_MESSAGE = "must be between 100 and 3600000 (milliseconds)";

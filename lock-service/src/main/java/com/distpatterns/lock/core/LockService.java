@@ -128,6 +128,10 @@ public final class LockService {
     events.released();
   }
 
+  public HeldLockPage held(String prefix, String after, int limit) {
+    return store.held(prefix, after, limit);
+  }
+
   public LockStatus status(String name) {
     return store.status(name);
   }

@@ -40,4 +40,10 @@ public interface LockStore {
   LockLease confirmHandOff(LockLease lease);
 
   LockStatus status(String name);
+
+  /**
+   * The locks held now whose names start with {@code prefix}, in name order, after the name {@code after} (none:
+   * from the first), at most {@code limit}.
+   */
+  HeldLockPage held(String prefix, String after, int limit);
 }

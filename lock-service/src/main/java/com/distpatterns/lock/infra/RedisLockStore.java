@@ -3,6 +3,8 @@ package com.distpatterns.lock.infra;
 import com.distpatterns.lock.core.AcquireAttempt;
 import com.distpatterns.lock.core.FencingToken;
 import com.distpatterns.lock.core.HandOff;
+import com.distpatterns.lock.core.HeldLock;
+import com.distpatterns.lock.core.HeldLockPage;
 import com.distpatterns.lock.core.LeaseId;
 import com.distpatterns.lock.core.LockLease;
 import com.distpatterns.lock.core.LockStatus;
@@ -11,19 +13,24 @@ import com.distpatterns.lock.core.LockStoreUnavailableException;
 import com.distpatterns.lock.core.Waiter;
 import com.distpatterns.lock.core.WaiterId;
 import com.distpatterns.lock.core.WaitingRoom;
+import com.distpatterns.platform.redis.RedisKeyScan;
 import com.distpatterns.platform.service.ScriptErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.ScanOptions;
 
 /**
  * The lock's state in Redis, every operation one Lua script. Per lock: a hash holding the lease (with a TTL),
@@ -38,6 +45,8 @@ public final class RedisLockStore implements LockStore {
   private static final LuaScript RENEW = LuaScript.load("renew");
   private static final LuaScript RELEASE = LuaScript.load("release");
   private static final LuaScript STATUS = LuaScript.load("status");
+  private static final LuaScript HELD = LuaScript.load("held");
+  private static final String LEASE_SUFFIX = "}:lease";
   private static final byte[] NO_WAITER = new byte[0];
   /** The length of {@code release.lua}'s reply when it handed the lock to a waiter of this instance. */
   private static final int LOCAL_HAND_OFF_REPLY = 6;
@@ -184,6 +193,48 @@ public final class RedisLockStore implements LockStore {
         return new LockStatus(name, true, owner.isEmpty() ? null : owner, fencingToken, Instant.ofEpochMilli(number(reply, 3)));
       }
       return new LockStatus(name, false, null, fencingToken, null);
+    });
+  }
+
+  /**
+   * SCANs the lease keys (never KEYS: Redis serves others between batches; on Cluster every master in turn) and
+   * keeps only the {@code limit + 1} first names after {@code after}, so memory stays bounded however many are held.
+   */
+  @Override
+  public HeldLockPage held(String prefix, String after, int limit) {
+    String keyHead = keyPrefix + "lock:{";
+    ScanOptions scan = ScanOptions.scanOptions().match(RedisKeyScan.globEscape(keyHead + prefix) + "*" + LEASE_SUFFIX).count(500).build();
+    return operation("list", connection -> {
+      TreeSet<String> names = new TreeSet<>();
+      Consumer<byte[]> collect = key -> {
+        String text = new String(key, StandardCharsets.UTF_8);
+        if (!text.startsWith(keyHead) || !text.endsWith(LEASE_SUFFIX)) {
+          return;
+        }
+        String name = text.substring(keyHead.length(), text.length() - LEASE_SUFFIX.length());
+        if ((after == null || name.compareTo(after) > 0) && name.startsWith(prefix)) {
+          names.add(name);
+          if (names.size() > limit + 1) {
+            names.pollLast();
+          }
+        }
+      };
+      RedisKeyScan.forEach(connection, scan, collect);
+      boolean more = names.size() > limit;
+      if (more) {
+        names.pollLast();
+      }
+      List<HeldLock> locks = new ArrayList<>(names.size());
+      for (String name : names) {
+        LockKeys keys = LockKeys.of(keyPrefix, name);
+        List<?> reply = HELD.run(connection, 2, keys.lease(), keys.queue());
+        if (number(reply, 0) == 1) { // not released between the scan and now
+          String owner = text(reply, 1);
+          locks.add(new HeldLock(name, owner.isEmpty() ? null : owner, new FencingToken(number(reply, 2)),
+              Instant.ofEpochMilli(number(reply, 3)), number(reply, 4)));
+        }
+      }
+      return new HeldLockPage(locks, more ? names.last() : null);
     });
   }
 

@@ -3,6 +3,7 @@ package com.distpatterns.task.api;
 import com.distpatterns.task.core.BatchView;
 import com.distpatterns.task.core.TaskStatus;
 import com.distpatterns.task.core.TaskView;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.Instant;
 import java.util.List;
@@ -15,13 +16,16 @@ final class TaskResponses {
   /** 202 to a submission. */
   record Accepted(String id, TaskStatus status) {}
 
-  /** {@code GET /api/tasks/{id}}; {@code result} is the task's JSON result as stored. */
+  /**
+   * {@code GET /api/tasks/{id}}; {@code result} is the task's JSON result as stored; {@code batch} the id of the
+   * batch it is a chunk of, absent for a task of its own.
+   */
   record Task(String id, String type, TaskStatus status, int attempts, @JsonRawValue String result, String error,
-      Instant createdAt, Instant updatedAt) {
+      Instant createdAt, Instant updatedAt, @JsonInclude(JsonInclude.Include.NON_NULL) String batch) {
 
     static Task of(TaskView view) {
       return new Task(view.id(), view.type(), view.status(), view.attempts(), view.result(), view.error(),
-          view.createdAt(), view.updatedAt());
+          view.createdAt(), view.updatedAt(), view.batchId());
     }
   }
 

@@ -1,0 +1,281 @@
+// The console: reads one aggregated stream (/api/console/stream) and, on demand, the events stream; plain DOM, no
+// framework, no build step. Streams are read with fetch rather than EventSource because EventSource cannot send the
+// X-API-Key header (and a key in the URL would end up in logs). Text from the suite is set with textContent only.
+"use strict";
+
+const KEY_STORAGE = "console.apiKey";
+const $ = (selector) => document.querySelector(selector);
+let snapshotAbort = null;
+let tailAbort = null;
+let lastLeader = null;
+let lastCaches = new Map();
+
+class AuthError extends Error {}
+
+function apiKey() { return sessionStorage.getItem(KEY_STORAGE) || ""; }
+
+function setStatus(state, text) {
+  const status = $("#status");
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+/** Reads a Server-Sent Events response with fetch, calling onEvent(type, data, id) for each event. */
+async function readEvents(url, onEvent, signal) {
+  const headers = { "Accept": "text/event-stream" };
+  if (apiKey()) headers["X-API-Key"] = apiKey();
+  const response = await fetch(url, { headers, signal, cache: "no-store" });
+  if (response.status === 401) throw new AuthError("the gateway needs a valid API key");
+  if (!response.ok) throw new Error("HTTP " + response.status);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replace(/\r\n?/g, "\n");
+    let end;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let type = "message", id = null;
+      const data = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith(":")) continue;
+        const colon = line.indexOf(":");
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const text = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (field === "event") type = text;
+        else if (field === "data") data.push(text);
+        else if (field === "id") id = text;
+      }
+      if (data.length) onEvent(type, data.join("\n"), id);
+    }
+  }
+}
+
+function showKeyPrompt(message) {
+  $("#data").hidden = true;
+  clearData();
+  $("#key-form").hidden = false;
+  $("#key-error").textContent = message || "";
+  setStatus("auth", "API key needed");
+  $("#api-key").focus();
+}
+
+/** Keeps the stream open, reconnecting after a second when it breaks; stops for good on a missing key. */
+async function watchSuite() {
+  if (snapshotAbort) snapshotAbort.abort();
+  const abort = new AbortController();
+  snapshotAbort = abort;
+  while (!abort.signal.aborted) {
+    try {
+      setStatus("connecting", "connecting…");
+      await readEvents("/api/console/stream", (type, data) => {
+        if (type !== "snapshot") return;
+        $("#key-form").hidden = true;
+        $("#data").hidden = false;
+        render(JSON.parse(data));
+        setStatus("live", "live · " + new Date().toLocaleTimeString());
+      }, abort.signal);
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      if (e instanceof AuthError) {
+        const refused = apiKey() !== "";
+        sessionStorage.removeItem(KEY_STORAGE);
+        showKeyPrompt(refused ? "That key was refused; enter a key accepted by this gateway." : "");
+        return;
+      }
+      setStatus("error", "disconnected (" + e.message + "), retrying");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function clearData() {
+  document.querySelectorAll("#data tbody, #batches, #tail, #leader-changes").forEach((node) => node.replaceChildren());
+}
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text === null || text === undefined ? "–" : String(text);
+  if (className) td.className = className;
+  return td;
+}
+
+function fillTable(selector, rows) {
+  $(selector + " tbody").replaceChildren(...rows);
+}
+
+function row(cells, attributes) {
+  const tr = document.createElement("tr");
+  tr.append(...cells);
+  for (const [name, value] of Object.entries(attributes || {})) tr.setAttribute(name, value);
+  return tr;
+}
+
+function errorRow(selector, message, columns) {
+  const td = cell("not answering: " + message, "bad");
+  td.colSpan = columns;
+  fillTable(selector, [row([td], { "data-error": "true" })]);
+}
+
+function render(snapshot) {
+  renderInstances(snapshot.instances || []);
+  renderConsensus(snapshot.consensus || []);
+  renderLocks(snapshot.locks || {});
+  renderTasks(snapshot.tasks || {});
+  renderSubscriptions(snapshot.subscriptions || {});
+  renderCaches(snapshot.caches || {}, snapshot.at);
+}
+
+function renderInstances(instances) {
+  fillTable("#instances", instances.map((instance) => {
+    const up = instance.health === "UP";
+    const health = up ? "up" : instance.health === "UNREACHABLE" ? "unreachable: " + instance.error : instance.health.toLowerCase();
+    return row([cell(instance.service), cell(instance.uri), cell(health, up ? "ok" : "bad"), cell(instance.routed ? "yes" : "no")],
+      { "data-service": instance.service, "data-health": instance.health, class: up ? "" : "row-bad" });
+  }));
+}
+
+function renderConsensus(nodes) {
+  const reachable = nodes.filter((node) => node.reachable);
+  const leaders = reachable.filter((node) => node.view.role === "LEADER");
+  const leader = leaders.length ? leaders.reduce((a, b) => (a.view.term >= b.view.term ? a : b)) : null;
+  fillTable("#consensus", nodes.map((node) => {
+    if (!node.reachable) {
+      const id = node.nodeId ? "node " + node.nodeId : node.uri;
+      return row([cell(id), cell("unreachable", "bad"), cell("–"), cell("–"), cell("–"), cell("–"), cell("–"), cell("–"), cell("–"), cell("–"), cell(node.error)],
+        { "data-node": node.nodeId || node.uri, "data-reachable": "false", class: "row-bad" });
+    }
+    const view = node.view;
+    const lag = leader ? Math.max(0, leader.view.commitIndex - view.lastApplied) : null;
+    const members = (view.members || []).map((m) => m.id + (m.voter === false ? " (learner)" : "")).join(", ");
+    return row([cell("node " + view.nodeId), cell("reachable", "ok"), cell(view.role.toLowerCase(), view.role === "LEADER" ? "ok" : ""),
+      cell(view.term, "num"), cell(view.leaderId > 0 ? "node " + view.leaderId : "none", view.leaderId > 0 ? "" : "warn"),
+      cell(view.commitIndex, "num"), cell(view.lastApplied, "num"), cell(lag, lag > 100 ? "num warn" : "num"), cell(members),
+      cell(view.revision, "num"), cell(bytes(view.storeBytes), "num")],
+      { "data-node": view.nodeId, "data-role": view.role, "data-reachable": "true" });
+  }));
+  const down = nodes.length - reachable.length;
+  $("#consensus-summary").textContent = (leader ? "Leader: node " + leader.view.nodeId + ", term " + leader.view.term : "No leader")
+    + " · " + reachable.length + " of " + nodes.length + " nodes reachable" + (down ? " · " + down + " unreachable" : "");
+  $("#consensus-summary").className = leader && !down ? "" : "bad";
+  const leaderId = leader ? leader.view.nodeId : null;
+  if (lastLeader !== null && leaderId !== lastLeader) {
+    const item = document.createElement("li");
+    item.textContent = new Date().toLocaleTimeString() + ": leader " + (lastLeader ? "node " + lastLeader : "none")
+      + " → " + (leaderId ? "node " + leaderId + " (term " + leader.view.term + ")" : "none");
+    item.dataset.from = String(lastLeader);
+    item.dataset.to = String(leaderId);
+    $("#leader-changes").prepend(item);
+  }
+  lastLeader = leaderId;
+}
+
+function renderLocks(locks) {
+  if (locks.error) { errorRow("#locks", locks.error, 5); $("#locks-empty").hidden = true; return; }
+  const list = locks.locks || [];
+  fillTable("#locks", list.map((lock) => row([cell(lock.name), cell(lock.owner), cell(lock.fencingToken, "num token"),
+    cell((lock.ttlMs / 1000).toFixed(1) + " s", "num"), cell(lock.waiters, lock.waiters > 0 ? "num warn" : "num")],
+    { "data-lock": lock.name, "data-token": lock.fencingToken })));
+  $("#locks-empty").hidden = list.length > 0;
+}
+
+const STATUSES = ["PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"];
+
+function renderTasks(tasks) {
+  if (tasks.error) { errorRow("#task-types", tasks.error, 7); return; }
+  $("#tasks-note").textContent = "Counts among the " + tasks.examined + " newest tasks.";
+  fillTable("#task-types", (tasks.types || []).map((type) => row([cell(type.type),
+    ...STATUSES.map((status) => cell(type.counts[status] || 0, status === "FAILURE" && type.counts[status] ? "num bad" : "num"))],
+    { "data-type": type.type })));
+  $("#batches").replaceChildren(...(tasks.batches || []).map((batch) => {
+    const done = batch.succeeded + batch.failed;
+    const percent = batch.total ? Math.floor((100 * done) / batch.total) : 100;
+    const box = document.createElement("div");
+    box.className = "batch";
+    box.dataset.batch = batch.id;
+    box.dataset.percent = String(percent);
+    const label = document.createElement("span");
+    label.textContent = batch.id.slice(0, 8) + "… " + batch.status.toLowerCase();
+    const bar = document.createElement("progress");
+    bar.max = batch.total;
+    bar.value = done;
+    bar.setAttribute("aria-label", "batch " + batch.id);
+    const text = document.createElement("span");
+    text.className = "pct" + (batch.failed ? " bad" : percent === 100 ? " ok" : "");
+    text.textContent = percent + " % (" + done + "/" + batch.total + (batch.failed ? ", " + batch.failed + " failed" : "") + ")";
+    box.append(label, bar, text);
+    return box;
+  }));
+  fillTable("#recent-tasks", (tasks.recent || []).map((task) => row([cell(task.id.slice(0, 8) + "…"), cell(task.type),
+    cell(task.status.toLowerCase(), task.status === "FAILURE" ? "bad" : task.status === "SUCCESS" ? "ok" : ""),
+    cell(task.attempts, "num"), cell(task.error)])));
+}
+
+function renderSubscriptions(subscriptions) {
+  if (subscriptions.error) { errorRow("#subscriptions", subscriptions.error, 6); return; }
+  fillTable("#subscriptions", (subscriptions.subscriptions || []).map((s) => row([cell(s.name), cell(s.pattern),
+    cell(s.delivered, "num"), cell(s.pending, "num"), cell(s.deadLettered, s.deadLettered ? "num bad" : "num"),
+    cell(s.lastError ? s.lastError.error + " (" + new Date(s.lastError.at).toLocaleTimeString() + ")" : "none",
+      s.lastError ? "warn" : "")],
+    { "data-subscription": s.name })));
+}
+
+function renderCaches(caches, at) {
+  if (caches.error) { errorRow("#caches", caches.error, 7); return; }
+  const now = Date.parse(at);
+  const seen = new Map();
+  fillTable("#caches", (caches.caches || []).map((c) => {
+    const before = lastCaches.get(c.name);
+    const seconds = before ? (now - before.at) / 1000 : 0;
+    const rate = (field) => (seconds > 0 ? ((c[field] - before[field]) / seconds).toFixed(1) : "–");
+    seen.set(c.name, { at: now, hits: c.hits, misses: c.misses });
+    return row([cell(c.name), cell(c.entries, "num"), cell((100 * c.hitRatio).toFixed(1) + " %", "num"), cell(c.hits, "num"),
+      cell(c.misses, "num"), cell(rate("hits"), "num"), cell(rate("misses"), "num")], { "data-cache": c.name });
+  }));
+  lastCaches = seen;
+}
+
+function bytes(n) {
+  if (n === undefined || n === null) return null;
+  return n < 1024 * 1024 ? (n / 1024).toFixed(1) + " KiB" : (n / 1024 / 1024).toFixed(1) + " MiB";
+}
+
+async function tail(pattern) {
+  if (tailAbort) tailAbort.abort();
+  const abort = new AbortController();
+  tailAbort = abort;
+  $("#tail").replaceChildren();
+  $("#tail-status").textContent = "tailing " + pattern;
+  try {
+    await readEvents("/api/events/stream?pattern=" + encodeURIComponent(pattern), (type, data, id) => {
+      let envelope = {};
+      try { envelope = JSON.parse(data); } catch (e) { envelope = { data }; }
+      const item = document.createElement("li");
+      item.dataset.type = type;
+      item.dataset.id = id || "";
+      item.textContent = (envelope.time || "") + "  " + type + "  " + JSON.stringify(envelope.data).slice(0, 200);
+      $("#tail").prepend(item);
+      while ($("#tail").children.length > 100) $("#tail").lastElementChild.remove();
+    }, abort.signal);
+    if (!abort.signal.aborted) $("#tail-status").textContent = "stream ended";
+  } catch (e) {
+    if (abort.signal.aborted) return;
+    $("#tail-status").textContent = e instanceof AuthError ? "API key needed" : "tail failed: " + e.message;
+  }
+}
+
+$("#key-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(KEY_STORAGE, $("#api-key").value.trim());
+  $("#api-key").value = "";
+  watchSuite();
+});
+
+$("#tail-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  tail($("#tail-pattern").value.trim() || "#");
+});
+
+watchSuite();
