@@ -33,7 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * its lease, {@code kill -9} mid-task (the task ends on a second instance) and a graceful stop mid-task.
  */
 @ExtendWith(SharedSuite.class)
-@Order(6)
+@Order(7)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClientTaskHandlerIT {
 
