@@ -330,7 +330,18 @@ public final class DistributedLock implements Lock {
         });
   }
 
+  /**
+   * Marks the hold lost and tells the listeners, once. Synchronized on the hold so that a second caller (unlock()
+   * while the watchdog concludes the loss) returns only after the listeners were told: unlock() never throws
+   * LeaseLostException ahead of the listener its caller may be waiting for.
+   */
   private LeaseLostException lose(Hold hold, String reason) {
+    synchronized (hold) {
+      return loseOnce(hold, reason);
+    }
+  }
+
+  private LeaseLostException loseOnce(Hold hold, String reason) {
     LeaseLostException lost = new LeaseLostException(name, hold.fencingToken, reason);
     if (hold.lost) {
       return lost;
