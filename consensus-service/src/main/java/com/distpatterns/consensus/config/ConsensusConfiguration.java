@@ -1,11 +1,11 @@
 package com.distpatterns.consensus.config;
 
-import com.distpatterns.consensus.infra.AutoCompaction;
-import com.distpatterns.consensus.infra.DriverSettings;
 import com.distpatterns.consensus.infra.InjectedDiskFault;
 import com.distpatterns.consensus.infra.JsonValueEquivalence;
-import com.distpatterns.consensus.infra.RaftDriver;
 import com.distpatterns.consensus.infra.RaftMetrics;
+import com.distpatterns.consensus.infra.driver.AutoCompaction;
+import com.distpatterns.consensus.infra.driver.DriverSettings;
+import com.distpatterns.consensus.infra.driver.RaftDriver;
 import com.distpatterns.consensus.infra.store.MvccStore;
 import com.distpatterns.consensus.infra.store.StoreDirectory;
 import com.distpatterns.consensus.infra.transport.LinkFaults;

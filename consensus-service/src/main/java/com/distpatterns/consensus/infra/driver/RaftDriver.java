@@ -1,4 +1,4 @@
-package com.distpatterns.consensus.infra;
+package com.distpatterns.consensus.infra.driver;
 
 import com.distpatterns.consensus.core.ClusterStatus;
 import com.distpatterns.consensus.core.ConsensusUnavailableException;
@@ -18,13 +18,13 @@ import com.distpatterns.consensus.core.ReadConsistency;
 import com.distpatterns.consensus.core.ReplicatedStore;
 import com.distpatterns.consensus.core.QuotaExceededException;
 import com.distpatterns.consensus.core.Versioned;
-import com.distpatterns.consensus.infra.DriverInput.ConfProposal;
-import com.distpatterns.consensus.infra.DriverInput.FromPeer;
-import com.distpatterns.consensus.infra.DriverInput.KvProposal;
-import com.distpatterns.consensus.infra.DriverInput.Proposal;
-import com.distpatterns.consensus.infra.DriverInput.Read;
-import com.distpatterns.consensus.infra.DriverInput.StoreRead;
-import com.distpatterns.consensus.infra.DriverInput.StatusQuery;
+import com.distpatterns.consensus.infra.driver.DriverInput.ConfProposal;
+import com.distpatterns.consensus.infra.driver.DriverInput.FromPeer;
+import com.distpatterns.consensus.infra.driver.DriverInput.KvProposal;
+import com.distpatterns.consensus.infra.driver.DriverInput.Proposal;
+import com.distpatterns.consensus.infra.driver.DriverInput.Read;
+import com.distpatterns.consensus.infra.driver.DriverInput.StoreRead;
+import com.distpatterns.consensus.infra.driver.DriverInput.StatusQuery;
 import com.distpatterns.consensus.infra.store.MvccStore;
 import com.distpatterns.consensus.infra.store.StoreDirectory;
 import com.distpatterns.consensus.infra.store.StoreFailedException;
