@@ -44,19 +44,25 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 
 /**
- * This node's replicated store as the API calls it, and the Raft driver behind it (its pieces: see the package's
- * documentation). One thread, the driver's, owns the Raft node, the store and the
+ * This node's replicated store as the API calls it, and the Raft driver behind it as Spring starts and stops it
+ * (its pieces: see the package's documentation). One thread, the driver's, owns the Raft node, the store and the
  * storage; every other thread talks to it through a bounded queue: HTTP threads put proposals and reads with a
  * future to complete, the transport's reader threads put peer frames.
  *
  * <p>Threads: the methods here are called from any thread. They check limits, read what the driver thread
- * publishes (volatile) and queue a call; none touches the node. Start and close are the configuration's (or a test's).
+ * publishes (volatile) and queue a call; none touches the node. The lifecycle methods are Spring's (or a test's).
  */
-public final class RaftDriver implements ReplicatedStore, AutoCloseable {
+public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RaftDriver.class);
+    /**
+     * Started before anything can route a call here (Eureka's registration, phase 0; the web server, later) and
+     * stopped after them, as when the driver was started in its bean method and closed with the beans.
+     */
+    static final int PHASE = Integer.MIN_VALUE + 1000;
 
     private final long selfId;
     private final DriverSettings settings;
@@ -107,6 +113,7 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     }
 
     /** Starts listening to peers and driving the node. */
+    @Override
     public void start() {
         if (!loop.accepting()) {
             throw new IllegalStateException("Node " + selfId + ": a stopped Raft driver does not start again");
@@ -124,9 +131,20 @@ public final class RaftDriver implements ReplicatedStore, AutoCloseable {
     }
 
     /** Stops driving the node (waiting calls fail) and leaves the cluster's connections; for good. */
+    @Override
     public void stop() {
         loop.stop();
         transport.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     /** Stops if running, then closes the store and the log. */
