@@ -315,7 +315,7 @@ public class TaskBench {
     factory.setPort(Integer.parseInt(System.getenv().getOrDefault("SPRING_RABBITMQ_PORT", "5672")));
     try (Connection connection = factory.newConnection("task-bench-clean")) {
       Channel channel = connection.createChannel();
-      for (String suffix : List.of("work", "dead", "rpc", "retry.1000", "retry.2000", "retry.4000", "retry.8000",
+      for (String suffix : List.of("work", "dead", "rpc", "retry.125", "retry.250", "retry.500", "retry.1000", "retry.2000", "retry.4000", "retry.8000",
           "retry.16000", "retry.32000", "retry.60000", "perf-quorum", "celery")) {
         channel.queueDelete(prefix + "." + suffix);
       }

@@ -7,8 +7,10 @@ const KEY_STORAGE = "console.apiKey";
 const $ = (selector) => document.querySelector(selector);
 let snapshotAbort = null;
 let tailAbort = null;
-let lastLeader = null;
+let lastLeader; // the leader in the previous snapshot: a node id, null for none, undefined before the first
+let lastKnownLeader = null; // the last leader there was, across snapshots without one
 let lastCaches = new Map();
+let lastLocks = null; // name -> lock, as the previous snapshot listed them; null until the first
 
 class AuthError extends Error {}
 
@@ -92,7 +94,10 @@ async function watchSuite() {
 }
 
 function clearData() {
-  document.querySelectorAll("#data tbody, #batches, #tail, #leader-changes").forEach((node) => node.replaceChildren());
+  document.querySelectorAll("#data tbody, #batches, #tail, #leader-changes, #lock-changes").forEach((node) => node.replaceChildren());
+  lastLocks = null;
+  lastLeader = undefined;
+  lastKnownLeader = null;
 }
 
 function cell(text, className) {
@@ -138,6 +143,8 @@ function renderInstances(instances) {
 }
 
 function renderConsensus(nodes) {
+  // The nodes' /status says "leader", "follower", …; the page compares one spelling.
+  nodes.forEach((node) => { if (node.view && node.view.role) node.view.role = String(node.view.role).toUpperCase(); });
   const reachable = nodes.filter((node) => node.reachable);
   const leaders = reachable.filter((node) => node.view.role === "LEADER");
   const leader = leaders.length ? leaders.reduce((a, b) => (a.view.term >= b.view.term ? a : b)) : null;
@@ -161,14 +168,18 @@ function renderConsensus(nodes) {
     + " · " + reachable.length + " of " + nodes.length + " nodes reachable" + (down ? " · " + down + " unreachable" : "");
   $("#consensus-summary").className = leader && !down ? "" : "bad";
   const leaderId = leader ? leader.view.nodeId : null;
-  if (lastLeader !== null && leaderId !== lastLeader) {
+  if (lastLeader !== undefined && leaderId !== lastLeader) {
+    // A new leader is listed as following the last one there was, even with snapshots without a leader between.
+    const from = leaderId === null ? lastLeader : lastKnownLeader;
     const item = document.createElement("li");
-    item.textContent = new Date().toLocaleTimeString() + ": leader " + (lastLeader ? "node " + lastLeader : "none")
-      + " → " + (leaderId ? "node " + leaderId + " (term " + leader.view.term + ")" : "none");
-    item.dataset.from = String(lastLeader);
+    item.textContent = new Date().toLocaleTimeString() + ": " + (leaderId === null
+      ? "leader node " + from + " lost, no leader"
+      : "leader " + (from ? "node " + from : "none") + " → node " + leaderId + " (term " + leader.view.term + ")");
+    item.dataset.from = String(from);
     item.dataset.to = String(leaderId);
     $("#leader-changes").prepend(item);
   }
+  if (leaderId !== null) lastKnownLeader = leaderId;
   lastLeader = leaderId;
 }
 
@@ -179,15 +190,53 @@ function renderLocks(locks) {
     cell((lock.ttlMs / 1000).toFixed(1) + " s", "num"), cell(lock.waiters, lock.waiters > 0 ? "num warn" : "num")],
     { "data-lock": lock.name, "data-token": lock.fencingToken })));
   $("#locks-empty").hidden = list.length > 0;
+  noteLockChanges(list);
+}
+
+/**
+ * Grants and ends as they happen, from the difference between two snapshots: a lock that appears (or comes back with
+ * a new fencing token) was granted; one that goes was released, or expired when its time was nearly up. A lock
+ * granted and ended between two snapshots (under a second) is not seen.
+ */
+function noteLockChanges(list) {
+  const now = new Map(list.map((lock) => [lock.name, lock]));
+  if (lastLocks !== null) {
+    for (const lock of list) {
+      const before = lastLocks.get(lock.name);
+      if (!before || before.fencingToken !== lock.fencingToken) {
+        lockChange(lock.name, "granted", "granted to " + lock.owner + ", token " + lock.fencingToken, lock.fencingToken);
+      }
+    }
+    for (const [name, before] of lastLocks) {
+      if (now.has(name)) continue;
+      const expired = before.ttlMs <= 1500; // it had at most about one snapshot's interval left
+      lockChange(name, expired ? "expired" : "released", (expired ? "expired" : "released") + " by " + before.owner
+        + ", token " + before.fencingToken, before.fencingToken);
+    }
+  }
+  lastLocks = now;
+}
+
+function lockChange(name, kind, text, token) {
+  const item = document.createElement("li");
+  item.textContent = new Date().toLocaleTimeString() + ": " + name + " " + text;
+  item.dataset.lock = name;
+  item.dataset.change = kind;
+  item.dataset.token = String(token);
+  $("#lock-changes").prepend(item);
+  while ($("#lock-changes").children.length > 50) $("#lock-changes").lastElementChild.remove();
 }
 
 const STATUSES = ["PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"];
 
 function renderTasks(tasks) {
-  if (tasks.error) { errorRow("#task-types", tasks.error, 7); return; }
-  $("#tasks-note").textContent = "Counts among the " + tasks.examined + " newest tasks.";
+  if (tasks.error) { errorRow("#task-types", tasks.error, 9); return; }
+  $("#tasks-note").textContent = "Counts among the " + tasks.examined + " newest tasks; rates over the last "
+    + (tasks.rateWindowSeconds || 10) + " s. A failed task is out of retries: its message waits in the dead-letter queue.";
+  const rate = (type, status) => ((type.perSecond || {})[status] || 0).toFixed(1);
   fillTable("#task-types", (tasks.types || []).map((type) => row([cell(type.type),
-    ...STATUSES.map((status) => cell(type.counts[status] || 0, status === "FAILURE" && type.counts[status] ? "num bad" : "num"))],
+    ...STATUSES.map((status) => cell(type.counts[status] || 0, status === "FAILURE" && type.counts[status] ? "num bad" : "num")),
+    cell(rate(type, "SUCCESS"), "num rate-success"), cell(rate(type, "FAILURE"), rate(type, "FAILURE") > 0 ? "num bad rate-failure" : "num rate-failure")],
     { "data-type": type.type })));
   $("#batches").replaceChildren(...(tasks.batches || []).map((batch) => {
     const done = batch.succeeded + batch.failed;

@@ -36,13 +36,21 @@ record Project(Path root, Map<String, Module> modulesByArtifactId) {
     return new Project(root, modules);
   }
 
-  /** The modules that run as a service: the ones whose jar is a Spring Boot application. */
+  /**
+   * The modules that run as a service of the suite: the ones whose jar is a Spring Boot application, except those
+   * under {@code examples/}, which are users' applications built on the suite (they run beside it, started by
+   * scripts/run-local.sh, and are not deployed with it).
+   */
   List<Module> applications() {
-    return modulesByArtifactId.values().stream().filter(Module::application).toList();
+    return modulesByArtifactId.values().stream().filter(this::isSuiteApplication).toList();
   }
 
   Optional<Module> application(String artifactId) {
-    return Optional.ofNullable(modulesByArtifactId.get(artifactId)).filter(Module::application);
+    return Optional.ofNullable(modulesByArtifactId.get(artifactId)).filter(this::isSuiteApplication);
+  }
+
+  private boolean isSuiteApplication(Module module) {
+    return module.application() && !root.relativize(module.dir()).startsWith("examples");
   }
 
   Optional<Module> module(String artifactId) {

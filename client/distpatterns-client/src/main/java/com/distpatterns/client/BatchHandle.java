@@ -79,9 +79,14 @@ public final class BatchHandle {
     return new Progress(tasks.size(), succeeded.get(), failed.get());
   }
 
-  /** Told of every task that ends (on a client thread; return quickly), with the batch's progress after it. */
+  /**
+   * Told at once of the progress so far (on the calling thread), then of every task that ends (on a client thread;
+   * return quickly) with the batch's progress after it. Telling at once is what lets a listener registered after the
+   * last task ended still see 100%; a task ending during registration may be reported twice, never skipped.
+   */
   public BatchHandle onProgress(Consumer<Progress> listener) {
     listeners.add(listener);
+    listener.accept(progress());
     return this;
   }
 

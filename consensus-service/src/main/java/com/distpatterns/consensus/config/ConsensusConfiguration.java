@@ -1,11 +1,11 @@
 package com.distpatterns.consensus.config;
 
-import com.distpatterns.consensus.infra.AutoCompaction;
-import com.distpatterns.consensus.infra.DriverSettings;
 import com.distpatterns.consensus.infra.InjectedDiskFault;
 import com.distpatterns.consensus.infra.JsonValueEquivalence;
-import com.distpatterns.consensus.infra.RaftDriver;
 import com.distpatterns.consensus.infra.RaftMetrics;
+import com.distpatterns.consensus.infra.driver.AutoCompaction;
+import com.distpatterns.consensus.infra.driver.DriverSettings;
+import com.distpatterns.consensus.infra.driver.RaftDriver;
 import com.distpatterns.consensus.infra.store.MvccStore;
 import com.distpatterns.consensus.infra.store.StoreDirectory;
 import com.distpatterns.consensus.infra.transport.LinkFaults;
@@ -32,7 +32,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Wires the Raft node: storage on disk, the peer transport, the driver thread, health and Eureka metadata. */
+/** Wires the Raft node: storage on disk, the peer transport, the driver (a SmartLifecycle), health and Eureka metadata. */
 @Configuration
 @EnableConfigurationProperties(ConsensusProperties.class)
 public class ConsensusConfiguration {
@@ -76,13 +76,12 @@ public class ConsensusConfiguration {
         new JsonValueEquivalence(json));
     int maxFrame = (int) Math.max(64L << 20, 2 * Math.max(properties.maxBatchSize().toBytes(), properties.snapshotChunkSize().toBytes()));
     ExecutorService metadataUpdates = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("eureka-role").factory());
-    RaftDriver driver = new RaftDriver(config, settings, storage, stores, peers,
+    // A SmartLifecycle: Spring starts it before Eureka registers this node and the web server opens, stops it after.
+    return new RaftDriver(config, settings, storage, stores, peers,
         receiver -> new PeerTransport(properties.nodeId(), properties.raftPort(), properties.sendQueueCapacity(), maxFrame,
             faults, receiver),
         role -> metadataUpdates.execute(() -> eureka.ifAvailable(
             manager -> manager.registerAppMetadata(Map.of("role", RaftDriver.roleName(role))))));
-    driver.start();
-    return driver;
   }
 
   /** The Raft gauges the alert rules read (ops/prometheus/rules/suite.rules.yml). */

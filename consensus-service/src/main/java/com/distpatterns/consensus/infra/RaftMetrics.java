@@ -2,6 +2,7 @@ package com.distpatterns.consensus.infra;
 
 import com.distpatterns.consensus.core.ClusterStatus;
 import com.distpatterns.consensus.core.ReplicatedStore;
+import com.distpatterns.consensus.infra.driver.RaftDriver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;

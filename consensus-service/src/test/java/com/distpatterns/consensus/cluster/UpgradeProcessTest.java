@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.distpatterns.consensus.core.KvCommand;
 import com.distpatterns.consensus.core.KvStore;
-import com.distpatterns.consensus.infra.RaftDriver;
+import com.distpatterns.consensus.infra.driver.RaftDriver;
 import com.distpatterns.consensus.infra.transport.PeerAddress;
 import com.distpatterns.consensus.infra.wal.DurableStorage;
 import com.distpatterns.consensus.infra.wal.SnapshotFiles;

@@ -47,6 +47,20 @@ public final class ScriptedCluster {
         return nodes.get(id);
     }
 
+    /** Starts a server that is no member yet, from an empty storage: it learns everything from the leader. */
+    public void join(long id) {
+        MemoryStorage storage = new MemoryStorage();
+        storages.put(id, storage);
+        nodes.put(id, new RaftNode(config.apply(id), storage));
+        applied.put(id, new ArrayList<>());
+        reads.put(id, new ArrayList<>());
+    }
+
+    /** Whether the node is running and connected: isolated or crashed ones are not. */
+    public boolean reachable(long id) {
+        return !isolated.contains(id) && !crashed.contains(id);
+    }
+
     public void isolate(long id) {
         isolated.add(id);
     }

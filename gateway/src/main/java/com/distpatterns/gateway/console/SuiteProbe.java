@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -180,36 +179,9 @@ public final class SuiteProbe {
     }
     String base = base(instances.getFirst());
     return get(base + "/api/tasks?limit=" + RECENT_TASKS).flatMap(page -> {
-      Map<String, Map<String, Integer>> counts = new TreeMap<>();
-      Set<String> batchIds = new LinkedHashSet<>();
-      ArrayNode recent = json.createArrayNode();
-      for (JsonNode task : page.path("tasks")) {
-        counts.computeIfAbsent(task.path("type").asString(), t -> new LinkedHashMap<>())
-            .merge(task.path("status").asString(), 1, Integer::sum);
-        if (task.hasNonNull("batch") && batchIds.size() < SHOWN_BATCHES) {
-          batchIds.add(task.path("batch").asString());
-        }
-        if (recent.size() < SHOWN_TASKS) {
-          ObjectNode brief = json.createObjectNode();
-          for (String field : List.of("id", "type", "status", "attempts", "error", "updatedAt")) {
-            if (task.has(field)) {
-              brief.set(field, task.get(field));
-            }
-          }
-          recent.add(brief);
-        }
-      }
-      ObjectNode result = json.createObjectNode();
-      result.put("examined", page.path("tasks").size());
-      ArrayNode types = result.putArray("types");
-      counts.forEach((type, byStatus) -> {
-        ObjectNode entry = types.addObject();
-        entry.put("type", type);
-        ObjectNode statuses = entry.putObject("counts");
-        byStatus.forEach(statuses::put);
-      });
-      result.set("recent", recent);
-      return Flux.fromIterable(batchIds)
+      TaskSummary summary = new TaskSummary(page, Instant.now(), SHOWN_TASKS, SHOWN_BATCHES, json);
+      ObjectNode result = summary.toJson(json);
+      return Flux.fromIterable(summary.batchIds())
           .flatMapSequential(id -> get(base + "/api/batches/" + id)
               .map(batch -> {
                 ObjectNode progress = json.createObjectNode();

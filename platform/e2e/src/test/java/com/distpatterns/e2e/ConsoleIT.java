@@ -147,10 +147,15 @@ class ConsoleIT {
     assertThat(browser.findElement(row).findElement(By.cssSelector(".token")).getText())
         .isEqualTo(Long.toString(lease.get("fencingToken").asLong()));
     assertThat(browser.findElement(row).getText()).contains("console-it");
+    String token = Long.toString(lease.get("fencingToken").asLong());
+    By granted = By.cssSelector("#lock-changes li[data-lock='" + name + "'][data-change='granted'][data-token='" + token + "']");
+    until(Duration.ofSeconds(2), () -> !browser.findElements(granted).isEmpty());
 
     assertThat(call("POST", "/api/locks/" + name + "/release", "{\"leaseId\":\"" + lease.get("leaseId").asString() + "\"}")
         .statusCode()).isEqualTo(204);
     until(Duration.ofSeconds(2), () -> browser.findElements(row).isEmpty());
+    By released = By.cssSelector("#lock-changes li[data-lock='" + name + "'][data-change='released'][data-token='" + token + "']");
+    until(Duration.ofSeconds(2), () -> !browser.findElements(released).isEmpty());
   }
 
   @Test
@@ -167,6 +172,9 @@ class ConsoleIT {
     assertThat(progress.getAttribute("value")).isEqualTo("200");
     assertThat(progress.getAttribute("max")).isEqualTo("200");
     assertThat(browser.findElement(bar).getText()).contains("100 %");
+    By transformRate = By.cssSelector("#task-types tr[data-type='transform'] .rate-success");
+    until(Duration.ofSeconds(5), () -> !browser.findElements(transformRate).isEmpty()
+        && Double.parseDouble(browser.findElement(transformRate).getText()) > 0);
     screenshot("console-overview"); // what docs/console.md shows
   }
 

@@ -95,6 +95,14 @@ public final class PullTasks {
 
   /** Ends the leasable tasks of a type just deleted: FAILURE, saying so, none dropped silently. */
   public void abandon(String type) {
+    abandon(type, pull, store, metrics, events, clock);
+  }
+
+  /**
+   * Ends the leasable tasks of a deleted type, each announced once, by whichever caller ended it: the delete's own
+   * call and a worker that offered a task as the type was being deleted may both run it.
+   */
+  static void abandon(String type, PullStore pull, TaskStore store, TaskMetrics metrics, TaskEvents events, Clock clock) {
     for (String id : pull.abandon(type, "Task type '" + type + "' was deleted before this task finished.",
         clock.instant())) {
       store.find(id).ifPresent(task -> {

@@ -8,12 +8,15 @@ import java.util.random.RandomGenerator;
 /**
  * Exponential backoff with jitter: retry k waits about {@code initialDelay * multiplier^(k-1)}, capped at
  * {@code maxDelay}, each wait spread by +/- {@code jitter} so that tasks failing together do not return together.
- * The distinct base delays are the levels; the broker holds one delay queue per level.
+ * The distinct base delays are the levels; the broker holds one delay queue per queue level ({@link #queueLevels}).
  */
 public record RetryPolicy(Duration initialDelay, double multiplier, Duration maxDelay, double jitter) {
 
-  /** A wait before one retry: which level's queue holds the message and for how long exactly. */
-  public record RetryDelay(int level, Duration delay) {}
+  /** Queue levels below the first: halvings of it down to about this, for registered types' shorter backoffs. */
+  private static final long SHORTEST_QUEUE_MS = 100;
+
+  /** A wait before one retry: the base delay of the queue level that holds the message, and for how long exactly. */
+  public record RetryDelay(Duration queue, Duration delay) {}
 
   public RetryPolicy {
     if (initialDelay == null || initialDelay.toMillis() < 1) {
@@ -45,9 +48,26 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
     return levels;
   }
 
-  /** The longest a message may wait at a level: its base plus the whole jitter. */
-  public Duration ceiling(int level) {
-    return Duration.ofMillis((long) Math.ceil(levels().get(level).toMillis() * (1 + jitter)));
+  /**
+   * The levels the broker has a delay queue for: {@link #levels()}, and below the first its halvings down to about
+   * 100 ms. A message waits its own delay (its expiration) but is expired only at the head of its queue, so a longer
+   * wait ahead of it can hold it up to its queue's ceiling. With a queue level at every doubling, the queue holding a
+   * delay has a ceiling of at most twice that delay (or 150 ms): a registered type's 300 ms backoff is not kept for
+   * the 1 s level's 1.2 s.
+   */
+  public List<Duration> queueLevels() {
+    List<Duration> shorter = new ArrayList<>();
+    for (long millis = initialDelay.toMillis() / 2; millis >= SHORTEST_QUEUE_MS * 1.2; millis /= 2) {
+      shorter.addFirst(Duration.ofMillis(millis));
+    }
+    List<Duration> all = new ArrayList<>(shorter);
+    all.addAll(levels());
+    return all;
+  }
+
+  /** The longest a message may wait in a queue level: its base plus the whole jitter. */
+  public Duration ceiling(Duration queue) {
+    return Duration.ofMillis((long) Math.ceil(queue.toMillis() * (1 + jitter)));
   }
 
   /**
@@ -58,7 +78,7 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
     int level = Math.min(Math.max(retry, 1) - 1, levels.size() - 1);
     double spread = jitter == 0 ? 1 : 1 + jitter * (2 * random.nextDouble() - 1);
     long millis = Math.max(1, Math.round(levels.get(level).toMillis() * spread));
-    return new RetryDelay(level, Duration.ofMillis(millis));
+    return new RetryDelay(levels.get(level), Duration.ofMillis(millis));
   }
 
   /**
@@ -66,12 +86,13 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
    * is not this policy's own (a registered type's); a longer wait is cut to the last level's ceiling.
    */
   public RetryDelay holding(Duration delay) {
-    List<Duration> levels = levels();
-    for (int level = 0; level < levels.size(); level++) {
-      if (ceiling(level).compareTo(delay) >= 0) {
-        return new RetryDelay(level, delay);
+    List<Duration> queues = queueLevels();
+    for (Duration queue : queues) {
+      if (ceiling(queue).compareTo(delay) >= 0) {
+        return new RetryDelay(queue, delay);
       }
     }
-    return new RetryDelay(levels.size() - 1, ceiling(levels.size() - 1));
+    Duration last = queues.getLast();
+    return new RetryDelay(last, ceiling(last));
   }
 }

@@ -63,6 +63,12 @@ public final class TaskWorker {
       if (type.isPresent() && type.get().mode() == TaskMode.PULL && types.findNow(message.type()).isPresent()) {
         // The users' workers lease it from here; the message is done once the task is leasable (acks late).
         pull.offer(message.type(), message.id(), toJson.apply(message.args()), message.maxRetries(), clock.instant());
+        // And once more after: a delete between the look-up and the offer removed the type, then ended what its
+        // schedule held, perhaps before this offer landed. If the type is gone now, end what it holds here; if it
+        // is still there, a later delete's own pass will find this task.
+        if (types.findNow(message.type()).isEmpty()) {
+          PullTasks.abandon(message.type(), pull, store, metrics, events, clock);
+        }
         return Disposition.ACK;
       }
     }

@@ -38,7 +38,7 @@ public final class RabbitTaskQueue implements TaskQueue {
   public void scheduleRetry(TaskMessage message, int attempt, RetryPolicy.RetryDelay delay) {
     // The per-message expiration carries the jitter; the level's queue TTL is only its ceiling.
     ConfirmedPublisher.Outgoing retry = new ConfirmedPublisher.Outgoing(topology.exchange(),
-        topology.retryKey(delay.level()), codec.encode(message, attempt, delay.delay()));
+        topology.retryKey(delay.queue()), codec.encode(message, attempt, delay.delay()));
     ConfirmedSends.run(() -> publisher.sendAll(List.of(retry), true));
   }
 }

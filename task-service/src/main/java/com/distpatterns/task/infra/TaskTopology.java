@@ -66,18 +66,18 @@ public final class TaskTopology {
     return prefix + ".rpc";
   }
 
-  public String retryQueue(int level) {
-    return prefix + ".retry." + retryPolicy.levels().get(level).toMillis();
+  public String retryQueue(Duration queueLevel) {
+    return prefix + "." + retryKey(queueLevel);
   }
 
-  public String retryKey(int level) {
-    return "retry." + retryPolicy.levels().get(level).toMillis();
+  public String retryKey(Duration queueLevel) {
+    return "retry." + queueLevel.toMillis();
   }
 
   public List<String> retryQueues() {
     List<String> names = new ArrayList<>();
-    for (int level = 0; level < retryPolicy.levels().size(); level++) {
-      names.add(retryQueue(level));
+    for (Duration queueLevel : retryPolicy.queueLevels()) {
+      names.add(retryQueue(queueLevel));
     }
     return names;
   }
@@ -111,15 +111,15 @@ public final class TaskTopology {
         BindingBuilder.bind(rpc).to(exchange).with(RPC_KEY),
         // Shared with event-service, which declares it identically: durable, not auto-delete, no arguments.
         new TopicExchange(CloudEventMessages.EXCHANGE, true, false)));
-    for (int level = 0; level < retryPolicy.levels().size(); level++) {
-      Duration ceiling = retryPolicy.ceiling(level);
-      Queue delay = quorum(retryQueue(level))
+    for (Duration queueLevel : retryPolicy.queueLevels()) {
+      Duration ceiling = retryPolicy.ceiling(queueLevel);
+      Queue delay = quorum(retryQueue(queueLevel))
           .ttl(Math.toIntExact(ceiling.toMillis()))
           .deadLetterExchange(exchange())
           .deadLetterRoutingKey(WORK_KEY)
           .build();
       declarables.add(delay);
-      declarables.add(new Binding(delay.getName(), Binding.DestinationType.QUEUE, exchange(), retryKey(level), Map.of()));
+      declarables.add(new Binding(delay.getName(), Binding.DestinationType.QUEUE, exchange(), retryKey(queueLevel), Map.of()));
     }
     return new Declarables(declarables);
   }

@@ -1,4 +1,4 @@
-package com.distpatterns.consensus.infra;
+package com.distpatterns.consensus.infra.driver;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package com.distpatterns.consensus.infra;
+package com.distpatterns.consensus.infra.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;

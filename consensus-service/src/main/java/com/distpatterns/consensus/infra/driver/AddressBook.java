@@ -1,6 +1,8 @@
-package com.distpatterns.consensus.infra;
+package com.distpatterns.consensus.infra.driver;
 
 import com.distpatterns.consensus.infra.transport.PeerAddress;
+import com.distpatterns.consensus.raft.ConfChange;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,12 +25,13 @@ final class AddressBook {
         replicated.putAll(addresses);
     }
 
-    void learn(long id, String address) {
-        replicated.put(id, address);
-    }
-
-    void forget(long id) {
-        replicated.remove(id);
+    /** An applied membership change: an added learner's address is its context; a removed server's is dropped. */
+    void apply(ConfChange change) {
+        if (change.type() == ConfChange.Type.ADD_LEARNER && change.context().length > 0) {
+            replicated.put(change.nodeId(), new String(change.context(), StandardCharsets.UTF_8));
+        } else if (change.type() == ConfChange.Type.REMOVE) {
+            replicated.remove(change.nodeId());
+        }
     }
 
     /** The replicated part, as snapshots carry it. */

@@ -1,5 +1,9 @@
-package com.distpatterns.consensus.infra;
+package com.distpatterns.consensus.infra.driver;
 
+import com.distpatterns.consensus.infra.transport.PeerAddress;
+import com.distpatterns.consensus.raft.ConfState;
+import com.distpatterns.consensus.raft.Snapshot;
+import com.distpatterns.consensus.raft.SnapshotMetadata;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -28,6 +32,13 @@ record SnapshotImage(Map<Long, String> addresses, boolean checkpoint, boolean le
 
     static SnapshotImage of(Map<Long, String> addresses, boolean checkpoint) {
         return new SnapshotImage(addresses, checkpoint, false);
+    }
+
+    /** The founders' membership as a snapshot at index 1, term 1, with their addresses and no store data. */
+    static Snapshot founding(Map<Long, PeerAddress> founders) {
+        Map<Long, String> addresses = new TreeMap<>();
+        founders.forEach((id, address) -> addresses.put(id, address.toString()));
+        return new Snapshot(new SnapshotMetadata(1, 1, ConfState.ofVoters(founders.keySet())), of(addresses, false).encode());
     }
 
     byte[] encode() {

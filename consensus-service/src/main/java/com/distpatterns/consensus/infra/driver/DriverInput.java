@@ -1,4 +1,4 @@
-package com.distpatterns.consensus.infra;
+package com.distpatterns.consensus.infra.driver;
 
 import com.distpatterns.consensus.core.ClusterStatus;
 import com.distpatterns.consensus.core.Applied;
@@ -11,11 +11,12 @@ import java.util.concurrent.CompletableFuture;
 /** What other threads hand the driver thread through its queue; only the driver touches the engine. */
 sealed interface DriverInput {
 
+    /** Tells whoever waits for this input that it will not be done. */
+    void fail(RuntimeException cause);
+
     /** A change for the log, and the caller waiting for it; {@code deadline} is in {@link System#nanoTime()}. */
     sealed interface Proposal extends DriverInput {
         long deadline();
-
-        void fail(RuntimeException cause);
     }
 
     /** A key-value command, already encoded. */
@@ -36,6 +37,10 @@ sealed interface DriverInput {
 
     /** A read of the store: served at once ({@code linearizable} false) or after a ReadIndex round. */
     record Read(boolean linearizable, StoreRead<?> task, long deadline) implements DriverInput {
+        @Override
+        public void fail(RuntimeException cause) {
+            task.fail(cause);
+        }
     }
 
     /** What a read does with the store once it may, and who waits for it. Driver thread. */
@@ -56,9 +61,17 @@ sealed interface DriverInput {
 
     /** A request for this node's view of the cluster. */
     record StatusQuery(CompletableFuture<ClusterStatus> result) implements DriverInput {
+        @Override
+        public void fail(RuntimeException cause) {
+            result.completeExceptionally(cause);
+        }
     }
 
     /** A frame from a peer. */
     record FromPeer(long from, PeerFrame frame) implements DriverInput {
+        @Override
+        public void fail(RuntimeException cause) {
+            // nobody waits for a peer's frame: Raft resends what matters
+        }
     }
 }

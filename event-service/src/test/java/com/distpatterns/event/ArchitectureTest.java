@@ -1,0 +1,14 @@
+package com.distpatterns.event;
+
+import com.distpatterns.platform.test.LayerRules;
+import org.junit.jupiter.api.Test;
+
+/** The layering of platform-test's {@link LayerRules}, held on this service's classes. */
+class ArchitectureTest {
+
+  @Test
+  void coreDependsOnNoOuterLayer() {
+    LayerRules.coreDependsOnNoOuterLayer(EventServiceApplication.class)
+        .check(LayerRules.classesOf(EventServiceApplication.class));
+  }
+}
