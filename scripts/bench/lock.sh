@@ -133,8 +133,8 @@ start_jvm() {
   pids+=($!)
 }
 
-# LockBench <mode> ... -> "rate p50_ms p99_ms refused failed handoff_rate cpu_us" (cpu_us: the load generator's own
-# CPU time per measured cycle)
+# LockBench <mode> ... -> "rate p50_ms p99_ms refused failed handoff_rate cpu_us jit_us" (cpu_us: the load generator's
+# own CPU time per measured cycle; jit_us: the part of it its JIT compiler threads spent)
 bench() {
   local mode=$1 out
   shift
@@ -143,7 +143,7 @@ bench() {
     --enable-native-access=ALL-UNNAMED -cp "$work/distpatterns-client.jar:$bench_dir/target/lib/*" "$bench_dir/LockBench.java" \
     "$mode" seconds="$seconds" warmup="$warmup" "$@" 2>>"$work/bench-errors.log")"
   echo "$out" >>"$work/bench.log"
-  sed -n 's/^RESULT .* rate=\([0-9]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\) refused=\([0-9]*\) failed=\([0-9]*\) handoff_rate=\([0-9]*\) cpu_us=\([0-9.]*\).*/\1 \2 \3 \4 \5 \6 \7/p' <<<"$out"
+  sed -n 's/^RESULT .* rate=\([0-9]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\) refused=\([0-9]*\) failed=\([0-9]*\) handoff_rate=\([0-9]*\) cpu_us=\([0-9.]*\) jit_us=\([0-9.]*\).*/\1 \2 \3 \4 \5 \6 \7 \8/p' <<<"$out"
 }
 
 install_missing
@@ -257,12 +257,13 @@ flock -u 9
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "met" : "MISSED" }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# column N (1 rate, 2 p50, 3 p99, 4 refused, 5 failed, 6 hand-off rate, 7 load generator CPU us per cycle) of a configuration's rounds -> median (sum for 4, 5)
+# column N (1 rate, 2 p50, 3 p99, 4 refused, 5 failed, 6 hand-off rate, 7 load generator CPU us per cycle, 8 the part
+# of it the JIT compiler spent) of a configuration's rounds -> median (sum for 4, 5)
 col() { awk -v c="$2" '{ print $c }' "$work/$1" | median; }
 total() { awk -v c="$2" '{ s += $c } END { print s + 0 }' "$work/$1"; }
 # the median over rounds of a / b, round by round, of column $3 (default 1, the cycle rate)
 ratio_median() {
-  paste -d' ' "$work/$1" "$work/$2" | awk -v c="${3:-1}" '{ if ($(7 + c) > 0) printf "%.2f\n", $c / $(7 + c) }' | median
+  paste -d' ' "$work/$1" "$work/$2" | awk -v c="${3:-1}" '{ if ($(8 + c) > 0) printf "%.2f\n", $c / $(8 + c) }' | median
 }
 # a row of the table; hand-offs only for the contended lines (on distinct locks there is nothing to hand over)
 row() {
@@ -275,6 +276,11 @@ row() {
 r_unc="$(ratio_median direct-uncontended redisson-uncontended)"
 r_con="$(ratio_median direct-contended redisson-contended 6)"
 script_cycle_limit=$((script_rate / 2))
+# The same without the JIT compiler's CPU on either side: a fresh JVM per line still compiles the client's code
+# (Jackson's above all) during a short warm-up, a one-time cost rather than one per cycle.
+added_share_warm="$(awk -v c="$(col client-direct-uncontended 7)" -v cj="$(col client-direct-uncontended 8)" \
+  -v l="$(col direct-uncontended 7)" -v lj="$(col direct-uncontended 8)" -v s="$(col direct-uncontended.cost 1)" \
+  'BEGIN { if (s > 0) printf "%.2f", ((c - cj) - (l - lj)) / s; else print "n/a" }')"
 added_share="$(awk -v c="$(col client-direct-uncontended 7)" -v l="$(col direct-uncontended 7)" -v s="$(col direct-uncontended.cost 1)" \
   'BEGIN { if (s > 0) printf "%.2f", (c - l) / s; else print "n/a" }')"
 
@@ -328,4 +334,7 @@ CPU per cycle with the client minus with the lean HTTP client, against lock-serv
 | load generator, lean HTTP client                             | $(printf '%6s' "$(col direct-uncontended 7)") |        |        |
 | load generator, DistributedLock                              | $(printf '%6s' "$(col client-direct-uncontended 7)") |        |        |
 | added by the client / lock-service's own cost                | $(printf '%6s' "$added_share") | <= 0.10 | $(awk -v v="$added_share" 'BEGIN { print (v <= 0.10) ? "met" : "MISSED" }') |
+| of which JIT compiler threads, lean HTTP client              | $(printf '%6s' "$(col direct-uncontended 8)") |        |        |
+| of which JIT compiler threads, DistributedLock               | $(printf '%6s' "$(col client-direct-uncontended 8)") |        |        |
+| the same ratio without the JIT compiler on either side       | $(printf '%6s' "$added_share_warm") | (info) |        |
 TABLE

@@ -5,7 +5,7 @@
 //        client-uncontended | client-contended (the same work through the suite's Java client, DistributedLock),
 //        redisson-uncontended | redisson-contended | redisson-fair-contended (in this JVM, against Redis).
 // The RESULT line also gives this JVM's own CPU time per measured cycle (cpu_us): what the load generator, or the
-// client library inside it, costs.
+// client library inside it, costs; and the part of it spent by the JIT compiler threads (jit_us, Linux only).
 // Prints one line: mode, operations, seconds, rate per second, latency percentiles of one operation, and the
 // hand-offs: acquisitions by another client than the lock's previous holder (a contended lock that lets the
 // releasing client take it straight back makes fewer hand-offs than acquisitions).
@@ -195,9 +195,11 @@ public class LockBench {
     measuring.set(true);
     long start = System.nanoTime();
     long cpuStart = os.getProcessCpuTime();
+    long jitStart = jitTicks();
     Thread.sleep(seconds * 1000L);
     measuring.set(false);
     long cpu = os.getProcessCpuTime() - cpuStart;
+    long jitNanos = (jitTicks() - jitStart) * 10_000_000L; // clock ticks of 10 ms (CLK_TCK 100 on Linux)
     double elapsed = (System.nanoTime() - start) / 1e9;
     long done = cycles.get();
     stop.set(true);
@@ -206,8 +208,31 @@ public class LockBench {
     }
     long[] all = latencies.stream().flatMapToLong(s -> Arrays.stream(s).takeWhile(v -> v > 0)).sorted().toArray();
     System.out.printf("RESULT label=%s clients=%d cycles=%d seconds=%.1f rate=%.0f p50_ms=%.2f p99_ms=%.2f refused=%d failed=%d"
-        + " handoff_rate=%.0f cpu_us=%.1f%n", label, clients, done, elapsed, done / elapsed, percentile(all, 0.50),
-        percentile(all, 0.99), refusals.get(), failures.get(), handOffs.get() / elapsed, done > 0 ? cpu / 1e3 / done : 0.0);
+        + " handoff_rate=%.0f cpu_us=%.1f jit_us=%.1f%n", label, clients, done, elapsed, done / elapsed, percentile(all, 0.50),
+        percentile(all, 0.99), refusals.get(), failures.get(), handOffs.get() / elapsed, done > 0 ? cpu / 1e3 / done : 0.0,
+        done > 0 ? jitNanos / 1e3 / done : 0.0);
+  }
+
+  /**
+   * CPU clock ticks of this JVM's JIT compiler threads so far (Linux /proc; 0 elsewhere): a fresh JVM is still
+   * compiling a library's code seconds into a run, a one-time cost the measured window may include.
+   */
+  private static long jitTicks() {
+    long ticks = 0;
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    for (java.io.File task : tasks == null ? new java.io.File[0] : tasks) {
+      try {
+        String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+          String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        }
+      } catch (IOException | RuntimeException gone) {
+        // a thread that ended meanwhile
+      }
+    }
+    return ticks;
   }
 
   private static double percentile(long[] sorted, double p) {

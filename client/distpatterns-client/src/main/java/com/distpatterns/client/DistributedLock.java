@@ -9,7 +9,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -250,9 +249,10 @@ public final class DistributedLock implements Lock {
     Call call = new Call("POST", path + "/acquire",
         new AcquireRequest(leaseMs, waitMs, owner.length() > 256 ? owner.substring(0, 256) : owner), timeout,
         Repeat.ONLY_IF_NOT_SENT);
-    CompletableFuture<Response> pending = transport.sendAsync(call, transport.settings().retry());
     Response answer;
     if (interruptible) {
+      // On a thread of the client's, so that an interrupt can end the wait (a socket read cannot be interrupted).
+      CompletableFuture<Response> pending = transport.sendAsync(call, transport.settings().retry());
       try {
         answer = pending.get();
       } catch (InterruptedException e) {
@@ -263,11 +263,7 @@ public final class DistributedLock implements Lock {
         throw Transport.unwrap(e.getCause());
       }
     } else {
-      try {
-        answer = pending.join();
-      } catch (CompletionException e) {
-        throw Transport.unwrap(e.getCause());
-      }
+      answer = transport.sendUninterruptibly(call); // on this thread: no hand-off
     }
     if (answer.is(409)) {
       return false;
@@ -334,7 +330,18 @@ public final class DistributedLock implements Lock {
         });
   }
 
+  /**
+   * Marks the hold lost and tells the listeners, once. Synchronized on the hold so that a second caller (unlock()
+   * while the watchdog concludes the loss) returns only after the listeners were told: unlock() never throws
+   * LeaseLostException ahead of the listener its caller may be waiting for.
+   */
   private LeaseLostException lose(Hold hold, String reason) {
+    synchronized (hold) {
+      return loseOnce(hold, reason);
+    }
+  }
+
+  private LeaseLostException loseOnce(Hold hold, String reason) {
     LeaseLostException lost = new LeaseLostException(name, hold.fencingToken, reason);
     if (hold.lost) {
       return lost;

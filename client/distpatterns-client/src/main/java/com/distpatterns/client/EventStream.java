@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.System.Logger.Level;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -136,8 +135,6 @@ public final class EventStream implements AutoCloseable {
           cause = new SuiteUnreachableException("the event stream ended", false, null);
         } catch (IOException | RuntimeException e) {
           cause = e;
-        } catch (InterruptedException e) {
-          break;
         }
         if (closed) {
           break;
@@ -165,7 +162,7 @@ public final class EventStream implements AutoCloseable {
   }
 
   /** Connects and reads until the stream ends; sets {@link #opened} once the opening frame arrived. */
-  private void follow() throws IOException, InterruptedException {
+  private void follow() throws IOException {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Accept", "text/event-stream");
     headers.put("Cache-Control", "no-cache");
@@ -174,9 +171,9 @@ public final class EventStream implements AutoCloseable {
     }
     ClientSettings settings = transport.settings();
     lastActivity = System.nanoTime();
-    HttpResponse<InputStream> response = transport.openStream("/api/events/stream?pattern=" + Transport.segment(pattern),
+    Transport.Stream response = transport.openStream("/api/events/stream?pattern=" + Transport.segment(pattern),
         headers, settings.requestTimeout());
-    if (response.statusCode() != 200) {
+    if (response.status() != 200) {
       throw transport.problem(Transport.drained(response));
     }
     body = response.body();
