@@ -126,7 +126,7 @@ class ClientTaskHandlerIT {
     Jvm second = example();
     JsonNode task = awaitDone(id, Duration.ofSeconds(60));
     assertThat(task.path("status").asString()).isEqualTo("SUCCESS");
-    assertThat(task.path("attempts").asInt()).isEqualTo(2);
+    assertThat(task.path("attempts").asInt()).as("leased once more, by the second instance: %s", task).isEqualTo(2);
     assertThat(task.path("result").path("renderedBy").asLong()).isEqualTo(second.process.pid());
     assertThat(task.path("result").path("attempt").asInt()).isEqualTo(2);
   }
