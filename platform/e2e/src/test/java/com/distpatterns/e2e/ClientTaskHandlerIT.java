@@ -126,9 +126,12 @@ class ClientTaskHandlerIT {
     Jvm second = example();
     JsonNode task = awaitDone(id, Duration.ofSeconds(60));
     assertThat(task.path("status").asString()).isEqualTo("SUCCESS");
-    assertThat(task.path("attempts").asInt()).as("leased once more, by the second instance: %s", task).isEqualTo(2);
-    assertThat(task.path("result").path("renderedBy").asLong()).isEqualTo(second.process.pid());
-    assertThat(task.path("result").path("attempt").asInt()).isEqualTo(2);
+    // At least one more attempt, and the one that finished is the second instance's. It may be the third: a long
+    // poll the killed instance left waiting at the service can still be handed the task when its lease expires,
+    // and that lease to nobody must expire in turn (at least once, never lost).
+    assertThat(task.path("attempts").asInt()).as("leased again after the kill: %s", task).isGreaterThanOrEqualTo(2);
+    assertThat(task.path("result").path("renderedBy").asLong()).as("%s", task).isEqualTo(second.process.pid());
+    assertThat(task.path("result").path("attempt").asInt()).as("%s", task).isEqualTo(task.path("attempts").asInt());
   }
 
   /** SIGTERM mid-task: the application stops leasing, lets the task finish and completes it before it exits. */
