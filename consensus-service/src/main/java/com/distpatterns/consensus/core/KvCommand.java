@@ -53,26 +53,31 @@ public sealed interface KvCommand {
     record Compact(long revision) implements KvCommand {
     }
 
-    /** Sets the key to the value. */
-    record Put(String key, byte[] value) implements KvCommand {
+    /** Sets the key to the value; under lease {@code lease} unless it is 0. */
+    record Put(String key, byte[] value, long lease) implements KvCommand {
         public Put {
             checkKey(key);
             Objects.requireNonNull(value, "value");
         }
 
+        /** A put under no lease. */
+        public Put(String key, byte[] value) {
+            this(key, value, 0);
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Put p && key.equals(p.key) && Arrays.equals(value, p.value);
+            return o instanceof Put p && key.equals(p.key) && Arrays.equals(value, p.value) && lease == p.lease;
         }
 
         @Override
         public int hashCode() {
-            return 31 * key.hashCode() + Arrays.hashCode(value);
+            return 31 * (31 * key.hashCode() + Arrays.hashCode(value)) + Long.hashCode(lease);
         }
 
         @Override
         public String toString() {
-            return "Put[" + key + "=" + new String(value, StandardCharsets.UTF_8) + "]";
+            return "Put[" + key + "=" + new String(value, StandardCharsets.UTF_8) + (lease == 0 ? "" : " lease " + lease) + "]";
         }
     }
 

@@ -6,21 +6,26 @@ import java.util.Objects;
 /** One operation of a transaction's branch ({@code POST /api/txn}). */
 public sealed interface TxnOp {
 
-    /** Sets a key. */
-    record Put(String key, byte[] value) implements TxnOp {
+    /** Sets a key; under lease {@code lease} unless it is 0. */
+    record Put(String key, byte[] value, long lease) implements TxnOp {
         public Put {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, "value");
         }
 
+        /** A put under no lease. */
+        public Put(String key, byte[] value) {
+            this(key, value, 0);
+        }
+
         @Override
         public boolean equals(Object o) {
-            return o instanceof Put p && key.equals(p.key) && Arrays.equals(value, p.value);
+            return o instanceof Put p && key.equals(p.key) && Arrays.equals(value, p.value) && lease == p.lease;
         }
 
         @Override
         public int hashCode() {
-            return 31 * key.hashCode() + Arrays.hashCode(value);
+            return 31 * (31 * key.hashCode() + Arrays.hashCode(value)) + Long.hashCode(lease);
         }
     }
 
