@@ -303,7 +303,7 @@ class GatewayTest {
   }
 
   @Test
-  void rangesAndTransactionsReachTheConsensusService() {
+  void rangesTransactionsLeasesAndElectionsReachTheConsensusService() {
     // A POST is not retried, and one of the two instances is down: routed means anything but the gateway's 404.
     http.post().uri("/api/txn").header("X-API-Key", CONSENSUS_KEY).contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
         .exchange()
@@ -312,6 +312,12 @@ class GatewayTest {
         .exchange()
         .expectStatus().isOk()
         .expectBody().jsonPath("$.service").isEqualTo("consensus-service");
+    for (String path : List.of("/api/leases/7", "/api/elections/primary")) {
+      http.get().uri(path).header("X-API-Key", CONSENSUS_KEY)
+          .exchange()
+          .expectStatus().isOk()
+          .expectBody().jsonPath("$.path").isEqualTo(path);
+    }
   }
 
   @Test
