@@ -28,7 +28,7 @@
 # lock's descriptor from an earlier benchmark and outlived it holds it for ever) so that two benchmarks never run at once.
 set -euo pipefail
 
-bench_name=cache.sh
+script_name=cache.sh
 source "$(dirname "$0")/common.sh"
 cd "$root"
 duration="${DURATION:-10s}"

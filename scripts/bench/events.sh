@@ -22,7 +22,7 @@
 # SERVICE_JAVA_OPTS (more JVM options for the service, e.g. -XX:StartFlightRecording=filename=ev.jfr to profile it).
 set -euo pipefail
 
-bench_name=events.sh
+script_name=events.sh
 source "$(dirname "$0")/common.sh"
 here="$root/scripts/bench/events"
 work=${BENCH_DIR:-/tmp/distpatterns-bench-events}

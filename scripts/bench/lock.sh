@@ -26,7 +26,7 @@
 # lock's descriptor from an earlier benchmark and outlived it holds it for ever) so that two benchmarks never run at once.
 set -euo pipefail
 
-bench_name=lock.sh
+script_name=lock.sh
 source "$(dirname "$0")/common.sh"
 cd "$root"
 seconds="${SECONDS_PER_RUN:-10}"

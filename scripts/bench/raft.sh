@@ -4,7 +4,7 @@
 # Extra arguments go to JMH, e.g.  scripts/bench/raft.sh -wi 1 -i 2  for a quick run.
 set -euo pipefail
 
-bench_name=raft.sh
+script_name=raft.sh
 source "$(dirname "$0")/common.sh"
 cd "$root"
 

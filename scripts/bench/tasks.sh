@@ -32,7 +32,7 @@
 # jdk.ExecutionSample`).
 set -euo pipefail
 
-bench_name=tasks.sh
+script_name=tasks.sh
 source "$(dirname "$0")/common.sh"
 here="$root/scripts/bench/tasks"
 work=${BENCH_DIR:-/tmp/distpatterns-bench-tasks}
