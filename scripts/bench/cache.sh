@@ -28,9 +28,9 @@
 # lock's descriptor from an earlier benchmark and outlived it holds it for ever) so that two benchmarks never run at once.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+script_name=cache.sh
+source "$(dirname "$0")/common.sh"
 cd "$root"
-version=0.1.0-SNAPSHOT
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-10s}"
 # The gateways reach their plateau only after minutes of load: rounds of 10 s rise by under 10 % long before.
@@ -40,12 +40,6 @@ gateway_only="${GATEWAY_ONLY:-no}"
 direct_only="${DIRECT_ONLY:-no}"
 connections=50
 work="$(mktemp -d /tmp/cache-bench.XXXXXX)"
-
-say() { printf '%s\n' "$*" >&2; }
-fail() { say "cache.sh: $*"; exit 1; }
-port_free() { ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
-# The first free port from a base: other benchmarks and tests on this machine hold ports of their own.
-free_port() { local port=$1; while ! port_free "$port"; do port=$((port + 1)); done; echo "$port"; }
 
 # Private ports, away from run-local's 8080-8093/8761 and the shared Redis on 6379 (BENCH_*_PORT to choose).
 redis_port="${BENCH_REDIS_PORT:-$(free_port 27391)}"
@@ -80,40 +74,11 @@ install_missing() {
   fi
 }
 
-# The JDK Maven's toolchain would pick: the first java of version 21 or newer.
-find_java() {
-  local candidates=() home java major
-  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
-  for home in /usr/lib/jvm/*; do candidates+=("$home/bin/java"); done
-  candidates+=("$(command -v java || true)")
-  for java in "${candidates[@]}"; do
-    [[ -x "$java" ]] || continue
-    major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-    if [[ -n "$major" && "${major%%.*}" -ge 21 ]]; then
-      echo "$java"
-      return
-    fi
-  done
-  fail "no JDK 21 or newer found"
-}
-
-jar_of() { echo "$root/$1/target/$1-$version.jar"; }
-
 build_if_stale() {
-  local module stale=no
-  for module in registry gateway cache-service; do
-    if [[ ! -f "$(jar_of "$module")" ]] || [[ -n "$(find "$root/$module/src/main" "$root/$module/pom.xml" "$root/platform" \
-        -newer "$(jar_of "$module")" -type f -not -path '*/target/*' -print -quit)" ]]; then
-      stale=yes
-    fi
-  done
-  if [[ $stale == yes ]]; then
-    say "building registry, gateway, cache-service ..."
-    ./mvnw -q -pl registry,gateway,cache-service -am -DskipTests package
-  fi
+  local module
+  build_if_stale_modules registry gateway cache-service
   for module in webflux gateway; do
-    if [[ ! -f "$(floor_jar "$module")" ]] || [[ -n "$(find "$floors/$module/src" "$floors/$module/pom.xml" "$floors/pom.xml" \
-        -newer "$(floor_jar "$module")" -type f -print -quit)" ]]; then
+    if stale "$(floor_jar "$module")" "$floors/$module/src" "$floors/$module/pom.xml" "$floors/pom.xml"; then
       say "building the floor applications ..."
       ./mvnw -q -f "$floors/pom.xml" package
       return
@@ -297,21 +262,17 @@ measure() {
   read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
 }
 
-bench_lock="${BENCH_LOCK:-/tmp/distpatterns-bench.lock}"
 # What GATEWAY_ONLY=yes or DIRECT_ONLY=yes does not measure stays blank in the table.
 redis_get=0 redis_set=0 gget_cpu="" fgw_cpu=""
 for what in dget dput gget gput fwf fgw; do
   for field in rps p50 p99 bad; do printf -v "${what}_$field" '%s' ""; done
 done
-exec 9>"$bench_lock"
-say "waiting for $bench_lock ..."
-flock 9
+hold_bench_lock
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 measure
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-flock -u 9
+release_bench_lock
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == "min") ? v >= t : v < t; print ok ? "met" : "MISSED" }'; }
 
 r_get_nginx="$(ratio "$dget_rps" "$nginx_rps")"

@@ -22,7 +22,8 @@
 # SERVICE_JAVA_OPTS (more JVM options for the service, e.g. -XX:StartFlightRecording=filename=ev.jfr to profile it).
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+script_name=events.sh
+source "$(dirname "$0")/common.sh"
 here="$root/scripts/bench/events"
 work=${BENCH_DIR:-/tmp/distpatterns-bench-events}
 seconds=${SECONDS_PER_RUN:-15}
@@ -32,7 +33,7 @@ latency_seconds=${LATENCY_SECONDS:-20}
 port=18084
 run="events-bench-$(date +%s)-$$"
 exchange="$run.events"
-jar="$root/event-service/target/event-service-0.1.0-SNAPSHOT.jar"
+jar="$(jar_of event-service)"
 rabbit_host=${SPRING_RABBITMQ_HOST:-127.0.0.1}
 rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
 rabbit_user=${SPRING_RABBITMQ_USERNAME:-guest}
@@ -40,26 +41,6 @@ rabbit_password=${SPRING_RABBITMQ_PASSWORD:-guest}
 amqp="amqp://$rabbit_user:$rabbit_password@$rabbit_host:$rabbit_port"
 redis_host=${SPRING_DATA_REDIS_HOST:-127.0.0.1}
 redis_port=${SPRING_DATA_REDIS_PORT:-6379}
-
-say() { printf '%s\n' "$*" >&2; }
-fail() { printf 'events.sh: %s\n' "$*" >&2; exit 1; }
-
-find_java() {
-  local candidates=() java major dir
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
-  for dir in /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
-    [ -x "$dir/bin/java" ] && candidates+=("$dir/bin/java")
-  done
-  command -v java >/dev/null && candidates+=("$(command -v java)")
-  for java in "${candidates[@]}"; do
-    major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-    if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
-      echo "$java"
-      return
-    fi
-  done
-  fail "no JDK 21 or newer found"
-}
 
 install_tools() {
   local missing=()
@@ -71,8 +52,6 @@ install_tools() {
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
-
-reachable() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
 pid=
 cleanup() {
@@ -113,8 +92,6 @@ start_service() {
 # "RESULT key=value" lines of EventsBench -> the value of one key
 value() { sed -n "s/^RESULT $2=//p" <<<"$1"; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-
 main() {
   install_tools
   java=$(find_java)
@@ -122,20 +99,14 @@ main() {
   reachable "$redis_host" "$redis_port" || fail "Redis not reachable at $redis_host:$redis_port"
   mkdir -p "$work"
 
-  if [ ! -f "$jar" ] || [ -n "$(find "$root/event-service/src/main" "$root/event-service/pom.xml" "$root/platform" \
-      -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]; then
-    say "Building event-service ..."
-    (cd "$root" && ./mvnw -q -pl event-service -am package -DskipTests)
-  fi
+  build_if_stale_modules event-service
   if [ ! -f "$work/lib/perf-test-2.22.1.jar" ]; then
     say "Resolving com.rabbitmq:perf-test 2.22.1 ..."
     (cd "$root" && ./mvnw -q -f "$here/perf-test-pom.xml" dependency:copy-dependencies \
       -DoutputDirectory="$work/lib" -DincludeScope=runtime)
   fi
 
-  say "Waiting for the benchmark lock (other builds and tests may still be running on this machine) ..."
-  exec 9>/tmp/distpatterns-bench.lock
-  flock 9
+  hold_bench_lock
   local load_before
   load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 

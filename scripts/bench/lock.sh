@@ -26,9 +26,9 @@
 # lock's descriptor from an earlier benchmark and outlived it holds it for ever) so that two benchmarks never run at once.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+script_name=lock.sh
+source "$(dirname "$0")/common.sh"
 cd "$root"
-version=0.1.0-SNAPSHOT
 seconds="${SECONDS_PER_RUN:-10}"
 warmup="${WARMUP:-5}"
 uncontended_clients=50
@@ -42,9 +42,6 @@ redis_port="${BENCH_REDIS_PORT:-26392}"
 registry_port="${BENCH_REGISTRY_PORT:-28761}"
 lock_port="${BENCH_LOCK_PORT:-28082}"
 gateway_port="${BENCH_GATEWAY_PORT:-28080}"
-
-say() { printf '%s\n' "$*" >&2; }
-fail() { say "lock.sh: $*"; exit 1; }
 
 pids=()
 cleanup() {
@@ -68,39 +65,11 @@ install_missing() {
   fi
 }
 
-# The JDK Maven's toolchain would pick: the first java of version 21 or newer.
-find_java() {
-  local candidates=() home java major
-  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
-  for home in /usr/lib/jvm/*; do candidates+=("$home/bin/java"); done
-  candidates+=("$(command -v java || true)")
-  for java in "${candidates[@]}"; do
-    [[ -x "$java" ]] || continue
-    major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-    if [[ -n "$major" && "${major%%.*}" -ge 21 ]]; then
-      echo "$java"
-      return
-    fi
-  done
-  fail "no JDK 21 or newer found"
-}
-
-jar_of() { echo "$root/$1/target/$1-$version.jar"; }
 client_jar="$root/client/distpatterns-client/target/distpatterns-client-$version.jar"
 
 build_if_stale() {
-  local module stale=no
-  for module in registry gateway lock-service; do
-    if [[ ! -f "$(jar_of "$module")" ]] || [[ -n "$(find "$root/$module/src/main" "$root/$module/pom.xml" "$root/platform" \
-        -newer "$(jar_of "$module")" -type f -not -path '*/target/*' -print -quit)" ]]; then
-      stale=yes
-    fi
-  done
-  if [[ $stale == yes ]]; then
-    say "building registry, gateway, lock-service ..."
-    ./mvnw -q -pl registry,gateway,lock-service -am -DskipTests package
-  fi
-  if [[ ! -f "$client_jar" ]] || [[ -n "$(find "$root/client/distpatterns-client/src/main" -newer "$client_jar" -type f -print -quit)" ]]; then
+  build_if_stale_modules registry gateway lock-service
+  if stale "$client_jar" "$root/client/distpatterns-client/src/main"; then
     say "building the Java client ..."
     ./mvnw -q -pl client/distpatterns-client -am -DskipTests package
   fi
@@ -109,8 +78,6 @@ build_if_stale() {
     ./mvnw -q -f "$bench_dir/pom.xml" dependency:copy-dependencies
   fi
 }
-
-port_free() { ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 await_http() {
   local url=$1 what=$2 seconds=${3:-240}
@@ -245,16 +212,12 @@ measure() {
   script_rate="$(awk '/requests per second/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+$/) v = $i } END { printf "%.0f", v }' <<<"$out")"
 }
 
-bench_lock="${BENCH_LOCK:-/tmp/distpatterns-bench.lock}"
-exec 9>"$bench_lock"
-say "waiting for $bench_lock ..."
-flock 9
+hold_bench_lock
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 measure
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-flock -u 9
+release_bench_lock
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "met" : "MISSED" }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # column N (1 rate, 2 p50, 3 p99, 4 refused, 5 failed, 6 hand-off rate, 7 load generator CPU us per cycle, 8 the part

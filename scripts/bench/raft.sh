@@ -4,30 +4,9 @@
 # Extra arguments go to JMH, e.g.  scripts/bench/raft.sh -wi 1 -i 2  for a quick run.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+script_name=raft.sh
+source "$(dirname "$0")/common.sh"
 cd "$root"
-
-# The JDK that Maven's toolchain would pick: the first java of version 21 or newer.
-find_java() {
-  local candidates=()
-  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
-  for home in $(grep -ho '<jdkHome>[^<]*' "$HOME"/.m2/toolchains.xml "$HOME"/.m2/discovered-jdk-toolchains-cache.xml 2>/dev/null | sed 's/<jdkHome>//'); do
-    candidates+=("$home/bin/java")
-  done
-  for home in /usr/lib/jvm/*; do candidates+=("$home/bin/java"); done
-  candidates+=("$(command -v java || true)")
-  for java in "${candidates[@]}"; do
-    [[ -x "$java" ]] || continue
-    local major
-    major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-    if [[ -n "$major" && "$major" -ge 21 ]]; then
-      echo "$java"
-      return
-    fi
-  done
-  echo "no JDK 21 or newer found" >&2
-  exit 1
-}
 
 # One reactor run (-am: the platform modules it depends on, which a fresh clone has not installed), so that their
 # classes resolve from the reactor; every module writes the classpath file, consensus-service last.

@@ -32,7 +32,8 @@
 # jdk.ExecutionSample`).
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+script_name=tasks.sh
+source "$(dirname "$0")/common.sh"
 here="$root/scripts/bench/tasks"
 work=${BENCH_DIR:-/tmp/distpatterns-bench-tasks}
 tasks=${TASKS:-10000}
@@ -46,31 +47,11 @@ batch_items=10000
 api_port=18083
 worker_ports=(18093 18094)
 prefix="tasks-bench-$(date +%s)-$$"
-jar="$root/task-service/target/task-service-0.1.0-SNAPSHOT.jar"
+jar="$(jar_of task-service)"
 rabbit_host=${SPRING_RABBITMQ_HOST:-127.0.0.1}
 rabbit_port=${SPRING_RABBITMQ_PORT:-5672}
 redis_host=${SPRING_DATA_REDIS_HOST:-127.0.0.1}
 redis_port=${SPRING_DATA_REDIS_PORT:-6379}
-
-say() { printf '%s\n' "$*" >&2; }
-fail() { printf 'tasks.sh: %s\n' "$*" >&2; exit 1; }
-
-find_java() {
-  local candidates=() java major dir
-  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
-  for dir in /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
-    [ -x "$dir/bin/java" ] && candidates+=("$dir/bin/java")
-  done
-  command -v java >/dev/null && candidates+=("$(command -v java)")
-  for java in "${candidates[@]}"; do
-    major=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-    if [ -n "$major" ] && [ "${major%%.*}" -ge 21 ] 2>/dev/null; then
-      echo "$java"
-      return
-    fi
-  done
-  fail "no JDK 21 or newer found"
-}
 
 install_tools() {
   local missing=()
@@ -84,8 +65,6 @@ install_tools() {
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
-
-reachable() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
 pids=()
 cleanup() {
@@ -156,8 +135,6 @@ perf_test() {
 # PerfTest's output -> its average receiving rate, msg/s
 receiving_rate() { sed -n 's/.*receiving rate avg: \([0-9]*\) msg\/s.*/\1/p' | tail -1; }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-
 main() {
   install_tools
   java=$(find_java)
@@ -165,11 +142,7 @@ main() {
   reachable "$redis_host" "$redis_port" || fail "Redis not reachable at $redis_host:$redis_port"
   mkdir -p "$work"
 
-  if [ ! -f "$jar" ] || [ -n "$(find "$root/task-service/src/main" "$root/task-service/pom.xml" "$root/platform" \
-      -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]; then
-    say "Building task-service ..."
-    (cd "$root" && ./mvnw -q -pl task-service -am package -DskipTests)
-  fi
+  build_if_stale_modules task-service
   if [ ! -f "$work/lib/perf-test-2.22.1.jar" ]; then
     say "Resolving com.rabbitmq:perf-test 2.22.1 ..."
     (cd "$root" && ./mvnw -q -f "$here/perf-test-pom.xml" dependency:copy-dependencies \
@@ -178,9 +151,7 @@ main() {
 
   install_celery
 
-  say "Waiting for the benchmark lock (other builds and tests may still be running on this machine) ..."
-  exec 9>/tmp/distpatterns-bench.lock
-  flock 9
+  hold_bench_lock
 
   say "Anchor: RabbitMQ PerfTest, confirms + manual acks, 15 s ..."
   local perf perf_rate perf_confirm_p99 perf_quorum_rate

@@ -4,8 +4,9 @@
 -- ARGV[1]  tokens added per second
 -- ARGV[2]  bucket capacity
 -- ARGV[3]  tokens wanted (at least 1)
--- Returns "granted remaining retryAfterMs resetAfterMs": granted is min(wanted, whole tokens in the bucket);
--- retryAfterMs, when the bucket is left with less than one token, is how long until it holds one again.
+-- Returns the fields granted, remaining, retryAfterMs and resetAfterMs by name: granted is min(wanted, whole tokens
+-- in the bucket); retryAfterMs, when the bucket is left with less than one token, is how long until it holds one
+-- again; resetAfterMs, how long until it is full.
 -- Redis' own clock is used, so gateway replicas with skewed clocks share buckets correctly.
 local rate = tonumber(ARGV[1])
 local capacity = tonumber(ARGV[2])
@@ -29,4 +30,4 @@ local retry = 0
 if tokens < 1 then
   retry = math.ceil((1 - tokens) * 1000 / rate)
 end
-return string.format('%d %d %d %d', granted, math.floor(tokens), retry, full)
+return {'granted', granted, 'remaining', math.floor(tokens), 'retryAfterMs', retry, 'resetAfterMs', full}

@@ -3,7 +3,8 @@
 -- KEYS[1] lease hash, KEYS[2] fencing counter (never expires), KEYS[3] waiter queue (list of waiter ids)
 -- ARGV[1] leaseId, ARGV[2] ttl ms, ARGV[3] owner, ARGV[4] waiter key prefix,
 -- ARGV[5] waiter id ('' = does not wait), ARGV[6] waiter's instance id, ARGV[7] waiter presence ttl ms
--- Returns {1, token, expiresAtMs} or {0, holderRemainingMs (-1 = free), isHead, holderOwner}
+-- Returns by name granted=1, token, expiresAt (ms) or granted=0, remainingMs (the holder's; -1 = free), head (1 when
+-- this waiter is first in line), owner (the holder's label)
 local lease, fence, queue = KEYS[1], KEYS[2], KEYS[3]
 local leaseId, ttl, owner, waiterPrefix, waiterId = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
 local time = redis.call('TIME')
@@ -14,7 +15,7 @@ if holder[3] == leaseId then
   -- A release already handed the lock to this waiter; its notification was lost or is still on its way.
   -- The rewrite changes nothing but makes this call a write, so a WAIT after it also covers the hand-off.
   redis.call('HSET', lease, 'exp', holder[1])
-  return {1, tonumber(holder[4]), tonumber(holder[1])}
+  return {'granted', 1, 'token', tonumber(holder[4]), 'expiresAt', tonumber(holder[1])}
 end
 
 -- A waiter whose presence key expired belongs to an instance that stopped refreshing it: skip it.
@@ -34,7 +35,7 @@ if not holder[1] and (not head or head == waiterId) then
   local expiresAt = now + ttl
   redis.call('HSET', lease, 'lease', leaseId, 'owner', owner, 'token', token, 'exp', expiresAt, 'ttl', ttl)
   redis.call('PEXPIRE', lease, ttl)
-  return {1, token, expiresAt}
+  return {'granted', 1, 'token', token, 'expiresAt', expiresAt}
 end
 
 if waiterId ~= '' then
@@ -51,4 +52,4 @@ local remaining = -1
 if holder[1] then remaining = tonumber(holder[1]) - now end
 local isHead = 0
 if waiterId ~= '' and head == waiterId then isHead = 1 end
-return {0, remaining, isHead, holder[2] or ''}
+return {'granted', 0, 'remainingMs', remaining, 'head', isHead, 'owner', holder[2] or ''}

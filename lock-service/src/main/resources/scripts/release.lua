@@ -7,25 +7,25 @@
 -- KEYS[1] lease hash, KEYS[2] fencing counter, KEYS[3] waiter queue
 -- ARGV[1] the caller's leaseId, ARGV[2] waiter key prefix, ARGV[3] wake channel prefix, ARGV[4] waiter id or '',
 -- ARGV[5] the caller's instance id
--- Returns for the holder {1} released or {0} not held; for a waiter {1, token, expiresAtMs} (it holds the
--- lock after all) or {0}; after a hand-off to a waiter of the caller's own instance,
--- {released, 0, 0, waiterId, token, expiresAtMs}
+-- Returns by name released: for the holder 1 (released) or 0 (not held); for a waiter 1 with token and expiresAt
+-- (it holds the lock after all) or 0; after a hand-off to a waiter of the caller's own instance also handedTo (the
+-- waiter's id), handedToken and handedExpiresAt.
 local holder = redis.call('HMGET', KEYS[1], 'lease', 'token', 'exp')
 local waiterId = ARGV[4]
 local released = 1
 if waiterId == '' then
-  if holder[1] ~= ARGV[1] then return {0} end
+  if holder[1] ~= ARGV[1] then return {'released', 0} end
   redis.call('DEL', KEYS[1])
 else
-  if holder[1] == ARGV[1] then return {1, tonumber(holder[2]), tonumber(holder[3])} end
+  if holder[1] == ARGV[1] then return {'released', 1, 'token', tonumber(holder[2]), 'expiresAt', tonumber(holder[3])} end
   redis.call('LREM', KEYS[3], 1, waiterId)
   redis.call('DEL', ARGV[2] .. waiterId)
-  if holder[1] then return {0} end
+  if holder[1] then return {'released', 0} end
   released = 0
 end
 while true do
   local head = redis.call('LPOP', KEYS[3])
-  if not head then return {released} end
+  if not head then return {'released', released} end
   local waiter = redis.call('HMGET', ARGV[2] .. head, 'instance', 'lease', 'ttl', 'owner')
   -- Without its presence key the waiter's instance stopped refreshing it: skip it.
   if waiter[1] then
@@ -37,9 +37,9 @@ while true do
     redis.call('HSET', KEYS[1], 'lease', waiter[2], 'owner', waiter[4], 'token', token, 'exp', expiresAt, 'ttl', waiter[3])
     redis.call('PEXPIRE', KEYS[1], waiter[3])
     if waiter[1] == ARGV[5] then
-      return {released, 0, 0, head, token, expiresAt}
+      return {'released', released, 'handedTo', head, 'handedToken', token, 'handedExpiresAt', expiresAt}
     end
     redis.call('PUBLISH', ARGV[3] .. waiter[1], head .. ' ' .. token .. ' ' .. expiresAt)
-    return {released}
+    return {'released', released}
   end
 end

@@ -1,8 +1,8 @@
 -- A consistent snapshot of a lock for anyone to see; never the lease id.
 -- KEYS[1] lease hash, KEYS[2] fencing counter
--- Returns {held (0|1), owner, token (0 = never granted), expiresAtMs}
+-- Returns by name held (0|1), token (0 = never granted) and, when held, owner and expiresAt (ms)
 local current = redis.call('HMGET', KEYS[1], 'owner', 'token', 'exp')
 if current[2] then
-  return {1, current[1] or '', tonumber(current[2]), tonumber(current[3])}
+  return {'held', 1, 'owner', current[1] or '', 'token', tonumber(current[2]), 'expiresAt', tonumber(current[3])}
 end
-return {0, '', tonumber(redis.call('GET', KEYS[2]) or '0'), 0}
+return {'held', 0, 'token', tonumber(redis.call('GET', KEYS[2]) or '0')}

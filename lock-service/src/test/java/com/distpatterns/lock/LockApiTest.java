@@ -180,7 +180,11 @@ class LockApiTest {
     assertBadRequest(locks.release(name, "l".repeat(65)), "leaseId");
     assertBadRequest(locks.post("/api/locks/" + name + "/release", null), "body");
     assertBadRequest(locks.post("/api/locks/" + name + "/acquire", "{\"ttlMs\":"), "JSON");
-    assertBadRequest(locks.post("/api/locks/" + name + "/acquire", "{\"ttlMs\":\"soon\"}"), "JSON");
+    assertBadRequest(locks.post("/api/locks/" + name + "/acquire", "{\"ttlMs\":\"soon\"}"), "'ttlMs' must be a number");
+    assertBadRequest(locks.post("/api/locks/" + name + "/acquire", "{\"owner\":[1]}"), "'owner' must be a string");
+    Reply oversized = locks.post("/api/locks/" + name + "/acquire", "{\"owner\":\"" + "o".repeat(1024 * 1024) + "\"}");
+    assertThat(oversized.status()).as("a body over 1 MiB").isEqualTo(413);
+    assertThat(oversized.text("type")).isEqualTo("/problems/payload-too-large");
 
     assertThat(locks.status(name).body().get("fencingToken").isNull()).as("nothing was granted").isTrue();
     Reply longestName = locks.acquire("n".repeat(128) + "", 100L, 60_000L, "o".repeat(256));

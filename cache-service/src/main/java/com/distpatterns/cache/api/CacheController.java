@@ -7,6 +7,7 @@ import com.distpatterns.cache.core.EntryKey;
 import com.distpatterns.cache.core.EntryLimits;
 import com.distpatterns.cache.core.StoredEntry;
 import com.distpatterns.platform.service.ApiException;
+import com.distpatterns.platform.service.JsonBodies;
 import com.distpatterns.platform.service.PageSize;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -19,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -27,7 +29,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Entries with a time to live in named caches, their statistics, and flushing one cache. */
 @RestController
@@ -37,12 +38,12 @@ class CacheController {
   static final String TTL_REMAINING = "Cache-TTL-Remaining";
 
   private final CacheStore store;
-  private final JsonBody bodies;
+  private final JsonBodies bodies;
   private final Duration defaultTtl;
 
-  CacheController(CacheStore store, JsonMapper json, CacheServiceProperties properties) {
+  CacheController(CacheStore store, JsonBodies bodies, CacheServiceProperties properties) {
     this.store = store;
-    this.bodies = new JsonBody(json);
+    this.bodies = bodies;
     this.defaultTtl = properties.defaultTtl();
   }
 
@@ -61,7 +62,10 @@ class CacheController {
     CacheName name = new CacheName(cache);
     EntryKey entryKey = new EntryKey(key);
     Duration ttl = EntryLimits.ttl(ttlSeconds, defaultTtl);
-    store.put(name, entryKey, bodies.read(request), ttl);
+    byte[] value = bodies.readJsonValue(request, EntryLimits.MAX_VALUE_BYTES, () -> new ApiException(
+        HttpStatus.CONTENT_TOO_LARGE, "value-too-large",
+        "A value may be at most 1 MiB (" + EntryLimits.MAX_VALUE_BYTES + " bytes) of JSON; this one is larger."));
+    store.put(name, entryKey, value, ttl);
     return ResponseEntity.noContent().build();
   }
 

@@ -7,9 +7,7 @@ public final class InvalidInputException extends RuntimeException {
   public enum Reason {
     CACHE_NAME,
     KEY,
-    TTL,
-    VALUE_NOT_JSON,
-    VALUE_TOO_LARGE
+    TTL
   }
 
   private final Reason reason;

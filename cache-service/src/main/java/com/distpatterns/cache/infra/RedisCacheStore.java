@@ -5,7 +5,9 @@ import com.distpatterns.cache.core.CacheStatistics;
 import com.distpatterns.cache.core.CacheStore;
 import com.distpatterns.cache.core.EntryKey;
 import com.distpatterns.cache.core.StoredEntry;
+import com.distpatterns.platform.redis.LuaScripts;
 import com.distpatterns.platform.redis.RedisKeyScan;
+import com.distpatterns.platform.redis.ScriptReply;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,28 +20,31 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /** The cache store on Redis (single, Sentinel or Cluster): one script, one round trip, per call. */
 public final class RedisCacheStore implements CacheStore {
 
   private static final Logger log = LoggerFactory.getLogger(RedisCacheStore.class);
 
-  private static final LuaScript GET = LuaScript.load("get");
-  private static final LuaScript PUT = LuaScript.load("put");
-  private static final LuaScript DELETE = LuaScript.load("delete");
-  private static final LuaScript STATISTICS = LuaScript.load("statistics");
+  private static final RedisScript<List<Object>> GET = LuaScripts.loadList("get");
+  private static final RedisScript<Long> PUT = LuaScripts.load("put", Long.class);
+  private static final RedisScript<Long> DELETE = LuaScripts.load("delete", Long.class);
+  private static final RedisScript<List<Object>> STATISTICS = LuaScripts.loadList("statistics");
   private static final byte[] COUNT = {'1'};
   private static final byte[] DO_NOT_COUNT = {'0'};
 
   private final RedisConnectionFactory connections;
+  private final RedisTemplate<byte[], byte[]> scripts;
   private final CacheKeys keys;
   private final int flushBatchSize;
 
   public RedisCacheStore(RedisConnectionFactory connections, CacheKeys keys, int flushBatchSize) {
     this.connections = connections;
+    this.scripts = LuaScripts.binaryTemplate(connections);
     this.keys = keys;
     this.flushBatchSize = flushBatchSize;
   }
@@ -51,10 +56,12 @@ public final class RedisCacheStore implements CacheStore {
 
   /** Stores raw bytes under a raw key: also the memo store's way in, so memos are entries like any other. */
   void write(CacheName cache, byte[] key, byte[] value, Duration ttl) {
-    try (RedisConnection connection = connections.getConnection()) {
-      PUT.run(connection, ReturnType.INTEGER, 2,
-          keys.entry(cache, key), keys.index(cache), value, ascii(ttl.toMillis()), key);
-    }
+    scripts.execute(PUT, List.of(keys.entry(cache, key), keys.index(cache)), value, ascii(ttl.toMillis()), key);
+  }
+
+  /** Runs the cache's scripts; the memo store shares it. */
+  RedisTemplate<byte[], byte[]> scripts() {
+    return scripts;
   }
 
   @Override
@@ -64,34 +71,24 @@ public final class RedisCacheStore implements CacheStore {
 
   /** Reads raw bytes; {@code count} says whether the lookup enters the cache's hit and miss counts. */
   Optional<StoredEntry> read(CacheName cache, byte[] key, boolean count) {
-    List<Object> reply;
-    try (RedisConnection connection = connections.getConnection()) {
-      reply = GET.run(connection, ReturnType.MULTI, 2,
-          keys.entry(cache, key), keys.statistics(cache), count ? COUNT : DO_NOT_COUNT);
-    }
-    if (reply == null || reply.isEmpty()) {
+    ScriptReply reply = ScriptReply.of(
+        scripts.execute(GET, List.of(keys.entry(cache, key), keys.statistics(cache)), count ? COUNT : DO_NOT_COUNT));
+    if (reply.isEmpty()) {
       return Optional.empty();
     }
-    long remainingMillis = (Long) reply.get(1);
     // PTTL answers -2 for a key that expired between the GET and the PTTL of the same script: never, but be exact.
-    return Optional.of(new StoredEntry((byte[]) reply.get(0), Duration.ofMillis(Math.max(0, remainingMillis))));
+    return Optional.of(new StoredEntry(reply.bytes("value"), Duration.ofMillis(Math.max(0, reply.number("ttlMs")))));
   }
 
   @Override
   public void delete(CacheName cache, EntryKey key) {
-    try (RedisConnection connection = connections.getConnection()) {
-      DELETE.run(connection, ReturnType.INTEGER, 2,
-          keys.index(cache), keys.entry(cache, key.utf8()), ascii(keys.entryPrefix(cache).length));
-    }
+    scripts.execute(DELETE, List.of(keys.index(cache), keys.entry(cache, key.utf8())), ascii(keys.entryPrefix(cache).length));
   }
 
   @Override
   public CacheStatistics statistics(CacheName cache) {
-    List<Object> reply;
-    try (RedisConnection connection = connections.getConnection()) {
-      reply = STATISTICS.run(connection, ReturnType.MULTI, 2, keys.statistics(cache), keys.index(cache));
-    }
-    return new CacheStatistics(cache, (Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2));
+    ScriptReply reply = ScriptReply.of(scripts.execute(STATISTICS, List.of(keys.statistics(cache), keys.index(cache))));
+    return new CacheStatistics(cache, reply.number("hits"), reply.number("misses"), reply.number("entries"));
   }
 
   /**
@@ -138,22 +135,20 @@ public final class RedisCacheStore implements CacheStore {
       while (cursor.hasNext()) {
         batch.add(cursor.next());
         if (batch.size() > flushBatchSize) {
-          removed += unlink(connection, batch, prefixLength);
+          removed += unlink(batch, prefixLength);
           batch.subList(1, batch.size()).clear();
         }
       }
       if (batch.size() > 1) {
-        removed += unlink(connection, batch, prefixLength);
+        removed += unlink(batch, prefixLength);
       }
     }
     log.info("Flushed cache {}: {} entries removed", cache, removed);
     return removed;
   }
 
-  private static long unlink(RedisConnection connection, List<byte[]> indexThenEntries, byte[] prefixLength) {
-    byte[][] keysAndArgs = indexThenEntries.toArray(new byte[indexThenEntries.size() + 1][]);
-    keysAndArgs[keysAndArgs.length - 1] = prefixLength;
-    Long removed = DELETE.run(connection, ReturnType.INTEGER, indexThenEntries.size(), keysAndArgs);
+  private long unlink(List<byte[]> indexThenEntries, byte[] prefixLength) {
+    Long removed = scripts.execute(DELETE, indexThenEntries, prefixLength);
     return removed == null ? 0 : removed;
   }
 

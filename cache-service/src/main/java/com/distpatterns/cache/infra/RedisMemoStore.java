@@ -4,14 +4,16 @@ import com.distpatterns.cache.core.CacheName;
 import com.distpatterns.cache.core.Memo;
 import com.distpatterns.cache.core.MemoStore;
 import com.distpatterns.cache.core.StoredEntry;
+import com.distpatterns.platform.redis.LuaScripts;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
-import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.data.redis.core.types.Expiration;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RedisMemoStore implements MemoStore {
 
-  private static final LuaScript UNLOCK = LuaScript.load("unlock");
+  private static final RedisScript<Long> UNLOCK = LuaScripts.load("unlock", Long.class);
 
   private final CacheName cache;
   private final RedisCacheStore entries;
@@ -70,9 +72,7 @@ public final class RedisMemoStore implements MemoStore {
 
   @Override
   public void unlock(String key, String token) {
-    try (RedisConnection connection = connections.getConnection()) {
-      UNLOCK.run(connection, ReturnType.INTEGER, 1, keys.lock(cache, utf8(key)), utf8(token));
-    }
+    entries.scripts().execute(UNLOCK, List.of(keys.lock(cache, utf8(key))), utf8(token));
   }
 
   /** An envelope that is not one (written through the entries API) reads as a value the codec will refuse. */

@@ -1,5 +1,8 @@
 package com.distpatterns.event.api;
 
+import com.distpatterns.platform.service.ApiException;
+import com.distpatterns.platform.service.JsonBodies;
+import java.nio.charset.StandardCharsets;
 import com.distpatterns.event.config.EventServiceProperties;
 import com.distpatterns.event.core.EventPublishing;
 import com.distpatterns.event.core.EventType;
@@ -13,18 +16,19 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Publishing: any JSON body becomes the data of a CloudEvent on the topic exchange. */
 @RestController
 public class EventController {
 
   private final EventPublishing publishing;
-  private final JsonBody jsonBody;
+  private final JsonBodies bodies;
+  private final int maxBytes;
 
-  public EventController(EventPublishing publishing, JsonMapper json, EventServiceProperties properties) {
+  public EventController(EventPublishing publishing, JsonBodies bodies, EventServiceProperties properties) {
     this.publishing = publishing;
-    this.jsonBody = new JsonBody(json, Math.toIntExact(properties.maxEventSize().toBytes()));
+    this.bodies = bodies;
+    this.maxBytes = Math.toIntExact(properties.maxEventSize().toBytes());
   }
 
   @Operation(summary = "Publish an event; answered once the broker has confirmed it",
@@ -35,7 +39,10 @@ public class EventController {
   public ResponseEntity<PublishResponse> publish(@PathVariable String type, HttpServletRequest request)
       throws IOException {
     EventType eventType = new EventType(type);
-    String data = jsonBody.read(request.getInputStream(), request.getContentLengthLong());
+    // One JSON value checked by streaming over it, kept as the exact text the client sent (it is valid UTF-8).
+    String data = new String(bodies.readJsonValue(request, maxBytes, () -> ApiException.payloadTooLarge(
+        "The event data is larger than " + maxBytes + " bytes; publish a smaller event, or a reference to where the data is.")),
+        StandardCharsets.UTF_8);
     PublishedEvent event = publishing.publish(eventType, data);
     return ResponseEntity.accepted().body(new PublishResponse(event.id(), event.type(), event.time()));
   }

@@ -1,5 +1,6 @@
 package com.distpatterns.event.infra;
 
+import com.distpatterns.platform.redis.LuaScripts;
 import com.distpatterns.event.core.DeliveryFailure;
 import com.distpatterns.event.core.Subscription;
 import com.distpatterns.event.core.SubscriptionName;
@@ -30,30 +31,11 @@ public final class RedisSubscriptionStore implements SubscriptionStore {
   private static final Logger log = LoggerFactory.getLogger(RedisSubscriptionStore.class);
 
   /** Removes a definition and its count and leaves a tombstone, all or nothing. */
-  private static final RedisScript<Long> DELETE = RedisScript.of("""
-      if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
-      redis.call('HDEL', KEYS[2], ARGV[1])
-      redis.call('HDEL', KEYS[4], ARGV[1])
-      redis.call('SADD', KEYS[3], ARGV[1])
-      return 1
-      """, Long.class);
-
+  private static final RedisScript<Long> DELETE = LuaScripts.load("subscription-delete", Long.class);
   /** Records a failure only for a subscription that still exists. */
-  private static final RedisScript<Long> RECORD_FAILURE = RedisScript.of("""
-      if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
-      redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-      return 1
-      """, Long.class);
-
+  private static final RedisScript<Long> RECORD_FAILURE = LuaScripts.load("subscription-failure", Long.class);
   /** Adds counts only to subscriptions that still exist, so a late flush cannot resurrect a deleted one's count. */
-  private static final RedisScript<Long> ADD_DELIVERED = RedisScript.of("""
-      for i = 1, #ARGV, 2 do
-        if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then
-          redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1])
-        end
-      end
-      return 0
-      """, Long.class);
+  private static final RedisScript<Long> ADD_DELIVERED = LuaScripts.load("subscription-delivered", Long.class);
 
   private final StringRedisTemplate redis;
   private final JsonMapper json;

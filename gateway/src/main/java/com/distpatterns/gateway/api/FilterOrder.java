@@ -1,7 +1,10 @@
 package com.distpatterns.gateway.api;
 
 import java.util.Set;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 
 /**
  * The order of the gateway's own filters, declared here and nowhere else, with why each stands where it does, and
@@ -36,7 +39,7 @@ public enum FilterOrder {
    * {@code RemoveHopByHopHeadersFilter} ({@code LOWEST_PRECEDENCE - 1}), which hands on a fresh, writable copy: so
    * the headers are edited in place rather than copied once more.
    */
-  OUTGOING_HEADERS(Ordered.LOWEST_PRECEDENCE, Set.of(Attributes.REQUEST_ID), Set.of());
+  OUTGOING_HEADERS(Ordered.LOWEST_PRECEDENCE, Set.of(Attributes.REQUEST_ID, Attributes.OBSERVATION), Set.of());
 
   /** The attributes the filters above hand each other, typed. */
   public static final class Attributes {
@@ -48,6 +51,17 @@ public enum FilterOrder {
     /** The caller's identity for rate limiting ({@code key:<digest prefix>}), when it presented a valid key. */
     public static final ExchangeAttribute<String> CLIENT =
         new ExchangeAttribute<>(FilterOrder.class.getName() + ".client", String.class);
+
+    /** Written by Spring WebFlux before any filter: the server's observation of this request (its trace span). */
+    public static final ExchangeAttribute<ServerRequestObservationContext> OBSERVATION = new ExchangeAttribute<>(
+        ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE, ServerRequestObservationContext.class);
+
+    /** Written by Spring Cloud Gateway once it picked a route, after every filter above: read by error handling. */
+    public static final ExchangeAttribute<Route> ROUTE =
+        new ExchangeAttribute<>(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, Route.class);
+
+    /** What the frameworks write, not one of the filters above: there before the first filter runs. */
+    public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION);
 
     private Attributes() {}
   }

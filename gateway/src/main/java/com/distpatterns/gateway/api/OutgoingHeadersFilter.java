@@ -4,10 +4,10 @@ import com.distpatterns.gateway.core.RequestIds;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.handler.TracingObservationHandler;
 import io.micrometer.tracing.propagation.Propagator;
+import java.util.Optional;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -59,7 +59,7 @@ public final class OutgoingHeadersFilter implements HttpHeadersFilter, Ordered {
     if (propagator == null) {
       return null;
     }
-    return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+    return Optional.ofNullable(FilterOrder.Attributes.OBSERVATION.get(exchange))
         .map(context -> context.<TracingObservationHandler.TracingContext>get(TracingObservationHandler.TracingContext.class))
         .map(TracingObservationHandler.TracingContext::getSpan)
         .orElse(null);

@@ -10,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.NotFoundException;
-import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.cloud.gateway.support.ServiceUnavailableException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -44,7 +43,7 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
   }
 
   Problem classify(ServerWebExchange exchange, Throwable failure) {
-    Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+    Route route = FilterOrder.Attributes.ROUTE.get(exchange);
     String service = route == null ? "the service" : route.getUri().getHost();
     String routeId = route == null ? "" : route.getId();
 

@@ -2,9 +2,10 @@ package com.distpatterns.gateway.infra;
 
 import com.distpatterns.gateway.core.TokenLease;
 import com.distpatterns.gateway.core.TokenSource;
+import com.distpatterns.platform.redis.LuaScripts;
+import com.distpatterns.platform.redis.ScriptReply;
 import java.time.Duration;
 import java.util.List;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
@@ -12,8 +13,7 @@ import reactor.core.publisher.Mono;
 /** The token buckets every gateway replica shares, in Redis, one per client: a lease is one Lua script call. */
 public final class RedisTokenBucket implements TokenSource {
 
-  private static final RedisScript<String> SCRIPT =
-      RedisScript.of(new ClassPathResource("scripts/token-bucket.lua"), String.class);
+  private static final RedisScript<List<Object>> SCRIPT = LuaScripts.loadList("token-bucket");
 
   private final ReactiveStringRedisTemplate redis;
   private final String keyPrefix;
@@ -40,12 +40,12 @@ public final class RedisTokenBucket implements TokenSource {
         .map(RedisTokenBucket::decode);
   }
 
-  private static TokenLease decode(String reply) {
-    String[] parts = reply.split(" ");
+  private static TokenLease decode(List<Object> flat) {
+    ScriptReply reply = ScriptReply.of(flat);
     return new TokenLease(
-        Integer.parseInt(parts[0]),
-        Long.parseLong(parts[1]),
-        Duration.ofMillis(Long.parseLong(parts[2])),
-        Duration.ofMillis(Long.parseLong(parts[3])));
+        Math.toIntExact(reply.number("granted")),
+        reply.number("remaining"),
+        Duration.ofMillis(reply.number("retryAfterMs")),
+        Duration.ofMillis(reply.number("resetAfterMs")));
   }
 }

@@ -14,6 +14,7 @@ import com.distpatterns.lock.core.Waiter;
 import com.distpatterns.lock.core.WaiterId;
 import com.distpatterns.lock.core.WaitingRoom;
 import com.distpatterns.platform.redis.RedisKeyScan;
+import com.distpatterns.platform.redis.ScriptReply;
 import com.distpatterns.platform.service.ScriptErrors;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,15 +42,13 @@ public final class RedisLockStore implements LockStore {
 
   private static final Logger log = LoggerFactory.getLogger(RedisLockStore.class);
 
-  private static final LuaScript ACQUIRE = LuaScript.load("acquire");
-  private static final LuaScript RENEW = LuaScript.load("renew");
-  private static final LuaScript RELEASE = LuaScript.load("release");
-  private static final LuaScript STATUS = LuaScript.load("status");
-  private static final LuaScript HELD = LuaScript.load("held");
+  private static final AsyncLuaScript ACQUIRE = AsyncLuaScript.load("acquire");
+  private static final AsyncLuaScript RENEW = AsyncLuaScript.load("renew");
+  private static final AsyncLuaScript RELEASE = AsyncLuaScript.load("release");
+  private static final AsyncLuaScript STATUS = AsyncLuaScript.load("status");
+  private static final AsyncLuaScript HELD = AsyncLuaScript.load("held");
   private static final String LEASE_SUFFIX = "}:lease";
   private static final byte[] NO_WAITER = new byte[0];
-  /** The length of {@code release.lua}'s reply when it handed the lock to a waiter of this instance. */
-  private static final int LOCAL_HAND_OFF_REPLY = 6;
 
   private final RedisConnectionFactory connections;
   private final String keyPrefix;
@@ -95,16 +94,16 @@ public final class RedisLockStore implements LockStore {
         waiter == null ? NO_WAITER : LockKeys.bytes(waiter.instanceId()),
         waiter == null ? NO_WAITER : millis(waiter.presenceTtl())};
     return grantOperation("acquire", connection -> {
-      List<?> reply = ACQUIRE.run(connection, 3, keysAndArgs);
-      if (number(reply, 0) == 1) {
+      ScriptReply reply = ACQUIRE.run(connection, 3, keysAndArgs);
+      if (reply.number("granted") == 1) {
         LockLease lease = lease(name, leaseId, reply);
         confirmReplicated(connection, () -> endLease(connection, keys, leaseId, null));
         log.debug("Granted lock {} token {} to lease {}", name, lease.fencingToken().value(), leaseId.fingerprint());
         return new AcquireAttempt.Granted(lease);
       }
-      long remaining = number(reply, 1);
-      String holderOwner = text(reply, 3);
-      return new AcquireAttempt.Busy(remaining < 0 ? null : Duration.ofMillis(remaining), number(reply, 2) == 1,
+      long remaining = reply.number("remainingMs");
+      String holderOwner = reply.text("owner");
+      return new AcquireAttempt.Busy(remaining < 0 ? null : Duration.ofMillis(remaining), reply.number("head") == 1,
           holderOwner.isEmpty() ? null : holderOwner);
     });
   }
@@ -113,9 +112,9 @@ public final class RedisLockStore implements LockStore {
   public Optional<LockLease> renew(String name, LeaseId leaseId, Duration ttl) {
     LockKeys keys = LockKeys.of(keyPrefix, name);
     return grantOperation("renew", connection -> {
-      List<?> reply = RENEW.run(connection, 1, keys.lease(), LockKeys.bytes(leaseId.value()),
+      ScriptReply reply = RENEW.run(connection, 1, keys.lease(), LockKeys.bytes(leaseId.value()),
           ttl == null ? NO_WAITER : millis(ttl));
-      if (number(reply, 0) != 1) {
+      if (reply.number("renewed") != 1) {
         return Optional.<LockLease>empty();
       }
       // Not undone when unconfirmed: the lease the client already had stays at least as long as before.
@@ -127,15 +126,15 @@ public final class RedisLockStore implements LockStore {
   @Override
   public boolean release(String name, LeaseId leaseId) {
     LockKeys keys = LockKeys.of(keyPrefix, name);
-    return operation("release", connection -> number(endLease(connection, keys, leaseId, null), 0) == 1);
+    return operation("release", connection -> endLease(connection, keys, leaseId, null).number("released") == 1);
   }
 
   @Override
   public Optional<LockLease> withdraw(String name, WaiterId waiter, LeaseId leaseId) {
     LockKeys keys = LockKeys.of(keyPrefix, name);
     return operation("withdraw", connection -> {
-      List<?> reply = endLease(connection, keys, leaseId, waiter);
-      return number(reply, 0) == 1 ? Optional.of(lease(name, leaseId, reply)) : Optional.<LockLease>empty();
+      ScriptReply reply = endLease(connection, keys, leaseId, waiter);
+      return reply.number("released") == 1 ? Optional.of(lease(name, leaseId, reply)) : Optional.<LockLease>empty();
     });
   }
 
@@ -143,14 +142,14 @@ public final class RedisLockStore implements LockStore {
    * {@code release.lua}: by the holder ({@code waiter} null), or by a waiter that gives up. A hand-off to a waiter
    * of this instance comes back in the reply instead of over pub/sub, and is delivered here.
    */
-  private List<?> endLease(RedisConnection connection, LockKeys keys, LeaseId leaseId, WaiterId waiter) {
-    List<?> reply = RELEASE.run(connection, 3, keys.lease(), keys.fence(), keys.queue(),
+  private ScriptReply endLease(RedisConnection connection, LockKeys keys, LeaseId leaseId, WaiterId waiter) {
+    ScriptReply reply = RELEASE.run(connection, 3, keys.lease(), keys.fence(), keys.queue(),
         LockKeys.bytes(leaseId.value()), keys.waiterPrefix(), wakeChannelPrefix,
         waiter == null ? NO_WAITER : LockKeys.bytes(waiter.value()), instanceId);
-    if (reply.size() == LOCAL_HAND_OFF_REPLY) {
+    if (reply.has("handedTo")) {
       // A waiter that already left is not found: its withdrawal, which comes after this in Redis, keeps the lease.
-      waitingRoom.deliver(new HandOff(new WaiterId(text(reply, 3)), new FencingToken(number(reply, 4)),
-          Instant.ofEpochMilli(number(reply, 5))));
+      waitingRoom.deliver(new HandOff(new WaiterId(reply.text("handedTo")), new FencingToken(reply.number("handedToken")),
+          Instant.ofEpochMilli(reply.number("handedExpiresAt"))));
     }
     return reply;
   }
@@ -171,8 +170,8 @@ public final class RedisLockStore implements LockStore {
     // in the replication stream, so replicas that acknowledge the renewal have the hand-off too.
     LockKeys keys = LockKeys.of(keyPrefix, lease.name());
     return grantOperation("hand-off", connection -> {
-      List<?> reply = RENEW.run(connection, 1, keys.lease(), LockKeys.bytes(lease.leaseId().value()), NO_WAITER);
-      if (number(reply, 0) != 1) {
+      ScriptReply reply = RENEW.run(connection, 1, keys.lease(), LockKeys.bytes(lease.leaseId().value()), NO_WAITER);
+      if (reply.number("renewed") != 1) {
         throw new LockStoreUnavailableException("The lock handed to this request was lost before replicas confirmed it;"
             + " nothing was granted. Try again.", null);
       }
@@ -185,12 +184,12 @@ public final class RedisLockStore implements LockStore {
   public LockStatus status(String name) {
     LockKeys keys = LockKeys.of(keyPrefix, name);
     return operation("status", connection -> {
-      List<?> reply = STATUS.run(connection, 2, keys.lease(), keys.fence());
-      long token = number(reply, 2);
+      ScriptReply reply = STATUS.run(connection, 2, keys.lease(), keys.fence());
+      long token = reply.number("token");
       FencingToken fencingToken = token > 0 ? new FencingToken(token) : null;
-      if (number(reply, 0) == 1) {
-        String owner = text(reply, 1);
-        return new LockStatus(name, true, owner.isEmpty() ? null : owner, fencingToken, Instant.ofEpochMilli(number(reply, 3)));
+      if (reply.number("held") == 1) {
+        String owner = reply.text("owner");
+        return new LockStatus(name, true, owner.isEmpty() ? null : owner, fencingToken, Instant.ofEpochMilli(reply.number("expiresAt")));
       }
       return new LockStatus(name, false, null, fencingToken, null);
     });
@@ -227,19 +226,19 @@ public final class RedisLockStore implements LockStore {
       List<HeldLock> locks = new ArrayList<>(names.size());
       for (String name : names) {
         LockKeys keys = LockKeys.of(keyPrefix, name);
-        List<?> reply = HELD.run(connection, 2, keys.lease(), keys.queue());
-        if (number(reply, 0) == 1) { // not released between the scan and now
-          String owner = text(reply, 1);
-          locks.add(new HeldLock(name, owner.isEmpty() ? null : owner, new FencingToken(number(reply, 2)),
-              Instant.ofEpochMilli(number(reply, 3)), number(reply, 4)));
+        ScriptReply reply = HELD.run(connection, 2, keys.lease(), keys.queue());
+        if (reply.number("held") == 1) { // not released between the scan and now
+          String owner = reply.text("owner");
+          locks.add(new HeldLock(name, owner.isEmpty() ? null : owner, new FencingToken(reply.number("token")),
+              Instant.ofEpochMilli(reply.number("expiresAt")), reply.number("waiting")));
         }
       }
       return new HeldLockPage(locks, more ? names.last() : null);
     });
   }
 
-  private LockLease lease(String name, LeaseId leaseId, List<?> reply) {
-    return new LockLease(name, leaseId, new FencingToken(number(reply, 1)), Instant.ofEpochMilli(number(reply, 2)));
+  private LockLease lease(String name, LeaseId leaseId, ScriptReply reply) {
+    return new LockLease(name, leaseId, new FencingToken(reply.number("token")), Instant.ofEpochMilli(reply.number("expiresAt")));
   }
 
   /** With replica acknowledgement on, grants run on a dedicated connection: WAIT counts that connection's writes. */
@@ -299,14 +298,5 @@ public final class RedisLockStore implements LockStore {
 
   private static byte[] millis(Duration duration) {
     return LockKeys.bytes(Long.toString(duration.toMillis()));
-  }
-
-  private static long number(List<?> reply, int index) {
-    return (Long) reply.get(index);
-  }
-
-  private static String text(List<?> reply, int index) {
-    Object value = reply.get(index);
-    return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
   }
 }

@@ -1,17 +1,14 @@
 package com.distpatterns.task.infra;
 
+import com.distpatterns.platform.redis.LuaScripts;
+import com.distpatterns.platform.redis.ScriptReply;
 import com.distpatterns.task.core.PullStore;
 import com.distpatterns.task.core.TaskStatus;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -22,13 +19,11 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public final class RedisPullStore implements PullStore {
 
-  private static final RedisScript<Long> OFFER = script("lease-offer", Long.class);
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static final RedisScript<List<String>> DUE = (RedisScript) script("lease-due", List.class);
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static final RedisScript<List<String>> CLAIM = (RedisScript) script("lease-claim", List.class);
-  private static final RedisScript<String> SETTLE = script("lease-settle", String.class);
-  private static final RedisScript<Long> ABANDON = script("lease-abandon", Long.class);
+  private static final RedisScript<Long> OFFER = LuaScripts.load("lease-offer", Long.class);
+  private static final RedisScript<List<Object>> DUE = LuaScripts.loadList("lease-due");
+  private static final RedisScript<List<Object>> CLAIM = LuaScripts.loadList("lease-claim");
+  private static final RedisScript<String> SETTLE = LuaScripts.load("lease-settle", String.class);
+  private static final RedisScript<Long> ABANDON = LuaScripts.load("lease-abandon", Long.class);
 
   private final StringRedisTemplate redis;
   private final RedisTaskStore tasks;
@@ -51,16 +46,17 @@ public final class RedisPullStore implements PullStore {
 
   @Override
   public List<String> due(String type, int max, Instant now, Instant hiddenUntil) {
-    return redis.execute(DUE, List.of(scheduleKey(type)), millis(now), millis(hiddenUntil), Integer.toString(max));
+    List<Object> ids = redis.execute(DUE, List.of(scheduleKey(type)), millis(now), millis(hiddenUntil), Integer.toString(max));
+    return ids == null ? List.of() : ids.stream().map(String::valueOf).toList();
   }
 
   @Override
   public Claim claim(String taskId, String leaseId, Instant now, Instant leaseEnds) {
-    List<String> answer = redis.execute(CLAIM, List.of(tasks.taskKey(taskId)), leaseId, millis(now),
-        millis(leaseEnds));
-    return switch (answer.getFirst()) {
-      case "LEASED" -> new Claim.Leased(Integer.parseInt(answer.get(1)), answer.get(2));
-      case "HELD" -> new Claim.Held(Instant.ofEpochMilli(Long.parseLong(answer.get(1))));
+    ScriptReply answer = ScriptReply.of(redis.execute(CLAIM, List.of(tasks.taskKey(taskId)), leaseId, millis(now),
+        millis(leaseEnds)));
+    return switch (answer.text("outcome")) {
+      case "LEASED" -> new Claim.Leased(Math.toIntExact(answer.number("attempt")), answer.text("args"));
+      case "HELD" -> new Claim.Held(Instant.ofEpochMilli(answer.number("until")));
       case "EXHAUSTED" -> new Claim.Exhausted();
       default -> new Claim.Gone();
     };
@@ -116,13 +112,5 @@ public final class RedisPullStore implements PullStore {
 
   private static String millis(Instant instant) {
     return Long.toString(instant.toEpochMilli());
-  }
-
-  private static <T> RedisScript<T> script(String name, Class<T> resultType) {
-    try (InputStream in = new ClassPathResource("redis/" + name + ".lua").getInputStream()) {
-      return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), resultType);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Redis script " + name, e);
-    }
   }
 }

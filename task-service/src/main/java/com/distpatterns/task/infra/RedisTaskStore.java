@@ -1,5 +1,7 @@
 package com.distpatterns.task.infra;
 
+import com.distpatterns.platform.redis.LuaScripts;
+import com.distpatterns.platform.redis.ScriptReply;
 import com.distpatterns.task.core.BatchView;
 import com.distpatterns.task.core.Claim;
 import com.distpatterns.task.core.NewTask;
@@ -8,9 +10,6 @@ import com.distpatterns.task.core.TaskIndex;
 import com.distpatterns.task.core.TaskStatus;
 import com.distpatterns.task.core.TaskStore;
 import com.distpatterns.task.core.TaskView;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.connection.zset.Tuple;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -50,16 +48,16 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 public final class RedisTaskStore implements TaskStore, TaskIndex {
 
-  private static final RedisScript<Long> CREATE = script("create", Long.class);
-  private static final RedisScript<String> IDEMPOTENCY = script("idempotency", String.class);
-  private static final RedisScript<Long> RELEASE = script("release", Long.class);
-  private static final RedisScript<Long> COUNT = script("count", Long.class);
-  private static final RedisScript<Long> QUEUED = script("queued", Long.class);
-  private static final RedisScript<String> CLAIM = script("claim", String.class);
-  private static final RedisScript<Long> RETRY = script("retry", Long.class);
-  private static final RedisScript<List<Object>> FINISH = script("finish", listType());
-  private static final RedisScript<String> REVOKE = script("revoke", String.class);
-  private static final RedisScript<List<Object>> INDEX_PAGE = script("index-page", listType());
+  private static final RedisScript<Long> CREATE = LuaScripts.load("create", Long.class);
+  private static final RedisScript<String> IDEMPOTENCY = LuaScripts.load("idempotency", String.class);
+  private static final RedisScript<Long> RELEASE = LuaScripts.load("release", Long.class);
+  private static final RedisScript<Long> COUNT = LuaScripts.load("count", Long.class);
+  private static final RedisScript<Long> QUEUED = LuaScripts.load("queued", Long.class);
+  private static final RedisScript<String> CLAIM = LuaScripts.load("claim", String.class);
+  private static final RedisScript<Long> RETRY = LuaScripts.load("retry", Long.class);
+  private static final RedisScript<List<Object>> FINISH = LuaScripts.loadList("finish");
+  private static final RedisScript<String> REVOKE = LuaScripts.load("revoke", String.class);
+  private static final RedisScript<List<Object>> INDEX_PAGE = LuaScripts.loadList("index-page");
   /** Trimming by age lags the hashes' expiry by this, so clocks a little apart never drop a live task's entry. */
   private static final Duration TRIM_MARGIN = Duration.ofMinutes(1);
 
@@ -263,11 +261,13 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
       // Filtered, most entries may not match: read ahead in larger steps, within the bound all the same.
       int wanted = query.limit() - found.size();
       int count = Math.min(query.maxExamined() - examined, filtered ? Math.max(wanted, 100) : wanted);
-      List<Object> flat = redis.execute(INDEX_PAGE, List.of(key), at == null ? "" : Long.toString(at.createdAtMillis()),
-          at == null ? "" : at.id(), Integer.toString(count));
-      more = "1".equals(flat.get(0).toString());
+      ScriptReply page = ScriptReply.of(redis.execute(INDEX_PAGE, List.of(key),
+          at == null ? "" : Long.toString(at.createdAtMillis()), at == null ? "" : at.id(), Integer.toString(count)));
+      more = "1".equals(page.text("more"));
+      // ZREVRANGE ... WITHSCORES: id, score, id, score, ...
+      List<?> flat = page.list("entries");
       List<Position> entries = new ArrayList<>();
-      for (int i = 1; i + 1 < flat.size(); i += 2) {
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
         entries.add(new Position((long) Double.parseDouble(flat.get(i + 1).toString()), flat.get(i).toString()));
       }
       List<Object> hashes = redis.executePipelined((RedisCallback<Object>) connection -> {
@@ -504,19 +504,5 @@ public final class RedisTaskStore implements TaskStore, TaskIndex {
 
   private static String nullToEmpty(String value) {
     return value == null ? "" : value;
-  }
-
-  /** Read once: a resource-backed script would check the resource for changes on every call. */
-  private static <T> RedisScript<T> script(String name, Class<T> resultType) {
-    try (InputStream in = new ClassPathResource("redis/" + name + ".lua").getInputStream()) {
-      return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), resultType);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the Redis script " + name, e);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<Object>> listType() {
-    return (Class<List<Object>>) (Class<?>) List.class;
   }
 }

@@ -7,19 +7,32 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the shared HTTP runtime into every servlet service of the suite. */
 @AutoConfiguration(before = ErrorMvcAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(PlatformHttpProperties.class)
 public class PlatformServiceAutoConfiguration {
 
   @Bean
-  ProblemDetailsAdvice problemDetailsAdvice() {
-    return new ProblemDetailsAdvice();
+  ProblemDetailsAdvice problemDetailsAdvice(ObjectProvider<ExceptionProblems> contributors) {
+    return new ProblemDetailsAdvice(contributors.orderedStream().toList());
+  }
+
+  @Bean
+  RequestBodyLimit requestBodyLimit(PlatformHttpProperties properties) {
+    return new RequestBodyLimit(Math.toIntExact(properties.maxRequestBody().toBytes()));
+  }
+
+  @Bean
+  JsonBodies jsonBodies(JsonMapper json) {
+    return new JsonBodies(json);
   }
 
   @Bean
@@ -47,19 +60,19 @@ public class PlatformServiceAutoConfiguration {
 
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.dao.DataAccessResourceFailureException")
-  static class StoreProblems {
+  static class StoreRules {
     @Bean
-    InfrastructureProblemAdvice infrastructureProblemAdvice() {
-      return new InfrastructureProblemAdvice();
+    ExceptionProblems storeProblems() {
+      return StoreProblems.rules();
     }
   }
 
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "org.springframework.amqp.AmqpConnectException")
-  static class BrokerProblems {
+  static class BrokerRules {
     @Bean
-    BrokerProblemAdvice brokerProblemAdvice() {
-      return new BrokerProblemAdvice();
+    ExceptionProblems brokerProblems() {
+      return BrokerProblems.rules();
     }
   }
 }

@@ -2,6 +2,9 @@ package com.distpatterns.platform.service;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +26,29 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Turns every exception that reaches a controller boundary into problem+json: the client's mistakes into 4xx
- * with a detail it can act on, everything else into a 500 that reveals nothing internal.
+ * The one place where an exception that reaches a controller boundary becomes problem+json: the client's mistakes
+ * into 4xx with a detail it can act on, everything else into a 500 that reveals nothing internal. In this order:
+ * <ol>
+ *   <li>an {@link ApiException}, the deliberate refusal: its own status, type and detail;</li>
+ *   <li>Spring MVC's own (unreadable or wrong-typed body, failed bean validation, 404, 405, 415 ...), as
+ *       {@link ResponseEntityExceptionHandler} decides, with a detail that names the field;</li>
+ *   <li>the rules of the {@link ExceptionProblems} beans, a service's before the platform's, for the exception and
+ *       then for each of its causes (as Spring matches an {@code @ExceptionHandler});</li>
+ *   <li>anything else, an {@link IllegalArgumentException} included (a bug, not a bad request: deliberate
+ *       validation throws an {@link ApiException} or a service exception with a rule): 500, logged.</li>
+ * </ol>
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+  private final List<ExceptionProblems> contributors;
+
+  public ProblemDetailsAdvice(List<ExceptionProblems> contributors) {
+    this.contributors = contributors.stream().sorted(Comparator.comparingInt(ExceptionProblems::getOrder)).toList();
+  }
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ProblemDetail> apiException(ApiException e) {
@@ -47,7 +65,23 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+  ResponseEntity<ProblemDetail> mapped(Exception e) {
+    return mapped((Throwable) e).map(Problems::response).orElseGet(() -> unexpected(e));
+  }
+
+  private Optional<ApiException> mapped(Throwable e) {
+    for (ExceptionProblems contributor : contributors) {
+      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Optional<ApiException> problem = contributor.problemFor(t);
+        if (problem.isPresent()) {
+          return problem;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static ResponseEntity<ProblemDetail> unexpected(Exception e) {
     log.error("Unhandled exception answered as 500", e);
     return Problems.response(
         Problems.detail(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "The service failed unexpectedly; the error is logged."),
@@ -81,8 +115,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleHttpMessageNotReadable(
       HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    ProblemDetail problem = Problems.detail(status, "unreadable-body",
-        "The request body is missing or is not valid JSON of the expected shape.");
+    String detail = "The request body is missing or is not valid JSON of the expected shape"
+        + BodyShape.describe(ex).map(shape -> ": " + shape + ".").orElse(".");
+    ProblemDetail problem = Problems.detail(status, "unreadable-body", detail);
     return handleExceptionInternal(ex, problem, headers, status, request);
   }
 

@@ -34,5 +34,4 @@ local more = '0'
 if start + #page / 2 < redis.call('ZCARD', KEYS[1]) then
   more = '1'
 end
-table.insert(page, 1, more)
-return page
+return {'more', more, 'entries', page}

@@ -1,24 +1,25 @@
 package com.distpatterns.lock.infra;
 
+import com.distpatterns.platform.redis.LuaScripts;
+import com.distpatterns.platform.redis.ScriptReply;
 import io.lettuce.core.RedisCommandInterruptedException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * A Lua script run by its SHA-1 (EVALSHA), sending the body only when the server does not know it yet.
+ * A Lua script, loaded as every script of the suite is ({@link LuaScripts}: {@code scripts/<name>.lua}, its reply
+ * read by name with {@link ScriptReply}), run by its SHA-1 (EVALSHA), sending the body only when the server does not
+ * know it yet. The one exception to running scripts through a Spring Data Redis template, kept for the reason
+ * below (the lock's hand-off path) and because grants with replica acknowledgement must run the script and the WAIT
+ * on one given connection, which a template's script executor does not take.
  *
  * <p>It runs on Lettuce's asynchronous commands and waits for the reply without a timeout of its own: Lettuce
  * already expires every command after the connection's timeout (its {@code TimeoutOptions}, which
@@ -26,28 +27,20 @@ import org.springframework.data.redis.connection.RedisConnection;
  * a timed park of a virtual thread wakes the JDK's timer thread twice (once to arm the timer, once to cancel it):
  * together with the waiting room's timed parks, about a third of the service's context switches per hand-off.
  */
-final class LuaScript {
+final class AsyncLuaScript {
 
   private final String name;
   private final byte[] body;
   private final String sha1;
 
-  private LuaScript(String name, byte[] body) {
+  private AsyncLuaScript(String name, RedisScript<?> script) {
     this.name = name;
-    this.body = body;
-    this.sha1 = sha1Hex(body);
+    this.body = script.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+    this.sha1 = script.getSha1();
   }
 
-  static LuaScript load(String name) {
-    String resource = "/scripts/" + name + ".lua";
-    try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("missing script " + resource);
-      }
-      return new LuaScript(name, in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + resource, e);
-    }
+  static AsyncLuaScript load(String name) {
+    return new AsyncLuaScript(name, LuaScripts.loadList(name));
   }
 
   String name() {
@@ -63,19 +56,19 @@ final class LuaScript {
   }
 
   /**
-   * Runs the script and returns its array reply; {@code keysAndArgs} holds the {@code numKeys} keys first, then
-   * the arguments.
+   * Runs the script and returns its reply of names and values; {@code keysAndArgs} holds the {@code numKeys} keys
+   * first, then the arguments.
    */
-  List<?> run(RedisConnection connection, int numKeys, byte[]... keysAndArgs) {
+  ScriptReply run(RedisConnection connection, int numKeys, byte[]... keysAndArgs) {
     @SuppressWarnings("unchecked")
     RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
     byte[][] keys = Arrays.copyOfRange(keysAndArgs, 0, numKeys);
     byte[][] args = Arrays.copyOfRange(keysAndArgs, numKeys, keysAndArgs.length);
     try {
-      return await(commands.evalsha(sha1, ScriptOutputType.MULTI, keys, args));
+      return ScriptReply.of(await(commands.evalsha(sha1, ScriptOutputType.MULTI, keys, args)));
     } catch (RedisNoScriptException e) {
       // First use on this server (or after SCRIPT FLUSH / a failover): EVAL caches it for the next calls.
-      return await(commands.eval(body, ScriptOutputType.MULTI, keys, args));
+      return ScriptReply.of(await(commands.eval(body, ScriptOutputType.MULTI, keys, args)));
     }
   }
 
@@ -94,11 +87,4 @@ final class LuaScript {
     }
   }
 
-  private static String sha1Hex(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-1 is part of every JDK", e);
-    }
-  }
 }

@@ -1,0 +1,54 @@
+# Helpers every benchmark script shares; sourced, never run. Set script_name (for messages) before sourcing:
+#   script_name=cache.sh; source "$(dirname "$0")/common.sh"
+# On top of scripts/lib/common.sh (fail, reachable, find_java, install_packages) it sets root (the repository) and
+# version, and defines say (to stderr: benchmark functions answer on stdout), port_free, free_port, jar_of, stale,
+# build_if_stale_modules, hold_bench_lock, release_bench_lock and ratio.
+# shellcheck shell=bash
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=../lib/common.sh
+. "$root/scripts/lib/common.sh"
+version=0.1.0-SNAPSHOT
+
+say() { printf '%s\n' "$*" >&2; }
+
+port_free() { ! timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+# The first free port from a base: other benchmarks and tests on this machine hold ports of their own.
+free_port() { local port=$1; while ! port_free "$port"; do port=$((port + 1)); done; echo "$port"; }
+
+jar_of() { echo "$root/$1/target/$1-$version.jar"; }
+
+# Whether a file is missing or older than any file under the given paths (build output excluded).
+stale() {
+  local file=$1
+  shift
+  [[ ! -f "$file" ]] || [[ -n "$(find "$@" -newer "$file" -type f -not -path '*/target/*' -print -quit)" ]]
+}
+
+# Builds the given service modules (and what they need) in one Maven run when any of their jars is missing or
+# older than its sources, its pom or the shared platform code.
+build_if_stale_modules() {
+  local module stale_modules=no
+  for module in "$@"; do
+    stale "$(jar_of "$module")" "$root/$module/src/main" "$root/$module/pom.xml" "$root/platform" && stale_modules=yes
+  done
+  if [[ $stale_modules == yes ]]; then
+    local list
+    list="$(IFS=,; echo "$*")"
+    say "building $list ..."
+    (cd "$root" && ./mvnw -q -pl "$list" -am -DskipTests package)
+  fi
+}
+
+# Two benchmarks never measure at once: the measuring part holds /tmp/distpatterns-bench.lock on descriptor 9
+# (BENCH_LOCK to name another: a process that inherited the lock's descriptor from an earlier benchmark and
+# outlived it holds it for ever). Start long-lived children with 9>&- so that they do not inherit it.
+hold_bench_lock() {
+  local lock="${BENCH_LOCK:-/tmp/distpatterns-bench.lock}"
+  exec 9>"$lock"
+  say "waiting for $lock (other builds and benchmarks may still be running on this machine) ..."
+  flock 9
+}
+release_bench_lock() { flock -u 9; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
