@@ -81,6 +81,13 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
     public RaftDriver(RaftConfig config, DriverSettings settings, DurableStorage storage, StoreDirectory stores,
                       Map<Long, PeerAddress> configuredPeers, TransportFactory transportFactory, Consumer<Role> roleListener)
             throws IOException {
+        this(config, settings, storage, stores, configuredPeers, transportFactory, roleListener, AppliedRevisions.NONE);
+    }
+
+    /** As above, telling {@code appliedRevisions} where the store stands after each Ready (what watches follow). */
+    public RaftDriver(RaftConfig config, DriverSettings settings, DurableStorage storage, StoreDirectory stores,
+                      Map<Long, PeerAddress> configuredPeers, TransportFactory transportFactory, Consumer<Role> roleListener,
+                      AppliedRevisions appliedRevisions) throws IOException {
         this.selfId = config.id();
         this.settings = settings;
         this.storage = storage;
@@ -88,7 +95,7 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
         this.addresses = new AddressBook(configuredPeers);
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.node = new RaftNode(config, storage);
-        this.applier = new StoreApplier(storage.snapshot(), stores, addresses);
+        this.applier = new StoreApplier(storage.snapshot(), stores, addresses, appliedRevisions);
         // A full queue drops a peer's frame, which Raft tolerates.
         this.transport = transportFactory.create((from, frame) -> queue.offer(new FromPeer(from, frame)));
         transport.serveCheckpoints(stores::serve);

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
@@ -61,6 +62,9 @@ public final class MvccStore implements AutoCloseable {
     private volatile long appliedIndex;
     private volatile long revision;
     private volatile long compactedRevision;
+    /** Reads from other threads than the driver's (watches) hold it shared; close takes it alone. */
+    private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private MvccStore(Path dir, Tuning tuning, ValueEquivalence equivalence) throws IOException {
         this.dir = dir;
@@ -167,13 +171,13 @@ public final class MvccStore implements AutoCloseable {
     }
 
     /** A stored version: its revision and record. */
-    private record Found(long modRevision, byte[] record) {
+    record Found(long modRevision, byte[] record) {
         boolean live() {
             return record[0] == MvccKeys.PUT;
         }
     }
 
-    private static Optional<Found> versionAt(RocksIterator it, byte[] key, long atRevision) {
+    static Optional<Found> versionAt(RocksIterator it, byte[] key, long atRevision) {
         byte[] run = MvccKeys.historyRun(key);
         it.seekForPrev(MvccKeys.history(key, atRevision));
         if (!it.isValid()) {
@@ -187,7 +191,7 @@ public final class MvccStore implements AutoCloseable {
         return version.live() ? Optional.of(version) : Optional.empty();
     }
 
-    private static KeyValue toKeyValue(String key, Found found) {
+    static KeyValue toKeyValue(String key, Found found) {
         ByteBuffer record = ByteBuffer.wrap(found.record());
         record.get();
         long create = record.getLong();
@@ -579,6 +583,21 @@ public final class MvccStore implements AutoCloseable {
         return keys;
     }
 
+    // ------------------------------------------------------------------ changes (any thread)
+
+    /**
+     * What the revisions {@code query} asks for changed ({@link RevisionChanges}); empty once this store is closed
+     * (a checkpoint replaced it: ask the store that did). Safe from any thread, unlike the other reads.
+     */
+    public Optional<ChangePage> changes(ChangeQuery query) {
+        closing.readLock().lock();
+        try {
+            return closed ? Optional.empty() : Optional.of(RevisionChanges.read(db, query));
+        } finally {
+            closing.readLock().unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ checkpoints and size
 
     /** Writes a consistent copy of the store as it is now into {@code target} (which must not exist): hard links. */
@@ -617,6 +636,15 @@ public final class MvccStore implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            closing.writeLock().unlock();
+        }
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush); // the WAL is off: what is only in the write buffers would be applied again, but why
         } catch (RocksDBException e) {
