@@ -50,13 +50,20 @@ public final class Elections {
         long created = register(key, value, leaseId);
         try {
             return awaitTurn(name, key, created, deadline);
-        } catch (InterruptedException e) {
-            // A campaign given up must not become leader later, with nobody there to act as one.
-            withdraw(key, created);
-            throw e;
-        } catch (ElectionConflictException e) {
-            if (e.reason() == ElectionConflictException.Reason.CAMPAIGN_TIMED_OUT) {
-                withdraw(key, created);
+        } catch (InterruptedException | RuntimeException e) {
+            // A campaign given up (interrupted, even inside a store call) or out of time must not lead later with
+            // nobody there to act as leader: its key goes first.
+            boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
+            if (interrupted || e instanceof ElectionConflictException c
+                    && c.reason() == ElectionConflictException.Reason.CAMPAIGN_TIMED_OUT) {
+                try {
+                    withdraw(key, created);
+                } catch (RuntimeException failed) {
+                    e.addSuppressed(failed); // the lease still ends it: the key lives no longer than its owner
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             throw e;
         }
