@@ -5,12 +5,15 @@ import com.distpatterns.consensus.infra.JsonValueEquivalence;
 import com.distpatterns.consensus.infra.RaftMetrics;
 import com.distpatterns.consensus.infra.driver.AutoCompaction;
 import com.distpatterns.consensus.infra.driver.DriverSettings;
+import com.distpatterns.consensus.core.Leases;
 import com.distpatterns.consensus.infra.driver.RaftDriver;
 import com.distpatterns.consensus.infra.store.MvccStore;
 import com.distpatterns.consensus.infra.store.StoreDirectory;
 import com.distpatterns.consensus.infra.transport.LinkFaults;
 import com.distpatterns.consensus.infra.transport.PeerAddress;
 import com.distpatterns.consensus.infra.transport.PeerTransport;
+import com.distpatterns.consensus.infra.watch.WatchHub;
+import com.distpatterns.consensus.infra.watch.WatchSettings;
 import com.distpatterns.consensus.infra.wal.DurableStorage;
 import com.distpatterns.consensus.infra.wal.WriteFault;
 import com.distpatterns.consensus.raft.RaftConfig;
@@ -34,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Wires the Raft node: storage on disk, the peer transport, the driver (a SmartLifecycle), health and Eureka metadata. */
 @Configuration
-@EnableConfigurationProperties(ConsensusProperties.class)
+@EnableConfigurationProperties({ConsensusProperties.class, WatchProperties.class})
 public class ConsensusConfiguration {
 
   /** The profile that enables the fault hooks tests use (cut links, a full disk). Never in production. */
@@ -51,8 +54,14 @@ public class ConsensusConfiguration {
     return new InjectedDiskFault();
   }
 
+  /** Watches, fed by the driver after each Ready; a SmartLifecycle stopped before the web server's graceful shutdown. */
+  @Bean
+  WatchHub watchHub(WatchProperties properties) {
+    return new WatchHub(new WatchSettings(properties.bufferEvents(), properties.progressInterval()));
+  }
+
   @Bean(destroyMethod = "close")
-  RaftDriver raftDriver(ConsensusProperties properties, JsonMapper json, LinkFaults faults,
+  RaftDriver raftDriver(ConsensusProperties properties, JsonMapper json, LinkFaults faults, WatchHub watches,
                         ObjectProvider<InjectedDiskFault> diskFault, ObjectProvider<ApplicationInfoManager> eureka)
       throws IOException {
     Map<Long, PeerAddress> peers = properties.peerAddresses();
@@ -81,10 +90,17 @@ public class ConsensusConfiguration {
         receiver -> new PeerTransport(properties.nodeId(), properties.raftPort(), properties.sendQueueCapacity(), maxFrame,
             faults, receiver),
         role -> metadataUpdates.execute(() -> eureka.ifAvailable(
-            manager -> manager.registerAppMetadata(Map.of("role", RaftDriver.roleName(role))))));
+            manager -> manager.registerAppMetadata(Map.of("role", RaftDriver.roleName(role))))),
+        watches::applied);
   }
 
   /** The Raft gauges the alert rules read (ops/prometheus/rules/suite.rules.yml). */
+  /** Leases, served by the leader from any node (the API's and the elections' way in). */
+  @Bean
+  Leases leases(RaftDriver driver) {
+    return driver.leases();
+  }
+
   @Bean
   RaftMetrics raftMetrics(RaftDriver driver) {
     return new RaftMetrics(driver);

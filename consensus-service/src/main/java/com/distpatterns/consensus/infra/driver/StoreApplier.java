@@ -27,6 +27,7 @@ final class StoreApplier {
 
     private final StoreDirectory stores;
     private final AddressBook addresses;
+    private final AppliedRevisions listener;
     private MvccStore store;
     private long bytesSinceSnapshot;
     private volatile long sizeOnDisk;
@@ -34,9 +35,11 @@ final class StoreApplier {
     private volatile long compactedRevision;
 
     /** Opens the store the snapshot names, after refusing one written by a version that kept it in memory. */
-    StoreApplier(Snapshot snapshot, StoreDirectory stores, AddressBook addresses) throws IOException {
+    StoreApplier(Snapshot snapshot, StoreDirectory stores, AddressBook addresses, AppliedRevisions listener)
+            throws IOException {
         this.stores = stores;
         this.addresses = addresses;
+        this.listener = listener;
         SnapshotImage image = SnapshotImage.decode(snapshot.data());
         if (image.legacyStore()) {
             throw new IllegalStateException("The data directory holds a snapshot (index " + snapshot.index() + ") written "
@@ -48,6 +51,7 @@ final class StoreApplier {
         store = stores.open(snapshot.index(), image.checkpoint());
         sizeOnDisk = store.sizeOnDisk();
         revision = store.revision();
+        listener.applied(store, revision);
     }
 
     /** The store now; a restore may replace it, so callers ask again each time. */
@@ -69,6 +73,13 @@ final class StoreApplier {
                 log.error("Entry {} holds no command this version understands ({}); skipped", entry.index(), e.getMessage());
                 store.skip(entry.index());
                 return null;
+            }
+            if (command instanceof KvCommand.LeaseRevoke r && r.expiryTerm() != 0 && r.expiryTerm() != entry.term()) {
+                // An expiry decided by the leader of another term, proposed again since: that leader was deposed.
+                log.warn("Entry {}: the expiry of lease {} decided in term {} was committed in term {}; ignored",
+                        entry.index(), r.id(), r.expiryTerm(), entry.term());
+                store.skip(entry.index());
+                return new Outcome.LeaseRevoked(r.id(), false, java.util.List.of(), store.revision());
             }
             Outcome result = store.apply(entry.index(), command);
             bytesSinceSnapshot += entry.data().length;
@@ -111,10 +122,11 @@ final class StoreApplier {
         sizeOnDisk = store.sizeOnDisk();
     }
 
-    /** Publishes the revisions after a Ready was applied. */
+    /** Publishes the revisions after a Ready was applied, and tells the listener (watches). */
     void publishRevisions() {
         revision = store.revision();
         compactedRevision = store.compactedRevision();
+        listener.applied(store, revision);
     }
 
     long sizeOnDisk() {

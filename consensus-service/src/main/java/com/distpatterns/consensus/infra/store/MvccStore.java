@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
@@ -61,6 +62,9 @@ public final class MvccStore implements AutoCloseable {
     private volatile long appliedIndex;
     private volatile long revision;
     private volatile long compactedRevision;
+    /** Reads from other threads than the driver's (watches) hold it shared; close takes it alone. */
+    private final ReentrantReadWriteLock closing = new ReentrantReadWriteLock();
+    private boolean closed;
 
     private MvccStore(Path dir, Tuning tuning, ValueEquivalence equivalence) throws IOException {
         this.dir = dir;
@@ -160,20 +164,20 @@ public final class MvccStore implements AutoCloseable {
             if (record == null) {
                 throw new StoreFailedException("key '" + key + "' names version " + mod + ", which is missing", null);
             }
-            return Optional.of(new KeyValue(key, Arrays.copyOfRange(record, 17, record.length), create, mod, version));
+            return Optional.of(new KeyValue(key, MvccKeys.valueOf(record), create, mod, version, MvccKeys.leaseOfCurrent(index)));
         } catch (RocksDBException e) {
             throw new StoreFailedException("reading key '" + key + "' failed", e);
         }
     }
 
     /** A stored version: its revision and record. */
-    private record Found(long modRevision, byte[] record) {
+    record Found(long modRevision, byte[] record) {
         boolean live() {
-            return record[0] == MvccKeys.PUT;
+            return MvccKeys.live(record);
         }
     }
 
-    private static Optional<Found> versionAt(RocksIterator it, byte[] key, long atRevision) {
+    static Optional<Found> versionAt(RocksIterator it, byte[] key, long atRevision) {
         byte[] run = MvccKeys.historyRun(key);
         it.seekForPrev(MvccKeys.history(key, atRevision));
         if (!it.isValid()) {
@@ -187,13 +191,36 @@ public final class MvccStore implements AutoCloseable {
         return version.live() ? Optional.of(version) : Optional.empty();
     }
 
-    private static KeyValue toKeyValue(String key, Found found) {
+    static KeyValue toKeyValue(String key, Found found) {
         ByteBuffer record = ByteBuffer.wrap(found.record());
         record.get();
         long create = record.getLong();
         long version = record.getLong();
-        return new KeyValue(key, Arrays.copyOfRange(found.record(), 17, found.record().length), create,
-                found.modRevision(), version);
+        return new KeyValue(key, MvccKeys.valueOf(found.record()), create, found.modRevision(), version,
+                MvccKeys.leaseOfRecord(found.record()));
+    }
+
+    // ------------------------------------------------------------------ leases
+
+    /** The lease's TTL in seconds, if it exists. */
+    public Optional<Long> leaseTtl(long id) {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+            return LeaseTable.ttl(it, id);
+        }
+    }
+
+    /** The keys under the lease, in key order. */
+    public List<String> leaseKeys(long id) {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+            return LeaseTable.names(LeaseTable.keys(it, id));
+        }
+    }
+
+    /** Every lease with its TTL in seconds. */
+    public java.util.Map<Long, Long> leases() {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+            return LeaseTable.all(it);
+        }
     }
 
     // ------------------------------------------------------------------ ranges
@@ -237,6 +264,7 @@ public final class MvccStore implements AutoCloseable {
             if (countOnly || next != null || Arrays.compareUnsigned(key, start) < 0) {
                 continue;
             }
+            long lease = MvccKeys.leaseOfCurrent(it.value());
             ByteBuffer fields = ByteBuffer.wrap(it.value());
             long create = fields.getLong();
             long mod = fields.getLong();
@@ -245,14 +273,14 @@ public final class MvccStore implements AutoCloseable {
             if (!keysOnly) {
                 try {
                     byte[] record = db.get(MvccKeys.history(key, mod));
-                    value = Arrays.copyOfRange(record, 17, record.length);
+                    value = MvccKeys.valueOf(record);
                 } catch (RocksDBException e) {
                     throw new StoreFailedException("reading a range failed", e);
                 }
             }
             if (kvs.size() < limit && (kvs.isEmpty() || bytes + value.length <= MAX_PAGE_BYTES)) {
                 bytes += value.length;
-                kvs.add(new KeyValue(new String(key, StandardCharsets.UTF_8), value, create, mod, version));
+                kvs.add(new KeyValue(new String(key, StandardCharsets.UTF_8), value, create, mod, version, lease));
             } else {
                 next = key;
             }
@@ -277,7 +305,7 @@ public final class MvccStore implements AutoCloseable {
                     if (kvs.size() < limit && (kvs.isEmpty() || keysOnly || bytes + found.get().record().length <= MAX_PAGE_BYTES)) {
                         KeyValue kv = toKeyValue(new String(key, StandardCharsets.UTF_8), found.get());
                         bytes += kv.value().length;
-                        kvs.add(keysOnly ? new KeyValue(kv.key(), new byte[0], kv.createRevision(), kv.modRevision(), kv.version()) : kv);
+                        kvs.add(keysOnly ? new KeyValue(kv.key(), new byte[0], kv.createRevision(), kv.modRevision(), kv.version(), kv.lease()) : kv);
                     } else {
                         next = key;
                     }
@@ -316,7 +344,12 @@ public final class MvccStore implements AutoCloseable {
         }
         try (Change change = new Change(index)) {
             Outcome outcome = switch (command) {
-                case KvCommand.Put put -> new Outcome.Put(change.put(put.key(), put.value()), change.newRevision);
+                case KvCommand.Put put -> {
+                    if (put.lease() != 0 && !change.leaseExists(put.lease())) {
+                        yield new Outcome.LeaseMissing(put.lease(), revision);
+                    }
+                    yield new Outcome.Put(change.put(put.key(), put.value(), put.lease()), change.newRevision);
+                }
                 case KvCommand.Delete delete -> {
                     boolean deleted = change.delete(delete.key());
                     yield new Outcome.Deleted(delete.key(), deleted, change.revisionAfter());
@@ -326,19 +359,35 @@ public final class MvccStore implements AutoCloseable {
                     boolean matches = cas.expected() == null ? current.isEmpty()
                             : current.isPresent() && equivalence.same(current.get().value(), cas.expected());
                     if (matches) {
-                        yield new Outcome.Swapped(true, change.put(cas.key(), cas.value()), change.newRevision);
+                        yield new Outcome.Swapped(true, change.put(cas.key(), cas.value(), 0), change.newRevision);
                     }
                     yield new Outcome.Swapped(false, current.orElse(null), revision);
                 }
                 case KvCommand.Txn txn -> {
                     boolean succeeded = txn.compares().stream().allMatch(c -> holds(c, change.get(c.key())));
+                    List<TxnOp> branch = succeeded ? txn.success() : txn.failure();
+                    long missing = change.missingLease(branch);
+                    if (missing != 0) {
+                        yield new Outcome.LeaseMissing(missing, revision);
+                    }
                     List<OpResult> results = new ArrayList<>();
-                    for (TxnOp op : succeeded ? txn.success() : txn.failure()) {
+                    for (TxnOp op : branch) {
                         results.add(change.apply(op));
                     }
                     yield new Outcome.Txn(succeeded, results, change.revisionAfter());
                 }
                 case KvCommand.Compact ignored -> throw new IllegalStateException("handled above");
+                case KvCommand.LeaseGrant grant -> {
+                    change.grant(index, grant.ttlSeconds());
+                    yield new Outcome.LeaseGranted(index, grant.ttlSeconds(), revision);
+                }
+                case KvCommand.LeaseRevoke revoke -> {
+                    if (!change.leaseExists(revoke.id())) {
+                        yield new Outcome.LeaseMissing(revoke.id(), revision);
+                    }
+                    List<String> keys = change.revoke(revoke.id());
+                    yield new Outcome.LeaseRevoked(revoke.id(), true, keys, change.revisionAfter());
+                }
             };
             change.commit();
             return outcome;
@@ -455,7 +504,7 @@ public final class MvccStore implements AutoCloseable {
 
         OpResult apply(TxnOp op) {
             return switch (op) {
-                case TxnOp.Put p -> new OpResult.Put(put(p.key(), p.value()));
+                case TxnOp.Put p -> new OpResult.Put(put(p.key(), p.value(), p.lease()));
                 case TxnOp.Delete d -> new OpResult.Deleted(delete(d.key()) ? 1 : 0);
                 case TxnOp.DeletePrefix d -> {
                     byte[] prefix = d.prefix().getBytes(StandardCharsets.UTF_8);
@@ -493,32 +542,85 @@ public final class MvccStore implements AutoCloseable {
             }
         }
 
-        KeyValue put(String key, byte[] value) {
+        /** Puts the key under {@code lease} (0: none), moving it off the lease it was under, if another. */
+        KeyValue put(String key, byte[] value, long lease) {
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
             ByteBuffer current = index(k);
             long create = current == null ? newRevision : current.getLong(0);
             long version = current == null ? 1 : current.getLong(2 * Long.BYTES) + 1;
-            write(k, MvccKeys.record(MvccKeys.PUT, create, version, value));
+            long previousLease = current == null ? 0 : MvccKeys.leaseOfCurrent(current.array());
+            write(k, MvccKeys.record(MvccKeys.PUT, create, version, lease, value));
             try {
-                batch.put(MvccKeys.current(k), MvccKeys.currentRecord(create, newRevision, version));
+                batch.put(MvccKeys.current(k), MvccKeys.currentRecord(create, newRevision, version, lease));
+                if (previousLease != 0 && previousLease != lease) {
+                    batch.delete(MvccKeys.leaseKey(previousLease, k));
+                }
+                if (lease != 0) {
+                    batch.put(MvccKeys.leaseKey(lease, k), new byte[0]);
+                }
             } catch (RocksDBException e) {
                 throw new StoreFailedException("a write failed", e);
             }
-            return new KeyValue(key, value, create, newRevision, version);
+            return new KeyValue(key, value, create, newRevision, version, lease);
         }
 
         boolean delete(String key) {
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
-            if (index(k) == null) {
+            ByteBuffer current = index(k);
+            if (current == null) {
                 return false;
             }
             write(k, MvccKeys.record(MvccKeys.TOMBSTONE, 0, 0, null));
             try {
                 batch.delete(MvccKeys.current(k));
+                long lease = MvccKeys.leaseOfCurrent(current.array());
+                if (lease != 0) {
+                    batch.delete(MvccKeys.leaseKey(lease, k));
+                }
             } catch (RocksDBException e) {
                 throw new StoreFailedException("a write failed", e);
             }
             return true;
+        }
+
+        boolean leaseExists(long id) {
+            try (RocksIterator base = db.newIterator(read); RocksIterator it = batch.newIteratorWithBase(base)) {
+                return LeaseTable.ttl(it, id).isPresent();
+            }
+        }
+
+        /** The first lease a branch's puts name that does not exist, or 0: then the branch may be applied. */
+        long missingLease(List<TxnOp> branch) {
+            for (TxnOp op : branch) {
+                if (op instanceof TxnOp.Put p && p.lease() != 0 && !leaseExists(p.lease())) {
+                    return p.lease();
+                }
+            }
+            return 0;
+        }
+
+        void grant(long id, long ttlSeconds) {
+            try {
+                batch.put(MvccKeys.lease(id), MvccKeys.longBytes(ttlSeconds));
+            } catch (RocksDBException e) {
+                throw new StoreFailedException("a write failed", e);
+            }
+        }
+
+        /** Deletes the lease and every key under it, at this change's one revision; answers the keys. */
+        List<String> revoke(long id) {
+            List<byte[]> keys;
+            try (RocksIterator base = db.newIterator(read); RocksIterator it = batch.newIteratorWithBase(base)) {
+                keys = LeaseTable.keys(it, id);
+            }
+            List<String> names = LeaseTable.names(keys);
+            names.forEach(this::delete);
+            try {
+                batch.delete(MvccKeys.lease(id));
+            } catch (RocksDBException e) {
+                throw new StoreFailedException("a write failed", e);
+            }
+            return names;
         }
 
         private void write(byte[] key, byte[] record) {
@@ -579,6 +681,21 @@ public final class MvccStore implements AutoCloseable {
         return keys;
     }
 
+    // ------------------------------------------------------------------ changes (any thread)
+
+    /**
+     * What the revisions {@code query} asks for changed ({@link RevisionChanges}); empty once this store is closed
+     * (a checkpoint replaced it: ask the store that did). Safe from any thread, unlike the other reads.
+     */
+    public Optional<ChangePage> changes(ChangeQuery query) {
+        closing.readLock().lock();
+        try {
+            return closed ? Optional.empty() : Optional.of(RevisionChanges.read(db, query));
+        } finally {
+            closing.readLock().unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ checkpoints and size
 
     /** Writes a consistent copy of the store as it is now into {@code target} (which must not exist): hard links. */
@@ -617,6 +734,15 @@ public final class MvccStore implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            closing.writeLock().unlock();
+        }
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush); // the WAL is off: what is only in the write buffers would be applied again, but why
         } catch (RocksDBException e) {
