@@ -4,12 +4,8 @@ import com.distpatterns.consensus.infra.store.MvccStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One node's worth of store for tests of the election recipes without Raft: a real {@link MvccStore} applying
  * each write as the next log entry, the changes each write made kept in memory for watches (whole revisions,
- * history from revision 1), and leases that live until revoked (expiry is a revoke at a time the test picks).
+ * history from revision 1), and the store's leases, which live until revoked (expiry is a revoke at a time the
+ * test picks).
  * Not a model of the cluster: the process tests run the real thing.
  */
 final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseable {
@@ -26,9 +23,7 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<WatchMessage.Changes> history = new ArrayList<>();
-    private final Map<Long, Set<String>> leases = new HashMap<>();
     private long index;
-    private long nextLease = 0x1000;
     /** Reads of ranges so far: a waiting campaign must not poll. */
     int ranges;
 
@@ -40,15 +35,11 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
     public CompletableFuture<Applied> write(KvCommand command) {
         lock.lock();
         try {
-            if (command instanceof KvCommand.Txn txn) {
-                for (TxnOp op : txn.success()) {
-                    if (op instanceof TxnOp.Put put && put.lease() != 0 && !leases.containsKey(put.lease())) {
-                        return CompletableFuture.failedFuture(new LeaseNotFoundException(put.lease()));
-                    }
-                }
-            }
             long before = store.revision();
             Outcome outcome = store.apply(++index, command);
+            if (outcome instanceof Outcome.LeaseMissing missing) {
+                return CompletableFuture.failedFuture(new LeaseNotFoundException(missing.id())); // as the driver answers
+            }
             if (store.revision() > before) {
                 record(command, outcome);
             }
@@ -64,14 +55,7 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
             List<TxnOp> ops = done.succeeded() ? txn.success() : txn.failure();
             for (int i = 0; i < ops.size(); i++) {
                 switch (ops.get(i)) {
-                    case TxnOp.Put put -> {
-                        KeyValue kv = ((OpResult.Put) done.results().get(i)).kv();
-                        KeyValue leased = new KeyValue(kv.key(), kv.value(), kv.createRevision(), kv.modRevision(), kv.version(), put.lease());
-                        if (put.lease() != 0) {
-                            leases.get(put.lease()).add(put.key());
-                        }
-                        events.add(new WatchEvent(WatchEvent.Type.PUT, leased, null));
-                    }
+                    case TxnOp.Put put -> events.add(new WatchEvent(WatchEvent.Type.PUT, ((OpResult.Put) done.results().get(i)).kv(), null));
                     case TxnOp.Delete delete -> {
                         if (((OpResult.Deleted) done.results().get(i)).deleted() > 0) {
                             events.add(deleted(delete.key(), done.revision()));
@@ -81,6 +65,8 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
                     }
                 }
             }
+        } else if (outcome instanceof Outcome.LeaseRevoked revoked) {
+            revoked.keys().forEach(key -> events.add(deleted(key, revoked.revision())));
         } else if (command instanceof KvCommand.Delete delete) {
             events.add(deleted(delete.key(), outcome.revision()));
         } else if (command instanceof KvCommand.Put put) {
@@ -113,16 +99,10 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
             ranges++;
             long at = q.revision() == 0 ? store.revision() : q.revision();
             KvRange page = store.range(q.from(), q.to(), q.start(), at, q.limit(), q.keysOnly(), q.countOnly());
-            List<KeyValue> kvs = page.kvs().stream().map(kv -> new KeyValue(kv.key(), kv.value(), kv.createRevision(),
-                    kv.modRevision(), kv.version(), leaseOf(kv.key()))).toList();
-            return CompletableFuture.completedFuture(new RangeRead(new KvRange(kvs, page.count(), page.next()), at, 1));
+            return CompletableFuture.completedFuture(new RangeRead(page, at, 1));
         } finally {
             lock.unlock();
         }
-    }
-
-    private long leaseOf(String key) {
-        return leases.entrySet().stream().filter(e -> e.getValue().contains(key)).mapToLong(Map.Entry::getKey).findFirst().orElse(0);
     }
 
     @Override
@@ -185,14 +165,10 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
 
     @Override
     public CompletableFuture<Lease> grant(long ttlSeconds) {
-        lock.lock();
-        try {
-            long id = nextLease++;
-            leases.put(id, new LinkedHashSet<>());
-            return CompletableFuture.completedFuture(new Lease(id, ttlSeconds, ttlSeconds, List.of()));
-        } finally {
-            lock.unlock();
-        }
+        return write(new KvCommand.LeaseGrant(ttlSeconds)).thenApply(applied -> {
+            Outcome.LeaseGranted granted = (Outcome.LeaseGranted) applied.outcome();
+            return new Lease(granted.id(), ttlSeconds, ttlSeconds, List.of());
+        });
     }
 
     @Override
@@ -202,35 +178,14 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
 
     @Override
     public CompletableFuture<Lease> get(long id) {
-        lock.lock();
-        try {
-            Set<String> keys = leases.get(id);
-            return keys == null ? CompletableFuture.failedFuture(new LeaseNotFoundException(id))
-                    : CompletableFuture.completedFuture(new Lease(id, 10, 10, List.copyOf(keys)));
-        } finally {
-            lock.unlock();
-        }
+        return store.leaseTtl(id).map(ttl -> CompletableFuture.completedFuture(new Lease(id, ttl, ttl, store.leaseKeys(id))))
+                .orElseGet(() -> CompletableFuture.failedFuture(new LeaseNotFoundException(id)));
     }
 
-    /** Revokes as expiry would: the lease's keys go in one revision (a transaction of deletes). */
+    /** Revokes as expiry would: the lease's keys go in one revision. */
     @Override
     public CompletableFuture<Long> revoke(long id) {
-        lock.lock();
-        try {
-            Set<String> keys = leases.remove(id);
-            if (keys == null) {
-                return CompletableFuture.failedFuture(new LeaseNotFoundException(id));
-            }
-            List<TxnOp> deletes = keys.stream().<TxnOp>map(TxnOp.Delete::new).toList();
-            return write(new KvCommand.Txn(List.of(), deletes, List.of())).thenApply(a -> a.outcome().revision());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A write nobody can refuse, as an operator's raw delete is. */
-    long deleteRaw(String key) {
-        return write(new KvCommand.Txn(List.of(), List.of(new TxnOp.Delete(key)), List.of())).join().outcome().revision();
+        return write(new KvCommand.LeaseRevoke(id, 0)).thenApply(applied -> applied.outcome().revision());
     }
 
     @Override
