@@ -1,11 +1,14 @@
 package com.distpatterns.consensus.api;
 
+import com.distpatterns.consensus.config.ConsensusProperties;
 import com.distpatterns.consensus.core.ConsensusUnavailableException;
 import com.distpatterns.consensus.core.ElectionLeader;
 import com.distpatterns.consensus.core.Elections;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -21,6 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class ElectionCampaigns implements SmartLifecycle {
 
+    private static final Logger log = LoggerFactory.getLogger(ElectionCampaigns.class);
+
     private final Elections elections;
     private final JsonMapper json;
     /** Store calls a campaign may still make after its wait (the withdrawal), each bounded by this. */
@@ -28,7 +33,7 @@ class ElectionCampaigns implements SmartLifecycle {
     private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
-    ElectionCampaigns(Elections elections, JsonMapper json, com.distpatterns.consensus.config.ConsensusProperties properties) {
+    ElectionCampaigns(Elections elections, JsonMapper json, ConsensusProperties properties) {
         this.elections = elections;
         this.json = json;
         this.callLimit = properties.requestTimeout().plusSeconds(2);
@@ -44,6 +49,7 @@ class ElectionCampaigns implements SmartLifecycle {
         Thread thread = Thread.ofVirtual().name("campaign-" + name).unstarted(() -> {
             try {
                 ElectionLeader leader = elections.campaign(name, request.value(), request.leaseId(), request.maxWait());
+                log.info("election '{}': {} leads, token {}", name, leader.key(), leader.revision());
                 result.setResult(ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                         .body(ElectionJson.leader(json, leader)));
             } catch (InterruptedException e) {

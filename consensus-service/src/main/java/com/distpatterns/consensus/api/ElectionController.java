@@ -13,6 +13,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 @Tag(name = "elections", description = "Leader election on the store's keys, leases and watches")
 class ElectionController {
+
+    private static final Logger log = LoggerFactory.getLogger(ElectionController.class);
 
     private final Elections elections;
     private final ElectionCampaigns campaigns;
@@ -82,6 +86,7 @@ class ElectionController {
         ElectionRequests.checkName(name);
         ElectionRequests.Resign resign = requests.resign(request);
         long at = elections.resign(name, resign.key(), resign.revision());
+        log.info("election '{}': {} resigned at revision {}", name, resign.key(), at);
         return ok(KvJson.object(json).string("name", name).string("key", resign.key()).number("resignedAt", at).bytes());
     }
 
