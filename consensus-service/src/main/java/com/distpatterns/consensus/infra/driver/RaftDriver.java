@@ -106,9 +106,12 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
         PendingWrites pending = new PendingWrites(node);
         ProposalRouter router = new ProposalRouter(selfId, node, transport, pending);
         ReadRounds reads = new ReadRounds(selfId, node, applier, settings.tick().toNanos());
-        // A driver that did not tick for half an election timeout was paused: leases get a fresh TTL then.
-        this.leaseKeeper = new LeaseKeeper(selfId, node, applier, router, reads,
-                settings.tick().toNanos() * Math.max(2, config.electionTick() / 2), settings.requestTimeout().toNanos());
+        // A driver that did not tick for half an election timeout (at most 1 s, at least 3 ticks) was paused:
+        // leases get a fresh TTL then.
+        long pauseNanos = Math.max(3 * settings.tick().toNanos(),
+                Math.min(settings.tick().toNanos() * config.electionTick() / 2, 1_000_000_000L));
+        this.leaseKeeper = new LeaseKeeper(selfId, node, applier, router, reads, pauseNanos,
+                settings.requestTimeout().toNanos());
         LeaseCalls leaseCalls = new LeaseCalls(selfId, node, leaseKeeper, reads, transport);
         DriverStateMachine stateMachine = new DriverStateMachine(selfId, node, applier, pending, router, reads,
                 new CheckpointFetch(selfId, node, stores, applier, addresses),
