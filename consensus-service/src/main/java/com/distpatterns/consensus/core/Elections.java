@@ -52,18 +52,18 @@ public final class Elections {
             return awaitTurn(name, key, created, deadline);
         } catch (InterruptedException | RuntimeException e) {
             // A campaign given up (interrupted, even inside a store call) or out of time must not lead later with
-            // nobody there to act as leader: its key goes first.
+            // nobody there to act as leader: its key goes first. If that fails, the failure is the answer (503: the
+            // key may still be there, until the lease ends or a retry with the same lease finds it).
             boolean interrupted = Thread.interrupted() || e instanceof InterruptedException;
-            if (interrupted || e instanceof ElectionConflictException c
-                    && c.reason() == ElectionConflictException.Reason.CAMPAIGN_TIMED_OUT) {
-                try {
+            try {
+                if (interrupted || e instanceof ElectionConflictException c
+                        && c.reason() == ElectionConflictException.Reason.CAMPAIGN_TIMED_OUT) {
                     withdraw(key, created);
-                } catch (RuntimeException failed) {
-                    e.addSuppressed(failed); // the lease still ends it: the key lives no longer than its owner
                 }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             throw e;
         }
