@@ -12,6 +12,10 @@
 #   DURATION=5s WARMUP=5s scripts/bench/consensus.sh
 #   KEEP=1 scripts/bench/consensus.sh           keep the temporary directory (logs, data) afterwards
 #   MODE=leases scripts/bench/consensus.sh      1,000 leases kept alive at once instead (LEASES=n for another count)
+#   MODE=watch scripts/bench/consensus.sh       watches instead: WATCHERS (100) on one prefix of a follower, RATE
+#                                               (1,000) puts/s under it at the leader for SECONDS (20) after WARMUP_S
+#                                               (5): put-to-watcher latency p50/p99 and events delivered per second
+#                                               (scripts/bench/consensus/watch_bench.py), both systems alike
 #
 # The measuring part holds /tmp/distpatterns-bench.lock so that two benchmarks never run at once.
 set -euo pipefail
@@ -259,6 +263,41 @@ consensus_url="http://127.0.0.1:$consensus_port"
 etcd_url="http://127.0.0.1:$etcd_port"
 if [[ "${MODE:-kv}" == leases ]]; then
   bench_leases
+  exit 0
+fi
+
+# A follower of each: watchers are served by a node that applies what the leader commits, as most are.
+follower_of() {
+  local leader=$1; shift
+  local port
+  for port in "$@"; do [[ "$port" != "$leader" ]] && { echo "$port"; return; }; done
+}
+
+watch_bench() {
+  local args=(--watchers "${WATCHERS:-100}" --rate "${RATE:-1000}" --seconds "${SECONDS_MEASURED:-20}" --warmup "${WARMUP_S:-5}")
+  local cs_follower etcd_follower
+  cs_follower="http://127.0.0.1:$(follower_of "$consensus_port" "${http_ports[@]}")"
+  etcd_follower="http://127.0.0.1:$(follower_of "$etcd_port" "${etcd_client_ports[@]}")"
+  say "watch: ${WATCHERS:-100} watchers on a follower, ${RATE:-1000} puts/s at the leader, ${SECONDS_MEASURED:-20} s after ${WARMUP_S:-5} s ..."
+  read -r etcd_d etcd_50 etcd_99 etcd_ok etcd_err etcd_exp etcd_seen < <(python3 "$lua/watch_bench.py" etcd "$etcd_follower" "$etcd_url" "${args[@]}")
+  read -r cs_d cs_50 cs_99 cs_ok cs_err cs_exp cs_seen < <(python3 "$lua/watch_bench.py" consensus "$cs_follower" "$consensus_url" "${args[@]}")
+  local idx java_bin idle_n="${IDLE_WATCHERS:-1000}"
+  for idx in 0 1 2; do [[ "${http_ports[$idx]}" == "${cs_follower##*:}" ]] && break; done
+  java_bin="$(find_java)"
+  say "heap per idle watcher: $idle_n idle streams on the follower ..."
+  read -r idle_per idle_before idle_after < <(python3 "$lua/watch_bench.py" idle "$cs_follower" "${pids[$((3 + idx))]}" "${java_bin%/java}/jcmd" "$idle_n")
+  load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+  flock -u 9
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+  printf '\n%-34s %12s %9s %9s %10s %8s %14s\n' "watch, three nodes" "delivered/s" "p50 ms" "p99 ms" "puts ok" "failed" "seen/expected"
+  printf '%-34s %12s %9s %9s %10s %8s %14s\n' "consensus-service SSE" "$cs_d" "$cs_50" "$cs_99" "$cs_ok" "$cs_err" "$cs_seen/$cs_exp"
+  printf '%-34s %12s %9s %9s %10s %8s %14s\n' "etcd 3.4 POST /v3/watch" "$etcd_d" "$etcd_50" "$etcd_99" "$etcd_ok" "$etcd_err" "$etcd_seen/$etcd_exp"
+  printf '\nwatch: delivered/s %sx etcd (target >= 1.0), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_d" "$etcd_d")" "$(ratio "$cs_99" "$etcd_99")"
+  printf 'heap per idle HTTP watcher on consensus-service: %s bytes (%s idle streams; used heap after a full GC %s -> %s bytes)\n' "$idle_per" "$idle_n" "$idle_before" "$idle_after"
+  printf 'load average after: %s (the benchmark'"'"'s own processes included)\n' "$load_after"
+}
+if [[ "${MODE:-kv}" == watch ]]; then
+  watch_bench
   exit 0
 fi
 say "writing the $KEYS keys to both, then warming up both ($warmup of writes each, then reads) ..."

@@ -228,7 +228,8 @@ class WatchProcessTest {
         for (long r = 1; r <= last; r++) {
             expected.add(r);
         }
-        assertThat(revisions).as("revisions seen across the reconnects").isEqualTo(expected);
+        assertThat(revisions).as("revisions seen across the reconnects, none twice").doesNotHaveDuplicates();
+        assertThat(revisions).as("revisions seen across the reconnects, none missing").isEqualTo(expected);
         assertThat(follower.notes).as("the client resumed on another node after its node was killed")
                 .anyMatch(n -> n.startsWith("node ") && !n.startsWith("node " + watchNode + " ") && !n.endsWith("from 1: 200"));
 
@@ -358,11 +359,14 @@ class WatchProcessTest {
     /** The body of an HTTP/1.1 chunked response, de-chunked, once the server ended it (or after a minute). */
     private static byte[] readUntilEnd(InputStream raw) throws IOException {
         java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(raw));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!line(in).isEmpty()) {
             // status line and headers
         }
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         for (int size; (size = Integer.parseInt(line(in).strip(), 16)) > 0; ) {
+            // Progress keeps an idle stream talking: without lagging it would never end.
+            assertThat(System.nanoTime() - deadline).as("the slow stream ended within 60 s").isNegative();
             body.write(in.readNBytes(size));
             line(in);
         }

@@ -78,7 +78,8 @@ final class HubWatch implements Watch {
                 long now = System.nanoTime();
                 long progressAt = lastHanded + hub.settings().progressInterval().toNanos();
                 if (now - progressAt >= 0) {
-                    return handed(new WatchMessage.Progress(synced ? hub.dispatched() : next - 1));
+                    // Never below next - 1: a client that resumed on a node behind it must not see its id go back.
+                    return handed(new WatchMessage.Progress(synced ? Math.max(hub.dispatched(), next - 1) : next - 1));
                 }
                 if (!synced) {
                     if (next > hub.dispatched()) {
