@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -24,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class WatchStreams implements SmartLifecycle {
 
+    private static final Logger log = LoggerFactory.getLogger(WatchStreams.class);
     /** How long a stream waits for a message before it looks again whether it should stop. */
     private static final Duration POLL = Duration.ofSeconds(1);
     /** Bytes gathered into one write at most. */
@@ -99,6 +102,10 @@ class WatchStreams implements SmartLifecycle {
         }
 
         private boolean add(ByteArrayOutputStream batch, WatchMessage message) {
+            if (message instanceof WatchMessage.Lagging lagging) {
+                log.info("A watch stream fell behind by its whole buffer and was ended; it may resume from revision {}",
+                        lagging.resumeFrom());
+            }
             batch.writeBytes(frames.frame(message));
             return WatchFrames.ends(message);
         }
