@@ -11,6 +11,7 @@
 #   scripts/bench/consensus.sh                  10 s per measurement, 10 s warm-up
 #   DURATION=5s WARMUP=5s scripts/bench/consensus.sh
 #   KEEP=1 scripts/bench/consensus.sh           keep the temporary directory (logs, data) afterwards
+#   MODE=leases scripts/bench/consensus.sh      1,000 leases kept alive at once instead (LEASES=n for another count)
 #   MODE=watch scripts/bench/consensus.sh       watches instead: WATCHERS (100) on one prefix of a follower, RATE
 #                                               (1,000) puts/s under it at the leader for SECONDS (20) after WARMUP_S
 #                                               (5): put-to-watcher latency p50/p99 and events delivered per second
@@ -190,6 +191,61 @@ populate() {
     || fail "could not write the keys to consensus-service"
 }
 
+# ---- leases (issue 20), MODE=leases: 1,000 leases kept alive at once on each cluster. LEASES leases of 60 s are
+# granted on each leader, then keepalives go round-robin over them at 50 connections, as the writes do:
+# keepalives/s, p50/p99, and the leader's CPU meanwhile (user + system, in percent of one core, and per keepalive).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# measure, plus the CPU the process $1 used meanwhile: "requests/s p50 p99 errors cpu% cpu-us-per-request".
+measure_cpu() {
+  local pid=$1 before after start end result
+  shift
+  before="$(cpu_ticks "$pid")" start="$(date +%s%N)"
+  result="$(measure "$@")"
+  after="$(cpu_ticks "$pid")" end="$(date +%s%N)"
+  awk -v r="$result" -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v ns="$((end - start))" 'BEGIN {
+    split(r, f, " "); cpu = t / hz; secs = ns / 1e9
+    printf "%s %.0f %.0f\n", r, 100 * cpu / secs, (f[1] > 0 ? cpu * 1e6 / (f[1] * secs) : 0) }'
+}
+
+# Grants $1 leases with the curl arguments that follow; prints their ids, one a line.
+grant_leases() {
+  local count=$1 url=$2 body=$3 pattern=$4 urls=() i
+  for ((i = 0; i < count; i++)); do urls+=("$url"); done
+  curl -fsS -X POST -H 'Content-Type: application/json' -d "$body" "${urls[@]}" | grep -o "$pattern" | grep -o '[0-9][0-9]*'
+}
+
+bench_leases() {
+  local count="${LEASES:-1000}" cs_pid etcd_pid i
+  for i in 0 1 2; do
+    [[ "${http_ports[$i]}" == "$consensus_port" ]] && cs_pid="${pids[$((3 + i))]}"
+    [[ "${etcd_client_ports[$i]}" == "$etcd_port" ]] && etcd_pid="${pids[$i]}"
+  done
+  say "granting $count leases of 60 s on each ..."
+  grant_leases "$count" "$consensus_url/api/leases" '{"ttlSeconds":60}' '"id":[0-9]*' >"$work/leases-consensus"
+  grant_leases "$count" "$etcd_url/v3/lease/grant" '{"TTL":60}' '"ID":"[0-9]*"' >"$work/leases-etcd"
+  [[ "$(wc -l <"$work/leases-consensus")" -eq "$count" && "$(wc -l <"$work/leases-etcd")" -eq "$count" ]] \
+    || fail "could not grant $count leases on both"
+  say "warming up ($warmup of keepalives each), then measuring $duration each ..."
+  export LEASE_IDS="$work/leases-consensus"
+  measure "$consensus_url" keepalive.lua "$warmup" >/dev/null
+  export LEASE_IDS="$work/leases-etcd"
+  measure "$etcd_url" etcd-keepalive.lua "$warmup" >/dev/null
+  read -r etcd_k etcd_k50 etcd_k99 etcd_kerr etcd_kcpu etcd_kus < <(measure_cpu "$etcd_pid" "$etcd_url" etcd-keepalive.lua "$duration")
+  export LEASE_IDS="$work/leases-consensus"
+  read -r cs_k cs_k50 cs_k99 cs_kerr cs_kcpu cs_kus < <(measure_cpu "$cs_pid" "$consensus_url" keepalive.lua "$duration")
+  local load_after
+  load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf '\n%-34s %10s %9s %9s %7s %11s %9s\n' "$count leases, 50 connections" "keepalive/s" "p50 ms" "p99 ms" "errors" "leader CPU%" "CPU us/ka"
+  printf '%-34s %10s %9s %9s %7s %11s %9s\n' "consensus-service keepalive" "$cs_k" "$cs_k50" "$cs_k99" "$cs_kerr" "$cs_kcpu" "$cs_kus"
+  printf '%-34s %10s %9s %9s %7s %11s %9s\n' "etcd 3.4 POST /v3/lease/keepalive" "$etcd_k" "$etcd_k50" "$etcd_k99" "$etcd_kerr" "$etcd_kcpu" "$etcd_kus"
+  printf '\nkeepalives: throughput %sx etcd, p99 %sx etcd, leader CPU per keepalive %sx etcd\n' \
+    "$(ratio "$cs_k" "$etcd_k")" "$(ratio "$cs_k99" "$etcd_k99")" "$(ratio "$cs_kus" "$etcd_kus")"
+  printf 'load average after: %s (the benchmark'"'"'s own processes included)\n' "$load_after"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# ---- end of leases
+
 install_missing
 build_if_stale
 start_etcd
@@ -205,6 +261,10 @@ say "java: $("$(find_java)" -version 2>&1 | head -1); etcd: $(etcd --version 2>/
 
 consensus_url="http://127.0.0.1:$consensus_port"
 etcd_url="http://127.0.0.1:$etcd_port"
+if [[ "${MODE:-kv}" == leases ]]; then
+  bench_leases
+  exit 0
+fi
 
 # A follower of each: watchers are served by a node that applies what the leader commits, as most are.
 follower_of() {
@@ -262,7 +322,6 @@ read -r cs_c cs_c50 cs_c99 cs_cerr < <(measure "$consensus_url" put-if.lua "$dur
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 flock -u 9
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 printf '\n%-34s %10s %9s %9s %7s\n' "three nodes, 50 connections" "req/s" "p50 ms" "p99 ms" "errors"
 printf '%-34s %10s %9s %9s %7s\n' "consensus-service PUT /api/kv" "$cs_w" "$cs_w50" "$cs_w99" "$cs_werr"
 printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/put" "$etcd_w" "$etcd_w50" "$etcd_w99" "$etcd_werr"

@@ -26,7 +26,8 @@ final class Await {
             if (e.getCause() instanceof ConsensusUnavailableException | e.getCause() instanceof MembershipException
                     | e.getCause() instanceof com.distpatterns.consensus.core.QuotaExceededException
                     | e.getCause() instanceof com.distpatterns.consensus.core.CompactedException
-                    | e.getCause() instanceof com.distpatterns.consensus.core.FutureRevisionException) {
+                    | e.getCause() instanceof com.distpatterns.consensus.core.FutureRevisionException
+                    | e.getCause() instanceof com.distpatterns.consensus.core.LeaseNotFoundException) {
                 throw (RuntimeException) e.getCause();
             }
             if (e.getCause() instanceof IllegalArgumentException invalid) {

@@ -3,6 +3,7 @@ package com.distpatterns.consensus.api;
 import com.distpatterns.consensus.core.ConsensusUnavailableException;
 import com.distpatterns.consensus.core.CompactedException;
 import com.distpatterns.consensus.core.FutureRevisionException;
+import com.distpatterns.consensus.core.LeaseNotFoundException;
 import com.distpatterns.consensus.core.MembershipException;
 import com.distpatterns.consensus.core.QuotaExceededException;
 import java.util.Map;
@@ -56,6 +57,12 @@ class ConsensusProblemAdvice {
     @ExceptionHandler(MembershipException.class)
     ResponseEntity<ProblemDetail> membership(MembershipException e) {
         return Problems.response(ApiException.conflict("membership-conflict", e.getMessage()));
+    }
+
+    @ExceptionHandler(LeaseNotFoundException.class)
+    ResponseEntity<ProblemDetail> leaseNotFound(LeaseNotFoundException e) {
+        return Problems.response(new ApiException(HttpStatus.NOT_FOUND, "lease-not-found", e.getMessage(), null,
+                Map.of("lease", e.id())));
     }
 
     @ExceptionHandler(IllegalArgumentException.class)

@@ -71,23 +71,28 @@ class KvController {
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = "application/json", schema = @Schema(description = "any JSON value"))))
     @ApiResponse(responseCode = "200", description = "committed by a majority and applied: {key, value, revision, createRevision, modRevision, version, header}")
-    @ApiResponse(responseCode = "400", description = "a key over 512 bytes, a body that is not JSON, a bad ifModRevision")
+    @ApiResponse(responseCode = "400", description = "a key over 512 bytes, a body that is not JSON, a bad ifModRevision or lease")
+    @ApiResponse(responseCode = "404", description = "the lease does not exist (never granted, revoked or expired): nothing written")
     @ApiResponse(responseCode = "412", description = "ifModRevision did not hold: the body's current is the key now")
     @ApiResponse(responseCode = "413", description = "a value over 1 MiB")
     @ApiResponse(responseCode = "503", description = "no leader, or not committed in time (Retry-After)")
     @ApiResponse(responseCode = "507", description = "the store is at its quota: delete or compact")
     ResponseEntity<byte[]> put(@PathVariable String key,
             @Parameter(description = "write only if the key's modRevision is this (0: only if absent)")
-            @RequestParam(required = false) String ifModRevision, HttpServletRequest request) throws IOException {
+            @RequestParam(required = false) String ifModRevision,
+            @Parameter(description = "the lease the key lives under (deleted with it); absent: none")
+            @RequestParam(required = false) String lease, HttpServletRequest request) throws IOException {
         JsonValues.checkKey(key);
         Long condition = revisionParameter("ifModRevision", ifModRevision, 0);
+        Long leaseId = revisionParameter("lease", lease, 1);
+        long under = leaseId == null ? 0 : leaseId;
         byte[] value = json.readValue(request);
         if (condition == null) {
-            Applied applied = await.result(store.write(new KvCommand.Put(key, value)));
+            Applied applied = await.result(store.write(new KvCommand.Put(key, value, under)));
             Outcome.Put put = (Outcome.Put) applied.outcome();
             return ok(KvJson.object(mapper).keyFields(put.kv()).header(put.revision(), applied.raftTerm()).bytes());
         }
-        Applied applied = conditional(key, condition, new TxnOp.Put(key, value));
+        Applied applied = conditional(key, condition, new TxnOp.Put(key, value, under));
         Outcome.Txn txn = (Outcome.Txn) applied.outcome();
         return ok(KvJson.object(mapper).keyFields(((OpResult.Put) txn.results().getFirst()).kv())
                 .header(txn.revision(), applied.raftTerm()).bytes());

@@ -74,7 +74,8 @@ final class KvJson {
         number("revision", kv.modRevision());
         number("createRevision", kv.createRevision());
         number("modRevision", kv.modRevision());
-        return number("version", kv.version());
+        number("version", kv.version());
+        return kv.lease() == 0 ? this : number("lease", kv.lease());
     }
 
     KvJson kv(String name, KeyValue kv) {
@@ -135,8 +136,9 @@ final class KvJson {
         if (!keysOnly) {
             view.raw("value", kv.value());
         }
-        return view.number("createRevision", kv.createRevision()).number("modRevision", kv.modRevision())
-                .number("version", kv.version()).bytes();
+        view.number("createRevision", kv.createRevision()).number("modRevision", kv.modRevision())
+                .number("version", kv.version());
+        return (kv.lease() == 0 ? view : view.number("lease", kv.lease())).bytes();
     }
 
     /** A cursor: the next page's first key, base64url without padding. */

@@ -124,6 +124,18 @@ final class TxnRequests {
         return new Compare(key, target, op, null, value.asLong());
     }
 
+    /** A put's {@code lease}: a lease id, absent or 0 for none. */
+    private static long lease(JsonNode args) {
+        JsonNode lease = args.get("lease");
+        if (lease == null || lease.isNull()) {
+            return 0;
+        }
+        if (!lease.isIntegralNumber() || lease.asLong() < 0) {
+            throw invalid("A put's \"lease\" is a lease id (a whole number; 0 for none), not " + lease + ".");
+        }
+        return lease.asLong();
+    }
+
     private List<TxnOp> ops(JsonNode body, String branch) {
         List<TxnOp> ops = new ArrayList<>();
         Set<String> written = new HashSet<>();
@@ -144,7 +156,7 @@ final class TxnRequests {
                     if (value == null || value.isNull()) {
                         throw invalid("A put needs a \"value\" (any JSON but null; to remove a key use delete).");
                     }
-                    yield new TxnOp.Put(key(args, "key"), valueBytes(value));
+                    yield new TxnOp.Put(key(args, "key"), valueBytes(value), lease(args));
                 }
                 case "delete" -> new TxnOp.Delete(key(args, "key"));
                 case "deletePrefix" -> new TxnOp.DeletePrefix(text(args, "prefix"));

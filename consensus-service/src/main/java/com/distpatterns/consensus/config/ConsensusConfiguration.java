@@ -5,6 +5,7 @@ import com.distpatterns.consensus.infra.JsonValueEquivalence;
 import com.distpatterns.consensus.infra.RaftMetrics;
 import com.distpatterns.consensus.infra.driver.AutoCompaction;
 import com.distpatterns.consensus.infra.driver.DriverSettings;
+import com.distpatterns.consensus.core.Leases;
 import com.distpatterns.consensus.infra.driver.RaftDriver;
 import com.distpatterns.consensus.infra.store.MvccStore;
 import com.distpatterns.consensus.infra.store.StoreDirectory;
@@ -94,6 +95,12 @@ public class ConsensusConfiguration {
   }
 
   /** The Raft gauges the alert rules read (ops/prometheus/rules/suite.rules.yml). */
+  /** Leases, served by the leader from any node (the API's and the elections' way in). */
+  @Bean
+  Leases leases(RaftDriver driver) {
+    return driver.leases();
+  }
+
   @Bean
   RaftMetrics raftMetrics(RaftDriver driver) {
     return new RaftMetrics(driver);

@@ -24,6 +24,8 @@ public sealed interface KvCommand {
             case Delete d -> 0;
             case Txn t -> Math.max(putBytes(t.success()), putBytes(t.failure()));
             case Compact c -> 0;
+            case LeaseGrant g -> 0;
+            case LeaseRevoke r -> 0;
         };
     }
 
@@ -47,6 +49,22 @@ public sealed interface KvCommand {
             success = List.copyOf(success);
             failure = List.copyOf(failure);
         }
+    }
+
+    /**
+     * Grants a lease of {@code ttlSeconds}; its id is the index of the log entry that carries this command, so every
+     * node gives the same id and no id is ever given twice.
+     */
+    record LeaseGrant(long ttlSeconds) implements KvCommand {
+    }
+
+    /**
+     * Revokes lease {@code id} and deletes its keys, all at one revision. {@code expiryTerm} 0: a client's revoke,
+     * applied whoever proposed it. Otherwise the leader of that term decided the lease expired, and the entry is
+     * applied only if it was committed in that term: a deposed leader's expiry, proposed again by anyone later, does
+     * nothing.
+     */
+    record LeaseRevoke(long id, long expiryTerm) implements KvCommand {
     }
 
     /** Drops the history before {@code revision}. */

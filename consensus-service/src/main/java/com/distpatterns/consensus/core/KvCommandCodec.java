@@ -9,16 +9,26 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** The bytes of a {@link KvCommand} inside a log entry: version, type, key, then values as length and bytes. */
+/**
+ * The bytes of a {@link KvCommand} inside a log entry: version, type, key, then values as length and bytes.
+ *
+ * <p>Version 2 adds the lease of a put (a long after its value) and the lease commands. A command that version 1
+ * can express (no lease anywhere) is still written as version 1, so servers of the previous version, during a
+ * rolling upgrade, read every entry until leases are used; entries already in logs and snapshots read as before.
+ */
 public final class KvCommandCodec {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION_1 = 1;
+    private static final byte VERSION_2 = 2;
     private static final byte PUT = 1;
     private static final byte DELETE = 2;
     private static final byte COMPARE_AND_SET = 3;
     private static final byte TXN = 4;
     private static final byte COMPACT = 5;
+    private static final byte LEASE_GRANT = 6;
+    private static final byte LEASE_REVOKE = 7;
     private static final byte OP_PUT = 1;
     private static final byte OP_DELETE = 2;
     private static final byte OP_DELETE_PREFIX = 3;
@@ -32,12 +42,16 @@ public final class KvCommandCodec {
     public static byte[] encode(KvCommand command) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+            boolean leases = usesLeases(command);
+            out.writeByte(leases ? VERSION_2 : VERSION_1);
             switch (command) {
                 case KvCommand.Put p -> {
                     out.writeByte(PUT);
                     writeBytes(out, p.key().getBytes(StandardCharsets.UTF_8));
                     writeBytes(out, p.value());
+                    if (leases) {
+                        out.writeLong(p.lease());
+                    }
                 }
                 case KvCommand.Delete d -> {
                     out.writeByte(DELETE);
@@ -59,18 +73,41 @@ public final class KvCommandCodec {
                         writeBytes(out, c.value());
                         out.writeLong(c.number());
                     }
-                    writeOps(out, t.success());
-                    writeOps(out, t.failure());
+                    writeOps(out, t.success(), leases);
+                    writeOps(out, t.failure(), leases);
                 }
                 case KvCommand.Compact c -> {
                     out.writeByte(COMPACT);
                     out.writeLong(c.revision());
+                }
+                case KvCommand.LeaseGrant g -> {
+                    out.writeByte(LEASE_GRANT);
+                    out.writeLong(g.ttlSeconds());
+                }
+                case KvCommand.LeaseRevoke r -> {
+                    out.writeByte(LEASE_REVOKE);
+                    out.writeLong(r.id());
+                    out.writeLong(r.expiryTerm());
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** Whether the command needs version 2: a lease command, or a put under a lease. */
+    private static boolean usesLeases(KvCommand command) {
+        return switch (command) {
+            case KvCommand.Put p -> p.lease() != 0;
+            case KvCommand.Txn t -> Stream.concat(t.success().stream(), t.failure().stream())
+                    .anyMatch(op -> op instanceof TxnOp.Put p && p.lease() != 0);
+            case KvCommand.LeaseGrant g -> true;
+            case KvCommand.LeaseRevoke r -> true;
+            case KvCommand.Delete d -> false;
+            case KvCommand.CompareAndSet c -> false;
+            case KvCommand.Compact c -> false;
+        };
     }
 
     /**
@@ -81,13 +118,14 @@ public final class KvCommandCodec {
     public static KvCommand decode(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION_1 && version != VERSION_2) {
                 throw new IllegalArgumentException("unsupported command version " + version);
             }
+            boolean leases = version == VERSION_2;
             byte type = in.readByte();
             int limit = data.length;
             KvCommand command = switch (type) {
-                case PUT -> new KvCommand.Put(readString(in, limit), readBytes(in, limit));
+                case PUT -> new KvCommand.Put(readString(in, limit), readBytes(in, limit), leases ? in.readLong() : 0);
                 case DELETE -> new KvCommand.Delete(readString(in, limit));
                 case COMPARE_AND_SET -> new KvCommand.CompareAndSet(readString(in, limit), readBytes(in, limit), readBytes(in, limit));
                 case TXN -> {
@@ -99,9 +137,17 @@ public final class KvCommandCodec {
                         Compare.Op op = Compare.Op.values()[in.readByte()];
                         compares.add(new Compare(key, target, op, readBytes(in, limit), in.readLong()));
                     }
-                    yield new KvCommand.Txn(compares, readOps(in, limit), readOps(in, limit));
+                    yield new KvCommand.Txn(compares, readOps(in, limit, leases), readOps(in, limit, leases));
                 }
                 case COMPACT -> new KvCommand.Compact(in.readLong());
+                case LEASE_GRANT -> {
+                    requireVersion2(leases, type);
+                    yield new KvCommand.LeaseGrant(in.readLong());
+                }
+                case LEASE_REVOKE -> {
+                    requireVersion2(leases, type);
+                    yield new KvCommand.LeaseRevoke(in.readLong(), in.readLong());
+                }
                 default -> throw new IllegalArgumentException("unknown command type " + type);
             };
             if (in.available() > 0) {
@@ -115,7 +161,13 @@ public final class KvCommandCodec {
         }
     }
 
-    private static void writeOps(DataOutputStream out, List<TxnOp> ops) throws IOException {
+    private static void requireVersion2(boolean version2, byte type) {
+        if (!version2) {
+            throw new IllegalArgumentException("command type " + type + " in a version 1 command");
+        }
+    }
+
+    private static void writeOps(DataOutputStream out, List<TxnOp> ops, boolean leases) throws IOException {
         out.writeInt(ops.size());
         for (TxnOp op : ops) {
             switch (op) {
@@ -123,6 +175,9 @@ public final class KvCommandCodec {
                     out.writeByte(OP_PUT);
                     writeString(out, p.key());
                     writeBytes(out, p.value());
+                    if (leases) {
+                        out.writeLong(p.lease());
+                    }
                 }
                 case TxnOp.Delete d -> {
                     out.writeByte(OP_DELETE);
@@ -145,13 +200,13 @@ public final class KvCommandCodec {
         }
     }
 
-    private static List<TxnOp> readOps(DataInputStream in, int limit) throws IOException {
+    private static List<TxnOp> readOps(DataInputStream in, int limit, boolean leases) throws IOException {
         int count = readCount(in, KvCommand.MAX_TXN_OPS);
         List<TxnOp> ops = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             byte type = in.readByte();
             ops.add(switch (type) {
-                case OP_PUT -> new TxnOp.Put(readString(in, limit), readBytes(in, limit));
+                case OP_PUT -> new TxnOp.Put(readString(in, limit), readBytes(in, limit), leases ? in.readLong() : 0);
                 case OP_DELETE -> new TxnOp.Delete(readString(in, limit));
                 case OP_DELETE_PREFIX -> new TxnOp.DeletePrefix(readString(in, limit));
                 case OP_GET -> new TxnOp.Get(readString(in, limit));

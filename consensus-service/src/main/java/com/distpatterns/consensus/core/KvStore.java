@@ -71,6 +71,8 @@ public final class KvStore {
             // The simulator's model of the state machine is single-key; the service's store is infra.store.MvccStore.
             case KvCommand.Txn txn -> throw new IllegalArgumentException("this in-memory store applies single-key commands only");
             case KvCommand.Compact compact -> throw new IllegalArgumentException("this in-memory store keeps no history");
+            case KvCommand.LeaseGrant grant -> throw new IllegalArgumentException("this in-memory store has no leases");
+            case KvCommand.LeaseRevoke revoke -> throw new IllegalArgumentException("this in-memory store has no leases");
         };
     }
 

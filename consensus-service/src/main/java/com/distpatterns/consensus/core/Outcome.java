@@ -32,4 +32,22 @@ public sealed interface Outcome {
     /** A compaction: history before {@code compactedRevision} is gone. */
     record Compacted(long compactedRevision, long revision) implements Outcome {
     }
+
+    /** A lease granted: its id is the index of the grant's entry. Changes no revision. */
+    record LeaseGranted(long id, long ttlSeconds, long revision) implements Outcome {
+    }
+
+    /**
+     * A lease revoked ({@code revoked}) and its keys deleted at {@code revision}; not revoked when an expiry was
+     * committed outside the term that decided it.
+     */
+    record LeaseRevoked(long id, boolean revoked, List<String> keys, long revision) implements Outcome {
+        public LeaseRevoked {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /** A write named lease {@code id}, which does not exist: nothing was written. */
+    record LeaseMissing(long id, long revision) implements Outcome {
+    }
 }

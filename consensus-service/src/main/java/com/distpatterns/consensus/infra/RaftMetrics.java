@@ -50,6 +50,8 @@ public final class RaftMetrics implements MeterBinder {
     status(registry, "consensus.raft.follower.max.lag",
         "On the leader: entries the slowest other member's log trails the commit index by; 0 elsewhere",
         RaftMetrics::maxFollowerLag);
+    Gauge.builder("consensus.leases", driver, RaftDriver::leaseCount)
+        .description("Leases with an expiry deadline on this node (on the leader: every lease)").register(registry);
     Gauge.builder("consensus.store.size", driver, RaftDriver::storeBytes).baseUnit("bytes")
         .description("The store's size on disk").register(registry);
   }

@@ -2,6 +2,7 @@ package com.distpatterns.consensus.infra.driver;
 
 import com.distpatterns.consensus.core.ClusterStatus;
 import com.distpatterns.consensus.core.Applied;
+import com.distpatterns.consensus.core.Lease;
 import com.distpatterns.consensus.infra.store.MvccStore;
 import com.distpatterns.consensus.infra.transport.PeerFrame;
 import com.distpatterns.consensus.raft.ConfChange;
@@ -55,6 +56,14 @@ sealed interface DriverInput {
         }
 
         void fail(RuntimeException cause) {
+            result.completeExceptionally(cause);
+        }
+    }
+
+    /** A keepalive ({@code keepAlive}) or a read of lease {@code id}, which only the leader answers. */
+    record LeaseCall(long id, boolean keepAlive, CompletableFuture<Lease> result, long deadline) implements DriverInput {
+        @Override
+        public void fail(RuntimeException cause) {
             result.completeExceptionally(cause);
         }
     }

@@ -33,12 +33,14 @@ final class DriverStateMachine implements ReadyProcessor.StateMachine {
     private final StatusReporter status;
     private final AddressBook addresses;
     private final PeerTransport transport;
+    private final LeaseKeeper keeper;
     /** The membership the transport was last told of. */
     private ConfState lastConf;
 
     DriverStateMachine(long selfId, RaftNode node, StoreApplier applier, PendingWrites pending, ProposalRouter router,
                        ReadRounds reads, CheckpointFetch checkpoints, Snapshotter snapshots, StatusReporter status,
-                       AddressBook addresses, PeerTransport transport) {
+                       AddressBook addresses, PeerTransport transport, LeaseKeeper keeper) {
+        this.keeper = keeper;
         this.selfId = selfId;
         this.node = node;
         this.applier = applier;
@@ -62,6 +64,7 @@ final class DriverStateMachine implements ReadyProcessor.StateMachine {
     public void restore(Snapshot snapshot) {
         applier.restore(snapshot);
         pending.forgetCoveredBy(snapshot.index());
+        keeper.restored();
         log.info("Node {} restored the snapshot at index {} (term {})", selfId, snapshot.index(), snapshot.term());
     }
 
@@ -69,6 +72,7 @@ final class DriverStateMachine implements ReadyProcessor.StateMachine {
     public void apply(List<Entry> committed, List<ReadState> readStates) {
         for (Entry entry : committed) {
             Outcome result = applier.apply(entry);
+            keeper.applied(result);
             pending.applied(entry, result).ifPresent(router::add);
         }
         reads.serve(readStates);

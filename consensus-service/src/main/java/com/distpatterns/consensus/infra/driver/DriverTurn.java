@@ -1,6 +1,7 @@
 package com.distpatterns.consensus.infra.driver;
 
 import com.distpatterns.consensus.infra.driver.DriverInput.FromPeer;
+import com.distpatterns.consensus.infra.driver.DriverInput.LeaseCall;
 import com.distpatterns.consensus.infra.driver.DriverInput.Proposal;
 import com.distpatterns.consensus.infra.driver.DriverInput.Read;
 import com.distpatterns.consensus.infra.driver.DriverInput.StatusQuery;
@@ -32,10 +33,16 @@ final class DriverTurn implements DriverLoop.Turn {
     private final LearnerPromotion promotion;
     private final AutoCompactor compactor;
     private final PeerTransport transport;
+    private final LeaseKeeper keeper;
+    private final LeaseCalls leaseCalls;
+    private final long requestTimeoutNanos;
 
     DriverTurn(RaftNode node, ReadyProcessor readies, ProposalRouter router, PendingWrites pending, ReadRounds reads,
                StoreApplier applier, StatusReporter status, LearnerPromotion promotion, AutoCompactor compactor,
-               PeerTransport transport) {
+               PeerTransport transport, LeaseKeeper keeper, LeaseCalls leaseCalls, long requestTimeoutNanos) {
+        this.keeper = keeper;
+        this.leaseCalls = leaseCalls;
+        this.requestTimeoutNanos = requestTimeoutNanos;
         this.node = node;
         this.readies = readies;
         this.router = router;
@@ -59,6 +66,7 @@ final class DriverTurn implements DriverLoop.Turn {
             case Proposal p -> router.add(p);
             case Read r -> reads.add(r);
             case StatusQuery q -> q.result().complete(status.clusterStatus());
+            case LeaseCall c -> leaseCalls.add(c);
             case FromPeer f -> takeFrame(f.from(), f.frame());
         }
     }
@@ -75,6 +83,8 @@ final class DriverTurn implements DriverLoop.Turn {
             case PeerFrame.ForwardProposals f -> router.proposeForwarded(from, f);
             case PeerFrame.ProposalsAccepted a -> router.accepted(a);
             case PeerFrame.ProposalsRejected r -> router.rejected(r);
+            case PeerFrame.LeaseQuery q -> leaseCalls.query(from, q, System.nanoTime() + requestTimeoutNanos);
+            case PeerFrame.LeaseAnswer a -> leaseCalls.answered(a);
             case PeerFrame.Hello ignored -> {
             }
             case PeerFrame.FetchCheckpoint ignored -> {
@@ -100,14 +110,17 @@ final class DriverTurn implements DriverLoop.Turn {
             promotion.promoteCaughtUp();
             compactor.compactIfDue(now);
         }
+        keeper.tick(now);
         router.expire(now);
         pending.expire(now);
         reads.expire(now);
+        leaseCalls.expire(now);
     }
 
     @Override
     public void finish() {
         router.flush();
+        leaseCalls.flush();
         reads.flush();
         readies.process(node);
         status.publish();
@@ -124,5 +137,6 @@ final class DriverTurn implements DriverLoop.Turn {
         router.failAll(cause);
         pending.failAll(cause);
         reads.failAll(cause);
+        leaseCalls.failAll(cause);
     }
 }

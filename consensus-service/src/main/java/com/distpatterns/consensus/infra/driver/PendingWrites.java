@@ -2,6 +2,7 @@ package com.distpatterns.consensus.infra.driver;
 
 import com.distpatterns.consensus.core.Applied;
 import com.distpatterns.consensus.core.ClusterStatus;
+import com.distpatterns.consensus.core.LeaseNotFoundException;
 import com.distpatterns.consensus.core.Outcome;
 import com.distpatterns.consensus.infra.driver.DriverInput.ConfProposal;
 import com.distpatterns.consensus.infra.driver.DriverInput.KvProposal;
@@ -69,7 +70,13 @@ final class PendingWrites {
             return Optional.empty();
         }
         switch (proposal) {
-            case KvProposal k -> k.result().complete(new Applied(result, entry.term()));
+            case KvProposal k -> {
+                if (result instanceof Outcome.LeaseMissing missing) {
+                    k.fail(new LeaseNotFoundException(missing.id())); // nothing was written
+                } else {
+                    k.result().complete(new Applied(result, entry.term()));
+                }
+            }
             case ConfProposal c -> confApplied.add(c); // answered once the engine has applied it, after advance
         }
         return Optional.empty();

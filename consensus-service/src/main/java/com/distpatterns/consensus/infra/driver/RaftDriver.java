@@ -7,6 +7,7 @@ import com.distpatterns.consensus.core.ConsensusUnavailableException.Reason;
 import com.distpatterns.consensus.core.KeyRead;
 import com.distpatterns.consensus.core.KvCommand;
 import com.distpatterns.consensus.core.KvCommandCodec;
+import com.distpatterns.consensus.core.Leases;
 import com.distpatterns.consensus.core.QuotaExceededException;
 import com.distpatterns.consensus.core.RangeQuery;
 import com.distpatterns.consensus.core.RangeRead;
@@ -75,6 +76,8 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
     private final PeerTransport transport;
     private final BlockingQueue<DriverInput> queue;
     private final DriverLoop loop;
+    private final LeaseKeeper leaseKeeper;
+    private final DriverLeases leases;
     /** Bytes of writes accepted and not yet answered: with the queue's length, what bounds the heap they take. */
     private final AtomicLong pendingBytes = new AtomicLong();
 
@@ -103,14 +106,24 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
         PendingWrites pending = new PendingWrites(node);
         ProposalRouter router = new ProposalRouter(selfId, node, transport, pending);
         ReadRounds reads = new ReadRounds(selfId, node, applier, settings.tick().toNanos());
+        // A driver that did not tick for half an election timeout (at most 1 s, at least 3 ticks) was paused:
+        // leases get a fresh TTL then.
+        long pauseNanos = Math.max(3 * settings.tick().toNanos(),
+                Math.min(settings.tick().toNanos() * config.electionTick() / 2, 1_000_000_000L));
+        this.leaseKeeper = new LeaseKeeper(selfId, node, applier, router, reads, pauseNanos,
+                settings.requestTimeout().toNanos());
+        LeaseCalls leaseCalls = new LeaseCalls(selfId, node, leaseKeeper, reads, transport);
         DriverStateMachine stateMachine = new DriverStateMachine(selfId, node, applier, pending, router, reads,
                 new CheckpointFetch(selfId, node, stores, applier, addresses),
-                new Snapshotter(selfId, settings, storage, stores, applier, addresses), status, addresses, transport);
+                new Snapshotter(selfId, settings, storage, stores, applier, addresses), status, addresses, transport,
+                leaseKeeper);
         ReadyProcessor readies = new ReadyProcessor(storage::persist, messages -> messages.forEach(
                 m -> transport.send(m.to(), new PeerFrame.RaftFrame(m))), stateMachine);
         this.loop = new DriverLoop(selfId, settings.tick(), queue, new DriverTurn(node, readies, router, pending, reads,
                 applier, status, new LearnerPromotion(node),
-                new AutoCompactor(selfId, settings.autoCompaction(), settings.requestTimeout(), applier, router), transport));
+                new AutoCompactor(selfId, settings.autoCompaction(), settings.requestTimeout(), applier, router), transport,
+                leaseKeeper, leaseCalls, settings.requestTimeout().toNanos()));
+        this.leases = new DriverLeases(this);
     }
 
     /** Builds the transport once the driver can take its frames. */
@@ -285,7 +298,22 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
         return StatusReporter.roleName(role);
     }
 
-    private long deadline() {
+    /** Leases, served by the leader from any node. */
+    public Leases leases() {
+        return leases;
+    }
+
+    /** Leases this node keeps deadlines for (as leader: every lease), as of the last tick; for the metrics. */
+    public int leaseCount() {
+        return leaseKeeper.published();
+    }
+
+    /** Queues a keepalive or a lease read for the driver. */
+    void call(DriverInput.LeaseCall call) {
+        enqueue(call, call.result());
+    }
+
+    long deadline() {
         return System.nanoTime() + settings.requestTimeout().toNanos();
     }
 

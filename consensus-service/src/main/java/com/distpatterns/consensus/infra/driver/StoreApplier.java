@@ -74,6 +74,13 @@ final class StoreApplier {
                 store.skip(entry.index());
                 return null;
             }
+            if (command instanceof KvCommand.LeaseRevoke r && r.expiryTerm() != 0 && r.expiryTerm() != entry.term()) {
+                // An expiry decided by the leader of another term, proposed again since: that leader was deposed.
+                log.warn("Entry {}: the expiry of lease {} decided in term {} was committed in term {}; ignored",
+                        entry.index(), r.id(), r.expiryTerm(), entry.term());
+                store.skip(entry.index());
+                return new Outcome.LeaseRevoked(r.id(), false, java.util.List.of(), store.revision());
+            }
             Outcome result = store.apply(entry.index(), command);
             bytesSinceSnapshot += entry.data().length;
             return result;

@@ -10,10 +10,16 @@ import java.util.Arrays;
  * revision-keyed history:
  * <pre>
  * 'h' esc(key) 00 00 rev(8, big-endian)  -> [kind u8: 1 put, 2 tombstone][createRevision u64][version u64][value]
+ *                                           or [3: put under a lease][createRevision][version][lease u64][value]
  * 'k' key                                -> the key's current version: [createRevision][modRevision][version]
+ *                                           and [lease] when it lives under one
  * 'r' rev(8)                             -> the keys written at that revision (for compaction)
+ * 'L' id(8)                              -> a lease: [ttlSeconds u64]
+ * 'A' id(8) key                          -> (empty) the key lives under the lease
  * 'm' name                               -> metadata: applied index, revision, compacted revision, format
  * </pre>
+ * Records without a lease keep the layout of before leases (kind 1, 24-byte current record), so a store written
+ * before them reads the same and the format number did not change.
  * A key's bytes are escaped (00 -> 00 01) and ended with 00 00, so a key's history sorts as one run, keys sort
  * bytewise, and the newest version at or before a revision is one seek back from {@code h key 00 00 rev}. The
  * current versions ('k', etcd's in-memory key index, on disk) make the common reads and every write point lookups.
@@ -26,6 +32,9 @@ final class MvccKeys {
     static final byte META = 'm';
     static final byte PUT = 1;
     static final byte TOMBSTONE = 2;
+    static final byte PUT_LEASED = 3;
+    static final byte LEASES = 'L';
+    static final byte LEASE_KEYS = 'A';
 
     static final byte[] META_APPLIED = meta("applied");
     static final byte[] META_REVISION = meta("revision");
@@ -66,8 +75,47 @@ final class MvccKeys {
         return out;
     }
 
-    static byte[] currentRecord(long createRevision, long modRevision, long version) {
-        return ByteBuffer.allocate(24).putLong(createRevision).putLong(modRevision).putLong(version).array();
+    static byte[] currentRecord(long createRevision, long modRevision, long version, long lease) {
+        ByteBuffer out = ByteBuffer.allocate(lease == 0 ? 24 : 32).putLong(createRevision).putLong(modRevision).putLong(version);
+        if (lease != 0) {
+            out.putLong(lease);
+        }
+        return out.array();
+    }
+
+    /** The lease a current record names, 0 for none. */
+    static long leaseOfCurrent(byte[] current) {
+        return current.length >= 32 ? ByteBuffer.wrap(current, 24, 8).getLong() : 0;
+    }
+
+    /** Whether a history record is a put (with or without a lease), not a tombstone. */
+    static boolean live(byte[] record) {
+        return record[0] == PUT || record[0] == PUT_LEASED;
+    }
+
+    /** The value a history record holds. */
+    static byte[] valueOf(byte[] record) {
+        return Arrays.copyOfRange(record, record[0] == PUT_LEASED ? 25 : 17, record.length);
+    }
+
+    /** The lease a history record names, 0 for none. */
+    static long leaseOfRecord(byte[] record) {
+        return record[0] == PUT_LEASED ? ByteBuffer.wrap(record, 17, 8).getLong() : 0;
+    }
+
+    /** {@code 'L' id}. */
+    static byte[] lease(long id) {
+        return ByteBuffer.allocate(9).put(LEASES).putLong(id).array();
+    }
+
+    /** {@code 'A' id}: every key under the lease starts with it. */
+    static byte[] leaseKeys(long id) {
+        return ByteBuffer.allocate(9).put(LEASE_KEYS).putLong(id).array();
+    }
+
+    /** {@code 'A' id key}. */
+    static byte[] leaseKey(long id, byte[] key) {
+        return ByteBuffer.allocate(9 + key.length).put(LEASE_KEYS).putLong(id).put(key).array();
     }
 
     /** {@code 'h' esc(key) 00 00 rev}. */
@@ -113,8 +161,18 @@ final class MvccKeys {
     }
 
     static byte[] record(byte kind, long createRevision, long version, byte[] value) {
+        return record(kind, createRevision, version, 0, value);
+    }
+
+    /** A put's record under {@code lease} (0: none, kind {@link #PUT}), or a tombstone's. */
+    static byte[] record(byte kind, long createRevision, long version, long lease, byte[] value) {
         int length = value == null ? 0 : value.length;
-        ByteBuffer out = ByteBuffer.allocate(17 + length).put(kind).putLong(createRevision).putLong(version);
+        boolean leased = kind == PUT && lease != 0;
+        ByteBuffer out = ByteBuffer.allocate((leased ? 25 : 17) + length).put(leased ? PUT_LEASED : kind)
+                .putLong(createRevision).putLong(version);
+        if (leased) {
+            out.putLong(lease);
+        }
         if (value != null) {
             out.put(value);
         }

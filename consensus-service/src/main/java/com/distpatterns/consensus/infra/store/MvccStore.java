@@ -164,7 +164,7 @@ public final class MvccStore implements AutoCloseable {
             if (record == null) {
                 throw new StoreFailedException("key '" + key + "' names version " + mod + ", which is missing", null);
             }
-            return Optional.of(new KeyValue(key, Arrays.copyOfRange(record, 17, record.length), create, mod, version));
+            return Optional.of(new KeyValue(key, MvccKeys.valueOf(record), create, mod, version, MvccKeys.leaseOfCurrent(index)));
         } catch (RocksDBException e) {
             throw new StoreFailedException("reading key '" + key + "' failed", e);
         }
@@ -173,7 +173,7 @@ public final class MvccStore implements AutoCloseable {
     /** A stored version: its revision and record. */
     record Found(long modRevision, byte[] record) {
         boolean live() {
-            return record[0] == MvccKeys.PUT;
+            return MvccKeys.live(record);
         }
     }
 
@@ -196,8 +196,31 @@ public final class MvccStore implements AutoCloseable {
         record.get();
         long create = record.getLong();
         long version = record.getLong();
-        return new KeyValue(key, Arrays.copyOfRange(found.record(), 17, found.record().length), create,
-                found.modRevision(), version);
+        return new KeyValue(key, MvccKeys.valueOf(found.record()), create, found.modRevision(), version,
+                MvccKeys.leaseOfRecord(found.record()));
+    }
+
+    // ------------------------------------------------------------------ leases
+
+    /** The lease's TTL in seconds, if it exists. */
+    public Optional<Long> leaseTtl(long id) {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+            return LeaseTable.ttl(it, id);
+        }
+    }
+
+    /** The keys under the lease, in key order. */
+    public List<String> leaseKeys(long id) {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+            return LeaseTable.names(LeaseTable.keys(it, id));
+        }
+    }
+
+    /** Every lease with its TTL in seconds. */
+    public java.util.Map<Long, Long> leases() {
+        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+            return LeaseTable.all(it);
+        }
     }
 
     // ------------------------------------------------------------------ ranges
@@ -241,6 +264,7 @@ public final class MvccStore implements AutoCloseable {
             if (countOnly || next != null || Arrays.compareUnsigned(key, start) < 0) {
                 continue;
             }
+            long lease = MvccKeys.leaseOfCurrent(it.value());
             ByteBuffer fields = ByteBuffer.wrap(it.value());
             long create = fields.getLong();
             long mod = fields.getLong();
@@ -249,14 +273,14 @@ public final class MvccStore implements AutoCloseable {
             if (!keysOnly) {
                 try {
                     byte[] record = db.get(MvccKeys.history(key, mod));
-                    value = Arrays.copyOfRange(record, 17, record.length);
+                    value = MvccKeys.valueOf(record);
                 } catch (RocksDBException e) {
                     throw new StoreFailedException("reading a range failed", e);
                 }
             }
             if (kvs.size() < limit && (kvs.isEmpty() || bytes + value.length <= MAX_PAGE_BYTES)) {
                 bytes += value.length;
-                kvs.add(new KeyValue(new String(key, StandardCharsets.UTF_8), value, create, mod, version));
+                kvs.add(new KeyValue(new String(key, StandardCharsets.UTF_8), value, create, mod, version, lease));
             } else {
                 next = key;
             }
@@ -281,7 +305,7 @@ public final class MvccStore implements AutoCloseable {
                     if (kvs.size() < limit && (kvs.isEmpty() || keysOnly || bytes + found.get().record().length <= MAX_PAGE_BYTES)) {
                         KeyValue kv = toKeyValue(new String(key, StandardCharsets.UTF_8), found.get());
                         bytes += kv.value().length;
-                        kvs.add(keysOnly ? new KeyValue(kv.key(), new byte[0], kv.createRevision(), kv.modRevision(), kv.version()) : kv);
+                        kvs.add(keysOnly ? new KeyValue(kv.key(), new byte[0], kv.createRevision(), kv.modRevision(), kv.version(), kv.lease()) : kv);
                     } else {
                         next = key;
                     }
@@ -320,7 +344,12 @@ public final class MvccStore implements AutoCloseable {
         }
         try (Change change = new Change(index)) {
             Outcome outcome = switch (command) {
-                case KvCommand.Put put -> new Outcome.Put(change.put(put.key(), put.value()), change.newRevision);
+                case KvCommand.Put put -> {
+                    if (put.lease() != 0 && !change.leaseExists(put.lease())) {
+                        yield new Outcome.LeaseMissing(put.lease(), revision);
+                    }
+                    yield new Outcome.Put(change.put(put.key(), put.value(), put.lease()), change.newRevision);
+                }
                 case KvCommand.Delete delete -> {
                     boolean deleted = change.delete(delete.key());
                     yield new Outcome.Deleted(delete.key(), deleted, change.revisionAfter());
@@ -330,19 +359,35 @@ public final class MvccStore implements AutoCloseable {
                     boolean matches = cas.expected() == null ? current.isEmpty()
                             : current.isPresent() && equivalence.same(current.get().value(), cas.expected());
                     if (matches) {
-                        yield new Outcome.Swapped(true, change.put(cas.key(), cas.value()), change.newRevision);
+                        yield new Outcome.Swapped(true, change.put(cas.key(), cas.value(), 0), change.newRevision);
                     }
                     yield new Outcome.Swapped(false, current.orElse(null), revision);
                 }
                 case KvCommand.Txn txn -> {
                     boolean succeeded = txn.compares().stream().allMatch(c -> holds(c, change.get(c.key())));
+                    List<TxnOp> branch = succeeded ? txn.success() : txn.failure();
+                    long missing = change.missingLease(branch);
+                    if (missing != 0) {
+                        yield new Outcome.LeaseMissing(missing, revision);
+                    }
                     List<OpResult> results = new ArrayList<>();
-                    for (TxnOp op : succeeded ? txn.success() : txn.failure()) {
+                    for (TxnOp op : branch) {
                         results.add(change.apply(op));
                     }
                     yield new Outcome.Txn(succeeded, results, change.revisionAfter());
                 }
                 case KvCommand.Compact ignored -> throw new IllegalStateException("handled above");
+                case KvCommand.LeaseGrant grant -> {
+                    change.grant(index, grant.ttlSeconds());
+                    yield new Outcome.LeaseGranted(index, grant.ttlSeconds(), revision);
+                }
+                case KvCommand.LeaseRevoke revoke -> {
+                    if (!change.leaseExists(revoke.id())) {
+                        yield new Outcome.LeaseMissing(revoke.id(), revision);
+                    }
+                    List<String> keys = change.revoke(revoke.id());
+                    yield new Outcome.LeaseRevoked(revoke.id(), true, keys, change.revisionAfter());
+                }
             };
             change.commit();
             return outcome;
@@ -459,7 +504,7 @@ public final class MvccStore implements AutoCloseable {
 
         OpResult apply(TxnOp op) {
             return switch (op) {
-                case TxnOp.Put p -> new OpResult.Put(put(p.key(), p.value()));
+                case TxnOp.Put p -> new OpResult.Put(put(p.key(), p.value(), p.lease()));
                 case TxnOp.Delete d -> new OpResult.Deleted(delete(d.key()) ? 1 : 0);
                 case TxnOp.DeletePrefix d -> {
                     byte[] prefix = d.prefix().getBytes(StandardCharsets.UTF_8);
@@ -497,32 +542,85 @@ public final class MvccStore implements AutoCloseable {
             }
         }
 
-        KeyValue put(String key, byte[] value) {
+        /** Puts the key under {@code lease} (0: none), moving it off the lease it was under, if another. */
+        KeyValue put(String key, byte[] value, long lease) {
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
             ByteBuffer current = index(k);
             long create = current == null ? newRevision : current.getLong(0);
             long version = current == null ? 1 : current.getLong(2 * Long.BYTES) + 1;
-            write(k, MvccKeys.record(MvccKeys.PUT, create, version, value));
+            long previousLease = current == null ? 0 : MvccKeys.leaseOfCurrent(current.array());
+            write(k, MvccKeys.record(MvccKeys.PUT, create, version, lease, value));
             try {
-                batch.put(MvccKeys.current(k), MvccKeys.currentRecord(create, newRevision, version));
+                batch.put(MvccKeys.current(k), MvccKeys.currentRecord(create, newRevision, version, lease));
+                if (previousLease != 0 && previousLease != lease) {
+                    batch.delete(MvccKeys.leaseKey(previousLease, k));
+                }
+                if (lease != 0) {
+                    batch.put(MvccKeys.leaseKey(lease, k), new byte[0]);
+                }
             } catch (RocksDBException e) {
                 throw new StoreFailedException("a write failed", e);
             }
-            return new KeyValue(key, value, create, newRevision, version);
+            return new KeyValue(key, value, create, newRevision, version, lease);
         }
 
         boolean delete(String key) {
             byte[] k = key.getBytes(StandardCharsets.UTF_8);
-            if (index(k) == null) {
+            ByteBuffer current = index(k);
+            if (current == null) {
                 return false;
             }
             write(k, MvccKeys.record(MvccKeys.TOMBSTONE, 0, 0, null));
             try {
                 batch.delete(MvccKeys.current(k));
+                long lease = MvccKeys.leaseOfCurrent(current.array());
+                if (lease != 0) {
+                    batch.delete(MvccKeys.leaseKey(lease, k));
+                }
             } catch (RocksDBException e) {
                 throw new StoreFailedException("a write failed", e);
             }
             return true;
+        }
+
+        boolean leaseExists(long id) {
+            try (RocksIterator base = db.newIterator(read); RocksIterator it = batch.newIteratorWithBase(base)) {
+                return LeaseTable.ttl(it, id).isPresent();
+            }
+        }
+
+        /** The first lease a branch's puts name that does not exist, or 0: then the branch may be applied. */
+        long missingLease(List<TxnOp> branch) {
+            for (TxnOp op : branch) {
+                if (op instanceof TxnOp.Put p && p.lease() != 0 && !leaseExists(p.lease())) {
+                    return p.lease();
+                }
+            }
+            return 0;
+        }
+
+        void grant(long id, long ttlSeconds) {
+            try {
+                batch.put(MvccKeys.lease(id), MvccKeys.longBytes(ttlSeconds));
+            } catch (RocksDBException e) {
+                throw new StoreFailedException("a write failed", e);
+            }
+        }
+
+        /** Deletes the lease and every key under it, at this change's one revision; answers the keys. */
+        List<String> revoke(long id) {
+            List<byte[]> keys;
+            try (RocksIterator base = db.newIterator(read); RocksIterator it = batch.newIteratorWithBase(base)) {
+                keys = LeaseTable.keys(it, id);
+            }
+            List<String> names = LeaseTable.names(keys);
+            names.forEach(this::delete);
+            try {
+                batch.delete(MvccKeys.lease(id));
+            } catch (RocksDBException e) {
+                throw new StoreFailedException("a write failed", e);
+            }
+            return names;
         }
 
         private void write(byte[] key, byte[] record) {

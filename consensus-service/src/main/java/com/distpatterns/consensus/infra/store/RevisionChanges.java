@@ -81,7 +81,7 @@ final class RevisionChanges {
             }
             KeyValue prev = query.prevKv() ? MvccStore.versionAt(history, k, revision - 1)
                     .map(found -> MvccStore.toKeyValue(key, found)).orElse(null) : null;
-            if (record[0] == MvccKeys.PUT) {
+            if (MvccKeys.live(record)) { // a put under a lease (h20lease) is a put too
                 events.add(new WatchEvent(WatchEvent.Type.PUT, MvccStore.toKeyValue(key, new MvccStore.Found(revision, record)), prev));
             } else {
                 events.add(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, EMPTY, 0, revision, 0), prev));

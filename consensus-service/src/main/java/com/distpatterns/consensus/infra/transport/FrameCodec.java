@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +25,8 @@ final class FrameCodec {
     private static final byte ACCEPTED = 4;
     private static final byte REJECTED = 5;
     private static final byte FETCH_CHECKPOINT = 6;
+    private static final byte LEASE_QUERY = 7;
+    private static final byte LEASE_ANSWER = 8;
 
     private FrameCodec() {
     }
@@ -71,7 +74,59 @@ final class FrameCodec {
                 out.writeLong(f.nodeId());
                 out.writeLong(f.minIndex());
             }
+            case PeerFrame.LeaseQuery q -> {
+                header(out, 17, LEASE_QUERY);
+                out.writeLong(q.requestId());
+                out.writeBoolean(q.keepAlive());
+                out.writeLong(q.leaseId());
+            }
+            case PeerFrame.LeaseAnswer a -> {
+                List<byte[]> keys = new ArrayList<>(a.keys().size());
+                int size = 8 + 1 + 8 + 8 + 8 + 4;
+                for (String key : a.keys()) {
+                    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+                    keys.add(k);
+                    size += 4 + k.length;
+                }
+                header(out, size, LEASE_ANSWER);
+                out.writeLong(a.requestId());
+                out.writeByte(a.status().ordinal());
+                out.writeLong(a.leaseId());
+                out.writeLong(a.ttlSeconds());
+                out.writeLong(a.remainingSeconds());
+                out.writeInt(keys.size());
+                for (byte[] k : keys) {
+                    out.writeInt(k.length);
+                    out.write(k);
+                }
+            }
         }
+    }
+
+    private static PeerFrame.LeaseAnswer leaseAnswer(ByteBuffer in) {
+        long requestId = in.getLong();
+        int status = in.get();
+        if (status < 0 || status >= PeerFrame.LeaseAnswer.Status.values().length) {
+            throw new MalformedMessageException("unknown lease answer status " + status);
+        }
+        long leaseId = in.getLong();
+        long ttl = in.getLong();
+        long remaining = in.getLong();
+        int count = in.getInt();
+        if (count < 0 || count > in.remaining() / 4) {
+            throw new MalformedMessageException("a lease of " + count + " keys");
+        }
+        List<String> keys = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = in.getInt();
+            if (length < 0 || length > in.remaining()) {
+                throw new MalformedMessageException("a key of " + length + " bytes");
+            }
+            byte[] key = new byte[length];
+            in.get(key);
+            keys.add(new String(key, StandardCharsets.UTF_8));
+        }
+        return new PeerFrame.LeaseAnswer(requestId, PeerFrame.LeaseAnswer.Status.values()[status], leaseId, ttl, remaining, keys);
     }
 
     private static void header(DataOutputStream out, int bodyLength, byte kind) throws IOException {
@@ -130,6 +185,8 @@ final class FrameCodec {
                     yield new PeerFrame.ProposalsRejected(batchId, leaderHint, ProposalResult.Reason.values()[reason]);
                 }
                 case FETCH_CHECKPOINT -> new PeerFrame.FetchCheckpoint(in.getLong(), in.getLong());
+                case LEASE_QUERY -> new PeerFrame.LeaseQuery(in.getLong(), in.get() != 0, in.getLong());
+                case LEASE_ANSWER -> leaseAnswer(in);
                 default -> throw new MalformedMessageException("unknown frame kind " + kind);
             };
             if (in.hasRemaining()) {

@@ -40,4 +40,21 @@ public sealed interface PeerFrame {
      */
     record FetchCheckpoint(long nodeId, long minIndex) implements PeerFrame {
     }
+
+    /**
+     * A follower asks the leader, which alone keeps leases' deadlines, for lease {@code leaseId}: renewed first when
+     * {@code keepAlive}. Answered with {@link LeaseAnswer} under the same {@code requestId}.
+     */
+    record LeaseQuery(long requestId, boolean keepAlive, long leaseId) implements PeerFrame {
+    }
+
+    /** The leader's answer to a {@link LeaseQuery}: found (with the lease), not found, or ask again (not leader). */
+    record LeaseAnswer(long requestId, Status status, long leaseId, long ttlSeconds, long remainingSeconds,
+                       List<String> keys) implements PeerFrame {
+        public enum Status { FOUND, NOT_FOUND, RETRY }
+
+        public LeaseAnswer {
+            keys = List.copyOf(keys);
+        }
+    }
 }
