@@ -1,6 +1,7 @@
 package com.distpatterns.consensus.api;
 
 import com.distpatterns.consensus.core.ConsensusUnavailableException;
+import com.distpatterns.consensus.core.InvalidRequestException;
 import com.distpatterns.consensus.core.MembershipException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +31,7 @@ final class Await {
                     | e.getCause() instanceof com.distpatterns.consensus.core.LeaseNotFoundException) {
                 throw (RuntimeException) e.getCause();
             }
-            if (e.getCause() instanceof IllegalArgumentException invalid) {
+            if (e.getCause() instanceof InvalidRequestException invalid) {
                 throw invalid;
             }
             throw new IllegalStateException("the Raft driver failed a call", e.getCause());

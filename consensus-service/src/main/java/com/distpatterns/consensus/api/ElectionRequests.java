@@ -1,6 +1,7 @@
 package com.distpatterns.consensus.api;
 
 import com.distpatterns.consensus.core.ElectionKeys;
+import com.distpatterns.consensus.core.InvalidRequestException;
 import com.distpatterns.platform.service.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class ElectionRequests {
     static String checkName(String name) {
         try {
             return ElectionKeys.checkName(name);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidRequestException e) {
             throw ApiException.badRequest("invalid-election-name", "Election names are 1.." + ElectionKeys.MAX_NAME_BYTES
                     + " bytes of UTF-8 without '/' or control characters: " + e.getMessage() + ".");
         }

@@ -1,8 +1,8 @@
 package com.distpatterns.consensus.api;
 
 import com.distpatterns.platform.service.ApiException;
+import com.distpatterns.platform.service.JsonBodies;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -98,29 +98,11 @@ final class JsonValues {
         return new CasRequest(expected, checkValue(value, "\"value\""));
     }
 
+    /** The request's body, at most {@code limit} bytes (else 413), as the platform reads every bounded body. */
     static byte[] readBody(HttpServletRequest request, int limit) throws IOException {
-        long declared = request.getContentLengthLong();
-        if (declared > limit) {
-            throw tooLarge(declared + " bytes");
-        }
-        byte[] body;
         try (InputStream in = request.getInputStream()) {
-            body = declared >= 0 ? in.readNBytes((int) declared) : readAtMost(in, limit + 1);
+            return JsonBodies.readBounded(in, request.getContentLengthLong(), limit, () -> tooLarge("more than " + limit + " bytes"));
         }
-        if (body.length > limit) {
-            throw tooLarge("more than " + limit + " bytes");
-        }
-        return body;
-    }
-
-    private static byte[] readAtMost(InputStream in, int limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        int n;
-        while (out.size() < limit && (n = in.read(buffer, 0, Math.min(buffer.length, limit - out.size()))) > 0) {
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 
     /** Where the single JSON value in {@code body} starts and ends; every token is checked. */

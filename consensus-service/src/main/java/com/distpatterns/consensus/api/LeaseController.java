@@ -4,6 +4,7 @@ import com.distpatterns.consensus.config.ConsensusProperties;
 import com.distpatterns.consensus.core.Lease;
 import com.distpatterns.consensus.core.Leases;
 import com.distpatterns.platform.service.ApiException;
+import com.distpatterns.platform.service.JsonBodies;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -11,6 +12,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -109,9 +111,10 @@ class LeaseController {
     }
 
     private JsonNode body(HttpServletRequest request) throws IOException {
-        byte[] bytes = request.getInputStream().readNBytes(MAX_BODY_BYTES + 1);
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw ApiException.badRequest("invalid-body", "The body is at most " + MAX_BODY_BYTES + " bytes.");
+        byte[] bytes;
+        try (InputStream in = request.getInputStream()) {
+            bytes = JsonBodies.readBounded(in, request.getContentLengthLong(), MAX_BODY_BYTES,
+                    () -> ApiException.payloadTooLarge("A lease's body is at most " + MAX_BODY_BYTES + " bytes."));
         }
         try {
             JsonNode node = mapper.readTree(bytes);

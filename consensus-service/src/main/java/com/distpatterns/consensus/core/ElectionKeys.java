@@ -22,10 +22,10 @@ public final class ElectionKeys {
     public static String checkName(String name) {
         int length = name == null ? 0 : name.getBytes(StandardCharsets.UTF_8).length;
         if (length < 1 || length > MAX_NAME_BYTES) {
-            throw new IllegalArgumentException("an election name is 1.." + MAX_NAME_BYTES + " bytes of UTF-8, got " + length);
+            throw new InvalidRequestException("an election name is 1.." + MAX_NAME_BYTES + " bytes of UTF-8, got " + length);
         }
         if (name.chars().anyMatch(c -> c == '/' || Character.isISOControl(c))) {
-            throw new IllegalArgumentException("an election name has no '/' and no control characters: '" + name + "'");
+            throw new InvalidRequestException("an election name has no '/' and no control characters: '" + name + "'");
         }
         return name;
     }

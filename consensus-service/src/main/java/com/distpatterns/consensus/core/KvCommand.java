@@ -135,7 +135,7 @@ public sealed interface KvCommand {
         Objects.requireNonNull(key, "key");
         int length = key.getBytes(StandardCharsets.UTF_8).length;
         if (length < 1 || length > MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("keys are 1.." + MAX_KEY_BYTES + " bytes of UTF-8, got " + length);
+            throw new InvalidRequestException("keys are 1.." + MAX_KEY_BYTES + " bytes of UTF-8, got " + length);
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.distpatterns.consensus.infra.driver;
 
+import com.distpatterns.consensus.core.InvalidRequestException;
 import com.distpatterns.consensus.core.KvCommand;
 import com.distpatterns.consensus.core.Lease;
 import com.distpatterns.consensus.core.Leases;
@@ -26,7 +27,7 @@ final class DriverLeases implements Leases {
     @Override
     public CompletableFuture<Lease> grant(long ttlSeconds) {
         if (ttlSeconds < MIN_TTL_SECONDS || ttlSeconds > MAX_TTL_SECONDS) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException(
+            return CompletableFuture.failedFuture(new InvalidRequestException(
                     "ttlSeconds must be " + MIN_TTL_SECONDS + ".." + MAX_TTL_SECONDS + ", got " + ttlSeconds));
         }
         return driver.write(new KvCommand.LeaseGrant(ttlSeconds)).thenApply(applied -> {
