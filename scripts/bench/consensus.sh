@@ -20,10 +20,11 @@
 # The measuring part holds /tmp/distpatterns-bench.lock so that two benchmarks never run at once.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+script_name=consensus.sh
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
 cd "$root"
-version=0.1.0-SNAPSHOT
-jar="$root/consensus-service/target/consensus-service-$version.jar"
+jar="$(jar_of consensus-service)"
 lua="$root/scripts/bench/consensus"
 duration="${DURATION:-10s}"
 warmup="${WARMUP:-10s}"
@@ -36,9 +37,6 @@ http_ports=(18185 18186 18187)
 raft_ports=(17101 17102 17103)
 etcd_client_ports=(12379 22379 32379)
 etcd_peer_ports=(12380 22380 32380)
-
-say() { printf '%s\n' "$*" >&2; }
-fail() { say "consensus.sh: $*"; exit 1; }
 
 pids=()
 cleanup() {
@@ -66,33 +64,6 @@ install_missing() {
   fi
   # Debian starts its own etcd on 2379 when installed with a service manager; ours use other ports either way.
 }
-
-# The JDK Maven's toolchain would pick: the first java of version 21 or newer.
-find_java() {
-  local candidates=() home java major
-  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
-  for home in /usr/lib/jvm/*; do candidates+=("$home/bin/java"); done
-  candidates+=("$(command -v java || true)")
-  for java in "${candidates[@]}"; do
-    [[ -x "$java" ]] || continue
-    major="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-    if [[ -n "$major" && "${major%%.*}" -ge 21 ]]; then
-      echo "$java"
-      return
-    fi
-  done
-  fail "no JDK 21 or newer found"
-}
-
-build_if_stale() {
-  if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/consensus-service/src/main" "$root/consensus-service/pom.xml" "$root/platform" \
-      -newer "$jar" -type f -not -path '*/target/*' -print -quit)" ]]; then
-    say "building consensus-service (./mvnw -q -pl consensus-service -am -DskipTests package) ..."
-    ./mvnw -q -pl consensus-service -am -DskipTests package
-  fi
-}
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_etcd() {
   local i cluster="" name
@@ -243,20 +214,17 @@ bench_leases() {
     "$(ratio "$cs_k" "$etcd_k")" "$(ratio "$cs_k99" "$etcd_k99")" "$(ratio "$cs_kus" "$etcd_kus")"
   printf 'load average after: %s (the benchmark'"'"'s own processes included)\n' "$load_after"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 # ---- end of leases
 
 install_missing
-build_if_stale
+build_if_stale_modules consensus-service
 start_etcd
 start_consensus
 etcd_port="$(wait_for "etcd cluster" etcd_leader)"
 consensus_port="$(wait_for "consensus cluster" consensus_leader)"
 say "etcd leader on :$etcd_port, consensus-service leader on :$consensus_port"
 
-exec 9>/tmp/distpatterns-bench.lock
-say "waiting for the benchmark lock ..."
-flock 9
+hold_bench_lock
 say "java: $("$(find_java)" -version 2>&1 | head -1); etcd: $(etcd --version 2>/dev/null | head -1); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 consensus_url="http://127.0.0.1:$consensus_port"
@@ -287,8 +255,7 @@ watch_bench() {
   say "heap per idle watcher: $idle_n idle streams on the follower ..."
   read -r idle_per idle_before idle_after < <(python3 "$lua/watch_bench.py" idle "$cs_follower" "${pids[$((3 + idx))]}" "${java_bin%/java}/jcmd" "$idle_n")
   load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-  flock -u 9
-  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+  release_bench_lock
   printf '\n%-34s %12s %9s %9s %10s %8s %14s\n' "watch, three nodes" "delivered/s" "p50 ms" "p99 ms" "puts ok" "failed" "seen/expected"
   printf '%-34s %12s %9s %9s %10s %8s %14s\n' "consensus-service SSE" "$cs_d" "$cs_50" "$cs_99" "$cs_ok" "$cs_err" "$cs_seen/$cs_exp"
   printf '%-34s %12s %9s %9s %10s %8s %14s\n' "etcd 3.4 POST /v3/watch" "$etcd_d" "$etcd_50" "$etcd_99" "$etcd_ok" "$etcd_err" "$etcd_seen/$etcd_exp"
@@ -320,7 +287,7 @@ read -r cs_t cs_t50 cs_t99 cs_terr < <(measure "$consensus_url" txn.lua "$durati
 read -r etcd_c etcd_c50 etcd_c99 etcd_cerr < <(measure "$etcd_url" etcd-put-if.lua "$duration")
 read -r cs_c cs_c50 cs_c99 cs_cerr < <(measure "$consensus_url" put-if.lua "$duration")
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-flock -u 9
+release_bench_lock
 
 printf '\n%-34s %10s %9s %9s %7s\n' "three nodes, 50 connections" "req/s" "p50 ms" "p99 ms" "errors"
 printf '%-34s %10s %9s %9s %7s\n' "consensus-service PUT /api/kv" "$cs_w" "$cs_w50" "$cs_w99" "$cs_werr"
