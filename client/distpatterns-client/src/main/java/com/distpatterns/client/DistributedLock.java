@@ -38,18 +38,6 @@ public final class DistributedLock implements Lock {
   private static final String OWNER_PREFIX = System.getenv().getOrDefault("HOSTNAME", "host") + "/"
       + ProcessHandle.current().pid() + "/";
 
-  private record AcquireRequest(long ttlMs, long waitMs, String owner) {
-  }
-
-  private record RenewRequest(String leaseId, long ttlMs) {
-  }
-
-  private record ReleaseRequest(String leaseId) {
-  }
-
-  private record Lease(String name, String leaseId, long fencingToken) {
-  }
-
   private record Status(String name, boolean held, Long fencingToken) {
   }
 
@@ -177,7 +165,7 @@ public final class DistributedLock implements Lock {
     }
     Response answer;
     try {
-      answer = transport.sendUninterruptibly(new Call("POST", path + "/release", new ReleaseRequest(hold.leaseId),
+      answer = transport.sendUninterruptibly(new Call("POST", path + "/release", LockWire.release(hold.leaseId),
           null, Repeat.ONLY_IF_NOT_SENT));
     } catch (SuiteException unreachable) {
       if (lost) {
@@ -247,7 +235,7 @@ public final class DistributedLock implements Lock {
     Duration timeout = transport.settings().requestTimeout().plusMillis(waitMs);
     String owner = OWNER_PREFIX + me.getName();
     Call call = new Call("POST", path + "/acquire",
-        new AcquireRequest(leaseMs, waitMs, owner.length() > 256 ? owner.substring(0, 256) : owner), timeout,
+        LockWire.acquire(leaseMs, waitMs, owner.length() > 256 ? owner.substring(0, 256) : owner), timeout,
         Repeat.ONLY_IF_NOT_SENT);
     Response answer;
     if (interruptible) {
@@ -268,7 +256,7 @@ public final class DistributedLock implements Lock {
     if (answer.is(409)) {
       return false;
     }
-    Lease lease = transport.read(transport.expect(answer, 200), Lease.class);
+    LockWire.Lease lease = LockWire.lease(transport.json().tokenStreamFactory(), transport.expect(answer, 200).body());
     Hold hold = new Hold(this, me, lease.leaseId(), lease.fencingToken(), leaseMs, sentAt + leaseMs * 1_000_000L);
     if (System.nanoTime() - sentAt > hold.leaseNanos / 3 && !renewNow(hold)) {
       return false; // granted after a long wait and already gone: as if not granted
@@ -285,7 +273,7 @@ public final class DistributedLock implements Lock {
   private boolean renewNow(Hold hold) {
     long sentAt = System.nanoTime();
     Response answer = transport.sendUninterruptibly(new Call("POST", path + "/renew",
-        new RenewRequest(hold.leaseId, leaseMs), null, Repeat.SAFE));
+        LockWire.renew(hold.leaseId, leaseMs), null, Repeat.SAFE));
     if (answer.is(409)) {
       return false;
     }
@@ -312,7 +300,7 @@ public final class DistributedLock implements Lock {
     }
     // No answer before the lease would end is as good as a refusal: bound the call by what is left of it.
     Duration timeout = Duration.ofNanos(Math.min(left, transport.settings().requestTimeout().toNanos()));
-    transport.sendAsync(new Call("POST", path + "/renew", new RenewRequest(hold.leaseId, leaseMs), timeout, Repeat.SAFE),
+    transport.sendAsync(new Call("POST", path + "/renew", LockWire.renew(hold.leaseId, leaseMs), timeout, Repeat.SAFE),
         RetryPolicy.NONE).whenComplete((answer, failure) -> {
           if (hold.released) {
             return;
@@ -366,8 +354,8 @@ public final class DistributedLock implements Lock {
 
   private void releaseUnwanted(Response answer) {
     if (answer.is(200)) {
-      Lease lease = transport.read(answer, Lease.class);
-      transport.sendAsync(new Call("POST", path + "/release", new ReleaseRequest(lease.leaseId()), null,
+      LockWire.Lease lease = LockWire.lease(transport.json().tokenStreamFactory(), answer.body());
+      transport.sendAsync(new Call("POST", path + "/release", LockWire.release(lease.leaseId()), null,
           Repeat.ONLY_IF_NOT_SENT), transport.settings().retry());
     }
   }
