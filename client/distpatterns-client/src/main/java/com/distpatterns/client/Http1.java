@@ -11,6 +11,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -33,8 +35,9 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>Rules: a connection serves one call at a time and goes back to the pool only after a complete answer that did
  * not say {@code Connection: close}; after any error it is closed. Sockets block without a socket timeout (one
  * system call per read); a call's writes and reads are bounded by its deadline through {@link DeadlineWatch}, which
- * closes the socket of a call that outlives it. A connection checked after being idle ({@link #VALIDATE_AFTER_NANOS})
- * has had a 1 ms timed read, which leaves the JDK's socket non-blocking: still correct, one {@code poll} more per read.
+ * closes the socket of a call that outlives it. A connection idle for {@link #VALIDATE_AFTER_NANOS} is checked with
+ * one non-blocking read of its channel (a TLS one with a 1 ms timed read, which leaves it non-blocking: still correct,
+ * one {@code poll} more per read).
  */
 final class Http1 implements AutoCloseable {
 
@@ -175,7 +178,9 @@ final class Http1 implements AutoCloseable {
     if (closed) {
       throw new NotSentException(new IOException("the client is closed"));
     }
-    Socket socket = new Socket();
+    // A channel's socket, so that the check of an idle connection can read without blocking and without a timeout.
+    SocketChannel channel = SocketChannel.open();
+    Socket socket = channel.socket();
     try {
       long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       socket.setTcpNoDelay(true);
@@ -188,9 +193,9 @@ final class Http1 implements AutoCloseable {
         secure.setSoTimeout((int) Math.max(1, Math.min(connectTimeoutMs, leftMs)));
         secure.startHandshake();
         secure.setSoTimeout(0); // from here on calls are bounded by the deadline watch
-        return new Connection(secure, socket);
+        return new Connection(secure, socket, null);
       }
-      return new Connection(socket, socket);
+      return new Connection(socket, socket, channel);
     } catch (IOException e) {
       socket.close();
       throw new NotSentException(e);
@@ -217,6 +222,8 @@ final class Http1 implements AutoCloseable {
     private final Socket socket;
     /** The TCP socket under {@link #socket} (the same one without TLS): what the deadline watch closes. */
     private final Socket raw;
+    /** The channel of a connection without TLS, or null. */
+    private final SocketChannel plain;
     private final InputStream in;
     private final OutputStream out;
     private final byte[] buffer = new byte[8192];
@@ -230,9 +237,10 @@ final class Http1 implements AutoCloseable {
     /** Whether the last answer left the connection fit for another call. */
     boolean reusable;
 
-    Connection(Socket socket, Socket raw) throws IOException {
+    Connection(Socket socket, Socket raw, SocketChannel plain) throws IOException {
       this.socket = socket;
       this.raw = raw;
+      this.plain = plain;
       this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
       watch.add(this);
@@ -284,6 +292,19 @@ final class Http1 implements AutoCloseable {
 
     /** Whether the server has not closed the connection while it was idle: a read of at most 1 ms. */
     boolean stillOpen() {
+      if (plain != null) {
+        // One non-blocking read, then blocking again: a timed read would leave the socket non-blocking for good.
+        try {
+          plain.configureBlocking(false);
+          try {
+            return plain.read(ByteBuffer.wrap(buffer)) == 0; // -1 (closed) or bytes nobody asked for: not usable
+          } finally {
+            plain.configureBlocking(true);
+          }
+        } catch (IOException e) {
+          return false;
+        }
+      }
       try {
         socket.setSoTimeout(1);
         in.read(buffer, 0, buffer.length);
