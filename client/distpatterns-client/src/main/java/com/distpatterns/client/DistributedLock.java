@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -158,11 +157,7 @@ public final class DistributedLock implements Lock {
       return;
     }
     registry.holds.remove(key);
-    hold.released = true;
-    ScheduledFuture<?> next = hold.next;
-    if (next != null) {
-      next.cancel(false);
-    }
+    hold.released = true; // the watchdog skips it from now on
     Response answer;
     try {
       answer = transport.sendUninterruptibly(new Call("POST", path + "/release", LockWire.release(hold.leaseId),
@@ -283,12 +278,11 @@ public final class DistributedLock implements Lock {
   }
 
   private void scheduleRenewal(Hold hold, long confirmedAt) {
-    long delay = Math.max(0, confirmedAt + hold.leaseNanos / 3 - System.nanoTime());
-    hold.next = registry.watchdog.schedule(() -> renew(hold), delay, TimeUnit.NANOSECONDS);
+    registry.renewAt(hold, confirmedAt + hold.leaseNanos / 3);
   }
 
   /** The watchdog: renew, and either schedule the next renewal or conclude the lease is lost. */
-  private void renew(Hold hold) {
+  void renew(Hold hold) {
     if (hold.released || hold.lost) {
       return;
     }
@@ -312,8 +306,7 @@ public final class DistributedLock implements Lock {
             lose(hold, "the service refused the renewal: the lease had ended");
           } else {
             // Transient (a timeout, a 503): try again soon, for as long as the lease may still be ours.
-            long again = Math.min(hold.leaseNanos / 10, 1_000_000_000L);
-            hold.next = registry.watchdog.schedule(() -> renew(hold), again, TimeUnit.NANOSECONDS);
+            registry.renewAt(hold, System.nanoTime() + Math.min(hold.leaseNanos / 10, 1_000_000_000L));
           }
         });
   }
@@ -334,11 +327,7 @@ public final class DistributedLock implements Lock {
     if (hold.lost) {
       return lost;
     }
-    hold.lost = true;
-    ScheduledFuture<?> next = hold.next;
-    if (next != null) {
-      next.cancel(false);
-    }
+    hold.lost = true; // the watchdog skips it from now on
     LOG.log(Level.WARNING, "Lease of lock ''{0}'' (fencing token {1}) held by thread {2} lost: {3}", name,
         hold.fencingToken, hold.thread.getName(), reason);
     LeaseListener.LeaseLoss loss = new LeaseListener.LeaseLoss(name, hold.fencingToken, hold.thread.getName(), reason);
