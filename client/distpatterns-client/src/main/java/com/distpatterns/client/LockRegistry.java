@@ -66,6 +66,10 @@ final class LockRegistry {
   /** Has the watchdog renew {@code hold} (already in {@link #holds}) at {@code at}. */
   void renewAt(Hold hold, long at) {
     hold.renewAt = at;
+    wakeBy(at);
+  }
+
+  private void wakeBy(long at) {
     long next = wakeAt;
     if (next != NONE && at - next >= 0) {
       return; // the watchdog wakes up before, and sets its next wake-up from the holds then
@@ -91,7 +95,6 @@ final class LockRegistry {
     }
     long now = System.nanoTime();
     long next = NONE;
-    Hold first = null;
     for (Hold hold : holds.values()) {
       long at = hold.renewAt;
       if (at == NONE || hold.released || hold.lost) {
@@ -102,11 +105,10 @@ final class LockRegistry {
         hold.lock.renew(hold); // sends asynchronously, and sets the hold's next renewal when answered
       } else if (next == NONE || at - next < 0) {
         next = at;
-        first = hold;
       }
     }
-    if (first != null) {
-      renewAt(first, next);
+    if (next != NONE) {
+      wakeBy(next);
     }
   }
 }
