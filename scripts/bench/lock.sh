@@ -15,8 +15,8 @@
 # gateway on private ports, and stops exactly what it started. The load generator is scripts/bench/lock/LockBench.java
 # (a lean keep-alive HTTP/1.1 client: acquire, then release with the leaseId it got).
 #
-#   scripts/bench/lock.sh                          5 rounds; 10 s per measurement after 5 s of warm-up
-#   ROUNDS=1 SECONDS_PER_RUN=5 WARMUP=3 scripts/bench/lock.sh
+#   scripts/bench/lock.sh                          5 rounds; 10 s per measurement after 30 s of warm-up
+#   ROUNDS=3 SECONDS_PER_RUN=5 scripts/bench/lock.sh
 #   GATEWAY_RATE_LIMIT=on scripts/bench/lock.sh   the gateway's rate limit on (off by default), far above the load
 #
 # The machine is shared and its load moves a lot: every round runs each configuration back to back, and the
@@ -30,7 +30,9 @@ script_name=lock.sh
 source "$(dirname "$0")/common.sh"
 cd "$root"
 seconds="${SECONDS_PER_RUN:-10}"
-warmup="${WARMUP:-5}"
+# Long enough for the JIT compiler to be done with the Java client's code in a fresh JVM: the table says whether the
+# measured window was steady (docs/benchmarks.md, issue 17).
+warmup="${WARMUP:-30}"
 uncontended_clients=50
 contended_clients=16
 rounds="${ROUNDS:-5}"
@@ -300,4 +302,5 @@ CPU per cycle with the client minus with the lean HTTP client, against lock-serv
 | of which JIT compiler threads, lean HTTP client              | $(printf '%6s' "$(col direct-uncontended 8)") |        |        |
 | of which JIT compiler threads, DistributedLock               | $(printf '%6s' "$(col client-direct-uncontended 8)") |        |        |
 | the same ratio without the JIT compiler on either side       | $(printf '%6s' "$added_share_warm") | (info) |        |
+| window in steady state (client's JIT < 5 % of its CPU)?      | $(awk -v c="$(col client-direct-uncontended 7)" -v j="$(col client-direct-uncontended 8)" 'BEGIN { print (c > 0 && j < 0.05 * c) ? "   yes" : "    NO" }') | (info) | a NO: lengthen WARMUP |
 TABLE

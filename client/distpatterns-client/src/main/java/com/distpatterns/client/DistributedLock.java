@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -37,18 +36,6 @@ public final class DistributedLock implements Lock {
   private static final long MAX_LEASE_MS = 3_600_000;
   private static final String OWNER_PREFIX = System.getenv().getOrDefault("HOSTNAME", "host") + "/"
       + ProcessHandle.current().pid() + "/";
-
-  private record AcquireRequest(long ttlMs, long waitMs, String owner) {
-  }
-
-  private record RenewRequest(String leaseId, long ttlMs) {
-  }
-
-  private record ReleaseRequest(String leaseId) {
-  }
-
-  private record Lease(String name, String leaseId, long fencingToken) {
-  }
 
   private record Status(String name, boolean held, Long fencingToken) {
   }
@@ -170,14 +157,10 @@ public final class DistributedLock implements Lock {
       return;
     }
     registry.holds.remove(key);
-    hold.released = true;
-    ScheduledFuture<?> next = hold.next;
-    if (next != null) {
-      next.cancel(false);
-    }
+    hold.released = true; // the watchdog skips it from now on
     Response answer;
     try {
-      answer = transport.sendUninterruptibly(new Call("POST", path + "/release", new ReleaseRequest(hold.leaseId),
+      answer = transport.sendUninterruptibly(new Call("POST", path + "/release", LockWire.release(hold.leaseId),
           null, Repeat.ONLY_IF_NOT_SENT));
     } catch (SuiteException unreachable) {
       if (lost) {
@@ -247,7 +230,7 @@ public final class DistributedLock implements Lock {
     Duration timeout = transport.settings().requestTimeout().plusMillis(waitMs);
     String owner = OWNER_PREFIX + me.getName();
     Call call = new Call("POST", path + "/acquire",
-        new AcquireRequest(leaseMs, waitMs, owner.length() > 256 ? owner.substring(0, 256) : owner), timeout,
+        LockWire.acquire(leaseMs, waitMs, owner.length() > 256 ? owner.substring(0, 256) : owner), timeout,
         Repeat.ONLY_IF_NOT_SENT);
     Response answer;
     if (interruptible) {
@@ -268,7 +251,7 @@ public final class DistributedLock implements Lock {
     if (answer.is(409)) {
       return false;
     }
-    Lease lease = transport.read(transport.expect(answer, 200), Lease.class);
+    LockWire.Lease lease = LockWire.lease(transport.json().tokenStreamFactory(), transport.expect(answer, 200).body());
     Hold hold = new Hold(this, me, lease.leaseId(), lease.fencingToken(), leaseMs, sentAt + leaseMs * 1_000_000L);
     if (System.nanoTime() - sentAt > hold.leaseNanos / 3 && !renewNow(hold)) {
       return false; // granted after a long wait and already gone: as if not granted
@@ -285,7 +268,7 @@ public final class DistributedLock implements Lock {
   private boolean renewNow(Hold hold) {
     long sentAt = System.nanoTime();
     Response answer = transport.sendUninterruptibly(new Call("POST", path + "/renew",
-        new RenewRequest(hold.leaseId, leaseMs), null, Repeat.SAFE));
+        LockWire.renew(hold.leaseId, leaseMs), null, Repeat.SAFE));
     if (answer.is(409)) {
       return false;
     }
@@ -295,12 +278,11 @@ public final class DistributedLock implements Lock {
   }
 
   private void scheduleRenewal(Hold hold, long confirmedAt) {
-    long delay = Math.max(0, confirmedAt + hold.leaseNanos / 3 - System.nanoTime());
-    hold.next = registry.watchdog.schedule(() -> renew(hold), delay, TimeUnit.NANOSECONDS);
+    registry.renewAt(hold, confirmedAt + hold.leaseNanos / 3);
   }
 
   /** The watchdog: renew, and either schedule the next renewal or conclude the lease is lost. */
-  private void renew(Hold hold) {
+  void renew(Hold hold) {
     if (hold.released || hold.lost) {
       return;
     }
@@ -312,7 +294,7 @@ public final class DistributedLock implements Lock {
     }
     // No answer before the lease would end is as good as a refusal: bound the call by what is left of it.
     Duration timeout = Duration.ofNanos(Math.min(left, transport.settings().requestTimeout().toNanos()));
-    transport.sendAsync(new Call("POST", path + "/renew", new RenewRequest(hold.leaseId, leaseMs), timeout, Repeat.SAFE),
+    transport.sendAsync(new Call("POST", path + "/renew", LockWire.renew(hold.leaseId, leaseMs), timeout, Repeat.SAFE),
         RetryPolicy.NONE).whenComplete((answer, failure) -> {
           if (hold.released) {
             return;
@@ -324,8 +306,7 @@ public final class DistributedLock implements Lock {
             lose(hold, "the service refused the renewal: the lease had ended");
           } else {
             // Transient (a timeout, a 503): try again soon, for as long as the lease may still be ours.
-            long again = Math.min(hold.leaseNanos / 10, 1_000_000_000L);
-            hold.next = registry.watchdog.schedule(() -> renew(hold), again, TimeUnit.NANOSECONDS);
+            registry.renewAt(hold, System.nanoTime() + Math.min(hold.leaseNanos / 10, 1_000_000_000L));
           }
         });
   }
@@ -346,11 +327,7 @@ public final class DistributedLock implements Lock {
     if (hold.lost) {
       return lost;
     }
-    hold.lost = true;
-    ScheduledFuture<?> next = hold.next;
-    if (next != null) {
-      next.cancel(false);
-    }
+    hold.lost = true; // the watchdog skips it from now on
     LOG.log(Level.WARNING, "Lease of lock ''{0}'' (fencing token {1}) held by thread {2} lost: {3}", name,
         hold.fencingToken, hold.thread.getName(), reason);
     LeaseListener.LeaseLoss loss = new LeaseListener.LeaseLoss(name, hold.fencingToken, hold.thread.getName(), reason);
@@ -366,8 +343,8 @@ public final class DistributedLock implements Lock {
 
   private void releaseUnwanted(Response answer) {
     if (answer.is(200)) {
-      Lease lease = transport.read(answer, Lease.class);
-      transport.sendAsync(new Call("POST", path + "/release", new ReleaseRequest(lease.leaseId()), null,
+      LockWire.Lease lease = LockWire.lease(transport.json().tokenStreamFactory(), answer.body());
+      transport.sendAsync(new Call("POST", path + "/release", LockWire.release(lease.leaseId()), null,
           Repeat.ONLY_IF_NOT_SENT), transport.settings().retry());
     }
   }

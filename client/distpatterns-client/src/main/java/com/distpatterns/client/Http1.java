@@ -5,17 +5,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -31,10 +33,11 @@ import javax.net.ssl.SSLSocketFactory;
  * issue 17). The suite speaks plain HTTP/1.1 JSON; this is all of it that the client needs.
  *
  * <p>Rules: a connection serves one call at a time and goes back to the pool only after a complete answer that did
- * not say {@code Connection: close}; after any error it is closed. Every read is bounded by the call's deadline
- * (the socket timeout is set to what is left of it before each read). A request body over {@link #TIMED_WRITE}
- * bytes, which might not fit the socket's buffer of a server that does not read, is bounded by a timer closing the
- * socket; smaller ones are written at once.
+ * not say {@code Connection: close}; after any error it is closed. Sockets block without a socket timeout (one
+ * system call per read); a call's writes and reads are bounded by its deadline through {@link DeadlineWatch}, which
+ * closes the socket of a call that outlives it. A connection idle for {@link #VALIDATE_AFTER_NANOS} is checked with
+ * one non-blocking read of its channel (a TLS one with a 1 ms timed read, which leaves it non-blocking: still correct,
+ * one {@code poll} more per read).
  */
 final class Http1 implements AutoCloseable {
 
@@ -42,7 +45,8 @@ final class Http1 implements AutoCloseable {
   static final long VALIDATE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** A connection idle this long is closed rather than used: below Tomcat's default keep-alive timeout (60 s). */
   static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
-  static final int TIMED_WRITE = 32 * 1024;
+  /** A request body under this size is written with its head in one write (one segment). */
+  static final int ONE_WRITE = 32 * 1024;
   private static final int MAX_HEADER_BYTES = 64 * 1024;
 
   /** No connection could be made (refused, no route, connect timeout, TLS handshake): nothing was sent. */
@@ -58,12 +62,23 @@ final class Http1 implements AutoCloseable {
   record Streamed(int status, List<Header> headers, InputStream body) {
   }
 
+  private static final VarHandle DEADLINE;
+
+  static {
+    try {
+      DEADLINE = MethodHandles.lookup().findVarHandle(Connection.class, "deadline", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final String host;
   private final int port;
   private final boolean tls;
   private final int connectTimeoutMs;
   /** Idle connections, the most recently used first: hot ones stay hot, cold ones age out at the tail. */
   private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
+  private final DeadlineWatch watch = new DeadlineWatch("distpatterns-deadlines");
   private volatile boolean closed;
 
   Http1(URI url, int connectTimeoutMs) {
@@ -87,9 +102,9 @@ final class Http1 implements AutoCloseable {
     Connection connection = take(deadline);
     boolean reusable = false;
     try {
-      connection.deadline = deadline;
+      connection.bound(deadline);
       try {
-        connection.write(head, body, deadline);
+        connection.write(head, body);
       } catch (NotSentException e) {
         // A server may answer (a 413) and close before it read a large body: that answer says more than the failure.
         Transport.Response early = connection.earlyAnswer();
@@ -102,7 +117,8 @@ final class Http1 implements AutoCloseable {
       reusable = connection.reusable;
       return response;
     } finally {
-      if (reusable) {
+      connection.deadline = 0;
+      if (reusable && !connection.expired) {
         release(connection);
       } else {
         connection.close();
@@ -117,10 +133,13 @@ final class Http1 implements AutoCloseable {
   Streamed open(byte[] head, long deadline) throws IOException {
     Connection connection = connect(deadline);
     try {
-      connection.deadline = deadline;
-      connection.write(head, null, deadline);
+      connection.bound(deadline);
+      connection.write(head, null);
       Streamed answer = connection.readHead();
       connection.deadline = 0;
+      if (connection.expired) {
+        throw new SocketTimeoutException("no answer in time");
+      }
       return answer;
     } catch (IOException | RuntimeException e) {
       connection.close();
@@ -159,7 +178,9 @@ final class Http1 implements AutoCloseable {
     if (closed) {
       throw new NotSentException(new IOException("the client is closed"));
     }
-    Socket socket = new Socket();
+    // A channel's socket, so that the check of an idle connection can read without blocking and without a timeout.
+    SocketChannel channel = SocketChannel.open();
+    Socket socket = channel.socket();
     try {
       long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
       socket.setTcpNoDelay(true);
@@ -171,9 +192,10 @@ final class Http1 implements AutoCloseable {
         secure.setSSLParameters(parameters);
         secure.setSoTimeout((int) Math.max(1, Math.min(connectTimeoutMs, leftMs)));
         secure.startHandshake();
-        socket = secure;
+        secure.setSoTimeout(0); // from here on calls are bounded by the deadline watch
+        return new Connection(secure, socket, null);
       }
-      return new Connection(socket);
+      return new Connection(socket, socket, channel);
     } catch (IOException e) {
       socket.close();
       throw new NotSentException(e);
@@ -192,59 +214,75 @@ final class Http1 implements AutoCloseable {
   public void close() {
     closed = true;
     drain();
-  }
-
-  /** Closes sockets whose large write outlived its call's deadline; started on the first such write. */
-  private static final class WriteTimer {
-    static final ScheduledThreadPoolExecutor TIMER = timer();
-
-    private static ScheduledThreadPoolExecutor timer() {
-      ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, Transport.daemon("distpatterns-write-timer"));
-      timer.setRemoveOnCancelPolicy(true);
-      return timer;
-    }
+    watch.close();
   }
 
   /** One connection, used by one thread at a time. */
-  private static final class Connection {
+  private final class Connection implements DeadlineWatch.Watched {
     private final Socket socket;
+    /** The TCP socket under {@link #socket} (the same one without TLS): what the deadline watch closes. */
+    private final Socket raw;
+    /** The channel of a connection without TLS, or null. */
+    private final SocketChannel plain;
     private final InputStream in;
     private final OutputStream out;
     private final byte[] buffer = new byte[8192];
     private int position;
     private int limit;
-    /** {@link System#nanoTime()} bound on every read; 0: none (an event stream, bounded by its reader). */
-    long deadline;
+    /** {@link System#nanoTime()} by which the current call must end; 0: none (an event stream, bounded by its reader). */
+    volatile long deadline;
+    /** Set by the deadline watch when it closed the socket because a call outlived its deadline. */
+    volatile boolean expired;
     long idleSince;
     /** Whether the last answer left the connection fit for another call. */
     boolean reusable;
 
-    Connection(Socket socket) throws IOException {
+    Connection(Socket socket, Socket raw, SocketChannel plain) throws IOException {
       this.socket = socket;
+      this.raw = raw;
+      this.plain = plain;
       this.in = socket.getInputStream();
       this.out = socket.getOutputStream();
+      watch.add(this);
+    }
+
+    /** Bounds the call starting now by {@code deadline}. */
+    void bound(long deadline) {
+      this.deadline = deadline;
+      watch.callStarted();
+    }
+
+    @Override
+    public long deadline() {
+      return deadline;
+    }
+
+    @Override
+    public void expire(long deadline) {
+      if (DEADLINE.compareAndSet(this, deadline, 0L)) {
+        expired = true;
+        try {
+          raw.close(); // a blocked read or write ends with an exception
+        } catch (IOException ignored) {
+          // closing is all that was wanted
+        }
+      }
     }
 
     /** A failed write means the server did not get the whole request, so it cannot have acted on it. */
-    void write(byte[] head, byte[] body, long deadline) throws IOException {
+    void write(byte[] head, byte[] body) throws IOException {
       int length = body == null ? 0 : body.length;
       try {
         if (length == 0) {
           out.write(head);
-        } else if (length < TIMED_WRITE) {
+        } else if (length < ONE_WRITE) {
           byte[] request = new byte[head.length + length];
           System.arraycopy(head, 0, request, 0, head.length);
           System.arraycopy(body, 0, request, head.length, length);
           out.write(request); // one write, one segment
         } else {
-          ScheduledFuture<?> bound = WriteTimer.TIMER.schedule(this::close, Math.max(0, deadline - System.nanoTime()),
-              TimeUnit.NANOSECONDS);
-          try {
-            out.write(head);
-            out.write(body);
-          } finally {
-            bound.cancel(false);
-          }
+          out.write(head);
+          out.write(body);
         }
         out.flush();
       } catch (IOException e) {
@@ -254,12 +292,30 @@ final class Http1 implements AutoCloseable {
 
     /** Whether the server has not closed the connection while it was idle: a read of at most 1 ms. */
     boolean stillOpen() {
+      if (plain != null) {
+        // One non-blocking read, then blocking again: a timed read would leave the socket non-blocking for good.
+        try {
+          plain.configureBlocking(false);
+          try {
+            return plain.read(ByteBuffer.wrap(buffer)) == 0; // -1 (closed) or bytes nobody asked for: not usable
+          } finally {
+            plain.configureBlocking(true);
+          }
+        } catch (IOException e) {
+          return false;
+        }
+      }
       try {
         socket.setSoTimeout(1);
         in.read(buffer, 0, buffer.length);
         return false; // an end (-1), or bytes nobody asked for: either way not usable
       } catch (SocketTimeoutException quiet) {
-        return true;
+        try {
+          socket.setSoTimeout(0);
+          return true;
+        } catch (IOException e) {
+          return false;
+        }
       } catch (IOException e) {
         return false;
       }
@@ -351,18 +407,24 @@ final class Http1 implements AutoCloseable {
       }
     }
 
-    /** Reads more into the buffer, within what is left of the deadline. */
+    /** Reads more into the buffer; a read past the call's deadline (the watch closed the socket) is a timeout. */
     private int fill() throws IOException {
-      int timeout = 0;
-      if (deadline != 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
+      long bound = deadline;
+      if (expired || bound != 0 && bound - System.nanoTime() <= 0) {
+        throw new SocketTimeoutException("no answer in time");
+      }
+      int read;
+      try {
+        read = in.read(buffer, 0, buffer.length); // blocking; the deadline watch closes the socket at the deadline
+      } catch (IOException e) {
+        if (expired) {
           throw new SocketTimeoutException("no answer in time");
         }
-        timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+        throw e;
       }
-      socket.setSoTimeout(timeout);
-      int read = in.read(buffer, 0, buffer.length);
+      if (read < 0 && expired) {
+        throw new SocketTimeoutException("no answer in time");
+      }
       position = 0;
       limit = Math.max(read, 0);
       return read;
@@ -380,6 +442,7 @@ final class Http1 implements AutoCloseable {
     }
 
     void close() {
+      watch.remove(this);
       try {
         socket.close();
       } catch (IOException ignored) {
