@@ -19,33 +19,35 @@ import java.util.regex.Pattern;
  */
 public class WordCount {
 
-  private static final Pattern TEXT = Pattern.compile("\"text\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern TEXT = Pattern.compile("\"text\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-  public static void main(String[] args) throws IOException {
-    int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
-    server.createContext("/word-count", WordCount::handle);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.start();
-    System.out.println("word-count endpoint listening on http://127.0.0.1:" + port + "/word-count");
-  }
+    public static void main(String[] args) throws IOException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
+        server.createContext("/word-count", WordCount::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        System.out.println("word-count endpoint listening on http://127.0.0.1:" + port + "/word-count");
+    }
 
-  private static void handle(HttpExchange exchange) throws IOException {
-    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-    Matcher text = TEXT.matcher(body);
-    boolean ok = exchange.getRequestMethod().equals("POST") && text.find();
-    String answer = ok ? "{\"words\":" + words(text.group(1)) + "}" : "{\"error\":\"expected {\\\"text\\\":\\\"...\\\"}\"}";
-    System.out.printf("%s task %s attempt %s -> %s%n", exchange.getRequestMethod(),
-        exchange.getRequestHeaders().getFirst("Task-Id"), exchange.getRequestHeaders().getFirst("Task-Attempt"), answer);
-    byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json");
-    exchange.sendResponseHeaders(ok ? 200 : 400, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
-  }
+    private static void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Matcher text = TEXT.matcher(body);
+        boolean ok = exchange.getRequestMethod().equals("POST") && text.find();
+        String answer = ok ? "{\"words\":" + words(text.group(1)) + "}"
+                : "{\"error\":\"expected {\\\"text\\\":\\\"...\\\"}\"}";
+        System.out.printf("%s task %s attempt %s -> %s%n", exchange.getRequestMethod(),
+                exchange.getRequestHeaders().getFirst("Task-Id"), exchange.getRequestHeaders().getFirst("Task-Attempt"),
+                answer);
+        byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(ok ? 200 : 400, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
 
-  private static int words(String text) {
-    String trimmed = text.strip();
-    return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
-  }
+    private static int words(String text) {
+        String trimmed = text.strip();
+        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+    }
 }

@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class CacheServiceApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(CacheServiceApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(CacheServiceApplication.class, args);
+    }
 }

@@ -7,7 +7,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class ConsensusServiceApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(ConsensusServiceApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(ConsensusServiceApplication.class, args);
+    }
 }

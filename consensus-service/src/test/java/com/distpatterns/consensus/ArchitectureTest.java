@@ -12,17 +12,17 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
 
-  @Test
-  void coreDependsOnNoOuterLayer() {
-    LayerRules.coreDependsOnNoOuterLayer(ConsensusServiceApplication.class)
-        .check(LayerRules.classesOf(ConsensusServiceApplication.class));
-  }
+    @Test
+    void coreDependsOnNoOuterLayer() {
+        LayerRules.coreDependsOnNoOuterLayer(ConsensusServiceApplication.class)
+                .check(LayerRules.classesOf(ConsensusServiceApplication.class));
+    }
 
-  @Test
-  void theRaftEngineUsesNothingButTheJdk() {
-    classes().that().resideInAPackage("com.distpatterns.consensus.raft..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.distpatterns.consensus.raft..")
-        .because("the engine is driven by the simulation and the driver alike, with no framework under it")
-        .check(LayerRules.classesOf(ConsensusServiceApplication.class));
-  }
+    @Test
+    void theRaftEngineUsesNothingButTheJdk() {
+        classes().that().resideInAPackage("com.distpatterns.consensus.raft..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.distpatterns.consensus.raft..")
+                .because("the engine is driven by the simulation and the driver alike, with no framework under it")
+                .check(LayerRules.classesOf(ConsensusServiceApplication.class));
+    }
 }

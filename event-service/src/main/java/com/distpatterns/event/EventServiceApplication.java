@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class EventServiceApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(EventServiceApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(EventServiceApplication.class, args);
+    }
 }

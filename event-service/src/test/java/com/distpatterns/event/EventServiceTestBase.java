@@ -15,20 +15,20 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(TestDeploymentCleanup.class)
 public abstract class EventServiceTestBase {
 
-  protected static final TestNames NAMES = TestNames.unique();
+    protected static final TestNames NAMES = TestNames.unique();
 
-  @LocalServerPort
-  int port;
+    @LocalServerPort
+    int port;
 
-  protected EventServiceClient client;
+    protected EventServiceClient client;
 
-  @DynamicPropertySource
-  static void testDeployment(DynamicPropertyRegistry registry) {
-    NAMES.properties().forEach((name, value) -> registry.add(name, () -> value));
-  }
+    @DynamicPropertySource
+    static void testDeployment(DynamicPropertyRegistry registry) {
+        NAMES.properties().forEach((name, value) -> registry.add(name, () -> value));
+    }
 
-  @BeforeEach
-  void client() {
-    client = new EventServiceClient(port);
-  }
+    @BeforeEach
+    void client() {
+        client = new EventServiceClient(port);
+    }
 }

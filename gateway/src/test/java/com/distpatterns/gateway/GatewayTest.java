@@ -38,292 +38,300 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class GatewayTest {
 
-  // Each key's bucket holds 10 calls for the whole class (it barely refills): tests share a key only while
-  // their calls together stay under that.
-  static final String ROUTING_KEY = "key-routing";
-  static final String CONSENSUS_KEY = "key-consensus";
-  static final String PATHS_KEY = "key-paths";
-  static final String LIMITED_KEY = "key-limited";
-  static final String FAULT_KEY = "key-faults";
+    // Each key's bucket holds 10 calls for the whole class (it barely refills): tests share a key only while
+    // their calls together stay under that.
+    static final String ROUTING_KEY = "key-routing";
+    static final String CONSENSUS_KEY = "key-consensus";
+    static final String PATHS_KEY = "key-paths";
+    static final String LIMITED_KEY = "key-limited";
+    static final String FAULT_KEY = "key-faults";
 
-  static final EmbeddedEureka eureka = EmbeddedEureka.start();
-  static final StubService cacheService;
-  static final StubService slowTaskService;
-  static final StubService consensusService;
-  static final int deadLockServicePort;
+    static final EmbeddedEureka eureka = EmbeddedEureka.start();
+    static final StubService cacheService;
+    static final StubService slowTaskService;
+    static final StubService consensusService;
+    static final int deadLockServicePort;
 
-  static {
-    try {
-      cacheService = StubService.start("cache-service");
-      slowTaskService = StubService.startSlow("task-service", Duration.ofSeconds(3));
-      consensusService = StubService.start("consensus-service");
-      deadLockServicePort = StubService.deadPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    static {
+        try {
+            cacheService = StubService.start("cache-service");
+            slowTaskService = StubService.startSlow("task-service", Duration.ofSeconds(3));
+            consensusService = StubService.start("consensus-service");
+            deadLockServicePort = StubService.deadPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        eureka.register("cache-service", "cache-1", cacheService.port());
+        eureka.register("task-service", "task-1", slowTaskService.port());
+        eureka.register("lock-service", "lock-dead", deadLockServicePort);
+        eureka.register("consensus-service", "consensus-alive", consensusService.port());
+        eureka.register("consensus-service", "consensus-dead", deadLockServicePort);
     }
-    eureka.register("cache-service", "cache-1", cacheService.port());
-    eureka.register("task-service", "task-1", slowTaskService.port());
-    eureka.register("lock-service", "lock-dead", deadLockServicePort);
-    eureka.register("consensus-service", "consensus-alive", consensusService.port());
-    eureka.register("consensus-service", "consensus-dead", deadLockServicePort);
-  }
 
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    registry.add("eureka.client.enabled", () -> "true");
-    registry.add("eureka.client.register-with-eureka", () -> "false");
-    registry.add("eureka.client.registry-fetch-interval-seconds", () -> "1");
-    registry.add("eureka.client.service-url.defaultZone", eureka::serviceUrl);
-    registry.add("spring.cloud.loadbalancer.cache.enabled", () -> "false");
-    registry.add("gateway.api-keys", () -> String.join(",", ROUTING_KEY, CONSENSUS_KEY, PATHS_KEY, LIMITED_KEY, FAULT_KEY));
-    registry.add("gateway.rate-limit.key-prefix", () -> "test:gateway:" + UUID.randomUUID() + ":");
-    registry.add("gateway.rate-limit.burst-capacity", () -> "10");
-    // One token per 10 s: however slow a loaded machine sends the burst, the bucket does not refill meanwhile.
-    registry.add("gateway.rate-limit.replenish-per-second", () -> "0.1");
-    registry.add("resilience4j.timelimiter.instances.task-service.timeout-duration", () -> "500ms");
-    registry.add("resilience4j.bulkhead.instances.task-service.max-concurrent-calls", () -> "1");
-    registry.add("resilience4j.circuitbreaker.instances.lock-service.sliding-window-size", () -> "4");
-    registry.add("resilience4j.circuitbreaker.instances.lock-service.minimum-number-of-calls", () -> "4");
-    registry.add("resilience4j.circuitbreaker.instances.lock-service.wait-duration-in-open-state", () -> "30s");
-    registry.add("management.tracing.sampling.probability", () -> "1.0");
-  }
-
-  @LocalServerPort int port;
-  @Autowired DiscoveryClient discovery;
-  WebTestClient http;
-
-  @BeforeEach
-  void setUp() {
-    http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20)).build();
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        !discovery.getInstances("cache-service").isEmpty() && !discovery.getInstances("lock-service").isEmpty()
-            && !discovery.getInstances("task-service").isEmpty()
-            && discovery.getInstances("consensus-service").size() == 2);
-  }
-
-  @AfterAll
-  static void stopServers() {
-    cacheService.close();
-    slowTaskService.close();
-    consensusService.close();
-    eureka.close();
-  }
-
-  @Test
-  void routesThroughEurekaToTheServiceThatOwnsThePath() throws InterruptedException {
-    http.get().uri("/api/caches/users/entries/alice").header("X-API-Key", ROUTING_KEY)
-        .exchange()
-        .expectStatus().isOk()
-        .expectBody()
-        .jsonPath("$.service").isEqualTo("cache-service")
-        .jsonPath("$.path").isEqualTo("/api/caches/users/entries/alice");
-
-    StubService.Received received = cacheService.lastReceived();
-    assertThat(received.path()).isEqualTo("/api/caches/users/entries/alice");
-    assertThat(received.headers().containsKey("X-api-key")).as("the API key stays at the gateway").isFalse();
-  }
-
-  @Test
-  void aKeyWithAnEncodedSlashReachesTheServiceAsOneSegment() throws InterruptedException {
-    http.get().uri(URI.create("http://127.0.0.1:" + port + "/api/caches/users/entries/eu%2Falice"))
-        .header("X-API-Key", ROUTING_KEY)
-        .exchange()
-        .expectStatus().isOk();
-    assertThat(cacheService.lastReceived().path()).isEqualTo("/api/caches/users/entries/eu%2Falice");
-  }
-
-  @Test
-  void aGetIsRetriedOnAnotherInstanceWhenTheConnectionFails() {
-    // One of the two registered instances is down; round-robin hands it every other call.
-    for (int i = 0; i < 4; i++) {
-      http.get().uri("/api/kv/config").header("X-API-Key", CONSENSUS_KEY)
-          .exchange()
-          .expectStatus().isOk()
-          .expectBody().jsonPath("$.service").isEqualTo("consensus-service");
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("eureka.client.enabled", () -> "true");
+        registry.add("eureka.client.register-with-eureka", () -> "false");
+        registry.add("eureka.client.registry-fetch-interval-seconds", () -> "1");
+        registry.add("eureka.client.service-url.defaultZone", eureka::serviceUrl);
+        registry.add("spring.cloud.loadbalancer.cache.enabled", () -> "false");
+        registry.add("gateway.api-keys",
+                () -> String.join(",", ROUTING_KEY, CONSENSUS_KEY, PATHS_KEY, LIMITED_KEY, FAULT_KEY));
+        registry.add("gateway.rate-limit.key-prefix", () -> "test:gateway:" + UUID.randomUUID() + ":");
+        registry.add("gateway.rate-limit.burst-capacity", () -> "10");
+        // One token per 10 s: however slow a loaded machine sends the burst, the bucket does not refill meanwhile.
+        registry.add("gateway.rate-limit.replenish-per-second", () -> "0.1");
+        registry.add("resilience4j.timelimiter.instances.task-service.timeout-duration", () -> "500ms");
+        registry.add("resilience4j.bulkhead.instances.task-service.max-concurrent-calls", () -> "1");
+        registry.add("resilience4j.circuitbreaker.instances.lock-service.sliding-window-size", () -> "4");
+        registry.add("resilience4j.circuitbreaker.instances.lock-service.minimum-number-of-calls", () -> "4");
+        registry.add("resilience4j.circuitbreaker.instances.lock-service.wait-duration-in-open-state", () -> "30s");
+        registry.add("management.tracing.sampling.probability", () -> "1.0");
     }
-  }
 
-  @Test
-  void theGatewayServesEveryServicesOpenApiDocument() throws InterruptedException {
-    http.get().uri("/openapi/cache-service")
-        .exchange()
-        .expectStatus().isOk();
-    assertThat(cacheService.lastReceived().path()).isEqualTo("/v3/api-docs");
-    http.get().uri("/swagger-ui.html")
-        .exchange()
-        .expectStatus().is3xxRedirection();
-  }
+    @LocalServerPort
+    int port;
+    @Autowired
+    DiscoveryClient discovery;
+    WebTestClient http;
 
-  @Test
-  void withoutAValidKeyTheAnswerIs401ProblemJson() {
-    http.get().uri("/api/caches/users/entries/alice")
-        .exchange()
-        .expectStatus().isUnauthorized()
-        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .expectBody()
-        .jsonPath("$.status").isEqualTo(401)
-        .jsonPath("$.type").isEqualTo("/problems/api-key-required");
-
-    http.get().uri("/api/caches/users/entries/alice").header("X-API-Key", "not-a-key")
-        .exchange()
-        .expectStatus().isUnauthorized();
-  }
-
-  @Test
-  void pastTheLimitTheAnswerIs429WithRetryAfterAndRateLimitHeaders() {
-    List<EntityExchangeResult<byte[]>> results = new ArrayList<>();
-    for (int i = 0; i < 15; i++) {
-      results.add(http.get().uri("/api/caches/users/entries/bob").header("X-API-Key", LIMITED_KEY)
-          .exchange().expectBody().returnResult());
+    @BeforeEach
+    void setUp() {
+        http = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20))
+                .build();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !discovery.getInstances("cache-service").isEmpty()
+                        && !discovery.getInstances("lock-service").isEmpty()
+                        && !discovery.getInstances("task-service").isEmpty()
+                        && discovery.getInstances("consensus-service").size() == 2);
     }
-    assertThat(results.getFirst().getStatus()).isEqualTo(HttpStatus.OK);
-    assertThat(results.getFirst().getResponseHeaders().getFirst("RateLimit-Limit")).isEqualTo("10");
-    assertThat(results.getFirst().getResponseHeaders().getFirst("RateLimit-Remaining")).isEqualTo("9");
 
-    List<EntityExchangeResult<byte[]>> limited =
-        results.stream().filter(r -> r.getStatus() == HttpStatus.TOO_MANY_REQUESTS).toList();
-    assertThat(limited).hasSizeGreaterThanOrEqualTo(4);
-    EntityExchangeResult<byte[]> first = limited.getFirst();
-    assertThat(first.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
-    assertThat(Integer.parseInt(first.getResponseHeaders().getFirst("Retry-After"))).isBetween(1, 10);
-    assertThat(first.getResponseHeaders().getFirst("RateLimit-Remaining")).isEqualTo("0");
-
-    // Another client's bucket is its own.
-    http.get().uri("/api/caches/users/entries/bob").header("X-API-Key", ROUTING_KEY)
-        .exchange().expectStatus().isOk();
-  }
-
-  @Test
-  void aDownServiceIs503ProblemJsonAndThenTheBreakerOpens() {
-    for (int i = 0; i < 4; i++) {
-      http.get().uri("/api/locks/orders").header("X-API-Key", FAULT_KEY)
-          .exchange()
-          .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-          .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-          .expectBody()
-          .jsonPath("$.type").value(type -> assertThat(type).isIn("/problems/upstream-unreachable", "/problems/circuit-open"));
+    @AfterAll
+    static void stopServers() {
+        cacheService.close();
+        slowTaskService.close();
+        consensusService.close();
+        eureka.close();
     }
-    http.get().uri("/api/locks/orders").header("X-API-Key", FAULT_KEY)
-        .exchange()
-        .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-        .expectHeader().valueEquals("Retry-After", "30")
-        .expectBody()
-        .jsonPath("$.type").isEqualTo("/problems/circuit-open")
-        .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("lock-service"));
-  }
 
-  @Test
-  void aSlowServiceIs504ProblemJsonWithoutWaitingForIt() {
-    http.get().uri("/api/tasks/42").header("X-API-Key", FAULT_KEY)
-        .exchange()
-        .expectStatus().isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
-        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .expectBody()
-        .jsonPath("$.type").isEqualTo("/problems/upstream-timeout");
-  }
+    @Test
+    void routesThroughEurekaToTheServiceThatOwnsThePath() throws InterruptedException {
+        http.get().uri("/api/caches/users/entries/alice").header("X-API-Key", ROUTING_KEY)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.service").isEqualTo("cache-service")
+                .jsonPath("$.path").isEqualTo("/api/caches/users/entries/alice");
 
-  @Test
-  void pastTheConcurrencyBoundTheAnswerIs503AtOnce() throws Exception {
-    // The route allows one call in flight here; the slow service holds it until the time limit.
-    HttpClient client = HttpClient.newHttpClient();
-    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tasks/" + i))
-          .header("X-API-Key", FAULT_KEY).build();
-      calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        StubService.Received received = cacheService.lastReceived();
+        assertThat(received.path()).isEqualTo("/api/caches/users/entries/alice");
+        assertThat(received.headers().containsKey("X-api-key")).as("the API key stays at the gateway").isFalse();
     }
-    List<HttpResponse<String>> answers = new ArrayList<>();
-    for (CompletableFuture<HttpResponse<String>> call : calls) {
-      answers.add(call.get(20, TimeUnit.SECONDS));
+
+    @Test
+    void aKeyWithAnEncodedSlashReachesTheServiceAsOneSegment() throws InterruptedException {
+        http.get().uri(URI.create("http://127.0.0.1:" + port + "/api/caches/users/entries/eu%2Falice"))
+                .header("X-API-Key", ROUTING_KEY)
+                .exchange()
+                .expectStatus().isOk();
+        assertThat(cacheService.lastReceived().path()).isEqualTo("/api/caches/users/entries/eu%2Falice");
     }
-    List<HttpResponse<String>> overloaded = answers.stream().filter(a -> a.body().contains("/problems/overloaded")).toList();
-    assertThat(overloaded).isNotEmpty().allSatisfy(answer -> {
-      assertThat(answer.statusCode()).isEqualTo(503);
-      assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-      assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
-    });
-  }
 
-  @Test
-  void aServiceWithNoRegisteredInstanceIs503ProblemJson() {
-    http.get().uri("/api/subscriptions/audit").header("X-API-Key", FAULT_KEY)
-        .exchange()
-        .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
-        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .expectBody()
-        .jsonPath("$.type").isEqualTo("/problems/no-instance")
-        .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("event-service"));
-  }
-
-  @Test
-  void everyResponseCarriesARequestIdAndTheTraceContextGoesDownstream() throws InterruptedException {
-    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
-    http.get().uri("/api/compute/square/7").header("X-API-Key", ROUTING_KEY)
-        .header("X-Request-Id", "req-123")
-        .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
-        .exchange()
-        .expectStatus().isOk()
-        .expectHeader().valueEquals("X-Request-Id", "req-123");
-    StubService.Received received = cacheService.lastReceived();
-    assertThat(received.headers().getFirst("X-Request-Id")).isEqualTo("req-123");
-    assertThat(received.headers().getFirst("traceparent")).contains(traceId);
-
-    http.get().uri("/api/nothing-here").header("X-API-Key", ROUTING_KEY)
-        .exchange()
-        .expectStatus().isNotFound()
-        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-        .expectHeader().value("X-Request-Id", id -> assertThat(id).hasSizeGreaterThan(8));
-    http.get().uri("/actuator/health")
-        .exchange()
-        .expectHeader().exists("X-Request-Id");
-  }
-
-  @Test
-  void servicesActuatorsAreNotReachableThroughTheApi() {
-    for (String path : List.of("/api/caches/..%2F..%2Factuator/env", "/api/caches/%2e%2e/%2e%2e/actuator/env",
-        "/api/caches/x/../../actuator/env")) {
-      http.get().uri(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", PATHS_KEY)
-          .exchange()
-          .expectStatus().isBadRequest()
-          .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    @Test
+    void aGetIsRetriedOnAnotherInstanceWhenTheConnectionFails() {
+        // One of the two registered instances is down; round-robin hands it every other call.
+        for (int i = 0; i < 4; i++) {
+            http.get().uri("/api/kv/config").header("X-API-Key", CONSENSUS_KEY)
+                    .exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.service").isEqualTo("consensus-service");
+        }
     }
-    http.get().uri("/api/actuator/health").header("X-API-Key", PATHS_KEY)
-        .exchange()
-        .expectStatus().isNotFound();
-  }
 
-  @Test
-  void adminPathsNeedAKey() {
-    http.post().uri("/api/cluster/members").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
-        .exchange()
-        .expectStatus().isUnauthorized();
-    http.post().uri("/api/kv/compact").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"revision\":5}")
-        .exchange()
-        .expectStatus().isUnauthorized();
-  }
-
-  @Test
-  void rangesTransactionsLeasesAndElectionsReachTheConsensusService() {
-    // A POST is not retried, and one of the two instances is down: routed means anything but the gateway's 404.
-    http.post().uri("/api/txn").header("X-API-Key", CONSENSUS_KEY).contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
-        .exchange()
-        .expectStatus().value(status -> org.assertj.core.api.Assertions.assertThat(status).isNotEqualTo(404));
-    http.get().uri("/api/kv?prefix=a").header("X-API-Key", CONSENSUS_KEY)
-        .exchange()
-        .expectStatus().isOk()
-        .expectBody().jsonPath("$.service").isEqualTo("consensus-service");
-    for (String path : List.of("/api/leases/7", "/api/elections/primary")) {
-      http.get().uri(path).header("X-API-Key", CONSENSUS_KEY)
-          .exchange()
-          .expectStatus().isOk()
-          .expectBody().jsonPath("$.path").isEqualTo(path);
+    @Test
+    void theGatewayServesEveryServicesOpenApiDocument() throws InterruptedException {
+        http.get().uri("/openapi/cache-service")
+                .exchange()
+                .expectStatus().isOk();
+        assertThat(cacheService.lastReceived().path()).isEqualTo("/v3/api-docs");
+        http.get().uri("/swagger-ui.html")
+                .exchange()
+                .expectStatus().is3xxRedirection();
     }
-  }
 
-  @Test
-  void theGatewayItselfIsHealthyAndExposesMetrics() {
-    http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
-    http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
-    http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
-  }
+    @Test
+    void withoutAValidKeyTheAnswerIs401ProblemJson() {
+        http.get().uri("/api/caches/users/entries/alice")
+                .exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.status").isEqualTo(401)
+                .jsonPath("$.type").isEqualTo("/problems/api-key-required");
+
+        http.get().uri("/api/caches/users/entries/alice").header("X-API-Key", "not-a-key")
+                .exchange()
+                .expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void pastTheLimitTheAnswerIs429WithRetryAfterAndRateLimitHeaders() {
+        List<EntityExchangeResult<byte[]>> results = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            results.add(http.get().uri("/api/caches/users/entries/bob").header("X-API-Key", LIMITED_KEY)
+                    .exchange().expectBody().returnResult());
+        }
+        assertThat(results.getFirst().getStatus()).isEqualTo(HttpStatus.OK);
+        assertThat(results.getFirst().getResponseHeaders().getFirst("RateLimit-Limit")).isEqualTo("10");
+        assertThat(results.getFirst().getResponseHeaders().getFirst("RateLimit-Remaining")).isEqualTo("9");
+
+        List<EntityExchangeResult<byte[]>> limited = results.stream()
+                .filter(r -> r.getStatus() == HttpStatus.TOO_MANY_REQUESTS).toList();
+        assertThat(limited).hasSizeGreaterThanOrEqualTo(4);
+        EntityExchangeResult<byte[]> first = limited.getFirst();
+        assertThat(first.getResponseHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(Integer.parseInt(first.getResponseHeaders().getFirst("Retry-After"))).isBetween(1, 10);
+        assertThat(first.getResponseHeaders().getFirst("RateLimit-Remaining")).isEqualTo("0");
+
+        // Another client's bucket is its own.
+        http.get().uri("/api/caches/users/entries/bob").header("X-API-Key", ROUTING_KEY)
+                .exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void aDownServiceIs503ProblemJsonAndThenTheBreakerOpens() {
+        for (int i = 0; i < 4; i++) {
+            http.get().uri("/api/locks/orders").header("X-API-Key", FAULT_KEY)
+                    .exchange()
+                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody()
+                    .jsonPath("$.type")
+                    .value(type -> assertThat(type).isIn("/problems/upstream-unreachable", "/problems/circuit-open"));
+        }
+        http.get().uri("/api/locks/orders").header("X-API-Key", FAULT_KEY)
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                .expectHeader().valueEquals("Retry-After", "30")
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("/problems/circuit-open")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("lock-service"));
+    }
+
+    @Test
+    void aSlowServiceIs504ProblemJsonWithoutWaitingForIt() {
+        http.get().uri("/api/tasks/42").header("X-API-Key", FAULT_KEY)
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.GATEWAY_TIMEOUT)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("/problems/upstream-timeout");
+    }
+
+    @Test
+    void pastTheConcurrencyBoundTheAnswerIs503AtOnce() throws Exception {
+        // The route allows one call in flight here; the slow service holds it until the time limit.
+        HttpClient client = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/tasks/" + i))
+                    .header("X-API-Key", FAULT_KEY).build();
+            calls.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            answers.add(call.get(20, TimeUnit.SECONDS));
+        }
+        List<HttpResponse<String>> overloaded = answers.stream().filter(a -> a.body().contains("/problems/overloaded"))
+                .toList();
+        assertThat(overloaded).isNotEmpty().allSatisfy(answer -> {
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+        });
+    }
+
+    @Test
+    void aServiceWithNoRegisteredInstanceIs503ProblemJson() {
+        http.get().uri("/api/subscriptions/audit").header("X-API-Key", FAULT_KEY)
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody()
+                .jsonPath("$.type").isEqualTo("/problems/no-instance")
+                .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("event-service"));
+    }
+
+    @Test
+    void everyResponseCarriesARequestIdAndTheTraceContextGoesDownstream() throws InterruptedException {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        http.get().uri("/api/compute/square/7").header("X-API-Key", ROUTING_KEY)
+                .header("X-Request-Id", "req-123")
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("X-Request-Id", "req-123");
+        StubService.Received received = cacheService.lastReceived();
+        assertThat(received.headers().getFirst("X-Request-Id")).isEqualTo("req-123");
+        assertThat(received.headers().getFirst("traceparent")).contains(traceId);
+
+        http.get().uri("/api/nothing-here").header("X-API-Key", ROUTING_KEY)
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().value("X-Request-Id", id -> assertThat(id).hasSizeGreaterThan(8));
+        http.get().uri("/actuator/health")
+                .exchange()
+                .expectHeader().exists("X-Request-Id");
+    }
+
+    @Test
+    void servicesActuatorsAreNotReachableThroughTheApi() {
+        for (String path : List.of("/api/caches/..%2F..%2Factuator/env", "/api/caches/%2e%2e/%2e%2e/actuator/env",
+                "/api/caches/x/../../actuator/env")) {
+            http.get().uri(URI.create("http://127.0.0.1:" + port + path)).header("X-API-Key", PATHS_KEY)
+                    .exchange()
+                    .expectStatus().isBadRequest()
+                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        }
+        http.get().uri("/api/actuator/health").header("X-API-Key", PATHS_KEY)
+                .exchange()
+                .expectStatus().isNotFound();
+    }
+
+    @Test
+    void adminPathsNeedAKey() {
+        http.post().uri("/api/cluster/members").contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                .exchange()
+                .expectStatus().isUnauthorized();
+        http.post().uri("/api/kv/compact").contentType(MediaType.APPLICATION_JSON).bodyValue("{\"revision\":5}")
+                .exchange()
+                .expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void rangesTransactionsLeasesAndElectionsReachTheConsensusService() {
+        // A POST is not retried, and one of the two instances is down: routed means anything but the gateway's 404.
+        http.post().uri("/api/txn").header("X-API-Key", CONSENSUS_KEY).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{}")
+                .exchange()
+                .expectStatus().value(status -> org.assertj.core.api.Assertions.assertThat(status).isNotEqualTo(404));
+        http.get().uri("/api/kv?prefix=a").header("X-API-Key", CONSENSUS_KEY)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.service").isEqualTo("consensus-service");
+        for (String path : List.of("/api/leases/7", "/api/elections/primary")) {
+            http.get().uri(path).header("X-API-Key", CONSENSUS_KEY)
+                    .exchange()
+                    .expectStatus().isOk()
+                    .expectBody().jsonPath("$.path").isEqualTo(path);
+        }
+    }
+
+    @Test
+    void theGatewayItselfIsHealthyAndExposesMetrics() {
+        http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+    }
 }

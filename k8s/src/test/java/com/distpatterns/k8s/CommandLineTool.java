@@ -18,60 +18,60 @@ import java.util.concurrent.TimeUnit;
  */
 record CommandLineTool(String name, String variable, String howToInstall) {
 
-  /** What one run printed. */
-  record Result(int exitCode, String stdout, String stderr) {
+    /** What one run printed. */
+    record Result(int exitCode, String stdout, String stderr) {
 
-    String output() {
-      return (stdout + "\n" + stderr).strip();
+        String output() {
+            return (stdout + "\n" + stderr).strip();
+        }
     }
-  }
 
-  Result run(Path workingDirectory, String... arguments) {
-    List<String> command = new ArrayList<>();
-    command.add(executable());
-    command.addAll(List.of(arguments));
-    Process process;
-    try {
-      process = new ProcessBuilder(command).directory(workingDirectory.toFile()).start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not start " + name, e);
+    Result run(Path workingDirectory, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(executable());
+        command.addAll(List.of(arguments));
+        Process process;
+        try {
+            process = new ProcessBuilder(command).directory(workingDirectory.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+        CompletableFuture<String> stdout = readAsync(process.getInputStream());
+        CompletableFuture<String> stderr = readAsync(process.getErrorStream());
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
+            }
+            return new Result(process.exitValue(), stdout.join(), stderr.join());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running " + String.join(" ", command), e);
+        }
     }
-    CompletableFuture<String> stdout = readAsync(process.getInputStream());
-    CompletableFuture<String> stderr = readAsync(process.getErrorStream());
-    try {
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new AssertionError(String.join(" ", command) + " did not finish in 60 s");
-      }
-      return new Result(process.exitValue(), stdout.join(), stderr.join());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while running " + String.join(" ", command), e);
-    }
-  }
 
-  private String executable() {
-    String configured = System.getenv(variable);
-    if (configured != null && !configured.isBlank()) {
-      return configured;
+    private String executable() {
+        String configured = System.getenv(variable);
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, name);
+            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new AssertionError(howToInstall);
     }
-    String path = System.getenv().getOrDefault("PATH", "");
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, name);
-      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    throw new AssertionError(howToInstall);
-  }
 
-  private static CompletableFuture<String> readAsync(InputStream stream) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (stream) {
-        return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-  }
+    private static CompletableFuture<String> readAsync(InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (stream) {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
 }

@@ -31,60 +31,62 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 final class StrictManifests {
 
-  /** Only for its registry of kinds: which class models apiVersion + kind. */
-  private static final KubernetesSerialization KINDS = new KubernetesSerialization();
+    /** Only for its registry of kinds: which class models apiVersion + kind. */
+    private static final KubernetesSerialization KINDS = new KubernetesSerialization();
 
-  private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
-  private static final JsonMapper STRICT = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-      // env values, annotations and labels are strings to the API server: `value: 8080` is rejected there.
-      .withCoercionConfig(LogicalType.Textual, config -> config
-          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-      .addModule(new SimpleModule("no-additional-properties").setDeserializerModifier(new ValueDeserializerModifier() {
-        @Override
-        public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription.Supplier bean,
-            BeanDeserializerBuilder builder) {
-          builder.setAnySetter(null);
-          return builder;
+    private static final JsonMapper STRICT = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            // env values, annotations and labels are strings to the API server: `value: 8080` is rejected there.
+            .withCoercionConfig(LogicalType.Textual, config -> config
+                    .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            .addModule(new SimpleModule("no-additional-properties")
+                    .setDeserializerModifier(new ValueDeserializerModifier() {
+                        @Override
+                        public BeanDeserializerBuilder updateBuilder(DeserializationConfig config,
+                                BeanDescription.Supplier bean,
+                                BeanDeserializerBuilder builder) {
+                            builder.setAnySetter(null);
+                            return builder;
+                        }
+                    }))
+            .build();
+
+    private StrictManifests() {}
+
+    /** Every document of a YAML stream, each as its typed Kubernetes object. */
+    static List<HasMetadata> parse(String yamlStream) {
+        List<HasMetadata> objects = new ArrayList<>();
+        try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(yamlStream)) {
+            while (documents.hasNextValue()) {
+                JsonNode document = documents.nextValue();
+                if (document != null && document.isObject()) {
+                    objects.add(typed(document));
+                }
+            }
         }
-      }))
-      .build();
+        return objects;
+    }
 
-  private StrictManifests() {
-  }
-
-  /** Every document of a YAML stream, each as its typed Kubernetes object. */
-  static List<HasMetadata> parse(String yamlStream) {
-    List<HasMetadata> objects = new ArrayList<>();
-    try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(yamlStream)) {
-      while (documents.hasNextValue()) {
-        JsonNode document = documents.nextValue();
-        if (document != null && document.isObject()) {
-          objects.add(typed(document));
+    static HasMetadata typed(JsonNode document) {
+        String apiVersion = document.path("apiVersion").asString("");
+        String kind = document.path("kind").asString("");
+        String what = kind + " " + document.path("metadata").path("name").asString("(no name)");
+        Class<? extends KubernetesResource> type = KINDS.getRegisteredKubernetesResource(apiVersion, kind);
+        if (type == null || type == GenericKubernetesResource.class || !HasMetadata.class.isAssignableFrom(type)) {
+            throw new AssertionError(
+                    what + ": " + apiVersion + "/" + kind + " is not a Kubernetes kind the model knows");
         }
-      }
+        try {
+            return (HasMetadata) STRICT.treeToValue(document, type);
+        } catch (JacksonException e) {
+            throw new AssertionError(what + " does not match the Kubernetes API: " + e.getOriginalMessage()
+                    + " (at " + e.getPathReference() + ")", e);
+        }
     }
-    return objects;
-  }
-
-  static HasMetadata typed(JsonNode document) {
-    String apiVersion = document.path("apiVersion").asString("");
-    String kind = document.path("kind").asString("");
-    String what = kind + " " + document.path("metadata").path("name").asString("(no name)");
-    Class<? extends KubernetesResource> type = KINDS.getRegisteredKubernetesResource(apiVersion, kind);
-    if (type == null || type == GenericKubernetesResource.class || !HasMetadata.class.isAssignableFrom(type)) {
-      throw new AssertionError(what + ": " + apiVersion + "/" + kind + " is not a Kubernetes kind the model knows");
-    }
-    try {
-      return (HasMetadata) STRICT.treeToValue(document, type);
-    } catch (JacksonException e) {
-      throw new AssertionError(what + " does not match the Kubernetes API: " + e.getOriginalMessage()
-          + " (at " + e.getPathReference() + ")", e);
-    }
-  }
 }

@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class LockServiceApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(LockServiceApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(LockServiceApplication.class, args);
+    }
 }

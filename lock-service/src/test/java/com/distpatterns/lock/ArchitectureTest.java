@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Test;
 /** The layering of platform-test's {@link LayerRules}, held on this service's classes. */
 class ArchitectureTest {
 
-  @Test
-  void coreDependsOnNoOuterLayer() {
-    LayerRules.coreDependsOnNoOuterLayer(LockServiceApplication.class)
-        .check(LayerRules.classesOf(LockServiceApplication.class));
-  }
+    @Test
+    void coreDependsOnNoOuterLayer() {
+        LayerRules.coreDependsOnNoOuterLayer(LockServiceApplication.class)
+                .check(LayerRules.classesOf(LockServiceApplication.class));
+    }
 }

@@ -15,20 +15,20 @@ import org.springframework.core.env.MapPropertySource;
  */
 public class PeerAwareness implements EnvironmentPostProcessor, Ordered {
 
-  /** After application.yml is loaded, so that {@code server.port: ${PORT:8761}} and the peers are known. */
-  @Override
-  public int getOrder() {
-    return ConfigDataEnvironmentPostProcessor.ORDER + 1;
-  }
+    /** After application.yml is loaded, so that {@code server.port: ${PORT:8761}} and the peers are known. */
+    @Override
+    public int getOrder() {
+        return ConfigDataEnvironmentPostProcessor.ORDER + 1;
+    }
 
-  @Override
-  public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-    String peers = environment.getProperty("registry.peers", "").strip();
-    boolean peerAware = !peers.isEmpty();
-    String ownUrl = "http://localhost:" + environment.getProperty("server.port", "8761") + "/eureka/";
-    environment.getPropertySources().addFirst(new MapPropertySource("registryPeers", Map.of(
-        "eureka.client.register-with-eureka", Boolean.toString(peerAware),
-        "eureka.client.fetch-registry", Boolean.toString(peerAware),
-        "eureka.client.service-url.defaultZone", peerAware ? peers : ownUrl)));
-  }
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        String peers = environment.getProperty("registry.peers", "").strip();
+        boolean peerAware = !peers.isEmpty();
+        String ownUrl = "http://localhost:" + environment.getProperty("server.port", "8761") + "/eureka/";
+        environment.getPropertySources().addFirst(new MapPropertySource("registryPeers", Map.of(
+                "eureka.client.register-with-eureka", Boolean.toString(peerAware),
+                "eureka.client.fetch-registry", Boolean.toString(peerAware),
+                "eureka.client.service-url.defaultZone", peerAware ? peers : ownUrl)));
+    }
 }

@@ -9,7 +9,7 @@ import org.springframework.cloud.netflix.eureka.server.EnableEurekaServer;
 @EnableEurekaServer
 public class RegistryApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(RegistryApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(RegistryApplication.class, args);
+    }
 }

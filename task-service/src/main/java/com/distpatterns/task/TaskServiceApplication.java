@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class TaskServiceApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(TaskServiceApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(TaskServiceApplication.class, args);
+    }
 }

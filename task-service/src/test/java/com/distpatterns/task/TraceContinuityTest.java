@@ -46,136 +46,140 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  */
 class TraceContinuityTest {
 
-  private static Scratch scratch;
-  private static TaskServiceInstance service;
-  /** What the service exports, where the OTLP exporter would send it. */
-  private static final ExportedSpans SPANS = new ExportedSpans();
+    private static Scratch scratch;
+    private static TaskServiceInstance service;
+    /** What the service exports, where the OTLP exporter would send it. */
+    private static final ExportedSpans SPANS = new ExportedSpans();
 
-  @BeforeAll
-  static void start() {
-    scratch = new Scratch();
-    service = TaskServiceInstance.start(scratch, "api,worker",
-        Map.of("tasks.http.allowed-hosts", "127.0.0.1", "management.tracing.sampling.probability", "1.0"),
-        Map.of("exportedSpans", SPANS));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (service != null) {
-      service.close();
+    @BeforeAll
+    static void start() {
+        scratch = new Scratch();
+        service = TaskServiceInstance.start(scratch, "api,worker",
+                Map.of("tasks.http.allowed-hosts", "127.0.0.1", "management.tracing.sampling.probability", "1.0"),
+                Map.of("exportedSpans", SPANS));
     }
-    scratch.close();
-  }
 
-  @Test
-  void aTaskSubmittedInATraceIsRunAndAnnouncedInThatTrace() throws Exception {
-    String traceId = HexFormat.of().formatHex(randomBytes(16));
-    String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01";
-    try (TaskEndpoint endpoint = new TaskEndpoint(call -> new Answer(200, "{\"ok\":true}"))) {
-      String type = "t-" + UUID.randomUUID().toString().substring(0, 8);
-      assertThat(service.http().put("/api/task-types/" + type, "{\"mode\":\"http\",\"url\":\"" + endpoint.url() + "\"}")
-          .status()).isEqualTo(201);
-      RabbitAdmin admin = service.bean(RabbitAdmin.class);
-      Queue events = new AnonymousQueue();
-      admin.declareQueue(events);
-      Binding binding = BindingBuilder.bind(events).to(new TopicExchange(CloudEventMessages.EXCHANGE))
-          .with("task.succeeded");
-      admin.declareBinding(binding);
-      try {
-        HttpResponse<String> submitted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + port(service) + "/api/tasks"))
-            .header("Content-Type", "application/json")
-            .header("traceparent", traceparent)
-            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"" + type + "\",\"args\":{}}")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
-        String id = Http.json().readTree(submitted.body()).get("id").asString();
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> !endpoint.calls().isEmpty());
-        assertThat(endpoint.calls().getFirst().header("traceparent")).as("the worker's call of the endpoint")
-            .startsWith("00-" + traceId + "-");
-
-        Message event = awaitEventOf(new RabbitTemplate(service.bean(ConnectionFactory.class)), events.getName(), id);
-        assertThat(String.valueOf((Object) event.getMessageProperties().getHeader("traceparent")))
-            .as("the task's event").startsWith("00-" + traceId + "-");
-      } finally {
-        admin.deleteQueue(events.getName());
-      }
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+        scratch.close();
     }
-  }
 
-  @Test
-  void aFactorialCallIsAnsweredByTheWorkerInTheCallersTrace() throws Exception {
-    String traceId = HexFormat.of().formatHex(randomBytes(16));
-    HttpResponse<String> answered = post("/api/rpc/factorial", "{\"n\":12}", traceId);
-    assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
-    assertThat(answered.body()).contains("479001600");
+    @Test
+    void aTaskSubmittedInATraceIsRunAndAnnouncedInThatTrace() throws Exception {
+        String traceId = HexFormat.of().formatHex(randomBytes(16));
+        String traceparent = "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01";
+        try (TaskEndpoint endpoint = new TaskEndpoint(call -> new Answer(200, "{\"ok\":true}"))) {
+            String type = "t-" + UUID.randomUUID().toString().substring(0, 8);
+            assertThat(service.http()
+                    .put("/api/task-types/" + type, "{\"mode\":\"http\",\"url\":\"" + endpoint.url() + "\"}")
+                    .status()).isEqualTo(201);
+            RabbitAdmin admin = service.bean(RabbitAdmin.class);
+            Queue events = new AnonymousQueue();
+            admin.declareQueue(events);
+            Binding binding = BindingBuilder.bind(events).to(new TopicExchange(CloudEventMessages.EXCHANGE))
+                    .with("task.succeeded");
+            admin.declareBinding(binding);
+            try {
+                HttpResponse<String> submitted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port(service) + "/api/tasks"))
+                        .header("Content-Type", "application/json")
+                        .header("traceparent", traceparent)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"" + type + "\",\"args\":{}}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+                String id = Http.json().readTree(submitted.body()).get("id").asString();
 
-    assertWorkerSpanUnderRequestSpan(traceId, "rpc answer");
-  }
+                await().atMost(Duration.ofSeconds(30)).until(() -> !endpoint.calls().isEmpty());
+                assertThat(endpoint.calls().getFirst().header("traceparent")).as("the worker's call of the endpoint")
+                        .startsWith("00-" + traceId + "-");
 
-  @Test
-  void aCallOfAnHttpTypeReachesItsEndpointInTheCallersTrace() throws Exception {
-    String traceId = HexFormat.of().formatHex(randomBytes(16));
-    try (TaskEndpoint endpoint = new TaskEndpoint(call -> new Answer(200, "{\"ok\":true}"))) {
-      String type = "t-" + UUID.randomUUID().toString().substring(0, 8);
-      assertThat(service.http().put("/api/task-types/" + type, "{\"mode\":\"http\",\"url\":\"" + endpoint.url() + "\"}")
-          .status()).isEqualTo(201);
-
-      HttpResponse<String> answered = post("/api/rpc/" + type, "{\"args\":{},\"timeoutMs\":20000}", traceId);
-      assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
-      assertThat(endpoint.calls().getFirst().header("traceparent")).as("the worker's call of the endpoint")
-          .startsWith("00-" + traceId + "-");
-
-      assertWorkerSpanUnderRequestSpan(traceId, "task run");
+                Message event = awaitEventOf(new RabbitTemplate(service.bean(ConnectionFactory.class)),
+                        events.getName(), id);
+                assertThat(String.valueOf((Object) event.getMessageProperties().getHeader("traceparent")))
+                        .as("the task's event").startsWith("00-" + traceId + "-");
+            } finally {
+                admin.deleteQueue(events.getName());
+            }
+        }
     }
-  }
 
-  private static HttpResponse<String> post(String path, String body, String traceId) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + port(service) + path))
-        .header("Content-Type", "application/json")
-        .header("traceparent", "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-  }
+    @Test
+    void aFactorialCallIsAnsweredByTheWorkerInTheCallersTrace() throws Exception {
+        String traceId = HexFormat.of().formatHex(randomBytes(16));
+        HttpResponse<String> answered = post("/api/rpc/factorial", "{\"n\":12}", traceId);
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        assertThat(answered.body()).contains("479001600");
 
-  /** The worker's consumer span, as exported, belongs to the trace and hangs under the API's request span. */
-  private static void assertWorkerSpanUnderRequestSpan(String traceId, String workerSpanName) {
-    SdkTracerProvider tracerProvider = service.bean(SdkTracerProvider.class);
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      tracerProvider.forceFlush().join(5, TimeUnit.SECONDS);
-      List<SpanData> trace = SPANS.ofTrace(traceId);
-      SpanData request = trace.stream().filter(span -> span.getKind() == SpanKind.SERVER).findFirst()
-          .orElseThrow(() -> new AssertionError("no request span in trace " + traceId + ": " + trace));
-      assertThat(trace).as("the worker's span in trace " + traceId)
-          .anySatisfy(span -> {
-            assertThat(span.getName()).isEqualTo(workerSpanName);
-            assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
-            assertThat(span.getParentSpanId()).as("its parent, the request's span").isEqualTo(request.getSpanId());
-          });
-    });
-  }
-
-  /** Other processes on the shared broker announce tasks too: this task's event is the one naming its id. */
-  private static Message awaitEventOf(RabbitTemplate template, String queue, String taskId) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      Message message = template.receive(queue, 1_000);
-      if (message != null && new String(message.getBody(), StandardCharsets.UTF_8).contains(taskId)) {
-        return message;
-      }
+        assertWorkerSpanUnderRequestSpan(traceId, "rpc answer");
     }
-    throw new AssertionError("no task.succeeded event of task " + taskId + " within 30 s");
-  }
 
-  private static int port(TaskServiceInstance service) {
-    return ((org.springframework.boot.web.server.context.WebServerApplicationContext) service.context())
-        .getWebServer().getPort();
-  }
+    @Test
+    void aCallOfAnHttpTypeReachesItsEndpointInTheCallersTrace() throws Exception {
+        String traceId = HexFormat.of().formatHex(randomBytes(16));
+        try (TaskEndpoint endpoint = new TaskEndpoint(call -> new Answer(200, "{\"ok\":true}"))) {
+            String type = "t-" + UUID.randomUUID().toString().substring(0, 8);
+            assertThat(service.http()
+                    .put("/api/task-types/" + type, "{\"mode\":\"http\",\"url\":\"" + endpoint.url() + "\"}")
+                    .status()).isEqualTo(201);
 
-  private static byte[] randomBytes(int length) {
-    byte[] bytes = new byte[length];
-    ThreadLocalRandom.current().nextBytes(bytes);
-    return bytes;
-  }
+            HttpResponse<String> answered = post("/api/rpc/" + type, "{\"args\":{},\"timeoutMs\":20000}", traceId);
+            assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+            assertThat(endpoint.calls().getFirst().header("traceparent")).as("the worker's call of the endpoint")
+                    .startsWith("00-" + traceId + "-");
+
+            assertWorkerSpanUnderRequestSpan(traceId, "task run");
+        }
+    }
+
+    private static HttpResponse<String> post(String path, String body, String traceId) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port(service) + path))
+                .header("Content-Type", "application/json")
+                .header("traceparent", "00-" + traceId + "-" + HexFormat.of().formatHex(randomBytes(8)) + "-01")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The worker's consumer span, as exported, belongs to the trace and hangs under the API's request span. */
+    private static void assertWorkerSpanUnderRequestSpan(String traceId, String workerSpanName) {
+        SdkTracerProvider tracerProvider = service.bean(SdkTracerProvider.class);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            tracerProvider.forceFlush().join(5, TimeUnit.SECONDS);
+            List<SpanData> trace = SPANS.ofTrace(traceId);
+            SpanData request = trace.stream().filter(span -> span.getKind() == SpanKind.SERVER).findFirst()
+                    .orElseThrow(() -> new AssertionError("no request span in trace " + traceId + ": " + trace));
+            assertThat(trace).as("the worker's span in trace " + traceId)
+                    .anySatisfy(span -> {
+                        assertThat(span.getName()).isEqualTo(workerSpanName);
+                        assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
+                        assertThat(span.getParentSpanId()).as("its parent, the request's span")
+                                .isEqualTo(request.getSpanId());
+                    });
+        });
+    }
+
+    /** Other processes on the shared broker announce tasks too: this task's event is the one naming its id. */
+    private static Message awaitEventOf(RabbitTemplate template, String queue, String taskId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            Message message = template.receive(queue, 1_000);
+            if (message != null && new String(message.getBody(), StandardCharsets.UTF_8).contains(taskId)) {
+                return message;
+            }
+        }
+        throw new AssertionError("no task.succeeded event of task " + taskId + " within 30 s");
+    }
+
+    private static int port(TaskServiceInstance service) {
+        return ((org.springframework.boot.web.server.context.WebServerApplicationContext) service.context())
+                .getWebServer().getPort();
+    }
+
+    private static byte[] randomBytes(int length) {
+        byte[] bytes = new byte[length];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return bytes;
+    }
 }

@@ -5,5 +5,5 @@ import java.util.List;
 
 /** A page of caches, each with its statistics. */
 public record CacheListResponse(
-    List<CacheStatisticsResponse> caches,
-    @Schema(description = "the cursor of the next page, or null on the last") String next) {}
+        List<CacheStatisticsResponse> caches,
+        @Schema(description = "the cursor of the next page, or null on the last") String next) {}

@@ -10,14 +10,14 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class CacheProblems {
 
-  @Bean
-  ExceptionProblems cacheExceptionProblems() {
-    return ExceptionProblems.service()
-        .on(InvalidInputException.class, e -> switch (e.reason()) {
-          case CACHE_NAME -> ApiException.badRequest("invalid-cache-name", e.getMessage());
-          case KEY -> ApiException.badRequest("invalid-key", e.getMessage());
-          case TTL -> ApiException.badRequest("invalid-ttl", e.getMessage());
-        })
-        .build();
-  }
+    @Bean
+    ExceptionProblems cacheExceptionProblems() {
+        return ExceptionProblems.service()
+                .on(InvalidInputException.class, e -> switch (e.reason()) {
+                    case CACHE_NAME -> ApiException.badRequest("invalid-cache-name", e.getMessage());
+                    case KEY -> ApiException.badRequest("invalid-key", e.getMessage());
+                    case TTL -> ApiException.badRequest("invalid-ttl", e.getMessage());
+                })
+                .build();
+    }
 }

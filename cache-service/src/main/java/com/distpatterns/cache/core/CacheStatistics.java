@@ -10,9 +10,9 @@ package com.distpatterns.cache.core;
  */
 public record CacheStatistics(CacheName name, long hits, long misses, long entries) {
 
-  /** Hits over lookups, 0 before the first lookup. */
-  public double hitRatio() {
-    long lookups = hits + misses;
-    return lookups == 0 ? 0.0 : (double) hits / lookups;
-  }
+    /** Hits over lookups, 0 before the first lookup. */
+    public double hitRatio() {
+        long lookups = hits + misses;
+        return lookups == 0 ? 0.0 : (double) hits / lookups;
+    }
 }

@@ -29,175 +29,175 @@ import java.util.function.Predicate;
  */
 public final class NearCache {
 
-  /** A reader's claim on a key while it reads the shared store; identity is what counts. */
-  public static final class Reservation {
-    private Reservation() {}
-  }
-
-  /**
-   * An entry served from memory.
-   *
-   * @param json the value's bytes, as stored
-   * @param expiresAtNanos the earliest instant the shared store's entry can expire (never later than the real one)
-   */
-  public record Entry(byte[] json, long expiresAtNanos) {}
-
-  private final int maxEntries;
-  private final long maxBytes;
-  private final long maxStalenessNanos;
-  private final LinkedHashMap<String, Object> slots = new LinkedHashMap<>(256, 0.75f, true);
-  private final LongAdder hits = new LongAdder();
-  private long bytes;
-  private volatile long confirmedAtNanos;
-  private volatile boolean confirmed;
-  private long epoch;
-
-  public NearCache(int maxEntries, long maxBytes, long maxStalenessNanos) {
-    this.maxEntries = maxEntries;
-    this.maxBytes = maxBytes;
-    this.maxStalenessNanos = maxStalenessNanos;
-  }
-
-  /** The entry under {@code key} if it may be served now: the lease holds and the entry has not expired. */
-  public Optional<Entry> lookup(String key, long nowNanos) {
-    if (!serving(nowNanos)) {
-      return Optional.empty();
+    /** A reader's claim on a key while it reads the shared store; identity is what counts. */
+    public static final class Reservation {
+        private Reservation() {}
     }
-    synchronized (this) {
-      if (slots.get(key) instanceof Entry entry) {
-        if (entry.expiresAtNanos() - nowNanos > 0) {
-          hits.increment();
-          return Optional.of(entry);
+
+    /**
+     * An entry served from memory.
+     *
+     * @param json the value's bytes, as stored
+     * @param expiresAtNanos the earliest instant the shared store's entry can expire (never later than the real one)
+     */
+    public record Entry(byte[] json, long expiresAtNanos) {}
+
+    private final int maxEntries;
+    private final long maxBytes;
+    private final long maxStalenessNanos;
+    private final LinkedHashMap<String, Object> slots = new LinkedHashMap<>(256, 0.75f, true);
+    private final LongAdder hits = new LongAdder();
+    private long bytes;
+    private volatile long confirmedAtNanos;
+    private volatile boolean confirmed;
+    private long epoch;
+
+    public NearCache(int maxEntries, long maxBytes, long maxStalenessNanos) {
+        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
+        this.maxStalenessNanos = maxStalenessNanos;
+    }
+
+    /** The entry under {@code key} if it may be served now: the lease holds and the entry has not expired. */
+    public Optional<Entry> lookup(String key, long nowNanos) {
+        if (!serving(nowNanos)) {
+            return Optional.empty();
         }
+        synchronized (this) {
+            if (slots.get(key) instanceof Entry entry) {
+                if (entry.expiresAtNanos() - nowNanos > 0) {
+                    hits.increment();
+                    return Optional.of(entry);
+                }
+                remove(key);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Claims {@code key} for a read of the shared store; null when another reader already has it. */
+    public synchronized Reservation reserve(String key) {
+        Object slot = slots.get(key);
+        if (slot instanceof Reservation) {
+            return null;
+        }
+        if (slot instanceof Entry entry) {
+            bytes -= entry.json().length;
+        }
+        Reservation reservation = new Reservation();
+        slots.put(key, reservation);
+        evict();
+        return reservation;
+    }
+
+    /** Keeps what the reader found, unless the key was invalidated (or evicted) since it was reserved. */
+    public synchronized void fill(Reservation reservation, String key, Entry entry) {
+        if (slots.get(key) != reservation) {
+            return;
+        }
+        if (entry.json().length > maxBytes) {
+            slots.remove(key);
+            return;
+        }
+        slots.put(key, entry);
+        bytes += entry.json().length;
+        evict();
+    }
+
+    /** Gives a reservation up (nothing found, or the read failed). */
+    public synchronized void release(Reservation reservation, String key) {
+        if (slots.get(key) == reservation) {
+            slots.remove(key);
+        }
+    }
+
+    public synchronized void invalidate(String key) {
         remove(key);
-      }
     }
-    return Optional.empty();
-  }
 
-  /** Claims {@code key} for a read of the shared store; null when another reader already has it. */
-  public synchronized Reservation reserve(String key) {
-    Object slot = slots.get(key);
-    if (slot instanceof Reservation) {
-      return null;
-    }
-    if (slot instanceof Entry entry) {
-      bytes -= entry.json().length;
-    }
-    Reservation reservation = new Reservation();
-    slots.put(key, reservation);
-    evict();
-    return reservation;
-  }
-
-  /** Keeps what the reader found, unless the key was invalidated (or evicted) since it was reserved. */
-  public synchronized void fill(Reservation reservation, String key, Entry entry) {
-    if (slots.get(key) != reservation) {
-      return;
-    }
-    if (entry.json().length > maxBytes) {
-      slots.remove(key);
-      return;
-    }
-    slots.put(key, entry);
-    bytes += entry.json().length;
-    evict();
-  }
-
-  /** Gives a reservation up (nothing found, or the read failed). */
-  public synchronized void release(Reservation reservation, String key) {
-    if (slots.get(key) == reservation) {
-      slots.remove(key);
-    }
-  }
-
-  public synchronized void invalidate(String key) {
-    remove(key);
-  }
-
-  /** Drops every key the predicate accepts (a flushed cache's entries). */
-  public synchronized void invalidateIf(Predicate<String> keys) {
-    for (Iterator<Map.Entry<String, Object>> it = slots.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, Object> slot = it.next();
-      if (keys.test(slot.getKey())) {
-        if (slot.getValue() instanceof Entry entry) {
-          bytes -= entry.json().length;
+    /** Drops every key the predicate accepts (a flushed cache's entries). */
+    public synchronized void invalidateIf(Predicate<String> keys) {
+        for (Iterator<Map.Entry<String, Object>> it = slots.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, Object> slot = it.next();
+            if (keys.test(slot.getKey())) {
+                if (slot.getValue() instanceof Entry entry) {
+                    bytes -= entry.json().length;
+                }
+                it.remove();
+            }
         }
-        it.remove();
-      }
     }
-  }
 
-  /** Empties the cache and revokes the lease: nothing is served until the channel is confirmed again. */
-  public synchronized void invalidateAll() {
-    confirmed = false;
-    epoch++;
-    slots.clear();
-    bytes = 0;
-  }
-
-  /** Changes with every {@link #invalidateAll}: a channel confirms only the epoch it started in. */
-  public synchronized long epoch() {
-    return epoch;
-  }
-
-  /**
-   * The channel answered a probe sent at {@code sentAtNanos}: every write completed before it has been applied. Ignored
-   * when the cache was emptied since the channel began ({@code channelEpoch} is stale): an answer on a dropped
-   * connection must not reopen the lease.
-   */
-  public synchronized void confirm(long sentAtNanos, long channelEpoch) {
-    if (channelEpoch != epoch) {
-      return;
+    /** Empties the cache and revokes the lease: nothing is served until the channel is confirmed again. */
+    public synchronized void invalidateAll() {
+        confirmed = false;
+        epoch++;
+        slots.clear();
+        bytes = 0;
     }
-    if (!confirmed || sentAtNanos - confirmedAtNanos > 0) {
-      confirmedAtNanos = sentAtNanos;
-      confirmed = true;
+
+    /** Changes with every {@link #invalidateAll}: a channel confirms only the epoch it started in. */
+    public synchronized long epoch() {
+        return epoch;
     }
-  }
 
-  /** Stops serving at once, keeping the entries (the channel is in doubt but not known to have lost anything). */
-  public void revoke() {
-    confirmed = false;
-  }
-
-  public boolean serving(long nowNanos) {
-    return confirmed && nowNanos - confirmedAtNanos < maxStalenessNanos;
-  }
-
-  public synchronized int size() {
-    int entries = 0;
-    for (Object slot : slots.values()) {
-      if (slot instanceof Entry) {
-        entries++;
-      }
+    /**
+     * The channel answered a probe sent at {@code sentAtNanos}: every write completed before it has been applied. Ignored
+     * when the cache was emptied since the channel began ({@code channelEpoch} is stale): an answer on a dropped
+     * connection must not reopen the lease.
+     */
+    public synchronized void confirm(long sentAtNanos, long channelEpoch) {
+        if (channelEpoch != epoch) {
+            return;
+        }
+        if (!confirmed || sentAtNanos - confirmedAtNanos > 0) {
+            confirmedAtNanos = sentAtNanos;
+            confirmed = true;
+        }
     }
-    return entries;
-  }
 
-  public synchronized long bytes() {
-    return bytes;
-  }
-
-  /** Lookups answered from memory since start. */
-  public long hits() {
-    return hits.sum();
-  }
-
-  private void remove(String key) {
-    if (slots.remove(key) instanceof Entry entry) {
-      bytes -= entry.json().length;
+    /** Stops serving at once, keeping the entries (the channel is in doubt but not known to have lost anything). */
+    public void revoke() {
+        confirmed = false;
     }
-  }
 
-  /** Least recently used first, until both bounds hold. */
-  private void evict() {
-    Iterator<Map.Entry<String, Object>> eldest = slots.entrySet().iterator();
-    while ((slots.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
-      if (eldest.next().getValue() instanceof Entry entry) {
-        bytes -= entry.json().length;
-      }
-      eldest.remove();
+    public boolean serving(long nowNanos) {
+        return confirmed && nowNanos - confirmedAtNanos < maxStalenessNanos;
     }
-  }
+
+    public synchronized int size() {
+        int entries = 0;
+        for (Object slot : slots.values()) {
+            if (slot instanceof Entry) {
+                entries++;
+            }
+        }
+        return entries;
+    }
+
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** Lookups answered from memory since start. */
+    public long hits() {
+        return hits.sum();
+    }
+
+    private void remove(String key) {
+        if (slots.remove(key) instanceof Entry entry) {
+            bytes -= entry.json().length;
+        }
+    }
+
+    /** Least recently used first, until both bounds hold. */
+    private void evict() {
+        Iterator<Map.Entry<String, Object>> eldest = slots.entrySet().iterator();
+        while ((slots.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
+            if (eldest.next().getValue() instanceof Entry entry) {
+                bytes -= entry.json().length;
+            }
+            eldest.remove();
+        }
+    }
 }

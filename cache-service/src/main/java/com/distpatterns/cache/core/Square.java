@@ -14,9 +14,9 @@ import java.math.BigInteger;
  */
 public record Square(long n, BigInteger result, @JsonIgnore boolean cached) {
 
-  /** A Square is stored without its flag, and anything read back from the store was, by definition, cached. */
-  @JsonCreator
-  static Square readBack(@JsonProperty("n") long n, @JsonProperty("result") BigInteger result) {
-    return new Square(n, result, true);
-  }
+    /** A Square is stored without its flag, and anything read back from the store was, by definition, cached. */
+    @JsonCreator
+    static Square readBack(@JsonProperty("n") long n, @JsonProperty("result") BigInteger result) {
+        return new Square(n, result, true);
+    }
 }

@@ -12,4 +12,4 @@ import java.time.Duration;
  * @param earlyRefreshBeta XFetch's beta: 0 never refreshes early, 1 is the recommended value, more refreshes earlier
  */
 public record StampedeGuardSettings(
-    Duration ttl, Duration lockLease, Duration maxWait, Duration recheckInterval, double earlyRefreshBeta) {}
+        Duration ttl, Duration lockLease, Duration maxWait, Duration recheckInterval, double earlyRefreshBeta) {}

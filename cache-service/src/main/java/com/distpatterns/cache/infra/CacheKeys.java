@@ -23,73 +23,73 @@ import java.util.regex.Pattern;
  */
 public final class CacheKeys {
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-  private final String prefix;
+    private final String prefix;
 
-  public CacheKeys(String prefix) {
-    this.prefix = prefix;
-  }
-
-  public byte[] entry(CacheName cache, byte[] key) {
-    return concat(entryPrefix(cache), key);
-  }
-
-  /** What every entry key of the cache starts with. */
-  public byte[] entryPrefix(CacheName cache) {
-    return utf8(tag(cache) + ":e:");
-  }
-
-  /** A SCAN pattern matching exactly the entries of one cache. */
-  public byte[] entryPattern(CacheName cache) {
-    return utf8(RedisKeyScan.globEscape(tag(cache) + ":e:") + "*");
-  }
-
-  /** A SCAN pattern matching one kind of per-cache key ({@code :index}, {@code :stats}) of every cache. */
-  public byte[] anyCachePattern(String suffix) {
-    return utf8(RedisKeyScan.globEscape(prefix + "{") + "*" + RedisKeyScan.globEscape("}" + suffix));
-  }
-
-  /** The cache a key found by {@link #anyCachePattern} belongs to; empty when it is some other key that matched. */
-  public Optional<String> cacheOf(byte[] key, String suffix) {
-    String text = new String(key, StandardCharsets.UTF_8);
-    String head = prefix + "{";
-    String tail = "}" + suffix;
-    if (!text.startsWith(head) || !text.endsWith(tail) || text.length() < head.length() + tail.length()) {
-      return Optional.empty();
+    public CacheKeys(String prefix) {
+        this.prefix = prefix;
     }
-    String name = text.substring(head.length(), text.length() - tail.length());
-    return NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
-  }
 
-  public byte[] lock(CacheName cache, byte[] key) {
-    return concat(utf8(tag(cache) + ":l:"), key);
-  }
+    public byte[] entry(CacheName cache, byte[] key) {
+        return concat(entryPrefix(cache), key);
+    }
 
-  public byte[] index(CacheName cache) {
-    return utf8(tag(cache) + ":index");
-  }
+    /** What every entry key of the cache starts with. */
+    public byte[] entryPrefix(CacheName cache) {
+        return utf8(tag(cache) + ":e:");
+    }
 
-  public byte[] statistics(CacheName cache) {
-    return utf8(tag(cache) + ":stats");
-  }
+    /** A SCAN pattern matching exactly the entries of one cache. */
+    public byte[] entryPattern(CacheName cache) {
+        return utf8(RedisKeyScan.globEscape(tag(cache) + ":e:") + "*");
+    }
 
-  public byte[] fillChannel() {
-    return utf8(prefix + "fills");
-  }
+    /** A SCAN pattern matching one kind of per-cache key ({@code :index}, {@code :stats}) of every cache. */
+    public byte[] anyCachePattern(String suffix) {
+        return utf8(RedisKeyScan.globEscape(prefix + "{") + "*" + RedisKeyScan.globEscape("}" + suffix));
+    }
 
-  private String tag(CacheName cache) {
-    return prefix + "{" + cache.value() + "}";
-  }
+    /** The cache a key found by {@link #anyCachePattern} belongs to; empty when it is some other key that matched. */
+    public Optional<String> cacheOf(byte[] key, String suffix) {
+        String text = new String(key, StandardCharsets.UTF_8);
+        String head = prefix + "{";
+        String tail = "}" + suffix;
+        if (!text.startsWith(head) || !text.endsWith(tail) || text.length() < head.length() + tail.length()) {
+            return Optional.empty();
+        }
+        String name = text.substring(head.length(), text.length() - tail.length());
+        return NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
+    }
 
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
+    public byte[] lock(CacheName cache, byte[] key) {
+        return concat(utf8(tag(cache) + ":l:"), key);
+    }
 
-  private static byte[] concat(byte[] head, byte[] tail) {
-    byte[] joined = new byte[head.length + tail.length];
-    System.arraycopy(head, 0, joined, 0, head.length);
-    System.arraycopy(tail, 0, joined, head.length, tail.length);
-    return joined;
-  }
+    public byte[] index(CacheName cache) {
+        return utf8(tag(cache) + ":index");
+    }
+
+    public byte[] statistics(CacheName cache) {
+        return utf8(tag(cache) + ":stats");
+    }
+
+    public byte[] fillChannel() {
+        return utf8(prefix + "fills");
+    }
+
+    private String tag(CacheName cache) {
+        return prefix + "{" + cache.value() + "}";
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] head, byte[] tail) {
+        byte[] joined = new byte[head.length + tail.length];
+        System.arraycopy(head, 0, joined, 0, head.length);
+        System.arraycopy(tail, 0, joined, head.length, tail.length);
+        return joined;
+    }
 }

@@ -12,49 +12,50 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class NearCacheLifecycle implements SmartLifecycle {
 
-  private final InvalidationChannel channel;
-  private final HitCounts hitCounts;
-  private final Duration probeInterval;
-  private final Duration statisticsFlushInterval;
-  private ScheduledExecutorService scheduler;
+    private final InvalidationChannel channel;
+    private final HitCounts hitCounts;
+    private final Duration probeInterval;
+    private final Duration statisticsFlushInterval;
+    private ScheduledExecutorService scheduler;
 
-  public NearCacheLifecycle(InvalidationChannel channel, HitCounts hitCounts, Duration probeInterval,
-      Duration statisticsFlushInterval) {
-    this.channel = channel;
-    this.hitCounts = hitCounts;
-    this.probeInterval = probeInterval;
-    this.statisticsFlushInterval = statisticsFlushInterval;
-  }
-
-  @Override
-  public synchronized void start() {
-    scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("near-cache").daemon().factory());
-    scheduler.scheduleWithFixedDelay(channel::tick, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
-    scheduler.scheduleWithFixedDelay(hitCounts::flushAll, statisticsFlushInterval.toMillis(),
-        statisticsFlushInterval.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-      try {
-        scheduler.awaitTermination(2, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      scheduler = null;
-      hitCounts.flushAll();
-      channel.close();
+    public NearCacheLifecycle(InvalidationChannel channel, HitCounts hitCounts, Duration probeInterval,
+            Duration statisticsFlushInterval) {
+        this.channel = channel;
+        this.hitCounts = hitCounts;
+        this.probeInterval = probeInterval;
+        this.statisticsFlushInterval = statisticsFlushInterval;
     }
-  }
 
-  public InvalidationChannel channel() {
-    return channel;
-  }
+    @Override
+    public synchronized void start() {
+        scheduler = Executors
+                .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("near-cache").daemon().factory());
+        scheduler.scheduleWithFixedDelay(channel::tick, 0, probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(hitCounts::flushAll, statisticsFlushInterval.toMillis(),
+                statisticsFlushInterval.toMillis(), TimeUnit.MILLISECONDS);
+    }
 
-  @Override
-  public synchronized boolean isRunning() {
-    return scheduler != null;
-  }
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            scheduler = null;
+            hitCounts.flushAll();
+            channel.close();
+        }
+    }
+
+    public InvalidationChannel channel() {
+        return channel;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
 }

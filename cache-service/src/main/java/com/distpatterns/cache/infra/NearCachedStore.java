@@ -19,87 +19,88 @@ import java.util.Optional;
  */
 public final class NearCachedStore implements CacheStore {
 
-  private final RedisCacheStore redis;
-  private final NearCache near;
-  private final CacheKeys keys;
-  private final HitCounts hitCounts;
+    private final RedisCacheStore redis;
+    private final NearCache near;
+    private final CacheKeys keys;
+    private final HitCounts hitCounts;
 
-  public NearCachedStore(RedisCacheStore redis, NearCache near, CacheKeys keys, HitCounts hitCounts) {
-    this.redis = redis;
-    this.near = near;
-    this.keys = keys;
-    this.hitCounts = hitCounts;
-  }
-
-  @Override
-  public Optional<StoredEntry> get(CacheName cache, EntryKey key) {
-    String nearKey = nearKey(keys.entry(cache, key.utf8()));
-    long now = System.nanoTime();
-    Optional<NearCache.Entry> hit = near.lookup(nearKey, now);
-    if (hit.isPresent()) {
-      hitCounts.hit(cache);
-      return Optional.of(new StoredEntry(hit.get().json(), Duration.ofNanos(hit.get().expiresAtNanos() - now)));
+    public NearCachedStore(RedisCacheStore redis, NearCache near, CacheKeys keys, HitCounts hitCounts) {
+        this.redis = redis;
+        this.near = near;
+        this.keys = keys;
+        this.hitCounts = hitCounts;
     }
-    NearCache.Reservation reservation = near.reserve(nearKey);
-    long sentAt = System.nanoTime();
-    Optional<StoredEntry> found = Optional.empty();
-    try {
-      found = redis.get(cache, key);
-    } finally {
-      if (reservation != null) {
-        if (found.isPresent()) {
-          // Redis measured the remaining time at or after sentAt, so this instant is never later than the real expiry.
-          near.fill(reservation, nearKey, new NearCache.Entry(found.get().json(), sentAt + found.get().remaining().toNanos()));
-        } else {
-          near.release(reservation, nearKey);
+
+    @Override
+    public Optional<StoredEntry> get(CacheName cache, EntryKey key) {
+        String nearKey = nearKey(keys.entry(cache, key.utf8()));
+        long now = System.nanoTime();
+        Optional<NearCache.Entry> hit = near.lookup(nearKey, now);
+        if (hit.isPresent()) {
+            hitCounts.hit(cache);
+            return Optional.of(new StoredEntry(hit.get().json(), Duration.ofNanos(hit.get().expiresAtNanos() - now)));
         }
-      }
+        NearCache.Reservation reservation = near.reserve(nearKey);
+        long sentAt = System.nanoTime();
+        Optional<StoredEntry> found = Optional.empty();
+        try {
+            found = redis.get(cache, key);
+        } finally {
+            if (reservation != null) {
+                if (found.isPresent()) {
+                    // Redis measured the remaining time at or after sentAt, so this instant is never later than the real expiry.
+                    near.fill(reservation, nearKey,
+                            new NearCache.Entry(found.get().json(), sentAt + found.get().remaining().toNanos()));
+                } else {
+                    near.release(reservation, nearKey);
+                }
+            }
+        }
+        return found;
     }
-    return found;
-  }
 
-  @Override
-  public void put(CacheName cache, EntryKey key, byte[] json, Duration ttl) {
-    try {
-      redis.put(cache, key, json, ttl);
-    } finally {
-      near.invalidate(nearKey(keys.entry(cache, key.utf8())));
+    @Override
+    public void put(CacheName cache, EntryKey key, byte[] json, Duration ttl) {
+        try {
+            redis.put(cache, key, json, ttl);
+        } finally {
+            near.invalidate(nearKey(keys.entry(cache, key.utf8())));
+        }
     }
-  }
 
-  @Override
-  public void delete(CacheName cache, EntryKey key) {
-    try {
-      redis.delete(cache, key);
-    } finally {
-      near.invalidate(nearKey(keys.entry(cache, key.utf8())));
+    @Override
+    public void delete(CacheName cache, EntryKey key) {
+        try {
+            redis.delete(cache, key);
+        } finally {
+            near.invalidate(nearKey(keys.entry(cache, key.utf8())));
+        }
     }
-  }
 
-  /** This instance's pending hit counts go first, so its own answers are never behind; others' within the interval. */
-  @Override
-  public CacheStatistics statistics(CacheName cache) {
-    hitCounts.flush(cache);
-    return redis.statistics(cache);
-  }
-
-  @Override
-  public List<CacheName> names(CacheName after, int limit) {
-    return redis.names(after, limit);
-  }
-
-  @Override
-  public long flush(CacheName cache) {
-    try {
-      return redis.flush(cache);
-    } finally {
-      String prefix = nearKey(keys.entryPrefix(cache));
-      near.invalidateIf(k -> k.startsWith(prefix));
+    /** This instance's pending hit counts go first, so its own answers are never behind; others' within the interval. */
+    @Override
+    public CacheStatistics statistics(CacheName cache) {
+        hitCounts.flush(cache);
+        return redis.statistics(cache);
     }
-  }
 
-  /** Redis keys are bytes; ISO-8859-1 maps each byte to one char, so the invalidation's key names match exactly. */
-  static String nearKey(byte[] redisKey) {
-    return new String(redisKey, StandardCharsets.ISO_8859_1);
-  }
+    @Override
+    public List<CacheName> names(CacheName after, int limit) {
+        return redis.names(after, limit);
+    }
+
+    @Override
+    public long flush(CacheName cache) {
+        try {
+            return redis.flush(cache);
+        } finally {
+            String prefix = nearKey(keys.entryPrefix(cache));
+            near.invalidateIf(k -> k.startsWith(prefix));
+        }
+    }
+
+    /** Redis keys are bytes; ISO-8859-1 maps each byte to one char, so the invalidation's key names match exactly. */
+    static String nearKey(byte[] redisKey) {
+        return new String(redisKey, StandardCharsets.ISO_8859_1);
+    }
 }

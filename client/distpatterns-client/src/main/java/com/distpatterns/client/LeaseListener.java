@@ -4,17 +4,16 @@ package com.distpatterns.client;
 @FunctionalInterface
 public interface LeaseListener {
 
-  /**
-   * What was lost.
-   *
-   * @param lockName the lock
-   * @param fencingToken the token of the lost lease
-   * @param holder the name of the thread that held it
-   * @param reason why the client concluded so
-   */
-  record LeaseLoss(String lockName, long fencingToken, String holder, String reason) {
-  }
+    /**
+     * What was lost.
+     *
+     * @param lockName the lock
+     * @param fencingToken the token of the lost lease
+     * @param holder the name of the thread that held it
+     * @param reason why the client concluded so
+     */
+    record LeaseLoss(String lockName, long fencingToken, String holder, String reason) {}
 
-  /** Called once per lost lease, on a client thread: return quickly. */
-  void leaseLost(LeaseLoss loss);
+    /** Called once per lost lease, on a client thread: return quickly. */
+    void leaseLost(LeaseLoss loss);
 }

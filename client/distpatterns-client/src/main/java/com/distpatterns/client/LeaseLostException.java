@@ -8,22 +8,22 @@ package com.distpatterns.client;
  */
 public final class LeaseLostException extends IllegalMonitorStateException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String lockName;
-  private final long fencingToken;
+    private final String lockName;
+    private final long fencingToken;
 
-  public LeaseLostException(String lockName, long fencingToken, String reason) {
-    super("lease of lock '" + lockName + "' (fencing token " + fencingToken + ") was lost: " + reason);
-    this.lockName = lockName;
-    this.fencingToken = fencingToken;
-  }
+    public LeaseLostException(String lockName, long fencingToken, String reason) {
+        super("lease of lock '" + lockName + "' (fencing token " + fencingToken + ") was lost: " + reason);
+        this.lockName = lockName;
+        this.fencingToken = fencingToken;
+    }
 
-  public String lockName() {
-    return lockName;
-  }
+    public String lockName() {
+        return lockName;
+    }
 
-  public long fencingToken() {
-    return fencingToken;
-  }
+    public long fencingToken() {
+        return fencingToken;
+    }
 }

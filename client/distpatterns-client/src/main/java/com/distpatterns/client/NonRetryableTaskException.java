@@ -6,13 +6,13 @@ package com.distpatterns.client;
  */
 public class NonRetryableTaskException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public NonRetryableTaskException(String message) {
-    super(message);
-  }
+    public NonRetryableTaskException(String message) {
+        super(message);
+    }
 
-  public NonRetryableTaskException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public NonRetryableTaskException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

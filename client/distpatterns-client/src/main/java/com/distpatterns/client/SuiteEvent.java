@@ -18,36 +18,36 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record SuiteEvent(String id, String type, String source, Instant time, JsonNode data) {
 
-  /** Tree-to-value conversion only: no configuration of the application's own mapper matters for it. */
-  private static final JsonMapper CONVERT = JsonMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    /** Tree-to-value conversion only: no configuration of the application's own mapper matters for it. */
+    private static final JsonMapper CONVERT = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
-  /** The data as {@code type} (a record, a collection, ...). */
-  public <T> T data(Class<T> type) {
-    return CONVERT.treeToValue(data, type);
-  }
+    /** The data as {@code type} (a record, a collection, ...). */
+    public <T> T data(Class<T> type) {
+        return CONVERT.treeToValue(data, type);
+    }
 
-  /** The data as a generic type, e.g. a method parameter's {@code List<Order>}. */
-  public Object data(Type type) {
-    return CONVERT.treeToValue(data, CONVERT.constructType(type));
-  }
+    /** The data as a generic type, e.g. a method parameter's {@code List<Order>}. */
+    public Object data(Type type) {
+        return CONVERT.treeToValue(data, CONVERT.constructType(type));
+    }
 
-  /** Reads a CloudEvents envelope ({@code id, source, type, time, data}). */
-  static SuiteEvent fromEnvelope(JsonNode envelope) {
-    JsonNode time = envelope.get("time");
-    JsonNode data = envelope.get("data");
-    return new SuiteEvent(text(envelope, "id"), text(envelope, "type"), text(envelope, "source"),
-        time == null || time.isNull() ? null : Instant.parse(time.asString()),
-        data == null ? tools.jackson.databind.node.NullNode.getInstance() : data);
-  }
+    /** Reads a CloudEvents envelope ({@code id, source, type, time, data}). */
+    static SuiteEvent fromEnvelope(JsonNode envelope) {
+        JsonNode time = envelope.get("time");
+        JsonNode data = envelope.get("data");
+        return new SuiteEvent(text(envelope, "id"), text(envelope, "type"), text(envelope, "source"),
+                time == null || time.isNull() ? null : Instant.parse(time.asString()),
+                data == null ? tools.jackson.databind.node.NullNode.getInstance() : data);
+    }
 
-  /** Reads an envelope from its JSON bytes. */
-  public static SuiteEvent fromEnvelope(byte[] json) {
-    return fromEnvelope(CONVERT.readTree(json));
-  }
+    /** Reads an envelope from its JSON bytes. */
+    public static SuiteEvent fromEnvelope(byte[] json) {
+        return fromEnvelope(CONVERT.readTree(json));
+    }
 
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.asString();
-  }
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asString();
+    }
 }

@@ -6,16 +6,16 @@ package com.distpatterns.client;
  */
 public final class SuiteUnreachableException extends SuiteException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final boolean timedOut;
+    private final boolean timedOut;
 
-  public SuiteUnreachableException(String message, boolean timedOut, Throwable cause) {
-    super(message, cause);
-    this.timedOut = timedOut;
-  }
+    public SuiteUnreachableException(String message, boolean timedOut, Throwable cause) {
+        super(message, cause);
+        this.timedOut = timedOut;
+    }
 
-  public boolean timedOut() {
-    return timedOut;
-  }
+    public boolean timedOut() {
+        return timedOut;
+    }
 }

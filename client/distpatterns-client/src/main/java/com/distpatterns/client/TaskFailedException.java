@@ -6,47 +6,47 @@ package com.distpatterns.client;
  */
 public final class TaskFailedException extends SuiteException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final String taskId;
-  private final String taskType;
-  private final String status;
-  private final String error;
-  private final int attempts;
+    private final String taskId;
+    private final String taskType;
+    private final String status;
+    private final String error;
+    private final int attempts;
 
-  public TaskFailedException(String taskId, String taskType, String status, String error, int attempts) {
-    super("task " + taskId + " (" + taskType + ") ended " + status + " after " + attempts + " attempt(s)"
-        + (error == null ? "" : ": " + error), null);
-    this.taskId = taskId;
-    this.taskType = taskType;
-    this.status = status;
-    this.error = error;
-    this.attempts = attempts;
-  }
+    public TaskFailedException(String taskId, String taskType, String status, String error, int attempts) {
+        super("task " + taskId + " (" + taskType + ") ended " + status + " after " + attempts + " attempt(s)"
+                + (error == null ? "" : ": " + error), null);
+        this.taskId = taskId;
+        this.taskType = taskType;
+        this.status = status;
+        this.error = error;
+        this.attempts = attempts;
+    }
 
-  public String taskId() {
-    return taskId;
-  }
+    public String taskId() {
+        return taskId;
+    }
 
-  public String taskType() {
-    return taskType;
-  }
+    public String taskType() {
+        return taskType;
+    }
 
-  /** {@code FAILURE} or {@code REVOKED}. */
-  public String status() {
-    return status;
-  }
+    /** {@code FAILURE} or {@code REVOKED}. */
+    public String status() {
+        return status;
+    }
 
-  public boolean revoked() {
-    return "REVOKED".equals(status);
-  }
+    public boolean revoked() {
+        return "REVOKED".equals(status);
+    }
 
-  /** The task's error message as the suite recorded it; {@code null} for a revoked task. */
-  public String error() {
-    return error;
-  }
+    /** The task's error message as the suite recorded it; {@code null} for a revoked task. */
+    public String error() {
+        return error;
+    }
 
-  public int attempts() {
-    return attempts;
-  }
+    public int attempts() {
+        return attempts;
+    }
 }

@@ -18,58 +18,58 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookVerifier {
 
-  private static final String PREFIX = "whsec_";
+    private static final String PREFIX = "whsec_";
 
-  private final SecretKeySpec key;
-  private final Duration tolerance;
-  private final Clock clock;
+    private final SecretKeySpec key;
+    private final Duration tolerance;
+    private final Clock clock;
 
-  public WebhookVerifier(String secret, Duration tolerance, Clock clock) {
-    if (secret == null || !secret.startsWith(PREFIX)) {
-      throw new IllegalArgumentException("a webhook secret is whsec_<base64>");
+    public WebhookVerifier(String secret, Duration tolerance, Clock clock) {
+        if (secret == null || !secret.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("a webhook secret is whsec_<base64>");
+        }
+        this.key = new SecretKeySpec(Base64.getDecoder().decode(secret.substring(PREFIX.length())), "HmacSHA256");
+        this.tolerance = tolerance;
+        this.clock = clock;
     }
-    this.key = new SecretKeySpec(Base64.getDecoder().decode(secret.substring(PREFIX.length())), "HmacSHA256");
-    this.tolerance = tolerance;
-    this.clock = clock;
-  }
 
-  /** With the Standard Webhooks' usual tolerance of 5 minutes. */
-  public WebhookVerifier(String secret) {
-    this(secret, Duration.ofMinutes(5), Clock.systemUTC());
-  }
+    /** With the Standard Webhooks' usual tolerance of 5 minutes. */
+    public WebhookVerifier(String secret) {
+        this(secret, Duration.ofMinutes(5), Clock.systemUTC());
+    }
 
-  /** Whether these headers sign this body; any missing header, a stale timestamp or a wrong signature is false. */
-  public boolean verify(String id, String timestamp, String signatures, byte[] body) {
-    if (id == null || timestamp == null || signatures == null || body == null) {
-      return false;
+    /** Whether these headers sign this body; any missing header, a stale timestamp or a wrong signature is false. */
+    public boolean verify(String id, String timestamp, String signatures, byte[] body) {
+        if (id == null || timestamp == null || signatures == null || body == null) {
+            return false;
+        }
+        long seconds;
+        try {
+            seconds = Long.parseLong(timestamp.strip());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (Math.abs(clock.instant().getEpochSecond() - seconds) > tolerance.toSeconds()) {
+            return false;
+        }
+        byte[] expected = ("v1," + Base64.getEncoder().encodeToString(sign(id, timestamp.strip(), body)))
+                .getBytes(StandardCharsets.UTF_8);
+        for (String candidate : signatures.strip().split(" +")) {
+            if (MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8))) {
+                return true;
+            }
+        }
+        return false;
     }
-    long seconds;
-    try {
-      seconds = Long.parseLong(timestamp.strip());
-    } catch (NumberFormatException e) {
-      return false;
-    }
-    if (Math.abs(clock.instant().getEpochSecond() - seconds) > tolerance.toSeconds()) {
-      return false;
-    }
-    byte[] expected = ("v1," + Base64.getEncoder().encodeToString(sign(id, timestamp.strip(), body)))
-        .getBytes(StandardCharsets.UTF_8);
-    for (String candidate : signatures.strip().split(" +")) {
-      if (MessageDigest.isEqual(expected, candidate.getBytes(StandardCharsets.UTF_8))) {
-        return true;
-      }
-    }
-    return false;
-  }
 
-  private byte[] sign(String id, String timestamp, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      return mac.doFinal(body);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    private byte[] sign(String id, String timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(body);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
-  }
 }

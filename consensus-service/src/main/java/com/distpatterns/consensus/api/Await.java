@@ -40,7 +40,8 @@ final class Await {
                     "The node did not answer in time; the outcome is unknown.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConsensusUnavailableException(ConsensusUnavailableException.Reason.STOPPING, "The node is shutting down.");
+            throw new ConsensusUnavailableException(ConsensusUnavailableException.Reason.STOPPING,
+                    "The node is shutting down.");
         }
     }
 }

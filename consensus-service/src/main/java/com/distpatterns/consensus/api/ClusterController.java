@@ -33,8 +33,9 @@ class ClusterController {
     }
 
     @PostMapping("/api/cluster/members")
-    @Operation(summary = "Add a server (admin). It joins as a learner and is promoted to voter once caught up; start it "
-            + "with CONSENSUS_JOIN=true and its id")
+    @Operation(
+            summary = "Add a server (admin). It joins as a learner and is promoted to voter once caught up; start it "
+                    + "with CONSENSUS_JOIN=true and its id")
     @ApiResponse(responseCode = "200", description = "the learner was added; the cluster as this node now sees it")
     @ApiResponse(responseCode = "409", description = "already a member, or another membership change is under way")
     ClusterResponse add(@Valid @RequestBody AddMemberRequest request) {

@@ -29,11 +29,15 @@ class ConsensusProblems {
     @Bean
     ExceptionProblems consensusExceptionProblems() {
         return ExceptionProblems.service()
-                .on(ConsensusUnavailableException.class, e -> ApiException.unavailable(type(e.reason()), e.getMessage(), RETRY_AFTER))
-                .on(QuotaExceededException.class, e -> new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "quota-exceeded",
-                        e.getMessage(), null, Map.of("storeBytes", e.storeBytes(), "quotaBytes", e.quotaBytes())))
-                .on(CompactedException.class, e -> new ApiException(HttpStatus.GONE, "revision-compacted", e.getMessage(),
-                        null, Map.of("compactedRevision", e.compactedRevision())))
+                .on(ConsensusUnavailableException.class,
+                        e -> ApiException.unavailable(type(e.reason()), e.getMessage(), RETRY_AFTER))
+                .on(QuotaExceededException.class,
+                        e -> new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "quota-exceeded",
+                                e.getMessage(), null,
+                                Map.of("storeBytes", e.storeBytes(), "quotaBytes", e.quotaBytes())))
+                .on(CompactedException.class,
+                        e -> new ApiException(HttpStatus.GONE, "revision-compacted", e.getMessage(),
+                                null, Map.of("compactedRevision", e.compactedRevision())))
                 .on(FutureRevisionException.class, e -> ApiException.badRequest("future-revision", e.getMessage()))
                 .on(MembershipException.class, e -> ApiException.conflict("membership-conflict", e.getMessage()))
                 .on(LeaseNotFoundException.class, e -> new ApiException(HttpStatus.NOT_FOUND, "lease-not-found",

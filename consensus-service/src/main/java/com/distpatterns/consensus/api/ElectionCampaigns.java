@@ -40,8 +40,8 @@ class ElectionCampaigns implements SmartLifecycle {
     }
 
     DeferredResult<ResponseEntity<byte[]>> campaign(String name, ElectionRequests.Campaign request) {
-        DeferredResult<ResponseEntity<byte[]>> result =
-                new DeferredResult<>(request.maxWait().plus(callLimit.multipliedBy(4)).toMillis());
+        DeferredResult<ResponseEntity<byte[]>> result = new DeferredResult<>(
+                request.maxWait().plus(callLimit.multipliedBy(4)).toMillis());
         if (!running) {
             result.setErrorResult(stopping());
             return result;

@@ -54,13 +54,16 @@ class ElectionController {
     @Operation(summary = "Campaign under a lease and wait (up to waitMs, default 30000, at most 300000) until leader; "
             + "candidates lead in campaign order; a retry with the same lease keeps its place",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-                    mediaType = "application/json", schema = @Schema(example = "{\"value\":{\"host\":\"a\"},\"leaseId\":42,\"waitMs\":30000}"))))
+                    mediaType = "application/json",
+                    schema = @Schema(example = "{\"value\":{\"host\":\"a\"},\"leaseId\":42,\"waitMs\":30000}"))))
     @ApiResponse(responseCode = "200", description = "leader: {name, key, revision (the fencing token), value}")
     @ApiResponse(responseCode = "400", description = "a bad name or body, waitMs outside 0..300000")
     @ApiResponse(responseCode = "404", description = "the lease does not exist")
-    @ApiResponse(responseCode = "409", description = "not leader within waitMs (the key was removed), or the key went while waiting")
+    @ApiResponse(responseCode = "409",
+            description = "not leader within waitMs (the key was removed), or the key went while waiting")
     @ApiResponse(responseCode = "503", description = "no leader, or not committed in time (Retry-After)")
-    DeferredResult<ResponseEntity<byte[]>> campaign(@PathVariable String name, HttpServletRequest request) throws IOException {
+    DeferredResult<ResponseEntity<byte[]>> campaign(@PathVariable String name, HttpServletRequest request)
+            throws IOException {
         ElectionRequests.checkName(name);
         return campaigns.campaign(name, requests.campaign(request));
     }
@@ -79,7 +82,8 @@ class ElectionController {
     @PostMapping(path = "/api/elections/{name}/resign", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Give up leadership: deletes the key only if it (created at revision, when given) leads",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-                    mediaType = "application/json", schema = @Schema(example = "{\"key\":\"_elections/db/2a\",\"revision\":17}"))))
+                    mediaType = "application/json",
+                    schema = @Schema(example = "{\"key\":\"_elections/db/2a\",\"revision\":17}"))))
     @ApiResponse(responseCode = "200", description = "{name, key, resignedAt}: the revision of the deletion")
     @ApiResponse(responseCode = "409", description = "that key (at that revision) does not lead")
     ResponseEntity<byte[]> resign(@PathVariable String name, HttpServletRequest request) throws IOException {
@@ -87,19 +91,22 @@ class ElectionController {
         ElectionRequests.Resign resign = requests.resign(request);
         long at = elections.resign(name, resign.key(), resign.revision());
         log.info("election '{}': {} resigned at revision {}", name, resign.key(), at);
-        return ok(KvJson.object(json).string("name", name).string("key", resign.key()).number("resignedAt", at).bytes());
+        return ok(
+                KvJson.object(json).string("name", name).string("key", resign.key()).number("resignedAt", at).bytes());
     }
 
     @PutMapping(path = "/api/elections/{name}/proclaim", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Set the leader's value, only if key (created at revision, when given) leads",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = @Content(
-                    mediaType = "application/json", schema = @Schema(example = "{\"key\":\"_elections/db/2a\",\"value\":{\"host\":\"b\"}}"))))
+                    mediaType = "application/json",
+                    schema = @Schema(example = "{\"key\":\"_elections/db/2a\",\"value\":{\"host\":\"b\"}}"))))
     @ApiResponse(responseCode = "200", description = "the leader: {name, key, revision, value}")
     @ApiResponse(responseCode = "409", description = "that key (at that revision) does not lead")
     ResponseEntity<byte[]> proclaim(@PathVariable String name, HttpServletRequest request) throws IOException {
         ElectionRequests.checkName(name);
         ElectionRequests.Proclaim proclaim = requests.proclaim(request);
-        return ok(ElectionJson.leader(json, elections.proclaim(name, proclaim.key(), proclaim.revision(), proclaim.value())));
+        return ok(ElectionJson.leader(json,
+                elections.proclaim(name, proclaim.key(), proclaim.revision(), proclaim.value())));
     }
 
     @GetMapping(path = "/api/elections/{name}/observe", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

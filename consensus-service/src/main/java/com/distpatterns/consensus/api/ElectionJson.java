@@ -8,8 +8,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The election answers: a leader is {@code {"name","key","revision","value"}}, its value as the client's bytes. */
 final class ElectionJson {
 
-    private ElectionJson() {
-    }
+    private ElectionJson() {}
 
     static byte[] leader(JsonMapper json, ElectionLeader leader) {
         return KvJson.object(json).string("name", leader.name()).string("key", leader.key())

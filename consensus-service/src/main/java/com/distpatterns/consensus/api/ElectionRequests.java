@@ -26,15 +26,12 @@ final class ElectionRequests {
     static final long MAX_WAIT_MS = 300_000;
     private static final int MAX_BODY_BYTES = JsonValues.MAX_VALUE_BYTES + 4096;
 
-    record Campaign(byte[] value, long leaseId, Duration maxWait) {
-    }
+    record Campaign(byte[] value, long leaseId, Duration maxWait) {}
 
     /** {@code revision} 0: whatever revision the key was created at. */
-    record Resign(String key, long revision) {
-    }
+    record Resign(String key, long revision) {}
 
-    record Proclaim(String key, long revision, byte[] value) {
-    }
+    record Proclaim(String key, long revision, byte[] value) {}
 
     private final JsonMapper json;
 
@@ -46,8 +43,9 @@ final class ElectionRequests {
         try {
             return ElectionKeys.checkName(name);
         } catch (InvalidRequestException e) {
-            throw ApiException.badRequest("invalid-election-name", "Election names are 1.." + ElectionKeys.MAX_NAME_BYTES
-                    + " bytes of UTF-8 without '/' or control characters: " + e.getMessage() + ".");
+            throw ApiException.badRequest("invalid-election-name",
+                    "Election names are 1.." + ElectionKeys.MAX_NAME_BYTES
+                            + " bytes of UTF-8 without '/' or control characters: " + e.getMessage() + ".");
         }
     }
 

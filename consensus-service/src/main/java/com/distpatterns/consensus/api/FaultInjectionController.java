@@ -31,8 +31,7 @@ class FaultInjectionController {
      * {@code cut}: the peers this node is cut off from (empty heals every link); {@code diskFull}: refuse writes;
      * {@code outOfMemory}: the next write throws {@link OutOfMemoryError} on the driver thread.
      */
-    record Faults(Set<Long> cut, Boolean diskFull, Boolean outOfMemory) {
-    }
+    record Faults(Set<Long> cut, Boolean diskFull, Boolean outOfMemory) {}
 
     @PostMapping("/test/faults")
     Faults set(@RequestBody Faults faults) {

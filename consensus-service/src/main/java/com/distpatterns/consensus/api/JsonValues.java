@@ -32,8 +32,7 @@ final class JsonValues {
     }
 
     /** A compare-and-set request: {@code expected} is null for "absent". */
-    record CasRequest(byte[] expected, byte[] value) {
-    }
+    record CasRequest(byte[] expected, byte[] value) {}
 
     static String checkKey(String key) {
         int length = key.getBytes(StandardCharsets.UTF_8).length;
@@ -62,7 +61,8 @@ final class JsonValues {
         boolean sawExpected = false;
         try (JsonParser parser = json.createParser(body)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw notJson("The body must be a JSON object {\"expected\": <value or null>, \"value\": <new value>}.");
+                throw notJson(
+                        "The body must be a JSON object {\"expected\": <value or null>, \"value\": <new value>}.");
             }
             for (JsonToken token = parser.nextToken(); token != JsonToken.END_OBJECT; token = parser.nextToken()) {
                 String field = parser.currentName();
@@ -101,7 +101,8 @@ final class JsonValues {
     /** The request's body, at most {@code limit} bytes (else 413), as the platform reads every bounded body. */
     static byte[] readBody(HttpServletRequest request, int limit) throws IOException {
         try (InputStream in = request.getInputStream()) {
-            return JsonBodies.readBounded(in, request.getContentLengthLong(), limit, () -> tooLarge("more than " + limit + " bytes"));
+            return JsonBodies.readBounded(in, request.getContentLengthLong(), limit,
+                    () -> tooLarge("more than " + limit + " bytes"));
         }
     }
 

@@ -69,19 +69,24 @@ class KvController {
     @Operation(summary = "Replicate and apply a value (any JSON but null, at most 1 MiB), kept byte for byte; "
             + "with ifModRevision only if the key's modRevision is that (0: only if absent)",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-                    content = @Content(mediaType = "application/json", schema = @Schema(description = "any JSON value"))))
-    @ApiResponse(responseCode = "200", description = "committed by a majority and applied: {key, value, revision, createRevision, modRevision, version, header}")
-    @ApiResponse(responseCode = "400", description = "a key over 512 bytes, a body that is not JSON, a bad ifModRevision or lease")
-    @ApiResponse(responseCode = "404", description = "the lease does not exist (never granted, revoked or expired): nothing written")
+                    content = @Content(mediaType = "application/json",
+                            schema = @Schema(description = "any JSON value"))))
+    @ApiResponse(responseCode = "200",
+            description = "committed by a majority and applied: {key, value, revision, createRevision, modRevision, version, header}")
+    @ApiResponse(responseCode = "400",
+            description = "a key over 512 bytes, a body that is not JSON, a bad ifModRevision or lease")
+    @ApiResponse(responseCode = "404",
+            description = "the lease does not exist (never granted, revoked or expired): nothing written")
     @ApiResponse(responseCode = "412", description = "ifModRevision did not hold: the body's current is the key now")
     @ApiResponse(responseCode = "413", description = "a value over 1 MiB")
     @ApiResponse(responseCode = "503", description = "no leader, or not committed in time (Retry-After)")
     @ApiResponse(responseCode = "507", description = "the store is at its quota: delete or compact")
     ResponseEntity<byte[]> put(@PathVariable String key,
-            @Parameter(description = "write only if the key's modRevision is this (0: only if absent)")
-            @RequestParam(required = false) String ifModRevision,
-            @Parameter(description = "the lease the key lives under (deleted with it); absent: none")
-            @RequestParam(required = false) String lease, HttpServletRequest request) throws IOException {
+            @Parameter(description = "write only if the key's modRevision is this (0: only if absent)") @RequestParam(
+                    required = false) String ifModRevision,
+            @Parameter(description = "the lease the key lives under (deleted with it); absent: none") @RequestParam(
+                    required = false) String lease,
+            HttpServletRequest request) throws IOException {
         JsonValues.checkKey(key);
         Long condition = revisionParameter("ifModRevision", ifModRevision, 0);
         Long leaseId = revisionParameter("lease", lease, 1);
@@ -101,28 +106,35 @@ class KvController {
     @GetMapping(path = "/api/kv/{key}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Read a key: linearizable by default, or this node's own state with consistency=local; "
             + "revision reads it as it was then")
-    @ApiResponse(responseCode = "200", description = "{key, value, revision, createRevision, modRevision, version, header}")
+    @ApiResponse(responseCode = "200",
+            description = "{key, value, revision, createRevision, modRevision, version, header}")
     @ApiResponse(responseCode = "404", description = "the key is absent (at that revision)")
     @ApiResponse(responseCode = "410", description = "that revision is compacted: compactedRevision in the body")
     ResponseEntity<byte[]> get(@PathVariable String key,
-            @Parameter(description = "linearizable (default) or local") @RequestParam(required = false) String consistency,
-            @Parameter(description = "read the key as of this store revision") @RequestParam(required = false) String revision) {
+            @Parameter(description = "linearizable (default) or local") @RequestParam(
+                    required = false) String consistency,
+            @Parameter(description = "read the key as of this store revision") @RequestParam(
+                    required = false) String revision) {
         JsonValues.checkKey(key);
         ReadConsistency mode = consistency(consistency);
         Long at = revisionParameter("revision", revision, 1);
         KeyRead read = await.result(store.get(key, at == null ? 0 : at, mode));
         KeyValue kv = read.kv().orElseThrow(() -> ApiException.notFound("key-not-found",
-                "The key '" + key + "' is absent" + (at == null ? ": never written, or deleted." : " at revision " + at + ".")));
+                "The key '" + key + "' is absent"
+                        + (at == null ? ": never written, or deleted." : " at revision " + at + ".")));
         return ok(KvJson.object(mapper).keyFields(kv).header(read.revision(), read.raftTerm()).bytes());
     }
 
     @GetMapping(path = "/api/kv", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "A range of keys, sorted bytewise: by prefix, or from/to (to exclusive); paginated with limit "
             + "and cursor; at a past revision with revision (a walk with revision fixed sees one snapshot)")
-    @ApiResponse(responseCode = "200", description = "{header, kvs: [{key, value, createRevision, modRevision, version}], count, more, next}")
-    @ApiResponse(responseCode = "400", description = "prefix with from/to, limit outside 1..1000, a bad cursor, a future revision")
+    @ApiResponse(responseCode = "200",
+            description = "{header, kvs: [{key, value, createRevision, modRevision, version}], count, more, next}")
+    @ApiResponse(responseCode = "400",
+            description = "prefix with from/to, limit outside 1..1000, a bad cursor, a future revision")
     @ApiResponse(responseCode = "410", description = "that revision is compacted: compactedRevision in the body")
-    ResponseEntity<byte[]> range(@RequestParam(required = false) String prefix, @RequestParam(required = false) String from,
+    ResponseEntity<byte[]> range(@RequestParam(required = false) String prefix,
+            @RequestParam(required = false) String from,
             @RequestParam(required = false) String to, @RequestParam(required = false) String limit,
             @RequestParam(required = false) String cursor, @RequestParam(required = false) String revision,
             @RequestParam(required = false) String keysOnly, @RequestParam(required = false) String countOnly,
@@ -152,11 +164,14 @@ class KvController {
             try {
                 pageStart = Base64.getUrlDecoder().decode(cursor);
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid-cursor", "cursor is the 'next' of the previous page, as it was given.");
+                throw ApiException.badRequest("invalid-cursor",
+                        "cursor is the 'next' of the previous page, as it was given.");
             }
-            if (Arrays.compareUnsigned(pageStart, start) < 0 || (end != null && Arrays.compareUnsigned(pageStart, end) >= 0)) {
-                throw ApiException.badRequest("invalid-cursor", "The cursor lies outside the range asked; pass the same range "
-                        + "with the 'next' of its previous page.");
+            if (Arrays.compareUnsigned(pageStart, start) < 0
+                    || (end != null && Arrays.compareUnsigned(pageStart, end) >= 0)) {
+                throw ApiException.badRequest("invalid-cursor",
+                        "The cursor lies outside the range asked; pass the same range "
+                                + "with the 'next' of its previous page.");
             }
         }
         Long at = revisionParameter("revision", revision, 1);
@@ -164,7 +179,8 @@ class KvController {
         boolean onlyCount = flag("countOnly", countOnly);
         RangeRead read = await.result(store.range(new RangeQuery(start, end, pageStart, at == null ? 0 : at, pageLimit,
                 onlyKeys, onlyCount), consistency(consistency)));
-        return ok(KvJson.object(mapper).header(read.revision(), read.raftTerm()).page(read.range(), onlyKeys, onlyCount).bytes());
+        return ok(KvJson.object(mapper).header(read.revision(), read.raftTerm()).page(read.range(), onlyKeys, onlyCount)
+                .bytes());
     }
 
     @DeleteMapping(path = "/api/kv/{key}", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -192,7 +208,8 @@ class KvController {
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
                     content = @Content(mediaType = "application/json",
                             schema = @Schema(example = "{\"expected\": null, \"value\": {\"owner\": \"a\"}}"))))
-    @ApiResponse(responseCode = "200", description = "{key, succeeded, value: current after, revision, createRevision, modRevision, version, header}")
+    @ApiResponse(responseCode = "200",
+            description = "{key, succeeded, value: current after, revision, createRevision, modRevision, version, header}")
     @ApiResponse(responseCode = "400", description = "no value or expected, or not JSON")
     ResponseEntity<byte[]> compareAndSet(@PathVariable String key, HttpServletRequest request) throws IOException {
         JsonValues.checkKey(key);
@@ -202,7 +219,8 @@ class KvController {
         KvJson body = KvJson.object(mapper).string("key", key).bool("succeeded", swapped.succeeded());
         KeyValue current = swapped.current();
         if (current == null) {
-            body.raw("value", null).number("revision", 0).number("createRevision", 0).number("modRevision", 0).number("version", 0);
+            body.raw("value", null).number("revision", 0).number("createRevision", 0).number("modRevision", 0)
+                    .number("version", 0);
         } else {
             body.raw("value", current.value()).number("revision", current.modRevision())
                     .number("createRevision", current.createRevision()).number("modRevision", current.modRevision())
@@ -212,13 +230,16 @@ class KvController {
     }
 
     @PostMapping(path = "/api/txn", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "A transaction: if every compare holds, the success ops, else the failure ops; all at one revision",
+    @Operation(
+            summary = "A transaction: if every compare holds, the success ops, else the failure ops; all at one revision",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-                    content = @Content(mediaType = "application/json", schema = @Schema(example = "{\"compare\":[{\"key\":\"a\","
-                            + "\"target\":\"version\",\"op\":\"=\",\"value\":0}],\"success\":[{\"put\":{\"key\":\"a\",\"value\":1}}],"
-                            + "\"failure\":[{\"get\":{\"key\":\"a\"}}]}"))))
+                    content = @Content(mediaType = "application/json",
+                            schema = @Schema(example = "{\"compare\":[{\"key\":\"a\","
+                                    + "\"target\":\"version\",\"op\":\"=\",\"value\":0}],\"success\":[{\"put\":{\"key\":\"a\",\"value\":1}}],"
+                                    + "\"failure\":[{\"get\":{\"key\":\"a\"}}]}"))))
     @ApiResponse(responseCode = "200", description = "{header, succeeded, results: one per op of the branch applied}")
-    @ApiResponse(responseCode = "400", description = "a malformed transaction, over 128 ops or 64 compares, a key written twice in a branch")
+    @ApiResponse(responseCode = "400",
+            description = "a malformed transaction, over 128 ops or 64 compares, a key written twice in a branch")
     ResponseEntity<byte[]> txn(HttpServletRequest request) throws IOException {
         KvCommand.Txn txn = txns.read(request);
         Applied applied = await.result(store.write(txn));
@@ -230,7 +251,8 @@ class KvController {
     @PostMapping(path = "/api/kv/compact", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Drop the history before a revision (admin); reads before it then answer 410",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-                    content = @Content(mediaType = "application/json", schema = @Schema(example = "{\"revision\": 100}"))))
+                    content = @Content(mediaType = "application/json",
+                            schema = @Schema(example = "{\"revision\": 100}"))))
     @ApiResponse(responseCode = "200", description = "{header, compactedRevision}")
     @ApiResponse(responseCode = "400", description = "no revision, or one in the future")
     @ApiResponse(responseCode = "410", description = "already compacted at or past it")
@@ -238,8 +260,10 @@ class KvController {
         long revision = txns.readCompact(request);
         long[] now = store.revisions();
         if (revision <= now[1]) {
-            throw new ApiException(HttpStatus.GONE, "revision-compacted", "The history is compacted to revision " + now[1]
-                    + " already; compact to a later revision.", null, Map.of("compactedRevision", now[1]));
+            throw new ApiException(HttpStatus.GONE, "revision-compacted",
+                    "The history is compacted to revision " + now[1]
+                            + " already; compact to a later revision.",
+                    null, Map.of("compactedRevision", now[1]));
         }
         Applied applied = await.result(store.write(new KvCommand.Compact(revision)));
         Outcome.Compacted done = (Outcome.Compacted) applied.outcome();
@@ -248,7 +272,8 @@ class KvController {
             throw revision > done.revision() ? ApiException.badRequest("future-revision", "Revision " + revision
                     + " is in the future: the store is at revision " + done.revision() + ".")
                     : new ApiException(HttpStatus.GONE, "revision-compacted", "The history is compacted to revision "
-                    + done.compactedRevision() + " already.", null, Map.of("compactedRevision", done.compactedRevision()));
+                            + done.compactedRevision() + " already.", null,
+                            Map.of("compactedRevision", done.compactedRevision()));
         }
         return ok(KvJson.object(mapper).header(done.revision(), applied.raftTerm())
                 .number("compactedRevision", done.compactedRevision()).bytes());
@@ -266,8 +291,9 @@ class KvController {
             throw new ApiException(HttpStatus.PRECONDITION_FAILED, "modrevision-mismatch", "The key '" + key + "' has "
                     + (current == null ? "no value (modRevision 0)" : "modRevision " + current.modRevision())
                     + ", not " + condition + ": it changed since you read it. Read it again and retry.", null,
-                    current == null ? Map.of("revision", done.revision()) : Map.of("revision", done.revision(),
-                            "current", mapper.readTree(KvJson.view(mapper, current, false))));
+                    current == null ? Map.of("revision", done.revision())
+                            : Map.of("revision", done.revision(),
+                                    "current", mapper.readTree(KvJson.view(mapper, current, false))));
         }
         return applied;
     }

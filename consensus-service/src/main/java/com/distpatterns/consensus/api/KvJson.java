@@ -64,7 +64,8 @@ final class KvJson {
     }
 
     KvJson header(long revision, long raftTerm) {
-        return raw("header", ("{\"revision\":" + revision + ",\"raftTerm\":" + raftTerm + "}").getBytes(StandardCharsets.US_ASCII));
+        return raw("header",
+                ("{\"revision\":" + revision + ",\"raftTerm\":" + raftTerm + "}").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The key's fields, flat in this object (the single-key answers). */
@@ -117,8 +118,9 @@ final class KvJson {
                 case OpResult.Put p -> item.raw("put", object(json).kv("kv", p.kv()).bytes());
                 case OpResult.Deleted d -> item.raw("delete", object(json).number("deleted", d.deleted()).bytes());
                 case OpResult.Get g -> item.raw("get", object(json).kv("kv", g.kv()).bytes());
-                case OpResult.Range r -> item.raw("range", object(json).kvs("kvs", r.kvs(), false).number("count", r.count())
-                        .bool("more", r.more()).bytes());
+                case OpResult.Range r ->
+                    item.raw("range", object(json).kvs("kvs", r.kvs(), false).number("count", r.count())
+                            .bool("more", r.more()).bytes());
             }
             list.writeBytes(item.bytes());
         }

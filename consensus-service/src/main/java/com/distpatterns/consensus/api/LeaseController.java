@@ -49,7 +49,8 @@ class LeaseController {
     @PostMapping(path = "/api/leases", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Grant a lease of ttlSeconds (5..3600); its id is the log index of the grant, never reused",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
-                    content = @Content(mediaType = "application/json", schema = @Schema(example = "{\"ttlSeconds\": 10}"))))
+                    content = @Content(mediaType = "application/json",
+                            schema = @Schema(example = "{\"ttlSeconds\": 10}"))))
     @ApiResponse(responseCode = "200", description = "{id, ttlSeconds}")
     @ApiResponse(responseCode = "400", description = "no ttlSeconds, or one outside 5..3600")
     @ApiResponse(responseCode = "503", description = "no leader, or not committed in time (Retry-After)")
@@ -107,7 +108,8 @@ class LeaseController {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw ApiException.badRequest("invalid-lease", "A lease id is a whole number of at least 1, not '" + text + "'.");
+        throw ApiException.badRequest("invalid-lease",
+                "A lease id is a whole number of at least 1, not '" + text + "'.");
     }
 
     private JsonNode body(HttpServletRequest request) throws IOException {

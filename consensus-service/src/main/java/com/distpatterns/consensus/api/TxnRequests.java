@@ -53,7 +53,8 @@ final class TxnRequests {
         JsonNode body = parse(request, 4096);
         JsonNode revision = body.isObject() ? body.get("revision") : null;
         if (revision == null || !revision.isIntegralNumber() || revision.asLong() < 1 || body.size() != 1) {
-            throw ApiException.badRequest("invalid-compact", "The body is {\"revision\": N}, N a store revision of at least 1.");
+            throw ApiException.badRequest("invalid-compact",
+                    "The body is {\"revision\": N}, N a store revision of at least 1.");
         }
         return revision.asLong();
     }
@@ -98,7 +99,8 @@ final class TxnRequests {
             case "version" -> Compare.Target.VERSION;
             case "createRevision" -> Compare.Target.CREATE_REVISION;
             case "modRevision" -> Compare.Target.MOD_REVISION;
-            default -> throw invalid("A compare's target is value, version, createRevision or modRevision, not '" + targetName + "'.");
+            default -> throw invalid(
+                    "A compare's target is value, version, createRevision or modRevision, not '" + targetName + "'.");
         };
         String opName = text(c, "op");
         Compare.Op op = switch (opName) {
@@ -114,7 +116,8 @@ final class TxnRequests {
         }
         if (target == Compare.Target.VALUE) {
             if (value.isNull()) {
-                throw invalid("A compare of a value needs a JSON value; to test that a key is absent compare its version with 0.");
+                throw invalid(
+                        "A compare of a value needs a JSON value; to test that a key is absent compare its version with 0.");
             }
             return new Compare(key, target, op, valueBytes(value), 0);
         }
@@ -165,7 +168,8 @@ final class TxnRequests {
                     JsonNode limit = args.get("limit");
                     int max = KvController.DEFAULT_LIMIT;
                     if (limit != null) {
-                        if (!limit.isIntegralNumber() || limit.asLong() < 1 || limit.asLong() > KvController.MAX_LIMIT) {
+                        if (!limit.isIntegralNumber() || limit.asLong() < 1
+                                || limit.asLong() > KvController.MAX_LIMIT) {
                             throw invalid("A range's limit is 1.." + KvController.MAX_LIMIT + ".");
                         }
                         max = limit.asInt();
@@ -180,12 +184,14 @@ final class TxnRequests {
                 case TxnOp.DeletePrefix d -> {
                     for (String other : prefixes) {
                         if (other.startsWith(d.prefix()) || d.prefix().startsWith(other)) {
-                            throw invalid("Two deletePrefix ops of '" + branch + "' overlap ('" + other + "', '" + d.prefix() + "').");
+                            throw invalid("Two deletePrefix ops of '" + branch + "' overlap ('" + other + "', '"
+                                    + d.prefix() + "').");
                         }
                     }
                     for (String key : written) {
                         if (key.startsWith(d.prefix())) {
-                            throw invalid("'" + key + "' is written twice in '" + branch + "' (deletePrefix '" + d.prefix() + "' covers it).");
+                            throw invalid("'" + key + "' is written twice in '" + branch + "' (deletePrefix '"
+                                    + d.prefix() + "' covers it).");
                         }
                     }
                     prefixes.add(d.prefix());
@@ -200,11 +206,13 @@ final class TxnRequests {
 
     private static void checkWrite(String branch, String key, Set<String> written, List<String> prefixes) {
         if (!written.add(key)) {
-            throw invalid("'" + key + "' is written twice in '" + branch + "'; a key may be written once per transaction.");
+            throw invalid(
+                    "'" + key + "' is written twice in '" + branch + "'; a key may be written once per transaction.");
         }
         for (String prefix : prefixes) {
             if (key.startsWith(prefix)) {
-                throw invalid("'" + key + "' is written twice in '" + branch + "' (deletePrefix '" + prefix + "' covers it).");
+                throw invalid("'" + key + "' is written twice in '" + branch + "' (deletePrefix '" + prefix
+                        + "' covers it).");
             }
         }
     }
@@ -222,8 +230,9 @@ final class TxnRequests {
         String key = text(args, field);
         int length = key.getBytes(StandardCharsets.UTF_8).length;
         if (length < 1 || length > JsonValues.MAX_KEY_BYTES) {
-            throw ApiException.badRequest("invalid-key", "Keys are 1.." + JsonValues.MAX_KEY_BYTES + " bytes of UTF-8; '"
-                    + field + "' is " + length + " bytes.");
+            throw ApiException.badRequest("invalid-key",
+                    "Keys are 1.." + JsonValues.MAX_KEY_BYTES + " bytes of UTF-8; '"
+                            + field + "' is " + length + " bytes.");
         }
         return key;
     }

@@ -30,15 +30,21 @@ class WatchController {
     @Operation(summary = "Stream the changes of a key or a prefix as Server-Sent Events: history from fromRevision "
             + "(default: the next revision), then live, in revision order; a transaction's changes as one 'txn' event; "
             + "'progress' after silence; 'compacted' or 'lagging' end the stream. Last-Event-ID resumes after that revision")
-    @ApiResponse(responseCode = "200", description = "text/event-stream: events put, delete, txn, progress, compacted, lagging")
-    @ApiResponse(responseCode = "400", description = "neither or both of key and prefix, a bad key, fromRevision, prevKv or Last-Event-ID")
+    @ApiResponse(responseCode = "200",
+            description = "text/event-stream: events put, delete, txn, progress, compacted, lagging")
+    @ApiResponse(responseCode = "400",
+            description = "neither or both of key and prefix, a bad key, fromRevision, prevKv or Last-Event-ID")
     SseEmitter watch(@Parameter(description = "watch this key") @RequestParam(required = false) String key,
-            @Parameter(description = "watch every key starting with this (empty: all keys)") @RequestParam(required = false) String prefix,
-            @Parameter(description = "the first revision to stream (default: the next one)") @RequestParam(required = false) String fromRevision,
-            @Parameter(description = "include each key's previous version") @RequestParam(required = false) String prevKv,
+            @Parameter(description = "watch every key starting with this (empty: all keys)") @RequestParam(
+                    required = false) String prefix,
+            @Parameter(description = "the first revision to stream (default: the next one)") @RequestParam(
+                    required = false) String fromRevision,
+            @Parameter(description = "include each key's previous version") @RequestParam(
+                    required = false) String prevKv,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {
         if ((key == null) == (prefix == null)) {
-            throw ApiException.badRequest("invalid-watch", "Give either key or prefix (an empty prefix watches every key).");
+            throw ApiException.badRequest("invalid-watch",
+                    "Give either key or prefix (an empty prefix watches every key).");
         }
         if (key != null) {
             JsonValues.checkKey(key);

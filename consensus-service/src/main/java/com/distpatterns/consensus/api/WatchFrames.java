@@ -21,8 +21,7 @@ final class WatchFrames {
 
     private static final int CACHED = 1024;
 
-    private record Encoded(WatchMessage.Changes changes, byte[] frame) {
-    }
+    private record Encoded(WatchMessage.Changes changes, byte[] frame) {}
 
     private final JsonMapper json;
     private final Encoded[] cache = new Encoded[CACHED];
@@ -35,8 +34,10 @@ final class WatchFrames {
     byte[] frame(WatchMessage message) {
         return switch (message) {
             case WatchMessage.Changes changes -> changes(changes);
-            case WatchMessage.Progress p -> frame(p.revision(), "progress", ascii("{\"revision\":" + p.revision() + "}"));
-            case WatchMessage.Compacted c -> frame(-1, "compacted", ascii("{\"compactedRevision\":" + c.compactedRevision() + "}"));
+            case WatchMessage.Progress p ->
+                frame(p.revision(), "progress", ascii("{\"revision\":" + p.revision() + "}"));
+            case WatchMessage.Compacted c ->
+                frame(-1, "compacted", ascii("{\"compactedRevision\":" + c.compactedRevision() + "}"));
             case WatchMessage.Lagging l -> frame(-1, "lagging", ascii("{\"resumeFrom\":" + l.resumeFrom() + "}"));
         };
     }

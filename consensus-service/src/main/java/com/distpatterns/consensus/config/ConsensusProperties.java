@@ -47,52 +47,53 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("consensus")
 public record ConsensusProperties(
-    @Positive long nodeId,
-    @NotBlank String peers,
-    @Min(0) @Max(65535) int raftPort,
-    @NotBlank String dataDir,
-    boolean join,
-    @NotNull Duration tick,
-    @Min(2) int electionTicks,
-    @Positive int heartbeatTicks,
-    @NotNull Duration requestTimeout,
-    @Positive long snapshotEvery,
-    @PositiveOrZero long snapshotKeepEntries,
-    @NotNull DataSize walSegmentSize,
-    @Positive int queueCapacity,
-    @Positive int sendQueueCapacity,
-    @Positive int maxInflight,
-    @NotNull DataSize maxBatchSize,
-    @NotNull DataSize snapshotChunkSize,
-    @NotNull DataSize snapshotEveryBytes,
-    @NotNull DataSize snapshotKeepBytes,
-    @NotNull DataSize maxPendingBytes,
-    @NotNull DataSize quotaBytes,
-    @NotNull DataSize blockCacheSize,
-    @NotNull DataSize writeBufferSize,
-    @PositiveOrZero long autoCompactionRetainRevisions,
-    @NotNull Duration autoCompactionRetainTime) {
+        @Positive long nodeId,
+        @NotBlank String peers,
+        @Min(0) @Max(65535) int raftPort,
+        @NotBlank String dataDir,
+        boolean join,
+        @NotNull Duration tick,
+        @Min(2) int electionTicks,
+        @Positive int heartbeatTicks,
+        @NotNull Duration requestTimeout,
+        @Positive long snapshotEvery,
+        @PositiveOrZero long snapshotKeepEntries,
+        @NotNull DataSize walSegmentSize,
+        @Positive int queueCapacity,
+        @Positive int sendQueueCapacity,
+        @Positive int maxInflight,
+        @NotNull DataSize maxBatchSize,
+        @NotNull DataSize snapshotChunkSize,
+        @NotNull DataSize snapshotEveryBytes,
+        @NotNull DataSize snapshotKeepBytes,
+        @NotNull DataSize maxPendingBytes,
+        @NotNull DataSize quotaBytes,
+        @NotNull DataSize blockCacheSize,
+        @NotNull DataSize writeBufferSize,
+        @PositiveOrZero long autoCompactionRetainRevisions,
+        @NotNull Duration autoCompactionRetainTime) {
 
-  public ConsensusProperties {
-    if (peers != null && !peers.isBlank()) {
-      Map<Long, PeerAddress> parsed;
-      try {
-        parsed = PeerAddress.parseList(peers);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("consensus.peers (CONSENSUS_PEERS) is not id=host:port,...: " + e.getMessage());
-      }
-      if (!parsed.containsKey(nodeId)) {
-        throw new IllegalArgumentException("consensus.peers (CONSENSUS_PEERS) must list this node, id " + nodeId
-            + ", too: " + peers);
-      }
+    public ConsensusProperties {
+        if (peers != null && !peers.isBlank()) {
+            Map<Long, PeerAddress> parsed;
+            try {
+                parsed = PeerAddress.parseList(peers);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "consensus.peers (CONSENSUS_PEERS) is not id=host:port,...: " + e.getMessage());
+            }
+            if (!parsed.containsKey(nodeId)) {
+                throw new IllegalArgumentException("consensus.peers (CONSENSUS_PEERS) must list this node, id " + nodeId
+                        + ", too: " + peers);
+            }
+        }
+        if (heartbeatTicks >= electionTicks) {
+            throw new IllegalArgumentException("consensus.heartbeat-ticks must be below consensus.election-ticks");
+        }
     }
-    if (heartbeatTicks >= electionTicks) {
-      throw new IllegalArgumentException("consensus.heartbeat-ticks must be below consensus.election-ticks");
-    }
-  }
 
-  /** The peers parsed, this node included. */
-  public Map<Long, PeerAddress> peerAddresses() {
-    return PeerAddress.parseList(peers);
-  }
+    /** The peers parsed, this node included. */
+    public Map<Long, PeerAddress> peerAddresses() {
+        return PeerAddress.parseList(peers);
+    }
 }

@@ -11,9 +11,9 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 public class ElectionConfiguration {
 
-  @Bean
-  Elections elections(ReplicatedStore store, Leases leases, Watches watches, ConsensusProperties properties) {
-    // Past the driver's own deadline, so that only a stuck driver is ever cut off here.
-    return new Elections(store, leases, watches, properties.requestTimeout().plusSeconds(2));
-  }
+    @Bean
+    Elections elections(ReplicatedStore store, Leases leases, Watches watches, ConsensusProperties properties) {
+        // Past the driver's own deadline, so that only a stuck driver is ever cut off here.
+        return new Elections(store, leases, watches, properties.requestTimeout().plusSeconds(2));
+    }
 }

@@ -14,5 +14,4 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("consensus.watch")
-public record WatchProperties(@Positive int bufferEvents, @NotNull Duration progressInterval) {
-}
+public record WatchProperties(@Positive int bufferEvents, @NotNull Duration progressInterval) {}

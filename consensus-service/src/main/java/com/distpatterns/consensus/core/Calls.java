@@ -29,7 +29,8 @@ final class Calls {
                     "The store did not answer in time; the outcome is unknown.");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ConsensusUnavailableException(ConsensusUnavailableException.Reason.STOPPING, "Interrupted: the node is stopping.");
+            throw new ConsensusUnavailableException(ConsensusUnavailableException.Reason.STOPPING,
+                    "Interrupted: the node is stopping.");
         }
     }
 }

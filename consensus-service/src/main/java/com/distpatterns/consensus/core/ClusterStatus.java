@@ -14,13 +14,12 @@ import java.util.List;
  * @param quotaBytes the size at which writes are refused
  */
 public record ClusterStatus(long nodeId, String role, long term, long leaderId, long commitIndex, long lastApplied,
-                            List<Member> members, long revision, long compactedRevision, long storeBytes, long quotaBytes) {
+        List<Member> members, long revision, long compactedRevision, long storeBytes, long quotaBytes) {
 
     public ClusterStatus {
         members = List.copyOf(members);
     }
 
     /** One member: its Raft address, how far its log matches the leader's, and whether it votes. */
-    public record Member(long id, String address, Long matchIndex, boolean voter) {
-    }
+    public record Member(long id, String address, Long matchIndex, boolean voter) {}
 }

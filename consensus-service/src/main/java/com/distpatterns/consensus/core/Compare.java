@@ -10,9 +10,13 @@ import java.util.Objects;
  */
 public record Compare(String key, Target target, Op op, byte[] value, long number) {
 
-    public enum Target { VALUE, VERSION, CREATE_REVISION, MOD_REVISION }
+    public enum Target {
+        VALUE, VERSION, CREATE_REVISION, MOD_REVISION
+    }
 
-    public enum Op { EQUAL, NOT_EQUAL, LESS, GREATER }
+    public enum Op {
+        EQUAL, NOT_EQUAL, LESS, GREATER
+    }
 
     public Compare {
         Objects.requireNonNull(key, "key");

@@ -6,10 +6,8 @@ public sealed interface ElectionEvent {
     long revision();
 
     /** {@code leader} leads, with its value, as of {@code revision}. */
-    record Leader(ElectionLeader leader, long revision) implements ElectionEvent {
-    }
+    record Leader(ElectionLeader leader, long revision) implements ElectionEvent {}
 
     /** Nobody campaigns as of {@code revision}. */
-    record NoLeader(String name, long revision) implements ElectionEvent {
-    }
+    record NoLeader(String name, long revision) implements ElectionEvent {}
 }

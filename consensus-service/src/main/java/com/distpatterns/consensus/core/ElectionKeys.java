@@ -15,14 +15,14 @@ public final class ElectionKeys {
     /** Longest election name, in bytes of UTF-8. */
     public static final int MAX_NAME_BYTES = 128;
 
-    private ElectionKeys() {
-    }
+    private ElectionKeys() {}
 
     /** Checks a name: 1..128 bytes of UTF-8, no '/', no control characters. */
     public static String checkName(String name) {
         int length = name == null ? 0 : name.getBytes(StandardCharsets.UTF_8).length;
         if (length < 1 || length > MAX_NAME_BYTES) {
-            throw new InvalidRequestException("an election name is 1.." + MAX_NAME_BYTES + " bytes of UTF-8, got " + length);
+            throw new InvalidRequestException(
+                    "an election name is 1.." + MAX_NAME_BYTES + " bytes of UTF-8, got " + length);
         }
         if (name.chars().anyMatch(c -> c == '/' || Character.isISOControl(c))) {
             throw new InvalidRequestException("an election name has no '/' and no control characters: '" + name + "'");

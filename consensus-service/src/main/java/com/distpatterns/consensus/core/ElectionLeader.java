@@ -38,6 +38,7 @@ public record ElectionLeader(String name, String key, long revision, byte[] valu
 
     @Override
     public String toString() {
-        return "ElectionLeader[" + name + " " + key + " r" + revision + "=" + new String(value, StandardCharsets.UTF_8) + "]";
+        return "ElectionLeader[" + name + " " + key + " r" + revision + "=" + new String(value, StandardCharsets.UTF_8)
+                + "]";
     }
 }

@@ -160,7 +160,8 @@ public final class Elections {
     }
 
     /** Blocks on a watch of {@code candidate} until it is deleted, or the watch ends (then the caller reads again). */
-    private void awaitRemoval(String name, KeyValue candidate, long fromRevision, long deadline) throws InterruptedException {
+    private void awaitRemoval(String name, KeyValue candidate, long fromRevision, long deadline)
+            throws InterruptedException {
         try (Watch watch = watches.watch(new WatchRequest(candidate.key(), false, fromRevision, false))) {
             while (true) {
                 long left = deadline - System.nanoTime();
@@ -211,7 +212,8 @@ public final class Elections {
 
     private static ElectionConflictException lost(String key) {
         return new ElectionConflictException(ElectionConflictException.Reason.CANDIDACY_LOST,
-                "The candidate key " + key + " went while the campaign waited: its lease expired or was revoked, or it was "
+                "The candidate key " + key
+                        + " went while the campaign waited: its lease expired or was revoked, or it was "
                         + "resigned or deleted. Campaign again (with a live lease).");
     }
 

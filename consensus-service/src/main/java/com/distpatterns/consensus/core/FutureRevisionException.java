@@ -4,6 +4,7 @@ package com.distpatterns.consensus.core;
 public final class FutureRevisionException extends RuntimeException {
 
     public FutureRevisionException(long requested, long current) {
-        super("Revision " + requested + " is in the future: the store is at revision " + current + ".", null, false, false);
+        super("Revision " + requested + " is in the future: the store is at revision " + current + ".", null, false,
+                false);
     }
 }

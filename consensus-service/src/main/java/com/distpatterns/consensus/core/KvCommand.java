@@ -55,8 +55,7 @@ public sealed interface KvCommand {
      * Grants a lease of {@code ttlSeconds}; its id is the index of the log entry that carries this command, so every
      * node gives the same id and no id is ever given twice.
      */
-    record LeaseGrant(long ttlSeconds) implements KvCommand {
-    }
+    record LeaseGrant(long ttlSeconds) implements KvCommand {}
 
     /**
      * Revokes lease {@code id} and deletes its keys, all at one revision. {@code expiryTerm} 0: a client's revoke,
@@ -64,12 +63,10 @@ public sealed interface KvCommand {
      * applied only if it was committed in that term: a deposed leader's expiry, proposed again by anyone later, does
      * nothing.
      */
-    record LeaseRevoke(long id, long expiryTerm) implements KvCommand {
-    }
+    record LeaseRevoke(long id, long expiryTerm) implements KvCommand {}
 
     /** Drops the history before {@code revision}. */
-    record Compact(long revision) implements KvCommand {
-    }
+    record Compact(long revision) implements KvCommand {}
 
     /** Sets the key to the value; under lease {@code lease} unless it is 0. */
     record Put(String key, byte[] value, long lease) implements KvCommand {
@@ -95,7 +92,8 @@ public sealed interface KvCommand {
 
         @Override
         public String toString() {
-            return "Put[" + key + "=" + new String(value, StandardCharsets.UTF_8) + (lease == 0 ? "" : " lease " + lease) + "]";
+            return "Put[" + key + "=" + new String(value, StandardCharsets.UTF_8)
+                    + (lease == 0 ? "" : " lease " + lease) + "]";
         }
     }
 
@@ -126,7 +124,8 @@ public sealed interface KvCommand {
 
         @Override
         public String toString() {
-            return "CompareAndSet[" + key + ": " + (expected == null ? "absent" : new String(expected, StandardCharsets.UTF_8))
+            return "CompareAndSet[" + key + ": "
+                    + (expected == null ? "absent" : new String(expected, StandardCharsets.UTF_8))
                     + " -> " + new String(value, StandardCharsets.UTF_8) + "]";
         }
     }

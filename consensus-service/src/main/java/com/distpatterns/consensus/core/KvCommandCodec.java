@@ -36,8 +36,7 @@ public final class KvCommandCodec {
     private static final byte OP_RANGE = 5;
     private static final int ABSENT = -1;
 
-    private KvCommandCodec() {
-    }
+    private KvCommandCodec() {}
 
     public static byte[] encode(KvCommand command) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
@@ -127,7 +126,8 @@ public final class KvCommandCodec {
             KvCommand command = switch (type) {
                 case PUT -> new KvCommand.Put(readString(in, limit), readBytes(in, limit), leases ? in.readLong() : 0);
                 case DELETE -> new KvCommand.Delete(readString(in, limit));
-                case COMPARE_AND_SET -> new KvCommand.CompareAndSet(readString(in, limit), readBytes(in, limit), readBytes(in, limit));
+                case COMPARE_AND_SET ->
+                    new KvCommand.CompareAndSet(readString(in, limit), readBytes(in, limit), readBytes(in, limit));
                 case TXN -> {
                     int count = readCount(in, KvCommand.MAX_TXN_COMPARES);
                     List<Compare> compares = new ArrayList<>(count);

@@ -15,7 +15,8 @@ public sealed interface KvResult {
     record Written(String key, byte[] value, long revision) implements KvResult {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Written w && key.equals(w.key) && Arrays.equals(value, w.value) && revision == w.revision;
+            return o instanceof Written w && key.equals(w.key) && Arrays.equals(value, w.value)
+                    && revision == w.revision;
         }
 
         @Override
@@ -25,8 +26,7 @@ public sealed interface KvResult {
     }
 
     /** A delete at log index {@code revision}; {@code deleted} tells whether the key existed. */
-    record Deleted(String key, boolean deleted, long revision) implements KvResult {
-    }
+    record Deleted(String key, boolean deleted, long revision) implements KvResult {}
 
     /**
      * A compare-and-set. {@code current} is the value after it (null when absent) and {@code revision} that

@@ -55,7 +55,8 @@ public final class KvStore {
                 entries.put(key, new Versioned(put.value(), index));
                 yield new KvResult.Written(key, put.value(), index);
             }
-            case KvCommand.Delete delete -> new KvResult.Deleted(delete.key(), entries.remove(delete.key()) != null, index);
+            case KvCommand.Delete delete ->
+                new KvResult.Deleted(delete.key(), entries.remove(delete.key()) != null, index);
             case KvCommand.CompareAndSet cas -> {
                 String key = cas.key();
                 Versioned current = entries.get(key);
@@ -69,10 +70,13 @@ public final class KvStore {
                         current == null ? 0 : current.revision());
             }
             // The simulator's model of the state machine is single-key; the service's store is infra.store.MvccStore.
-            case KvCommand.Txn txn -> throw new IllegalArgumentException("this in-memory store applies single-key commands only");
-            case KvCommand.Compact compact -> throw new IllegalArgumentException("this in-memory store keeps no history");
+            case KvCommand.Txn txn ->
+                throw new IllegalArgumentException("this in-memory store applies single-key commands only");
+            case KvCommand.Compact compact ->
+                throw new IllegalArgumentException("this in-memory store keeps no history");
             case KvCommand.LeaseGrant grant -> throw new IllegalArgumentException("this in-memory store has no leases");
-            case KvCommand.LeaseRevoke revoke -> throw new IllegalArgumentException("this in-memory store has no leases");
+            case KvCommand.LeaseRevoke revoke ->
+                throw new IllegalArgumentException("this in-memory store has no leases");
         };
     }
 

@@ -6,16 +6,13 @@ import java.util.List;
 public sealed interface OpResult {
 
     /** The key as the put left it. */
-    record Put(KeyValue kv) implements OpResult {
-    }
+    record Put(KeyValue kv) implements OpResult {}
 
     /** How many keys a delete removed. */
-    record Deleted(long deleted) implements OpResult {
-    }
+    record Deleted(long deleted) implements OpResult {}
 
     /** The key read; null when absent. */
-    record Get(KeyValue kv) implements OpResult {
-    }
+    record Get(KeyValue kv) implements OpResult {}
 
     /** A range read: the keys, how many match in all, whether more follow. */
     record Range(List<KeyValue> kvs, long count, boolean more) implements OpResult {

@@ -11,16 +11,13 @@ public sealed interface Outcome {
     long revision();
 
     /** A put: the key as it left it. */
-    record Put(KeyValue kv, long revision) implements Outcome {
-    }
+    record Put(KeyValue kv, long revision) implements Outcome {}
 
     /** A delete: whether the key existed. */
-    record Deleted(String key, boolean deleted, long revision) implements Outcome {
-    }
+    record Deleted(String key, boolean deleted, long revision) implements Outcome {}
 
     /** A compare-and-set: the key after it (null when absent). */
-    record Swapped(boolean succeeded, KeyValue current, long revision) implements Outcome {
-    }
+    record Swapped(boolean succeeded, KeyValue current, long revision) implements Outcome {}
 
     /** A transaction: whether its compares held, and one result per operation of the branch applied. */
     record Txn(boolean succeeded, List<OpResult> results, long revision) implements Outcome {
@@ -30,12 +27,10 @@ public sealed interface Outcome {
     }
 
     /** A compaction: history before {@code compactedRevision} is gone. */
-    record Compacted(long compactedRevision, long revision) implements Outcome {
-    }
+    record Compacted(long compactedRevision, long revision) implements Outcome {}
 
     /** A lease granted: its id is the index of the grant's entry. Changes no revision. */
-    record LeaseGranted(long id, long ttlSeconds, long revision) implements Outcome {
-    }
+    record LeaseGranted(long id, long ttlSeconds, long revision) implements Outcome {}
 
     /**
      * A lease revoked ({@code revoked}) and its keys deleted at {@code revision}; not revoked when an expiry was
@@ -48,6 +43,5 @@ public sealed interface Outcome {
     }
 
     /** A write named lease {@code id}, which does not exist: nothing was written. */
-    record LeaseMissing(long id, long revision) implements Outcome {
-    }
+    record LeaseMissing(long id, long revision) implements Outcome {}
 }

@@ -30,18 +30,14 @@ public sealed interface TxnOp {
     }
 
     /** Removes a key if present. */
-    record Delete(String key) implements TxnOp {
-    }
+    record Delete(String key) implements TxnOp {}
 
     /** Removes every key that starts with {@code prefix}. */
-    record DeletePrefix(String prefix) implements TxnOp {
-    }
+    record DeletePrefix(String prefix) implements TxnOp {}
 
     /** Reads a key. */
-    record Get(String key) implements TxnOp {
-    }
+    record Get(String key) implements TxnOp {}
 
     /** Reads up to {@code limit} keys that start with {@code prefix}. */
-    record Range(String prefix, int limit) implements TxnOp {
-    }
+    record Range(String prefix, int limit) implements TxnOp {}
 }

@@ -9,5 +9,7 @@ package com.distpatterns.consensus.core;
  */
 public record WatchEvent(Type type, KeyValue kv, KeyValue prevKv) {
 
-    public enum Type { PUT, DELETE }
+    public enum Type {
+        PUT, DELETE
+    }
 }

@@ -13,14 +13,11 @@ public sealed interface WatchMessage {
     }
 
     /** Nothing changed on the watched keys up to {@code revision}. */
-    record Progress(long revision) implements WatchMessage {
-    }
+    record Progress(long revision) implements WatchMessage {}
 
     /** The watch asked for history that compaction removed; it is over, the reader lists again. */
-    record Compacted(long compactedRevision) implements WatchMessage {
-    }
+    record Compacted(long compactedRevision) implements WatchMessage {}
 
     /** The reader fell behind its buffer; the watch is over, a new one from {@code resumeFrom} misses nothing. */
-    record Lagging(long resumeFrom) implements WatchMessage {
-    }
+    record Lagging(long resumeFrom) implements WatchMessage {}
 }

@@ -22,74 +22,78 @@ import java.util.function.ToDoubleFunction;
  */
 public final class RaftMetrics implements MeterBinder {
 
-  static final Duration FRESH = Duration.ofSeconds(1);
-  static final Duration TIMEOUT = Duration.ofSeconds(2);
+    static final Duration FRESH = Duration.ofSeconds(1);
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-  private final RaftDriver driver;
-  private final ReplicatedStore store;
-  private volatile Snapshot last = new Snapshot(null, 0);
+    private final RaftDriver driver;
+    private final ReplicatedStore store;
+    private volatile Snapshot last = new Snapshot(null, 0);
 
-  public RaftMetrics(RaftDriver driver) {
-    this.driver = driver;
-    this.store = driver;
-  }
-
-  private record Snapshot(ClusterStatus status, long takenAtNanos) {}
-
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    Gauge.builder("consensus.raft.leader", driver, d -> "leader".equals(RaftDriver.roleName(d.role())) ? 1 : 0)
-        .description("1 on the node that is the Raft leader, 0 elsewhere").register(registry);
-    Gauge.builder("consensus.raft.leader.known", driver, d -> d.leaderId() != 0 ? 1 : 0)
-        .description("1 while this node knows a leader (or is it)").register(registry);
-    Gauge.builder("consensus.raft.leader.id", driver, RaftDriver::leaderId)
-        .description("The id of the leader this node follows, 0 when none is known").register(registry);
-    status(registry, "consensus.raft.term", "The Raft term this node is in", ClusterStatus::term);
-    status(registry, "consensus.raft.commit.index", "The highest log index known committed", ClusterStatus::commitIndex);
-    status(registry, "consensus.raft.applied.index", "The highest log index applied to the store", ClusterStatus::lastApplied);
-    status(registry, "consensus.raft.follower.max.lag",
-        "On the leader: entries the slowest other member's log trails the commit index by; 0 elsewhere",
-        RaftMetrics::maxFollowerLag);
-    Gauge.builder("consensus.leases", driver, RaftDriver::leaseCount)
-        .description("Leases with an expiry deadline on this node (on the leader: every lease)").register(registry);
-    Gauge.builder("consensus.store.size", driver, RaftDriver::storeBytes).baseUnit("bytes")
-        .description("The store's size on disk").register(registry);
-  }
-
-  private void status(MeterRegistry registry, String name, String description, ToDoubleFunction<ClusterStatus> value) {
-    Gauge.builder(name, this, metrics -> {
-      ClusterStatus status = metrics.current();
-      return status == null ? Double.NaN : value.applyAsDouble(status);
-    }).description(description).register(registry);
-  }
-
-  static double maxFollowerLag(ClusterStatus status) {
-    if (!"leader".equals(status.role())) {
-      return 0;
+    public RaftMetrics(RaftDriver driver) {
+        this.driver = driver;
+        this.store = driver;
     }
-    return status.members().stream()
-        .filter(member -> member.id() != status.nodeId())
-        .map(ClusterStatus.Member::matchIndex)
-        .filter(Objects::nonNull)
-        .mapToLong(match -> Math.max(0, status.commitIndex() - match))
-        .max().orElse(0);
-  }
 
-  private ClusterStatus current() {
-    Snapshot snapshot = last;
-    long now = System.nanoTime();
-    if (snapshot.status() != null && now - snapshot.takenAtNanos() < FRESH.toNanos()) {
-      return snapshot.status();
+    private record Snapshot(ClusterStatus status, long takenAtNanos) {}
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("consensus.raft.leader", driver, d -> "leader".equals(RaftDriver.roleName(d.role())) ? 1 : 0)
+                .description("1 on the node that is the Raft leader, 0 elsewhere").register(registry);
+        Gauge.builder("consensus.raft.leader.known", driver, d -> d.leaderId() != 0 ? 1 : 0)
+                .description("1 while this node knows a leader (or is it)").register(registry);
+        Gauge.builder("consensus.raft.leader.id", driver, RaftDriver::leaderId)
+                .description("The id of the leader this node follows, 0 when none is known").register(registry);
+        status(registry, "consensus.raft.term", "The Raft term this node is in", ClusterStatus::term);
+        status(registry, "consensus.raft.commit.index", "The highest log index known committed",
+                ClusterStatus::commitIndex);
+        status(registry, "consensus.raft.applied.index", "The highest log index applied to the store",
+                ClusterStatus::lastApplied);
+        status(registry, "consensus.raft.follower.max.lag",
+                "On the leader: entries the slowest other member's log trails the commit index by; 0 elsewhere",
+                RaftMetrics::maxFollowerLag);
+        Gauge.builder("consensus.leases", driver, RaftDriver::leaseCount)
+                .description("Leases with an expiry deadline on this node (on the leader: every lease)")
+                .register(registry);
+        Gauge.builder("consensus.store.size", driver, RaftDriver::storeBytes).baseUnit("bytes")
+                .description("The store's size on disk").register(registry);
     }
-    try {
-      ClusterStatus status = store.status().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      last = new Snapshot(status, now);
-      return status;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (Exception e) {
-      return null;
+
+    private void status(MeterRegistry registry, String name, String description,
+            ToDoubleFunction<ClusterStatus> value) {
+        Gauge.builder(name, this, metrics -> {
+            ClusterStatus status = metrics.current();
+            return status == null ? Double.NaN : value.applyAsDouble(status);
+        }).description(description).register(registry);
     }
-  }
+
+    static double maxFollowerLag(ClusterStatus status) {
+        if (!"leader".equals(status.role())) {
+            return 0;
+        }
+        return status.members().stream()
+                .filter(member -> member.id() != status.nodeId())
+                .map(ClusterStatus.Member::matchIndex)
+                .filter(Objects::nonNull)
+                .mapToLong(match -> Math.max(0, status.commitIndex() - match))
+                .max().orElse(0);
+    }
+
+    private ClusterStatus current() {
+        Snapshot snapshot = last;
+        long now = System.nanoTime();
+        if (snapshot.status() != null && now - snapshot.takenAtNanos() < FRESH.toNanos()) {
+            return snapshot.status();
+        }
+        try {
+            ClusterStatus status = store.status().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            last = new Snapshot(status, now);
+            return status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
 }

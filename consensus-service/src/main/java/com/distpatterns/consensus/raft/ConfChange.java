@@ -22,7 +22,9 @@ public record ConfChange(Type type, long nodeId, byte[] context) {
     private static final int ENCODED_SIZE = 1 + 1 + Long.BYTES;
 
     /** The three single-server changes. */
-    public enum Type { ADD_LEARNER, ADD_VOTER, REMOVE }
+    public enum Type {
+        ADD_LEARNER, ADD_VOTER, REMOVE
+    }
 
     public ConfChange {
         Objects.requireNonNull(type, "type");
@@ -57,7 +59,8 @@ public record ConfChange(Type type, long nodeId, byte[] context) {
     /** The payload of the log entry: version, type, node id, then the context if there is one. */
     public byte[] toBytes() {
         byte version = context.length == 0 ? FORMAT_VERSION : FORMAT_VERSION_WITH_CONTEXT;
-        return ByteBuffer.allocate(ENCODED_SIZE + context.length).put(version).put((byte) type.ordinal()).putLong(nodeId)
+        return ByteBuffer.allocate(ENCODED_SIZE + context.length).put(version).put((byte) type.ordinal())
+                .putLong(nodeId)
                 .put(context).array();
     }
 
@@ -85,7 +88,8 @@ public record ConfChange(Type type, long nodeId, byte[] context) {
 
     @Override
     public String toString() {
-        return "ConfChange[" + type + " " + nodeId + (context.length == 0 ? "" : ", " + context.length + "B context") + "]";
+        return "ConfChange[" + type + " " + nodeId + (context.length == 0 ? "" : ", " + context.length + "B context")
+                + "]";
     }
 
     /** The membership after this change; the caller has checked that the change is valid. */

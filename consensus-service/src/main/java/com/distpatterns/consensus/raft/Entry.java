@@ -14,7 +14,9 @@ public record Entry(long term, long index, Type type, byte[] data) {
     static final int OVERHEAD_BYTES = 24;
 
     /** What an entry carries: an application command, or a membership change for the engine itself. */
-    public enum Type { NORMAL, CONF_CHANGE }
+    public enum Type {
+        NORMAL, CONF_CHANGE
+    }
 
     public Entry {
         Objects.requireNonNull(type, "type");

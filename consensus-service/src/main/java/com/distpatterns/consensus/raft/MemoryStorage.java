@@ -87,7 +87,8 @@ public final class MemoryStorage implements Storage {
             throw new LogCompactedException(lo, firstIndex());
         }
         if (hi > lastIndex() + 1 || lo > hi) {
-            throw new IllegalArgumentException("range [" + lo + ", " + hi + ") is outside [" + firstIndex() + ", " + (lastIndex() + 1) + ")");
+            throw new IllegalArgumentException(
+                    "range [" + lo + ", " + hi + ") is outside [" + firstIndex() + ", " + (lastIndex() + 1) + ")");
         }
         List<Entry> slice = entries.subList((int) (lo - offset), (int) (hi - offset));
         return new ArrayList<>(RaftLog.limitSize(slice, maxBytes));
@@ -117,7 +118,8 @@ public final class MemoryStorage implements Storage {
         }
         long at = fresh.getFirst().index() - offset();
         if (at > entries.size()) {
-            throw new IllegalArgumentException("gap: appending index " + fresh.getFirst().index() + " after last index " + lastIndex());
+            throw new IllegalArgumentException(
+                    "gap: appending index " + fresh.getFirst().index() + " after last index " + lastIndex());
         }
         entries.subList((int) at, entries.size()).clear();
         entries.addAll(fresh);
@@ -133,7 +135,8 @@ public final class MemoryStorage implements Storage {
 
     public void applySnapshot(Snapshot incoming) {
         if (incoming.index() <= snapshot.index() && snapshot.index() > 0) {
-            throw new IllegalArgumentException("snapshot at " + incoming.index() + " is older than the one at " + snapshot.index());
+            throw new IllegalArgumentException(
+                    "snapshot at " + incoming.index() + " is older than the one at " + snapshot.index());
         }
         snapshot = incoming;
         entries.clear();
@@ -162,7 +165,8 @@ public final class MemoryStorage implements Storage {
             return;
         }
         if (index > snapshot.index()) {
-            throw new IllegalArgumentException("cannot compact to " + index + " past the snapshot at " + snapshot.index());
+            throw new IllegalArgumentException(
+                    "cannot compact to " + index + " past the snapshot at " + snapshot.index());
         }
         Entry last = entries.get((int) (index - offset));
         entries.subList(0, (int) (index - offset) + 1).clear();

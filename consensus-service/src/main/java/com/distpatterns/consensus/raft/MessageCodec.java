@@ -43,8 +43,7 @@ public final class MessageCodec {
     private static final byte READ_INDEX_REQUEST = 10;
     private static final byte READ_INDEX_RESPONSE = 11;
 
-    private MessageCodec() {
-    }
+    private MessageCodec() {}
 
     public static byte[] encode(Message message) {
         Output out = new Output(message instanceof AppendEntries a ? 64 + 16 * a.entries().size() : 48);
@@ -68,7 +67,8 @@ public final class MessageCodec {
                 long expected = m.prevLogIndex() + 1;
                 for (Entry entry : m.entries()) {
                     if (entry.index() != expected++) {
-                        throw new IllegalArgumentException("entries of an append must be consecutive after prevLogIndex");
+                        throw new IllegalArgumentException(
+                                "entries of an append must be consecutive after prevLogIndex");
                     }
                     out.writeVarLong(entry.term());
                     out.writeByte((byte) entry.type().ordinal());
@@ -121,7 +121,8 @@ public final class MessageCodec {
         try {
             byte version = in.get();
             if (version != VERSION) {
-                throw new MalformedMessageException("unsupported message format version " + version + ", expected " + VERSION);
+                throw new MalformedMessageException(
+                        "unsupported message format version " + version + ", expected " + VERSION);
             }
             byte type = in.get();
             long from = readVarLong(in);
@@ -144,7 +145,8 @@ public final class MessageCodec {
                     long commit = readVarLong(in);
                     long count = readVarLong(in);
                     if (count > in.remaining()) {
-                        throw new MalformedMessageException("append claims " + count + " entries in " + in.remaining() + " bytes");
+                        throw new MalformedMessageException(
+                                "append claims " + count + " entries in " + in.remaining() + " bytes");
                     }
                     List<Entry> entries = new ArrayList<>((int) count);
                     for (long i = 1; i <= count; i++) {
@@ -156,7 +158,8 @@ public final class MessageCodec {
                 }
                 case APPEND_RESPONSE -> {
                     byte flags = in.get();
-                    yield new AppendResponse(from, to, term, bit(flags, 0), readVarLong(in), readVarLong(in), readVarLong(in));
+                    yield new AppendResponse(from, to, term, bit(flags, 0), readVarLong(in), readVarLong(in),
+                            readVarLong(in));
                 }
                 case HEARTBEAT -> new Heartbeat(from, to, term, readVarLong(in), readVarLong(in));
                 case HEARTBEAT_RESPONSE -> new HeartbeatResponse(from, to, term, readVarLong(in));
@@ -173,7 +176,8 @@ public final class MessageCodec {
                 default -> throw new MalformedMessageException("unknown message type " + type);
             };
             if (in.hasRemaining()) {
-                throw new MalformedMessageException(in.remaining() + " bytes left after a " + message.getClass().getSimpleName());
+                throw new MalformedMessageException(
+                        in.remaining() + " bytes left after a " + message.getClass().getSimpleName());
             }
             return message;
         } catch (BufferUnderflowException e) {
@@ -269,7 +273,8 @@ public final class MessageCodec {
     private static byte[] readBytes(ByteBuffer in) {
         long length = readVarLong(in);
         if (length > in.remaining()) {
-            throw new MalformedMessageException("byte string of " + length + " bytes in a frame with " + in.remaining() + " left");
+            throw new MalformedMessageException(
+                    "byte string of " + length + " bytes in a frame with " + in.remaining() + " left");
         }
         byte[] bytes = new byte[(int) length];
         in.get(bytes);

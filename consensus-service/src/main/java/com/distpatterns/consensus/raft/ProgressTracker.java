@@ -12,7 +12,9 @@ import java.util.function.ToLongFunction;
 final class ProgressTracker {
 
     /** Where an election stands. */
-    enum VoteResult { PENDING, WON, LOST }
+    enum VoteResult {
+        PENDING, WON, LOST
+    }
 
     private final int maxInflight;
     private ConfState conf = ConfState.EMPTY;

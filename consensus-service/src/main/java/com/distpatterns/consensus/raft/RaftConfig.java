@@ -15,15 +15,16 @@ package com.distpatterns.consensus.raft;
  * @param randomSeed seeds the election timeout jitter, so a run is reproducible
  */
 public record RaftConfig(long id, int electionTick, int heartbeatTick, int maxInflight, long maxBatchBytes,
-                         long maxApplyBytes, int snapshotChunkBytes, boolean preVote, boolean checkQuorum,
-                         long randomSeed) {
+        long maxApplyBytes, int snapshotChunkBytes, boolean preVote, boolean checkQuorum,
+        long randomSeed) {
 
     public RaftConfig {
         if (id <= 0) {
             throw new IllegalArgumentException("id must be positive: " + id);
         }
         if (heartbeatTick < 1 || electionTick <= heartbeatTick) {
-            throw new IllegalArgumentException("need 1 <= heartbeatTick < electionTick, got " + heartbeatTick + " and " + electionTick);
+            throw new IllegalArgumentException(
+                    "need 1 <= heartbeatTick < electionTick, got " + heartbeatTick + " and " + electionTick);
         }
         if (maxInflight < 1 || maxBatchBytes < 1 || maxApplyBytes < 1 || snapshotChunkBytes < 1) {
             throw new IllegalArgumentException("limits must be positive");
@@ -36,34 +37,42 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, int maxIn
     }
 
     public RaftConfig withTicks(int electionTick, int heartbeatTick) {
-        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes, snapshotChunkBytes, preVote, checkQuorum, randomSeed);
+        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes,
+                snapshotChunkBytes, preVote, checkQuorum, randomSeed);
     }
 
     public RaftConfig withMaxInflight(int maxInflight) {
-        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes, snapshotChunkBytes, preVote, checkQuorum, randomSeed);
+        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes,
+                snapshotChunkBytes, preVote, checkQuorum, randomSeed);
     }
 
     public RaftConfig withMaxBatchBytes(long maxBatchBytes) {
-        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes, snapshotChunkBytes, preVote, checkQuorum, randomSeed);
+        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes,
+                snapshotChunkBytes, preVote, checkQuorum, randomSeed);
     }
 
     public RaftConfig withMaxApplyBytes(long maxApplyBytes) {
-        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes, snapshotChunkBytes, preVote, checkQuorum, randomSeed);
+        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes,
+                snapshotChunkBytes, preVote, checkQuorum, randomSeed);
     }
 
     public RaftConfig withSnapshotChunkBytes(int snapshotChunkBytes) {
-        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes, snapshotChunkBytes, preVote, checkQuorum, randomSeed);
+        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes,
+                snapshotChunkBytes, preVote, checkQuorum, randomSeed);
     }
 
     public RaftConfig withPreVote(boolean preVote) {
-        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes, snapshotChunkBytes, preVote, checkQuorum, randomSeed);
+        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes,
+                snapshotChunkBytes, preVote, checkQuorum, randomSeed);
     }
 
     public RaftConfig withCheckQuorum(boolean checkQuorum) {
-        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes, snapshotChunkBytes, preVote, checkQuorum, randomSeed);
+        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes,
+                snapshotChunkBytes, preVote, checkQuorum, randomSeed);
     }
 
     public RaftConfig withRandomSeed(long randomSeed) {
-        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes, snapshotChunkBytes, preVote, checkQuorum, randomSeed);
+        return new RaftConfig(id, electionTick, heartbeatTick, maxInflight, maxBatchBytes, maxApplyBytes,
+                snapshotChunkBytes, preVote, checkQuorum, randomSeed);
     }
 }

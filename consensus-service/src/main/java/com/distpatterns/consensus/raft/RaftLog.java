@@ -68,7 +68,8 @@ public final class RaftLog {
             throw new LogCompactedException(lo, firstIndex());
         }
         if (hi > lastIndex() + 1 || lo > hi) {
-            throw new IllegalArgumentException("range [" + lo + ", " + hi + ") is outside the log up to " + lastIndex());
+            throw new IllegalArgumentException(
+                    "range [" + lo + ", " + hi + ") is outside the log up to " + lastIndex());
         }
         if (lo == hi) {
             return List.of();
@@ -124,7 +125,8 @@ public final class RaftLog {
         long conflict = findConflict(entries);
         if (conflict != 0) {
             if (conflict <= committed) {
-                throw new IllegalStateException("entry " + conflict + " conflicts with committed entry (commit " + committed + ")");
+                throw new IllegalStateException(
+                        "entry " + conflict + " conflicts with committed entry (commit " + committed + ")");
             }
             append(entries.subList((int) (conflict - entries.getFirst().index()), entries.size()));
         }
@@ -168,7 +170,8 @@ public final class RaftLog {
         }
         long after = entries.getFirst().index() - 1;
         if (after < committed) {
-            throw new IllegalStateException("appending after " + after + " would overwrite committed entries up to " + committed);
+            throw new IllegalStateException(
+                    "appending after " + after + " would overwrite committed entries up to " + committed);
         }
         unstable.truncateAndAppend(entries);
         return lastIndex();

@@ -85,7 +85,8 @@ public final class RaftNode {
         HardState saved = initial.hardState();
         if (!saved.isEmpty()) {
             if (saved.commit() > log.lastIndex()) {
-                throw new IllegalStateException("saved commit " + saved.commit() + " is past the last index " + log.lastIndex());
+                throw new IllegalStateException(
+                        "saved commit " + saved.commit() + " is past the last index " + log.lastIndex());
             }
             log.restoreCommitted(Math.max(saved.commit(), log.committed()));
             term = saved.term();
@@ -263,7 +264,8 @@ public final class RaftNode {
     public boolean hasReady() {
         checkNoReadyOutstanding();
         flushAppends();
-        return !outbox.isEmpty() || !outboxAfterPersist.isEmpty() || log.hasUnstable() || !hardState().equals(persistedHardState)
+        return !outbox.isEmpty() || !outboxAfterPersist.isEmpty() || log.hasUnstable()
+                || !hardState().equals(persistedHardState)
                 || log.hasNextCommittedEntries() || hasServableRead();
     }
 
@@ -281,7 +283,7 @@ public final class RaftNode {
             appliedAfter = committed.getLast().index();
         }
         List<ReadState> servable = new ArrayList<>();
-        for (Iterator<ReadState> it = confirmedReads.iterator(); it.hasNext(); ) {
+        for (Iterator<ReadState> it = confirmedReads.iterator(); it.hasNext();) {
             ReadState read = it.next();
             if (read.index() <= appliedAfter) {
                 servable.add(read);
@@ -290,7 +292,8 @@ public final class RaftNode {
         }
         // A message carries this node's term; a new term or vote must be durable before anyone hears of it, and so
         // must a snapshot before the answer that acknowledges it. Then nothing may leave early.
-        boolean termOrVoteChanged = hardState.term() != persistedHardState.term() || hardState.vote() != persistedHardState.vote();
+        boolean termOrVoteChanged = hardState.term() != persistedHardState.term()
+                || hardState.vote() != persistedHardState.vote();
         List<Message> early = outbox;
         List<Message> afterPersist = outboxAfterPersist;
         if (termOrVoteChanged || snapshot != null) {

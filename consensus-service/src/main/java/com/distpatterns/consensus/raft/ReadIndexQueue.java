@@ -14,12 +14,10 @@ import java.util.List;
 final class ReadIndexQueue {
 
     /** A read registered at {@code index} in {@code round}, for the node {@code requester}. */
-    record PendingRead(long round, long index, long requester, long context) {
-    }
+    record PendingRead(long round, long index, long requester, long context) {}
 
     /** A read that arrived before the leader committed an entry of its term, when its commit index may lag. */
-    record DeferredRead(long requester, long context) {
-    }
+    record DeferredRead(long requester, long context) {}
 
     private final ArrayDeque<PendingRead> pending = new ArrayDeque<>();
     private final List<DeferredRead> deferred = new ArrayList<>();

@@ -6,5 +6,4 @@ package com.distpatterns.consensus.raft;
  * @param index the commit index the leader confirmed; the local state machine has reached it
  * @param context the caller's id for the read, echoed back
  */
-public record ReadState(long index, long context) {
-}
+public record ReadState(long index, long context) {}

@@ -20,8 +20,8 @@ import java.util.Optional;
  * @param messagesAfterPersist may be sent only after it is persisted
  */
 public record Ready(Optional<HardState> hardState, List<Entry> entries, Optional<Snapshot> snapshot,
-                    List<Entry> committedEntries, List<Message> messages, List<Message> messagesAfterPersist,
-                    List<ReadState> readStates) {
+        List<Entry> committedEntries, List<Message> messages, List<Message> messagesAfterPersist,
+        List<ReadState> readStates) {
 
     public Ready {
         entries = List.copyOf(entries);

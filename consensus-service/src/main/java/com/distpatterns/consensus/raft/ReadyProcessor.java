@@ -24,8 +24,7 @@ public final class ReadyProcessor {
     /** The replicated state machine and the callers waiting on it. */
     public interface StateMachine {
         /** Before a snapshot from the leader is persisted: fetch whatever data it stands for that is not in it. */
-        default void prepare(Snapshot snapshot) {
-        }
+        default void prepare(Snapshot snapshot) {}
 
         /** Replaces the state with a persisted snapshot from the leader. */
         void restore(Snapshot snapshot);
@@ -34,8 +33,7 @@ public final class ReadyProcessor {
         void apply(List<Entry> committed, List<ReadState> reads);
 
         /** After the node took the Ready back: housekeeping such as snapshots, promotions, publishing status. */
-        default void afterAdvance() {
-        }
+        default void afterAdvance() {}
     }
 
     private final LogWriter log;

@@ -1,4 +1,6 @@
 package com.distpatterns.consensus.raft;
 
 /** What a node currently is in its term. */
-public enum Role { FOLLOWER, PRE_CANDIDATE, CANDIDATE, LEADER }
+public enum Role {
+    FOLLOWER, PRE_CANDIDATE, CANDIDATE, LEADER
+}

@@ -31,6 +31,7 @@ public record Snapshot(SnapshotMetadata metadata, byte[] data) {
 
     @Override
     public String toString() {
-        return "Snapshot[" + metadata.index() + "@" + metadata.term() + ", " + data.length + "B, " + metadata.confState() + "]";
+        return "Snapshot[" + metadata.index() + "@" + metadata.term() + ", " + data.length + "B, "
+                + metadata.confState() + "]";
     }
 }

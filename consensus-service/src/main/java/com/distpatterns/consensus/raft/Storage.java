@@ -38,6 +38,5 @@ public interface Storage {
     Snapshot snapshot();
 
     /** What a restarting node picks up from disk. */
-    record InitialState(HardState hardState, ConfState confState) {
-    }
+    record InitialState(HardState hardState, ConfState confState) {}
 }

@@ -21,13 +21,16 @@ final class CandidateProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static CandidateProcess start(Path dir, String election, List<String> nodes, String label, int ttlSeconds, long holdMs)
+    static CandidateProcess start(Path dir, String election, List<String> nodes, String label, int ttlSeconds,
+            long holdMs)
             throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path output = dir.resolve("candidate-" + label + ".out");
-        Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
-                ElectionCandidate.class.getName(), election, String.join(",", nodes), label, Integer.toString(ttlSeconds),
+        Process process = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                classpath,
+                ElectionCandidate.class.getName(), election, String.join(",", nodes), label,
+                Integer.toString(ttlSeconds),
                 Long.toString(holdMs))
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new CandidateProcess(label, output, process);

@@ -86,7 +86,8 @@ class ClusterProcessTest {
         assertThat(refused.body().get("succeeded").asBoolean()).isFalse();
         assertThat(refused.body().get("value").get("owner").asString()).isEqualTo("a");
         // The same JSON value spelt differently still matches.
-        Answer respelt = viaFollower.cas("lock", "{\"expected\": {  \"owner\" : \"a\" }, \"value\": {\"owner\": \"b\"}}");
+        Answer respelt = viaFollower.cas("lock",
+                "{\"expected\": {  \"owner\" : \"a\" }, \"value\": {\"owner\": \"b\"}}");
         assertThat(respelt.body().get("succeeded").asBoolean()).isTrue();
 
         Answer deleted = viaFollower.delete("lock");
@@ -177,8 +178,9 @@ class ClusterProcessTest {
         assertThat(result.verdict()).as(result.explanation()).isEqualTo(CheckResult.Verdict.LINEARIZABLE);
     }
 
-    private static void runClient(int clientId, KvClient client, List<Operation<KvInput, KvOutput>> history, long origin,
-                                  AtomicBoolean running) {
+    private static void runClient(int clientId, KvClient client, List<Operation<KvInput, KvOutput>> history,
+            long origin,
+            AtomicBoolean running) {
         Random random = new Random(clientId);
         String[] keys = {"a", "b", "c"};
         String lastSeen = null;
@@ -204,7 +206,8 @@ class ClusterProcessTest {
                 Answer answer = client.put(key, "\"" + value + "\"");
                 long ret = System.nanoTime() - origin;
                 if (answer.status() == 200) {
-                    history.add(new Operation<>(clientId, input, new KvOutput.Written(answer.body().get("revision").asLong()), call, ret));
+                    history.add(new Operation<>(clientId, input,
+                            new KvOutput.Written(answer.body().get("revision").asLong()), call, ret));
                 } else {
                     history.add(Operation.unknown(clientId, input, call)); // may have been applied
                 }
@@ -216,8 +219,11 @@ class ClusterProcessTest {
                 long ret = System.nanoTime() - origin;
                 if (answer.status() == 200) {
                     JsonNode current = answer.body().get("value");
-                    history.add(new Operation<>(clientId, input, new KvOutput.Swapped(answer.body().get("succeeded").asBoolean(),
-                            current.isNull() ? null : current.asString(), answer.body().get("revision").asLong()), call, ret));
+                    history.add(new Operation<>(clientId, input,
+                            new KvOutput.Swapped(answer.body().get("succeeded").asBoolean(),
+                                    current.isNull() ? null : current.asString(),
+                                    answer.body().get("revision").asLong()),
+                            call, ret));
                 } else {
                     history.add(Operation.unknown(clientId, input, call));
                 }
@@ -250,7 +256,8 @@ class ClusterProcessTest {
 
         cluster.start(cluster.nodes.get(leader));
         KvClient restarted = cluster.client(leader);
-        ProcessCluster.await("the restarted node serves again", ProcessCluster.START_TIMEOUT, () -> restarted.readiness().ok());
+        ProcessCluster.await("the restarted node serves again", ProcessCluster.START_TIMEOUT,
+                () -> restarted.readiness().ok());
         ProcessCluster.await("the restarted node caught up", Duration.ofSeconds(60),
                 () -> "249".equals(textOf(restarted.getLocal("after-249"))));
         for (String key : acknowledged) {
@@ -264,8 +271,10 @@ class ClusterProcessTest {
     void aServerIsAddedAsALearnerPromotedAndRemoved() throws Exception {
         NodeProcess joiner = cluster.joiner(4);
         KvClient client = cluster.client(1);
-        ProcessCluster.await("the joiner's HTTP port", ProcessCluster.START_TIMEOUT, () -> cluster.client(4).cluster().ok());
-        Answer added = client.post("/api/cluster/members", "{\"id\": 4, \"address\": \"127.0.0.1:" + joiner.raftPort + "\"}");
+        ProcessCluster.await("the joiner's HTTP port", ProcessCluster.START_TIMEOUT,
+                () -> cluster.client(4).cluster().ok());
+        Answer added = client.post("/api/cluster/members",
+                "{\"id\": 4, \"address\": \"127.0.0.1:" + joiner.raftPort + "\"}");
         assertThat(added.status()).as(String.valueOf(added.body())).isEqualTo(200);
         ProcessCluster.await("node 4 promoted to voter", Duration.ofSeconds(60), () -> cluster.cluster(1)
                 .map(view -> isVoter(view, 4)).orElse(false));
@@ -273,7 +282,8 @@ class ClusterProcessTest {
                 () -> "249".equals(textOf(cluster.client(4).getLocal("after-249"))));
         assertThat(cluster.client(4).put("from-the-new-member", "true").status()).isEqualTo(200);
 
-        Answer again = client.post("/api/cluster/members", "{\"id\": 4, \"address\": \"127.0.0.1:" + joiner.raftPort + "\"}");
+        Answer again = client.post("/api/cluster/members",
+                "{\"id\": 4, \"address\": \"127.0.0.1:" + joiner.raftPort + "\"}");
         assertThat(again.status()).isEqualTo(409);
 
         Answer removed = client.delete(java.net.URI.create(client.baseUrl() + "/api/cluster/members/4"));
@@ -297,7 +307,8 @@ class ClusterProcessTest {
         assertThat(refused.retryAfter()).isNotNull();
         ProcessCluster.await("the node reports itself not ready", Duration.ofSeconds(20),
                 () -> client.readiness().status() == 503);
-        assertThat(client.put("after-disk-full", "2").body().get("type").asString()).isEqualTo("/problems/storage-failed");
+        assertThat(client.put("after-disk-full", "2").body().get("type").asString())
+                .isEqualTo("/problems/storage-failed");
         assertThat(cluster.client(leader).put("after-disk-full", "3").status()).isEqualTo(200);
     }
 

@@ -47,7 +47,8 @@ public final class ElectionCandidate {
         Thread.ofPlatform().daemon().start(() -> keepAlive(lease, ttlSeconds));
         while (true) {
             Reply won = call("POST", "/api/elections/" + name + "/campaign",
-                    "{\"value\":{\"label\":\"" + label + "\"},\"leaseId\":" + lease + ",\"waitMs\":20000}", Duration.ofSeconds(40));
+                    "{\"value\":{\"label\":\"" + label + "\"},\"leaseId\":" + lease + ",\"waitMs\":20000}",
+                    Duration.ofSeconds(40));
             if (won.status() != 200) {
                 continue; // 409 after the wait, 503, or no answer: campaign again (the same lease keeps the place)
             }
@@ -63,8 +64,11 @@ public final class ElectionCandidate {
         long until = holdMs == 0 ? Long.MAX_VALUE : System.nanoTime() + holdMs * 1_000_000;
         for (int n = 0; System.nanoTime() < until; n++) {
             String record = "work/" + name + "/" + String.format("%012d-%06d", revision, n);
-            Reply wrote = call("POST", "/api/txn", "{\"compare\":[{\"key\":\"" + key + "\",\"target\":\"createRevision\",\"op\":\"=\",\"value\":"
-                    + revision + "}],\"success\":[{\"put\":{\"key\":\"" + record + "\",\"value\":\"" + label + "\"}}]}", Duration.ofSeconds(10));
+            Reply wrote = call("POST", "/api/txn",
+                    "{\"compare\":[{\"key\":\"" + key + "\",\"target\":\"createRevision\",\"op\":\"=\",\"value\":"
+                            + revision + "}],\"success\":[{\"put\":{\"key\":\"" + record + "\",\"value\":\"" + label
+                            + "\"}}]}",
+                    Duration.ofSeconds(10));
             if (wrote.status() == 200 && !wrote.body().get("succeeded").asBoolean()) {
                 say("DEPOSED " + revision);
                 return;
@@ -104,15 +108,15 @@ public final class ElectionCandidate {
         }
     }
 
-    private record Reply(int status, JsonNode body) {
-    }
+    private record Reply(int status, JsonNode body) {}
 
     /** One call; a node that does not answer sends the next call to the next node. */
     private Reply call(String method, String path, String body, Duration timeout) {
         String base = nodes.get(node);
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
-                    .method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                    .method(method, HttpRequest.BodyPublishers.ofString(body))
+                    .header("Content-Type", "application/json").build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 503) {
                 node = (node + 1) % nodes.size();

@@ -63,13 +63,15 @@ class ElectionProcessTest {
     @Test
     void candidateProcessesLeadOneAtATimeWithGrowingTokensAndTakeOverFromAKilledLeader() throws Exception {
         try (CandidateProcess a = CandidateProcess.start(root, "two", nodes(0), "a", TTL_SECONDS, 0);
-             CandidateProcess b = CandidateProcess.start(root, "two", nodes(1), "b", TTL_SECONDS, 0)) {
-            ProcessCluster.await("a leader among a and b", LONG, () -> a.first("LEADER").isPresent() || b.first("LEADER").isPresent());
+                CandidateProcess b = CandidateProcess.start(root, "two", nodes(1), "b", TTL_SECONDS, 0)) {
+            ProcessCluster.await("a leader among a and b", LONG,
+                    () -> a.first("LEADER").isPresent() || b.first("LEADER").isPresent());
             CandidateProcess first = a.first("LEADER").isPresent() ? a : b;
             CandidateProcess second = first == a ? b : a;
             long token1 = Long.parseLong(first.first("LEADER").orElseThrow()[1]);
             first.await("5 fenced writes", LONG, () -> first.count("WROTE") >= 5);
-            second.await("its campaign in line", LONG, () -> second.first("LEASE").isPresent() && candidates("two") == 2);
+            second.await("its campaign in line", LONG,
+                    () -> second.first("LEASE").isPresent() && candidates("two") == 2);
             JsonNode leader = cluster.client(1).call("GET", "/api/elections/two", null).body();
             assertThat(leader.get("revision").asLong()).isEqualTo(token1);
             assertThat(leader.get("value").get("label").asString()).isEqualTo(first.label);
@@ -87,7 +89,8 @@ class ElectionProcessTest {
                 token3 = Long.parseLong(c.first("LEADER").orElseThrow()[1]);
                 assertThat(token3).isGreaterThan(token2);
                 c.await("3 fenced writes", LONG, () -> c.count("WROTE") >= 3);
-                System.out.printf("election takeover after kill -9 of the leader's process: %d ms and %d ms (TTL %d s)%n",
+                System.out.printf(
+                        "election takeover after kill -9 of the leader's process: %d ms and %d ms (TTL %d s)%n",
                         takeover1, takeover2, TTL_SECONDS);
             }
             // Every fenced write, in the order the store applied them: a token never follows a larger one.
@@ -98,7 +101,8 @@ class ElectionProcessTest {
     }
 
     /** Kills the leader's process and answers how long until {@code next} says it leads, at most TTL + one election timeout. */
-    private static long killAndAwaitTakeover(CandidateProcess leader, CandidateProcess next) throws InterruptedException {
+    private static long killAndAwaitTakeover(CandidateProcess leader, CandidateProcess next)
+            throws InterruptedException {
         long killed = System.nanoTime();
         leader.kill();
         next.await("leadership after the kill", LONG, () -> next.first("LEADER").isPresent());
@@ -109,7 +113,8 @@ class ElectionProcessTest {
     }
 
     private static long candidates(String election) {
-        Answer count = cluster.client(1).call("GET", "/api/kv?prefix=_elections/" + election + "/&countOnly=true", null);
+        Answer count = cluster.client(1).call("GET", "/api/kv?prefix=_elections/" + election + "/&countOnly=true",
+                null);
         return count.ok() ? count.body().get("count").asLong() : -1;
     }
 
@@ -123,7 +128,8 @@ class ElectionProcessTest {
             cursor = page.get("more").asBoolean() ? page.get("next").asString() : null;
         } while (cursor != null);
         assertThat(records).as("fenced writes").hasSizeGreaterThan(10);
-        return records.stream().sorted((x, y) -> Long.compare(x.get("modRevision").asLong(), y.get("modRevision").asLong()))
+        return records.stream()
+                .sorted((x, y) -> Long.compare(x.get("modRevision").asLong(), y.get("modRevision").asLong()))
                 .map(kv -> Long.parseLong(kv.get("key").asString().substring(prefix.length()).split("-")[0])).toList();
     }
 
@@ -140,11 +146,14 @@ class ElectionProcessTest {
                 "{\"value\":" + value + ",\"leaseId\":" + lease + ",\"waitMs\":" + waitMs + "}");
     }
 
-    private static CompletableFuture<HttpResponse<String>> campaignAsync(KvClient client, String name, String value, long lease) {
-        return HTTP.sendAsync(HttpRequest.newBuilder(URI.create(client.baseUrl() + "/api/elections/" + name + "/campaign"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"value\":" + value + ",\"leaseId\":" + lease + ",\"waitMs\":60000}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+    private static CompletableFuture<HttpResponse<String>> campaignAsync(KvClient client, String name, String value,
+            long lease) {
+        return HTTP
+                .sendAsync(HttpRequest.newBuilder(URI.create(client.baseUrl() + "/api/elections/" + name + "/campaign"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers
+                                .ofString("{\"value\":" + value + ",\"leaseId\":" + lease + ",\"waitMs\":60000}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode json(HttpResponse<String> response) {
@@ -167,7 +176,8 @@ class ElectionProcessTest {
                 observed.add("{\"error\":\"" + e + "\"}");
             }
         });
-        assertThat(KvClient.JSON.readTree(observed.poll(30, TimeUnit.SECONDS)).has("key")).as("nobody leads yet").isFalse();
+        assertThat(KvClient.JSON.readTree(observed.poll(30, TimeUnit.SECONDS)).has("key")).as("nobody leads yet")
+                .isFalse();
 
         // Leases granted so that key order is the opposite of campaign order.
         long third = grant(one);
@@ -184,7 +194,8 @@ class ElectionProcessTest {
         ProcessCluster.await("the third in line", LONG, () -> candidates("order") == 3);
 
         String key2 = "_elections/order/" + Long.toHexString(second);
-        Answer usurper = two.call("PUT", "/api/elections/order/proclaim", "{\"key\":\"" + key2 + "\",\"value\":\"mine\"}");
+        Answer usurper = two.call("PUT", "/api/elections/order/proclaim",
+                "{\"key\":\"" + key2 + "\",\"value\":\"mine\"}");
         assertThat(usurper.status()).isEqualTo(409);
         assertThat(usurper.body().get("type").asString()).endsWith("not-leader");
         assertThat(two.post("/api/elections/order/resign", "{\"key\":\"" + key2 + "\"}").status()).isEqualTo(409);
@@ -193,16 +204,20 @@ class ElectionProcessTest {
         Answer timedOut = campaign(three, "order", "4", late, 300);
         assertThat(timedOut.status()).isEqualTo(409);
         assertThat(timedOut.body().get("type").asString()).endsWith("campaign-timed-out");
-        assertThat(one.get("_elections/order/" + Long.toHexString(late)).status()).as("no key left behind").isEqualTo(404);
+        assertThat(one.get("_elections/order/" + Long.toHexString(late)).status()).as("no key left behind")
+                .isEqualTo(404);
         assertThat(candidates("order")).isEqualTo(3);
 
-        Answer proclaimed = one.call("PUT", "/api/elections/order/proclaim", "{\"key\":\"" + key1 + "\",\"revision\":" + token1
-                + ",\"value\":{\"n\":1.5}}");
+        Answer proclaimed = one.call("PUT", "/api/elections/order/proclaim",
+                "{\"key\":\"" + key1 + "\",\"revision\":" + token1
+                        + ",\"value\":{\"n\":1.5}}");
         assertThat(proclaimed.status()).as("%s", proclaimed).isEqualTo(200);
         assertThat(proclaimed.body().get("revision").asLong()).isEqualTo(token1);
-        assertThat(three.call("GET", "/api/elections/order", null).body().get("value").toString()).isEqualTo("{\"n\":1.5}");
+        assertThat(three.call("GET", "/api/elections/order", null).body().get("value").toString())
+                .isEqualTo("{\"n\":1.5}");
 
-        assertThat(one.post("/api/elections/order/resign", "{\"key\":\"" + key1 + "\",\"revision\":" + token1 + "}").status()).isEqualTo(200);
+        assertThat(one.post("/api/elections/order/resign", "{\"key\":\"" + key1 + "\",\"revision\":" + token1 + "}")
+                .status()).isEqualTo(200);
         JsonNode leader2 = json(waiting2.get(30, TimeUnit.SECONDS));
         assertThat(leader2.get("key").asString()).isEqualTo(key2);
         assertThat(leader2.get("revision").asLong()).isGreaterThan(token1);
@@ -234,6 +249,7 @@ class ElectionProcessTest {
         assertThat(client.post("/api/elections/a%2Fb/campaign", "{\"value\":1,\"leaseId\":" + lease + "}").status())
                 .as("a '/' in the name").isEqualTo(400);
         assertThat(client.call("GET", "/api/elections/nobody", null).status()).isEqualTo(404);
-        assertThat(client.post("/api/elections/nobody/resign", "{\"key\":\"_elections/nobody/1\"}").status()).isEqualTo(409);
+        assertThat(client.post("/api/elections/nobody/resign", "{\"key\":\"_elections/nobody/1\"}").status())
+                .isEqualTo(409);
     }
 }

@@ -75,7 +75,8 @@ final class KvClient {
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
-            request.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+            request.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type",
+                    "application/json");
         }
         return call(request);
     }

@@ -58,7 +58,8 @@ class LargeStoreProcessTest {
             long writeMillis = (System.nanoTime() - started) / 1_000_000;
             long revision = revision(cluster, leader);
             assertThat(revision).isGreaterThanOrEqualTo(keys);
-            System.out.printf("large-store: %d keys of %d bytes (%d MiB) written in %d ms; revision %d%n", keys, VALUE_BYTES,
+            System.out.printf("large-store: %d keys of %d bytes (%d MiB) written in %d ms; revision %d%n", keys,
+                    VALUE_BYTES,
                     TOTAL_BYTES >> 20, writeMillis, revision);
             for (long id : cluster.ids()) {
                 ProcessCluster.await("node " + id + " at revision " + revision, Duration.ofMinutes(2),
@@ -72,13 +73,15 @@ class LargeStoreProcessTest {
             long follower = cluster.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
             NodeProcess wiped = cluster.nodes.get(follower);
             KvClient admin = cluster.client(leader);
-            assertThat(admin.delete(URI.create(admin.baseUrl() + "/api/cluster/members/" + follower)).status()).isEqualTo(200);
+            assertThat(admin.delete(URI.create(admin.baseUrl() + "/api/cluster/members/" + follower)).status())
+                    .isEqualTo(200);
             wiped.kill();
             deleteTree(wiped.dataDir);
             started = System.nanoTime();
             wiped.environmentPut("CONSENSUS_JOIN", "true");
             cluster.start(wiped);
-            ProcessCluster.await("the wiped node's HTTP port", ProcessCluster.START_TIMEOUT, () -> cluster.cluster(follower).isPresent());
+            ProcessCluster.await("the wiped node's HTTP port", ProcessCluster.START_TIMEOUT,
+                    () -> cluster.cluster(follower).isPresent());
             KvClient.Answer added = admin.post("/api/cluster/members",
                     "{\"id\": " + follower + ", \"address\": \"127.0.0.1:" + wiped.raftPort + "\"}");
             assertThat(added.status()).as(added.toString()).isEqualTo(200);
@@ -158,7 +161,8 @@ class LargeStoreProcessTest {
         Random random = new Random(id);
         for (int i = 0; i < 50; i++) {
             int key = i == 0 ? 0 : i == 1 ? keys - 1 : random.nextInt(keys);
-            KvClient.Answer answer = local ? cluster.client(id).getLocal("big/" + key) : cluster.client(id).get("big/" + key);
+            KvClient.Answer answer = local ? cluster.client(id).getLocal("big/" + key)
+                    : cluster.client(id).get("big/" + key);
             assertThat(answer.status()).as("big/" + key + " on node " + id).isEqualTo(200);
             assertThat(answer.body().get("value").asString()).isEqualTo(value(key).substring(1, VALUE_BYTES - 1));
         }

@@ -76,8 +76,9 @@ class LeaseProcessTest {
 
         long lease = grant(follower, TTL);
         assertThat(follower.call("PUT", kv("exp/a") + "?lease=" + lease, "1").status()).isEqualTo(200);
-        Answer txn = client.post("/api/txn", "{\"compare\":[],\"success\":[{\"put\":{\"key\":\"exp/b\",\"value\":2,\"lease\":"
-                + lease + "}}],\"failure\":[]}");
+        Answer txn = client.post("/api/txn",
+                "{\"compare\":[],\"success\":[{\"put\":{\"key\":\"exp/b\",\"value\":2,\"lease\":"
+                        + lease + "}}],\"failure\":[]}");
         assertThat(txn.status()).isEqualTo(200);
         Answer plain = client.put("exp/c", "3");
         long before = plain.body().get("modRevision").asLong();
@@ -89,7 +90,8 @@ class LeaseProcessTest {
         assertThat(shown.body().get("remainingSeconds").asLong()).isBetween(0L, (long) TTL);
         assertThat(shown.body().get("keys").values()).extracting(n -> n.asString()).containsExactly("exp/a", "exp/b");
 
-        ProcessCluster.await("the lease to expire", Duration.ofSeconds(TTL + 20), () -> client.get("exp/a").status() == 404);
+        ProcessCluster.await("the lease to expire", Duration.ofSeconds(TTL + 20),
+                () -> client.get("exp/a").status() == 404);
         assertThat(client.get("exp/b").status()).isEqualTo(404);
         long revoked = before + 1;
         assertThat(at(client, "exp/a", before)).isEqualTo(200);
@@ -97,7 +99,8 @@ class LeaseProcessTest {
         assertThat(at(client, "exp/a", revoked)).as("both keys deleted at the one revision after").isEqualTo(404);
         assertThat(at(client, "exp/b", revoked)).isEqualTo(404);
         assertThat(client.get("exp/c").status()).isEqualTo(200);
-        assertThat(follower.post("/api/leases/" + lease + "/keepalive", "").status()).as("404 once expired").isEqualTo(404);
+        assertThat(follower.post("/api/leases/" + lease + "/keepalive", "").status()).as("404 once expired")
+                .isEqualTo(404);
         assertThat(follower.call("PUT", kv("exp/d") + "?lease=" + lease, "1").status()).isEqualTo(404);
     }
 
@@ -140,7 +143,8 @@ class LeaseProcessTest {
         }
         assertThat(cluster.client(others.getFirst()).get("kill/a").status()).isEqualTo(200);
         cluster.start(cluster.nodes.get(leader));
-        ProcessCluster.await("the killed node back", ProcessCluster.START_TIMEOUT, () -> cluster.client(leader).readiness().ok());
+        ProcessCluster.await("the killed node back", ProcessCluster.START_TIMEOUT,
+                () -> cluster.client(leader).readiness().ok());
     }
 
     @Test
@@ -203,7 +207,8 @@ class LeaseProcessTest {
         long killedAt = System.nanoTime();
         cluster.startAll();
         long leader = cluster.awaitLeader(cluster.ids(), ProcessCluster.START_TIMEOUT);
-        assertThat(System.nanoTime() - killedAt).as("the restart outlasted the TTL").isGreaterThan(Duration.ofSeconds(10).toNanos());
+        assertThat(System.nanoTime() - killedAt).as("the restart outlasted the TTL")
+                .isGreaterThan(Duration.ofSeconds(10).toNanos());
         Answer shown = cluster.client(leader).call("GET", "/api/leases/" + lease, null);
         assertThat(shown.status()).as("the lease survived: " + shown).isEqualTo(200);
         assertThat(shown.body().get("keys").values()).extracting(n -> n.asString()).containsExactly("restart/a");

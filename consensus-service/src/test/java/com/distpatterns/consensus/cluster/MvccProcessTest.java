@@ -74,8 +74,9 @@ class MvccProcessTest {
     @Order(1)
     void revisionsRangesConditionsTransactionsAndCompaction() {
         KvClient client = cluster.client(cluster.awaitLeader(cluster.ids(), LEADER_TIMEOUT));
-        KvClient follower = cluster.client(cluster.ids().stream().filter(id -> !cluster.client(id).baseUrl().equals(client.baseUrl()))
-                .findFirst().orElseThrow());
+        KvClient follower = cluster
+                .client(cluster.ids().stream().filter(id -> !cluster.client(id).baseUrl().equals(client.baseUrl()))
+                        .findFirst().orElseThrow());
 
         Answer first = client.put("app/b", "{\"n\": 1}");
         assertThat(first.status()).isEqualTo(200);
@@ -103,7 +104,8 @@ class MvccProcessTest {
         assertThat(keys(page1)).containsExactly("app/a", "app/b");
         assertThat(page1.body().get("count").asLong()).isEqualTo(3);
         assertThat(page1.body().get("more").asBoolean()).isTrue();
-        Answer page2 = follower.call("GET", "/api/kv?prefix=app/&limit=2&cursor=" + page1.body().get("next").asString(), null);
+        Answer page2 = follower.call("GET", "/api/kv?prefix=app/&limit=2&cursor=" + page1.body().get("next").asString(),
+                null);
         assertThat(keys(page2)).containsExactly("app/c");
         assertThat(page2.body().get("more").asBoolean()).isFalse();
         assertThat(page2.body().get("next").isNull()).isTrue();
@@ -139,8 +141,10 @@ class MvccProcessTest {
         assertThat(done.status()).isEqualTo(200);
         assertThat(done.body().get("succeeded").asBoolean()).isTrue();
         long txnRevision = done.body().get("header").get("revision").asLong();
-        assertThat(done.body().get("results").get(0).get("put").get("kv").get("modRevision").asLong()).isEqualTo(txnRevision);
-        assertThat(done.body().get("results").get(1).get("put").get("kv").get("modRevision").asLong()).isEqualTo(txnRevision);
+        assertThat(done.body().get("results").get(0).get("put").get("kv").get("modRevision").asLong())
+                .isEqualTo(txnRevision);
+        assertThat(done.body().get("results").get(1).get("put").get("kv").get("modRevision").asLong())
+                .isEqualTo(txnRevision);
         assertThat(done.body().get("results").get(2).get("range").get("count").asLong()).isEqualTo(4);
         Answer again = client.call("POST", "/api/txn", txn);
         assertThat(again.body().get("succeeded").asBoolean()).isFalse();
@@ -157,7 +161,8 @@ class MvccProcessTest {
         Answer gone = follower.call("GET", "/api/kv?prefix=app/&revision=" + r1, null);
         assertProblem(gone, 410);
         assertThat(gone.body().get("compactedRevision").asLong()).isEqualTo(txnRevision);
-        assertThat(keys(follower.call("GET", "/api/kv?prefix=app/&revision=" + txnRevision, null))).containsExactly("app/a", "app/b", "app/c", "app/z");
+        assertThat(keys(follower.call("GET", "/api/kv?prefix=app/&revision=" + txnRevision, null)))
+                .containsExactly("app/a", "app/b", "app/c", "app/z");
         assertProblem(client.call("POST", "/api/kv/compact", "{\"revision\":" + txnRevision + "}"), 410);
         assertProblem(client.call("POST", "/api/kv/compact", "{\"revision\":" + (txnRevision + 1000) + "}"), 400);
     }
@@ -167,27 +172,29 @@ class MvccProcessTest {
     void everyBadInputIsAProblem() {
         KvClient client = cluster.client(1);
         assertProblem(client.call("GET", kv("absent-key"), null), 404);
-        for (String query : List.of("limit=0", "limit=1001", "limit=x", "prefix=a&from=b", "cursor=%%%", "prefix=a&cursor=Yg",
+        for (String query : List.of("limit=0", "limit=1001", "limit=x", "prefix=a&from=b", "cursor=%%%",
+                "prefix=a&cursor=Yg",
                 "revision=abc", "revision=0", "revision=999999999", "keysOnly=maybe", "consistency=eventual")) {
             assertProblem(client.call("GET", "/api/kv?" + query.replace("%%%", "%21%21"), null), 400);
         }
         assertProblem(client.call("PUT", kv("k") + "?ifModRevision=-1", "1"), 400);
         assertProblem(client.call("DELETE", kv("k") + "?ifModRevision=x", null), 400);
         String[] txns = {
-            "[]", "{\"compare\":{}}", "{\"extra\":[]}", "{\"success\":[{\"nope\":{}}]}", "{\"success\":[{\"put\":{\"key\":\"a\"}}]}",
-            "{\"success\":[{\"put\":{\"key\":\"a\",\"value\":null}}]}",
-            "{\"success\":[{\"put\":{\"key\":\"a\",\"value\":1}},{\"delete\":{\"key\":\"a\"}}]}",
-            "{\"success\":[{\"deletePrefix\":{\"prefix\":\"a\"}},{\"put\":{\"key\":\"ab\",\"value\":1}}]}",
-            "{\"compare\":[{\"key\":\"a\",\"target\":\"size\",\"op\":\"=\",\"value\":1}]}",
-            "{\"compare\":[{\"key\":\"a\",\"target\":\"version\",\"op\":\"~\",\"value\":1}]}",
-            "{\"compare\":[{\"key\":\"a\",\"target\":\"version\",\"op\":\"=\",\"value\":\"one\"}]}",
-            "{\"compare\":[{\"key\":\"a\",\"target\":\"version\",\"op\":\"=\"}]}",
-            "{\"success\":[{\"range\":{\"prefix\":\"a\",\"limit\":5000}}]}",
-            "{\"success\":[{\"get\":{\"key\":\"" + "k".repeat(513) + "\"}}]}",
-            "{\"success\":" + "[" + String.join(",", Collections.nCopies(129, "{\"get\":{\"key\":\"a\"}}")) + "]}",
-            "{\"compare\":" + "[" + String.join(",", Collections.nCopies(65,
-                    "{\"key\":\"a\",\"target\":\"version\",\"op\":\"=\",\"value\":0}")) + "]}",
-            "not json"};
+                "[]", "{\"compare\":{}}", "{\"extra\":[]}", "{\"success\":[{\"nope\":{}}]}",
+                "{\"success\":[{\"put\":{\"key\":\"a\"}}]}",
+                "{\"success\":[{\"put\":{\"key\":\"a\",\"value\":null}}]}",
+                "{\"success\":[{\"put\":{\"key\":\"a\",\"value\":1}},{\"delete\":{\"key\":\"a\"}}]}",
+                "{\"success\":[{\"deletePrefix\":{\"prefix\":\"a\"}},{\"put\":{\"key\":\"ab\",\"value\":1}}]}",
+                "{\"compare\":[{\"key\":\"a\",\"target\":\"size\",\"op\":\"=\",\"value\":1}]}",
+                "{\"compare\":[{\"key\":\"a\",\"target\":\"version\",\"op\":\"~\",\"value\":1}]}",
+                "{\"compare\":[{\"key\":\"a\",\"target\":\"version\",\"op\":\"=\",\"value\":\"one\"}]}",
+                "{\"compare\":[{\"key\":\"a\",\"target\":\"version\",\"op\":\"=\"}]}",
+                "{\"success\":[{\"range\":{\"prefix\":\"a\",\"limit\":5000}}]}",
+                "{\"success\":[{\"get\":{\"key\":\"" + "k".repeat(513) + "\"}}]}",
+                "{\"success\":" + "[" + String.join(",", Collections.nCopies(129, "{\"get\":{\"key\":\"a\"}}")) + "]}",
+                "{\"compare\":" + "[" + String.join(",", Collections.nCopies(65,
+                        "{\"key\":\"a\",\"target\":\"version\",\"op\":\"=\",\"value\":0}")) + "]}",
+                "not json"};
         for (String body : txns) {
             assertProblem(client.call("POST", "/api/txn", body), 400);
         }
@@ -205,7 +212,8 @@ class MvccProcessTest {
         for (int i = 0; i < 40; i++) {
             assertThat(client.put(String.format("walk/%03d", i), Integer.toString(i)).status()).isEqualTo(200);
         }
-        long at = client.call("GET", "/api/kv?prefix=walk/&countOnly=true", null).body().get("header").get("revision").asLong();
+        long at = client.call("GET", "/api/kv?prefix=walk/&countOnly=true", null).body().get("header").get("revision")
+                .asLong();
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = Thread.ofPlatform().start(() -> {
             // At most 120 writes: the leader compacts what is 150 revisions old, and this walk reads an older one.
@@ -273,16 +281,19 @@ class MvccProcessTest {
         assertThat(pairReads.get()).as("atomicity reads").isGreaterThan(30);
         long written = history.stream().filter(op -> op.output() instanceof PairModel.Written).count();
         assertThat(written).as("acknowledged conditional writes and transactions").isGreaterThan(10);
-        CheckResult result = LinearizabilityChecker.check(new PairModel(), new ArrayList<>(history), Duration.ofSeconds(60));
-        System.out.println("transactions history: " + history.size() + " operations, " + written + " acknowledged writes, "
-                + pairReads.get() + " atomicity reads: " + result.verdict());
+        CheckResult result = LinearizabilityChecker.check(new PairModel(), new ArrayList<>(history),
+                Duration.ofSeconds(60));
+        System.out.println(
+                "transactions history: " + history.size() + " operations, " + written + " acknowledged writes, "
+                        + pairReads.get() + " atomicity reads: " + result.verdict());
         assertThat(result.verdict()).as(result.explanation()).isEqualTo(CheckResult.Verdict.LINEARIZABLE);
 
         // The restarted leader caught up from a checkpoint: every node answers the same ranges at the same revisions.
         ProcessCluster.await("the killed node serving again", ProcessCluster.START_TIMEOUT,
                 () -> cluster.client(leader).readiness().ok());
         cluster.awaitLeader(cluster.ids(), LEADER_TIMEOUT);
-        long now = cluster.client(1).call("GET", "/api/kv?prefix=&countOnly=true", null).body().get("header").get("revision").asLong();
+        long now = cluster.client(1).call("GET", "/api/kv?prefix=&countOnly=true", null).body().get("header")
+                .get("revision").asLong();
         for (long id : cluster.ids()) {
             ProcessCluster.await("node " + id + " at revision " + now, Duration.ofSeconds(60), () -> cluster.cluster(id)
                     .map(view -> view.get("revision").asLong() >= now).orElse(false));
@@ -290,7 +301,8 @@ class MvccProcessTest {
         for (long at : List.of(now, now / 2, Math.max(1, now - 5))) {
             List<String> views = new ArrayList<>();
             for (long id : cluster.ids()) {
-                Answer range = cluster.client(id).call("GET", "/api/kv?prefix=&limit=1000&consistency=local&revision=" + at, null);
+                Answer range = cluster.client(id).call("GET",
+                        "/api/kv?prefix=&limit=1000&consistency=local&revision=" + at, null);
                 if (range.status() == 410) {
                     continue; // compacted on every node alike by step 1, below its revision
                 }
@@ -303,8 +315,10 @@ class MvccProcessTest {
         long compacted = cluster.cluster(1).orElseThrow().get("compactedRevision").asLong();
         System.out.println("automatic compaction: revision " + now + ", compacted to " + compacted);
         for (long id : cluster.ids()) {
-            ProcessCluster.await("node " + id + " compacted by the leader, keeping about 150 revisions", Duration.ofSeconds(30),
-                    () -> cluster.cluster(id).map(view -> view.get("compactedRevision").asLong() >= now - 150 - 15).orElse(false));
+            ProcessCluster.await("node " + id + " compacted by the leader, keeping about 150 revisions",
+                    Duration.ofSeconds(30),
+                    () -> cluster.cluster(id).map(view -> view.get("compactedRevision").asLong() >= now - 150 - 15)
+                            .orElse(false));
         }
     }
 
@@ -327,7 +341,7 @@ class MvccProcessTest {
             + "\"failure\":[{\"get\":{\"key\":\"t/x\"}}]}";
 
     private void runPairClient(int clientId, long nodeId, List<Operation<PairModel.Input, PairModel.Output>> history,
-                               long origin, AtomicBoolean running) {
+            long origin, AtomicBoolean running) {
         Random random = new Random(clientId);
         long xRevision = 0;
         long yRevision = 0;
@@ -416,8 +430,9 @@ class MvccProcessTest {
                 reads.incrementAndGet();
                 revision = answer.body().get("header").get("revision").asLong();
                 JsonNode kvs = answer.body().get("kvs");
-                boolean whole = kvs.size() == 0 || (kvs.size() == 2 && kvs.get(0).get("value").equals(kvs.get(1).get("value"))
-                        && kvs.get(0).get("modRevision").asLong() == kvs.get(1).get("modRevision").asLong());
+                boolean whole = kvs.size() == 0
+                        || (kvs.size() == 2 && kvs.get(0).get("value").equals(kvs.get(1).get("value"))
+                                && kvs.get(0).get("modRevision").asLong() == kvs.get(1).get("modRevision").asLong());
                 if (!whole) {
                     torn.add("node " + nodeId + at + ": " + kvs);
                 }

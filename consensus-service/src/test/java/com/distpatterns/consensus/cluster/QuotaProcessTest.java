@@ -20,7 +20,8 @@ class QuotaProcessTest {
     void writesPastTheQuotaAnswer507AndEverythingElseGoesOn() throws Exception {
         try (ProcessCluster cluster = new ProcessCluster(root, 1, Map.of("CONSENSUS_QUOTA_BYTES", "256KB"))) {
             cluster.startAll();
-            ProcessCluster.await("the node ready", ProcessCluster.START_TIMEOUT, () -> cluster.client(1).readiness().ok());
+            ProcessCluster.await("the node ready", ProcessCluster.START_TIMEOUT,
+                    () -> cluster.client(1).readiness().ok());
             KvClient client = cluster.client(1);
             String value = "\"" + "q".repeat(4000) + "\"";
             Answer refused = null;
@@ -45,18 +46,21 @@ class QuotaProcessTest {
             assertThat(view.get("storeBytes").asLong()).isGreaterThan(200 * 1024);
             assertThat(view.get("quotaBytes").asLong()).isEqualTo(256 * 1024);
 
-            assertThat(client.call("POST", "/api/txn", "{\"success\":[{\"put\":{\"key\":\"quota/t\",\"value\":" + value + "}}]}")
+            assertThat(client
+                    .call("POST", "/api/txn", "{\"success\":[{\"put\":{\"key\":\"quota/t\",\"value\":" + value + "}}]}")
                     .status()).as("a transaction that puts").isEqualTo(507);
             assertThat(client.get("quota/0").status()).as("reads go on").isEqualTo(200);
             assertThat(client.call("GET", "/api/kv?prefix=quota/&countOnly=true", null).body().get("count").asLong())
                     .isEqualTo(written);
             assertThat(client.delete("quota/0").status()).as("deletes go on").isEqualTo(200);
-            assertThat(client.call("POST", "/api/txn", "{\"success\":[{\"deletePrefix\":{\"prefix\":\"quota/1\"}}]}").status())
+            assertThat(client.call("POST", "/api/txn", "{\"success\":[{\"deletePrefix\":{\"prefix\":\"quota/1\"}}]}")
+                    .status())
                     .as("a transaction that only deletes").isEqualTo(200);
             long revision = view.get("revision").asLong();
             assertThat(client.call("POST", "/api/kv/compact", "{\"revision\":" + revision + "}").status())
                     .as("compaction goes on").isEqualTo(200);
-            ProcessCluster.await("still refused", Duration.ofSeconds(5), () -> client.put("quota/more", value).status() == 507);
+            ProcessCluster.await("still refused", Duration.ofSeconds(5),
+                    () -> client.put("quota/more", value).status() == 507);
         }
     }
 }

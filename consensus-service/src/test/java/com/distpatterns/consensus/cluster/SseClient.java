@@ -16,8 +16,7 @@ import java.util.stream.Stream;
 final class SseClient implements AutoCloseable {
 
     /** One event; {@code id} null when it had none. The end of the stream is {@link #END}. */
-    record Event(Long id, String name, String data) {
-    }
+    record Event(Long id, String name, String data) {}
 
     static final String END = "<end>";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -70,7 +69,8 @@ final class SseClient implements AutoCloseable {
                 } else if (line.startsWith("event:")) {
                     name = line.substring(6).strip();
                 } else if (line.startsWith("data:")) {
-                    data = (data == null ? new StringBuilder() : data.append('\n')).append(line.substring(5).stripLeading());
+                    data = (data == null ? new StringBuilder() : data.append('\n'))
+                            .append(line.substring(5).stripLeading());
                 } else if (status != 200) {
                     data = (data == null ? new StringBuilder() : data).append(line);
                 }

@@ -67,8 +67,7 @@ class WatchProcessTest {
     }
 
     /** What the watching client saw: one entry per revision, its events' JSON. */
-    private record Seen(long revision, List<JsonNode> events) {
-    }
+    private record Seen(long revision, List<JsonNode> events) {}
 
     /**
      * A client of the watch API as users should write one: it follows the stream, and when the stream ends
@@ -92,7 +91,8 @@ class WatchProcessTest {
             while (running.get()) {
                 long node = currentNode;
                 if (!cluster.nodes.get(node).isAlive()) {
-                    currentNode = cluster.ids().stream().filter(id -> cluster.nodes.get(id).isAlive()).findFirst().orElse(node);
+                    currentNode = cluster.ids().stream().filter(id -> cluster.nodes.get(id).isAlive()).findFirst()
+                            .orElse(node);
                     continue;
                 }
                 try (SseClient sse = SseClient.open(cluster.nodes.get(node).baseUrl(),
@@ -142,8 +142,7 @@ class WatchProcessTest {
     }
 
     /** An acknowledged write: its revision and the keys it put, or deleted (value null). */
-    private record Acked(long revision, Map<String, String> writes) {
-    }
+    private record Acked(long revision, Map<String, String> writes) {}
 
     private void writer(int client, Random random, List<Acked> acked, AtomicBoolean running) {
         for (int n = 0; running.get(); n++) {
@@ -167,7 +166,8 @@ class WatchProcessTest {
                     String key = "w/t" + client + "/" + random.nextInt(5) + part;
                     String value = "{\"t\":" + client + ",\"n\":" + n + "}";
                     writes.put(key, value);
-                    ops.append(ops.isEmpty() ? "" : ",").append("{\"put\":{\"key\":\"").append(key).append("\",\"value\":")
+                    ops.append(ops.isEmpty() ? "" : ",").append("{\"put\":{\"key\":\"").append(key)
+                            .append("\",\"value\":")
                             .append(value).append("}}");
                 }
                 answer = node.post("/api/txn", "{\"success\":[" + ops + "]}");
@@ -231,7 +231,8 @@ class WatchProcessTest {
         assertThat(revisions).as("revisions seen across the reconnects, none twice").doesNotHaveDuplicates();
         assertThat(revisions).as("revisions seen across the reconnects, none missing").isEqualTo(expected);
         assertThat(follower.notes).as("the client resumed on another node after its node was killed")
-                .anyMatch(n -> n.startsWith("node ") && !n.startsWith("node " + watchNode + " ") && !n.endsWith("from 1: 200"));
+                .anyMatch(n -> n.startsWith("node ") && !n.startsWith("node " + watchNode + " ")
+                        && !n.endsWith("from 1: 200"));
 
         // The watched changes, replayed, give the store's state; each prevKv is what the key was just before.
         Map<String, JsonNode> state = new HashMap<>();
@@ -244,7 +245,8 @@ class WatchProcessTest {
                 assertThat(event.get("kv").get("modRevision").asLong()).isEqualTo(seen.revision());
                 JsonNode before = state.get(key);
                 assertThat(event.get("prevKv").isNull() ? null : event.get("prevKv").toString())
-                        .as("prevKv of %s at %d", key, seen.revision()).isEqualTo(before == null ? null : before.toString());
+                        .as("prevKv of %s at %d", key, seen.revision())
+                        .isEqualTo(before == null ? null : before.toString());
                 if (event.get("type").asString().equals("put")) {
                     state.put(key, event.get("kv"));
                     writes.put(key, event.get("kv").get("value").toString());
@@ -283,8 +285,10 @@ class WatchProcessTest {
         assertThat(client.post("/api/kv/compact", "{\"revision\":" + at + "}").status()).isEqualTo(200);
         for (long id : cluster.ids()) {
             ProcessCluster.await("node " + id + " compacted", Duration.ofSeconds(30), () -> cluster.cluster(id)
-                    .map(view -> view.path("compactedRevision").asLong() >= at || view.path("revision").asLong() >= at).orElse(false));
-            try (SseClient sse = SseClient.open(cluster.nodes.get(id).baseUrl(), "/api/kv/watch?key=compact/a&fromRevision=" + before, null)) {
+                    .map(view -> view.path("compactedRevision").asLong() >= at || view.path("revision").asLong() >= at)
+                    .orElse(false));
+            try (SseClient sse = SseClient.open(cluster.nodes.get(id).baseUrl(),
+                    "/api/kv/watch?key=compact/a&fromRevision=" + before, null)) {
                 Event event = sse.next(Duration.ofSeconds(20));
                 assertThat(event).isNotNull();
                 assertThat(event.name()).as("node %d", id).isEqualTo("compacted");
@@ -302,8 +306,9 @@ class WatchProcessTest {
         NodeProcess watched = cluster.nodes.get(node);
         long start = cluster.client(leader).call("GET", "/api/kv?prefix=slow/&countOnly=true", null).body()
                 .get("header").get("revision").asLong() + 1;
-        try (Socket slow = new Socket(); SseClient fast = SseClient.open(watched.baseUrl(),
-                "/api/kv/watch?prefix=slow/&fromRevision=" + start, null)) {
+        try (Socket slow = new Socket();
+                SseClient fast = SseClient.open(watched.baseUrl(),
+                        "/api/kv/watch?prefix=slow/&fromRevision=" + start, null)) {
             slow.setReceiveBufferSize(4096);
             slow.setSoTimeout(60_000);
             slow.connect(new java.net.InetSocketAddress("127.0.0.1", watched.httpPort));
@@ -336,7 +341,8 @@ class WatchProcessTest {
             long resumeFrom = -1;
             for (String block : text.split("\n\n")) {
                 if (block.contains("event:lagging")) {
-                    resumeFrom = KvClient.JSON.readTree(block.substring(block.indexOf("data:") + 5)).get("resumeFrom").asLong();
+                    resumeFrom = KvClient.JSON.readTree(block.substring(block.indexOf("data:") + 5)).get("resumeFrom")
+                            .asLong();
                 } else if (block.startsWith("id:") || block.contains("\nid:")) {
                     String id = block.substring(block.indexOf("id:") + 3);
                     slowIds.add(Long.parseLong(id.substring(0, id.indexOf('\n')).strip()));
@@ -344,7 +350,8 @@ class WatchProcessTest {
             }
             System.out.println("slow reader: " + slowIds.size() + " revisions handed, then lagging from " + resumeFrom);
             assertThat(resumeFrom).as("the slow reader was ended with lagging").isBetween(start, end);
-            assertThat(slowIds).as("what it was handed, up to where it lagged").isEqualTo(all.subList(0, (int) (resumeFrom - start)));
+            assertThat(slowIds).as("what it was handed, up to where it lagged")
+                    .isEqualTo(all.subList(0, (int) (resumeFrom - start)));
         }
     }
 
@@ -364,7 +371,7 @@ class WatchProcessTest {
             // status line and headers
         }
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-        for (int size; (size = Integer.parseInt(line(in).strip(), 16)) > 0; ) {
+        for (int size; (size = Integer.parseInt(line(in).strip(), 16)) > 0;) {
             // Progress keeps an idle stream talking: without lagging it would never end.
             assertThat(System.nanoTime() - deadline).as("the slow stream ended within 60 s").isNegative();
             body.write(in.readNBytes(size));
@@ -375,7 +382,7 @@ class WatchProcessTest {
 
     private static String line(java.io.DataInputStream in) throws IOException {
         StringBuilder line = new StringBuilder();
-        for (int b; (b = in.read()) != '\n'; ) {
+        for (int b; (b = in.read()) != '\n';) {
             if (b < 0) {
                 throw new IOException("the stream ended without its last chunk");
             }

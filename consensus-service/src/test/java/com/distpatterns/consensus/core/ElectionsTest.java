@@ -173,7 +173,8 @@ class ElectionsTest {
         ElectionLeader retried = elections.campaign("r", v("2"), lease, LONG);
         assertThat(retried.revision()).isEqualTo(first.revision());
         assertThat(retried.value()).isEqualTo(v("2"));
-        assertThatThrownBy(() -> elections.campaign("r", v("1"), 0xdeadL, LONG)).isInstanceOf(LeaseNotFoundException.class);
+        assertThatThrownBy(() -> elections.campaign("r", v("1"), 0xdeadL, LONG))
+                .isInstanceOf(LeaseNotFoundException.class);
         assertThat(elections.candidates("r").keys()).hasSize(1);
     }
 

@@ -15,17 +15,22 @@ class KvStoreTest {
     @Test
     void aPutIsReadBackWithItsLogIndexAsRevision() {
         KvStore store = new KvStore();
-        assertThat(store.apply(5, new KvCommand.Put("a", json("{\"x\":1}")))).isEqualTo(new KvResult.Written("a", json("{\"x\":1}"), 5));
+        assertThat(store.apply(5, new KvCommand.Put("a", json("{\"x\":1}"))))
+                .isEqualTo(new KvResult.Written("a", json("{\"x\":1}"), 5));
         assertThat(store.get("a")).contains(new Versioned(json("{\"x\":1}"), 5));
     }
 
     @Test
     void compareAndSetSucceedsOnlyOnTheExpectedValue() {
         KvStore store = new KvStore();
-        assertThat(store.apply(2, new KvCommand.CompareAndSet("a", null, json("1")))).isEqualTo(new KvResult.Swapped("a", true, json("1"), 2));
-        assertThat(store.apply(3, new KvCommand.CompareAndSet("a", null, json("2")))).isEqualTo(new KvResult.Swapped("a", false, json("1"), 2));
-        assertThat(store.apply(4, new KvCommand.CompareAndSet("a", json("1"), json("3")))).isEqualTo(new KvResult.Swapped("a", true, json("3"), 4));
-        assertThat(store.apply(5, new KvCommand.CompareAndSet("b", json("1"), json("3")))).isEqualTo(new KvResult.Swapped("b", false, null, 0));
+        assertThat(store.apply(2, new KvCommand.CompareAndSet("a", null, json("1"))))
+                .isEqualTo(new KvResult.Swapped("a", true, json("1"), 2));
+        assertThat(store.apply(3, new KvCommand.CompareAndSet("a", null, json("2"))))
+                .isEqualTo(new KvResult.Swapped("a", false, json("1"), 2));
+        assertThat(store.apply(4, new KvCommand.CompareAndSet("a", json("1"), json("3"))))
+                .isEqualTo(new KvResult.Swapped("a", true, json("3"), 4));
+        assertThat(store.apply(5, new KvCommand.CompareAndSet("b", json("1"), json("3"))))
+                .isEqualTo(new KvResult.Swapped("b", false, null, 0));
     }
 
     @Test
@@ -41,7 +46,8 @@ class KvStoreTest {
     void entriesApplyInIncreasingIndexOrder() {
         KvStore store = new KvStore();
         store.apply(4, new KvCommand.Put("a", json("1")));
-        assertThatThrownBy(() -> store.apply(4, new KvCommand.Put("a", json("2")))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.apply(4, new KvCommand.Put("a", json("2"))))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -55,7 +55,8 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
             List<TxnOp> ops = done.succeeded() ? txn.success() : txn.failure();
             for (int i = 0; i < ops.size(); i++) {
                 switch (ops.get(i)) {
-                    case TxnOp.Put put -> events.add(new WatchEvent(WatchEvent.Type.PUT, ((OpResult.Put) done.results().get(i)).kv(), null));
+                    case TxnOp.Put put -> events.add(
+                            new WatchEvent(WatchEvent.Type.PUT, ((OpResult.Put) done.results().get(i)).kv(), null));
                     case TxnOp.Delete delete -> {
                         if (((OpResult.Deleted) done.results().get(i)).deleted() > 0) {
                             events.add(deleted(delete.key(), done.revision()));
@@ -72,7 +73,8 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
         } else if (command instanceof KvCommand.Put put) {
             events.add(new WatchEvent(WatchEvent.Type.PUT, ((Outcome.Put) outcome).kv(), null));
         } else {
-            throw new IllegalArgumentException("this test store watches puts, deletes and transactions only: " + command);
+            throw new IllegalArgumentException(
+                    "this test store watches puts, deletes and transactions only: " + command);
         }
         history.add(new WatchMessage.Changes(outcome.revision(), events));
         changed.signalAll();
@@ -89,7 +91,8 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
 
     @Override
     public CompletableFuture<KeyRead> get(String key, long revision, ReadConsistency consistency) {
-        return CompletableFuture.completedFuture(new KeyRead(store.get(key, revision == 0 ? Long.MAX_VALUE : revision), store.revision(), 1));
+        return CompletableFuture.completedFuture(
+                new KeyRead(store.get(key, revision == 0 ? Long.MAX_VALUE : revision), store.revision(), 1));
     }
 
     @Override
@@ -136,7 +139,8 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
                     for (WatchMessage.Changes changes : history) {
                         if (changes.revision() >= from) {
                             from = changes.revision() + 1;
-                            List<WatchEvent> mine = changes.events().stream().filter(e -> matches(e.kv().key())).toList();
+                            List<WatchEvent> mine = changes.events().stream().filter(e -> matches(e.kv().key()))
+                                    .toList();
                             if (!mine.isEmpty()) {
                                 return new WatchMessage.Changes(changes.revision(), mine);
                             }
@@ -178,7 +182,8 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
 
     @Override
     public CompletableFuture<Lease> get(long id) {
-        return store.leaseTtl(id).map(ttl -> CompletableFuture.completedFuture(new Lease(id, ttl, ttl, store.leaseKeys(id))))
+        return store.leaseTtl(id)
+                .map(ttl -> CompletableFuture.completedFuture(new Lease(id, ttl, ttl, store.leaseKeys(id))))
                 .orElseGet(() -> CompletableFuture.failedFuture(new LeaseNotFoundException(id)));
     }
 

@@ -4,7 +4,9 @@ package com.distpatterns.consensus.linearizability;
 public record CheckResult(Verdict verdict, String explanation) {
 
     /** Whether some order of the operations explains every answer. */
-    public enum Verdict { LINEARIZABLE, NOT_LINEARIZABLE, TIMED_OUT }
+    public enum Verdict {
+        LINEARIZABLE, NOT_LINEARIZABLE, TIMED_OUT
+    }
 
     public boolean isLinearizable() {
         return verdict == Verdict.LINEARIZABLE;

@@ -6,18 +6,14 @@ public sealed interface KvInput {
     String key();
 
     /** Reads the key. */
-    record Get(String key) implements KvInput {
-    }
+    record Get(String key) implements KvInput {}
 
     /** Writes the key. */
-    record Put(String key, String value) implements KvInput {
-    }
+    record Put(String key, String value) implements KvInput {}
 
     /** Removes the key. */
-    record Delete(String key) implements KvInput {
-    }
+    record Delete(String key) implements KvInput {}
 
     /** Writes {@code value} if the key holds {@code expected} (null: if absent). */
-    record Cas(String key, String expected, String value) implements KvInput {
-    }
+    record Cas(String key, String expected, String value) implements KvInput {}
 }

@@ -19,8 +19,7 @@ public final class KvModel implements Model<KvModel.KeyState, KvInput, KvOutput>
      * One key: its value (null: absent), that value's revision, and a floor that every later change's
      * revision must exceed.
      */
-    public record KeyState(String value, long revision, long floor) {
-    }
+    public record KeyState(String value, long revision, long floor) {}
 
     @Override
     public KeyState initialState() {
@@ -45,7 +44,8 @@ public final class KvModel implements Model<KvModel.KeyState, KvInput, KvOutput>
                     yield List.of(new KeyState(put.value(), UNKNOWN, state.floor()));
                 }
                 yield output instanceof KvOutput.Written w && w.revision() > state.floor()
-                        ? List.of(new KeyState(put.value(), w.revision(), w.revision())) : List.of();
+                        ? List.of(new KeyState(put.value(), w.revision(), w.revision()))
+                        : List.of();
             }
             case KvInput.Delete delete -> {
                 if (output == null) {
@@ -53,7 +53,8 @@ public final class KvModel implements Model<KvModel.KeyState, KvInput, KvOutput>
                 }
                 yield output instanceof KvOutput.Deleted d && d.revision() > state.floor()
                         && d.deleted() == (state.value() != null)
-                        ? List.of(new KeyState(null, 0, d.revision())) : List.of();
+                                ? List.of(new KeyState(null, 0, d.revision()))
+                                : List.of();
             }
             case KvInput.Cas cas -> compareAndSet(state, cas, output);
         };
@@ -79,10 +80,12 @@ public final class KvModel implements Model<KvModel.KeyState, KvInput, KvOutput>
         }
         if (s.succeeded()) {
             return Objects.equals(s.current(), cas.value()) && s.revision() > state.floor()
-                    ? List.of(new KeyState(cas.value(), s.revision(), s.revision())) : List.of();
+                    ? List.of(new KeyState(cas.value(), s.revision(), s.revision()))
+                    : List.of();
         }
         return Objects.equals(s.current(), state.value()) && matchesRevision(state, s.current(), s.revision())
-                ? List.of(pin(state, s.revision())) : List.of();
+                ? List.of(pin(state, s.revision()))
+                : List.of();
     }
 
     private static boolean matchesRevision(KeyState state, String value, long revision) {

@@ -18,8 +18,7 @@ import java.util.Set;
  */
 public final class LinearizabilityChecker {
 
-    private LinearizabilityChecker() {
-    }
+    private LinearizabilityChecker() {}
 
     public static <S, I, O> CheckResult check(Model<S, I, O> model, List<Operation<I, O>> history, Duration budget) {
         long deadline = System.nanoTime() + budget.toNanos();
@@ -46,13 +45,12 @@ public final class LinearizabilityChecker {
         }
     }
 
-    private record Frame<S>(Node call, Set<S> state) {
-    }
+    private record Frame<S>(Node call, Set<S> state) {}
 
-    private record Explored<S>(BitSet linearized, Set<S> state) {
-    }
+    private record Explored<S>(BitSet linearized, Set<S> state) {}
 
-    private static <S, I, O> CheckResult checkPartition(Model<S, I, O> model, List<Operation<I, O>> ops, long deadline) {
+    private static <S, I, O> CheckResult checkPartition(Model<S, I, O> model, List<Operation<I, O>> ops,
+            long deadline) {
         Node head = buildEventList(ops);
         Set<S> state = new LinkedHashSet<>(List.of(model.initialState()));
         BitSet linearized = new BitSet(ops.size());
@@ -64,7 +62,8 @@ public final class LinearizabilityChecker {
         long iterations = 0;
         while (head.next != null) {
             if ((++iterations & 0xFFF) == 0 && System.nanoTime() > deadline) {
-                return new CheckResult(CheckResult.Verdict.TIMED_OUT, "gave up after " + iterations + " steps on " + ops.size() + " operations");
+                return new CheckResult(CheckResult.Verdict.TIMED_OUT,
+                        "gave up after " + iterations + " steps on " + ops.size() + " operations");
             }
             if (entry.isCall) {
                 Operation<I, O> op = ops.get(entry.op);
@@ -106,8 +105,7 @@ public final class LinearizabilityChecker {
     }
 
     private static <I, O> Node buildEventList(List<Operation<I, O>> ops) {
-        record Event(long time, int kind, int op) {
-        }
+        record Event(long time, int kind, int op) {}
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < ops.size(); i++) {
             events.add(new Event(ops.get(i).call(), 0, i));

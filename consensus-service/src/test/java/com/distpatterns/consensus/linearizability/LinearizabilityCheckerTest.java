@@ -80,7 +80,8 @@ class LinearizabilityCheckerTest {
         for (int round = 0; round < 200; round++) {
             long start = round * 10L;
             for (int client = 0; client < 5; client++) {
-                history.add(op(client, new KvInput.Put("k", "v" + round + "-" + client), new KvOutput.Written(++revision), start, start + 9));
+                history.add(op(client, new KvInput.Put("k", "v" + round + "-" + client),
+                        new KvOutput.Written(++revision), start, start + 9));
             }
         }
         assertThat(check(history)).isEqualTo(CheckResult.Verdict.LINEARIZABLE);

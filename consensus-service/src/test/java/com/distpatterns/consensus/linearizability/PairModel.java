@@ -17,42 +17,32 @@ public final class PairModel implements Model<PairModel.State, PairModel.Input, 
     public static final long UNKNOWN = -1;
 
     /** One key: its value (null: absent) and that value's revision. */
-    public record Key(String value, long revision) {
-    }
+    public record Key(String value, long revision) {}
 
     /** Both keys, and the floor every later change's revision exceeds. */
-    public record State(Key x, Key y, long floor) {
-    }
+    public record State(Key x, Key y, long floor) {}
 
-    public sealed interface Input {
-    }
+    public sealed interface Input {}
 
     /** POST /api/txn: if x's modRevision is {@code expected}, put {@code value} into x and y; else get x. */
-    public record Txn(long expected, String value) implements Input {
-    }
+    public record Txn(long expected, String value) implements Input {}
 
     /** PUT /api/kv/y?ifModRevision=expected. */
-    public record ConditionalPutY(long expected, String value) implements Input {
-    }
+    public record ConditionalPutY(long expected, String value) implements Input {}
 
     /** GET /api/kv?prefix=: both keys at once. */
-    public record Read() implements Input {
-    }
+    public record Read() implements Input {}
 
-    public sealed interface Output {
-    }
+    public sealed interface Output {}
 
     /** The write happened at {@code revision}. */
-    public record Written(long revision) implements Output {
-    }
+    public record Written(long revision) implements Output {}
 
     /** The condition failed: the key was {@code current}. */
-    public record Refused(Key current) implements Output {
-    }
+    public record Refused(Key current) implements Output {}
 
     /** What a read saw. */
-    public record Seen(Key x, Key y) implements Output {
-    }
+    public record Seen(Key x, Key y) implements Output {}
 
     @Override
     public State initialState() {
@@ -71,12 +61,16 @@ public final class PairModel implements Model<PairModel.State, PairModel.Input, 
                 }
                 Key x = matches(s.x(), seen.x(), s.floor());
                 Key y = matches(s.y(), seen.y(), s.floor());
-                yield x == null || y == null ? List.of() : List.of(new State(x, y, Math.max(s.floor(), Math.max(x.revision(), y.revision()))));
+                yield x == null || y == null ? List.of()
+                        : List.of(new State(x, y, Math.max(s.floor(), Math.max(x.revision(), y.revision()))));
             }
-            case Txn t -> conditional(s, s.x(), t.expected(), output, revision -> new State(new Key(t.value(), revision),
-                    new Key(t.value(), revision), Math.max(s.floor(), revision)), (pinned, floor) -> new State(pinned, s.y(), floor));
+            case Txn t -> conditional(s, s.x(), t.expected(), output,
+                    revision -> new State(new Key(t.value(), revision),
+                            new Key(t.value(), revision), Math.max(s.floor(), revision)),
+                    (pinned, floor) -> new State(pinned, s.y(), floor));
             case ConditionalPutY c -> conditional(s, s.y(), c.expected(), output, revision -> new State(s.x(),
-                    new Key(c.value(), revision), Math.max(s.floor(), revision)), (pinned, floor) -> new State(s.x(), pinned, floor));
+                    new Key(c.value(), revision), Math.max(s.floor(), revision)),
+                    (pinned, floor) -> new State(s.x(), pinned, floor));
         };
     }
 

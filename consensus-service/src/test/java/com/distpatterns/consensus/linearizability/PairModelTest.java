@@ -23,7 +23,8 @@ class PairModelTest {
     void aTransactionIsSeenWholeOrNotAtAll() {
         var txn = op(0, new PairModel.Txn(0, "a"), new PairModel.Written(3), 0, 10);
         assertThat(check(List.of(txn, op(1, new PairModel.Read(),
-                new PairModel.Seen(new Key("a", 3), new Key("a", 3)), 2, 8)))).isEqualTo(CheckResult.Verdict.LINEARIZABLE);
+                new PairModel.Seen(new Key("a", 3), new Key("a", 3)), 2, 8))))
+                .isEqualTo(CheckResult.Verdict.LINEARIZABLE);
         assertThat(check(List.of(txn, op(1, new PairModel.Read(),
                 new PairModel.Seen(new Key("a", 3), new Key(null, 0)), 2, 8)))).as("half a transaction")
                 .isEqualTo(CheckResult.Verdict.NOT_LINEARIZABLE);

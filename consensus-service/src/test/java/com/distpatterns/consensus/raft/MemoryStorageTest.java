@@ -52,13 +52,15 @@ class MemoryStorageTest {
         assertThat(storage.term(3)).isEqualTo(1);
         assertThatThrownBy(() -> storage.term(2)).isInstanceOf(LogCompactedException.class);
         assertThatThrownBy(() -> storage.entries(3, 5, Long.MAX_VALUE)).isInstanceOf(LogCompactedException.class);
-        assertThatThrownBy(() -> storage.compact(5)).as("past the snapshot").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> storage.compact(5)).as("past the snapshot")
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void applyingASnapshotReplacesTheLog() {
         MemoryStorage storage = withEntries();
-        Snapshot snapshot = new Snapshot(new SnapshotMetadata(10, 3, ConfState.ofVoters(List.of(1L, 2L))), new byte[] {7});
+        Snapshot snapshot = new Snapshot(new SnapshotMetadata(10, 3, ConfState.ofVoters(List.of(1L, 2L))),
+                new byte[] {7});
         storage.applySnapshot(snapshot);
         assertThat(storage.firstIndex()).isEqualTo(11);
         assertThat(storage.lastIndex()).isEqualTo(10);

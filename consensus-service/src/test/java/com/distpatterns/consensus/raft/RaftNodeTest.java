@@ -62,7 +62,8 @@ class RaftNodeTest {
 
     @Test
     void appendsArePipelinedUpToTheInFlightLimit() {
-        ScriptedCluster cluster = new ScriptedCluster(3, id -> RaftConfig.defaults(id).withMaxInflight(2).withMaxBatchBytes(1));
+        ScriptedCluster cluster = new ScriptedCluster(3,
+                id -> RaftConfig.defaults(id).withMaxInflight(2).withMaxBatchBytes(1));
         cluster.campaign(1);
         for (int i = 0; i < 10; i++) {
             cluster.node(1).propose(bytes("p" + i));
@@ -103,7 +104,8 @@ class RaftNodeTest {
 
     @Test
     void aCandidateWithAShorterLogLoses() {
-        ScriptedCluster cluster = new ScriptedCluster(3, id -> RaftConfig.defaults(id).withPreVote(false).withCheckQuorum(false));
+        ScriptedCluster cluster = new ScriptedCluster(3,
+                id -> RaftConfig.defaults(id).withPreVote(false).withCheckQuorum(false));
         cluster.campaign(1);
         cluster.isolate(3);
         cluster.propose(1, "only-on-1-and-2");

@@ -91,17 +91,17 @@ public final class ScriptedCluster {
     /** Handles the node's Readies through the one {@link ReadyProcessor}, collecting the messages they send. */
     List<Message> drain(long id) {
         List<Message> out = new ArrayList<>();
-        ReadyProcessor processor = new ReadyProcessor(storages.get(id)::persist, out::addAll, new ReadyProcessor.StateMachine() {
-            @Override
-            public void restore(Snapshot snapshot) {
-            }
+        ReadyProcessor processor = new ReadyProcessor(storages.get(id)::persist, out::addAll,
+                new ReadyProcessor.StateMachine() {
+                    @Override
+                    public void restore(Snapshot snapshot) {}
 
-            @Override
-            public void apply(List<Entry> committed, List<ReadState> served) {
-                applied.get(id).addAll(committed);
-                reads.get(id).addAll(served);
-            }
-        });
+                    @Override
+                    public void apply(List<Entry> committed, List<ReadState> served) {
+                        applied.get(id).addAll(committed);
+                        reads.get(id).addAll(served);
+                    }
+                });
         RaftNode node = nodes.get(id);
         while (processor.process(node)) {
             // until the node has nothing more to hand out

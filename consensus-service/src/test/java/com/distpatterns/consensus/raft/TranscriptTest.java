@@ -130,7 +130,8 @@ class TranscriptTest {
                     cluster.settle();
                     printed.add(asked ? "asked" : "refused");
                     cluster.reads.get(id).subList(served, cluster.reads.get(id).size())
-                            .forEach(r -> printed.add("served on " + id + ": context " + r.context() + " at index " + r.index()));
+                            .forEach(r -> printed
+                                    .add("served on " + id + ": context " + r.context() + " at index " + r.index()));
                 }
                 case "isolate" -> cluster.isolate(id(words, 1));
                 case "recover" -> cluster.recover();
@@ -142,7 +143,8 @@ class TranscriptTest {
                     long id = id(words, 1);
                     long index = Long.parseLong(words[2]);
                     MemoryStorage storage = cluster.storages.get(id);
-                    storage.createSnapshot(index, cluster.node(id).confState(), ("image@" + index).getBytes(StandardCharsets.UTF_8));
+                    storage.createSnapshot(index, cluster.node(id).confState(),
+                            ("image@" + index).getBytes(StandardCharsets.UTF_8));
                     storage.compact(index);
                 }
                 case "status" -> cluster.nodes.keySet().forEach(id -> printed.add(status(id)));
@@ -164,9 +166,11 @@ class TranscriptTest {
 
         private String status(long id) {
             Status s = cluster.node(id).status();
-            String peers = s.peers().isEmpty() ? "" : " progress " + s.peers().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue().match() + "/" + e.getValue().next() + " " + e.getValue().state())
-                    .collect(Collectors.joining(", ", "[", "]"));
+            String peers = s.peers().isEmpty() ? ""
+                    : " progress " + s.peers().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue().match() + "/" + e.getValue().next() + " "
+                                    + e.getValue().state())
+                            .collect(Collectors.joining(", ", "[", "]"));
             return id + ": " + s.role().name().toLowerCase() + " term=" + s.term() + " vote=" + s.vote() + " lead="
                     + s.leaderId() + " commit=" + s.commit() + " applied=" + s.applied() + " last=" + s.lastIndex()
                     + " first=" + cluster.storages.get(id).firstIndex() + " voters=" + s.confState().voters()
@@ -218,7 +222,7 @@ class TranscriptTest {
                     + (v.granted() ? " granted" : " rejected");
             case AppendEntries a -> "App term=" + a.term() + " prev=" + a.prevLogIndex() + "@" + a.prevLogTerm()
                     + " commit=" + a.leaderCommit() + " entries=" + a.entries().stream().map(TranscriptTest::entry)
-                    .collect(Collectors.joining(", ", "[", "]"));
+                            .collect(Collectors.joining(", ", "[", "]"));
             case AppendResponse a -> "AppResp term=" + a.term() + (a.rejected()
                     ? " rejected index=" + a.index() + " hint=" + a.hintIndex() + "@" + a.hintTerm()
                     : " index=" + a.index());
@@ -240,7 +244,8 @@ class TranscriptTest {
     private static String entry(Entry e) {
         String at = e.index() + "@" + e.term();
         return switch (e.type()) {
-            case NORMAL -> e.data().length == 0 ? at + " empty" : at + " \"" + new String(e.data(), StandardCharsets.UTF_8) + "\"";
+            case NORMAL ->
+                e.data().length == 0 ? at + " empty" : at + " \"" + new String(e.data(), StandardCharsets.UTF_8) + "\"";
             case CONF_CHANGE -> at + " " + ConfChange.fromBytes(e.data());
         };
     }

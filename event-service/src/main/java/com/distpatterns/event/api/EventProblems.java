@@ -14,16 +14,18 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class EventProblems {
 
-  @Bean
-  ExceptionProblems eventExceptionProblems() {
-    return ExceptionProblems.service()
-        .on(InvalidInputException.class, e -> ApiException.badRequest(e.problem(), e.getMessage()))
-        .on(UnknownSubscriptionException.class, e -> ApiException.notFound("unknown-subscription", e.getMessage()))
-        .on(PublishNotConfirmedException.class, e -> ApiException.unavailable("publish-not-confirmed",
-            e.getMessage() + " Publish again if it must get through; it may then arrive twice, under two ids.",
-            Duration.ofSeconds(1)))
-        .on(StreamCapacityException.class, e -> ApiException.unavailable("too-many-streams", e.getMessage(),
-            Duration.ofSeconds(5)))
-        .build();
-  }
+    @Bean
+    ExceptionProblems eventExceptionProblems() {
+        return ExceptionProblems.service()
+                .on(InvalidInputException.class, e -> ApiException.badRequest(e.problem(), e.getMessage()))
+                .on(UnknownSubscriptionException.class,
+                        e -> ApiException.notFound("unknown-subscription", e.getMessage()))
+                .on(PublishNotConfirmedException.class, e -> ApiException.unavailable("publish-not-confirmed",
+                        e.getMessage()
+                                + " Publish again if it must get through; it may then arrive twice, under two ids.",
+                        Duration.ofSeconds(1)))
+                .on(StreamCapacityException.class, e -> ApiException.unavailable("too-many-streams", e.getMessage(),
+                        Duration.ofSeconds(5)))
+                .build();
+    }
 }

@@ -25,51 +25,52 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 public class EventStreamController {
 
-  private final LiveStreams streams;
-  private final SseFrames frames;
-  private final Duration reconnectDelay;
+    private final LiveStreams streams;
+    private final SseFrames frames;
+    private final Duration reconnectDelay;
 
-  public EventStreamController(LiveStreams streams, JsonMapper json, EventServiceProperties properties) {
-    this.streams = streams;
-    this.frames = new SseFrames(json);
-    this.reconnectDelay = properties.stream().reconnectDelay();
-  }
-
-  @Operation(summary = "Follow events live as Server-Sent Events: id = event id, event = type, data = CloudEvent")
-  @GetMapping(path = "/api/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
-  public void stream(
-      @Parameter(description = "AMQP topic pattern: '*' one word, '#' zero or more; all events when absent")
-      @RequestParam(name = "pattern", required = false) String pattern,
-      HttpServletResponse response) {
-    TopicPattern topic = pattern == null ? TopicPattern.ALL : new TopicPattern(pattern);
-    try (LiveStream stream = streams.open(topic)) {
-      response.setStatus(HttpServletResponse.SC_OK);
-      response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
-      response.setCharacterEncoding("UTF-8");
-      response.setHeader("Cache-Control", "no-cache");
-      response.setHeader("X-Accel-Buffering", "no");
-      ServletOutputStream out = response.getOutputStream();
-      write(out, frames.opening(topic.value(), reconnectDelay));
-      while (true) {
-        StreamSignal signal = stream.next();
-        switch (signal) {
-          case StreamSignal.Event event -> write(out, frames.event(event.event()));
-          case StreamSignal.Heartbeat heartbeat -> write(out, frames.heartbeat());
-          case StreamSignal.End end -> {
-            write(out, frames.end(end.reason()));
-            return;
-          }
-        }
-      }
-    } catch (IOException clientGone) {
-      // The client closed the connection: the normal end of a stream, nothing to answer.
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    public EventStreamController(LiveStreams streams, JsonMapper json, EventServiceProperties properties) {
+        this.streams = streams;
+        this.frames = new SseFrames(json);
+        this.reconnectDelay = properties.stream().reconnectDelay();
     }
-  }
 
-  private static void write(ServletOutputStream out, byte[] frame) throws IOException {
-    out.write(frame);
-    out.flush();
-  }
+    @Operation(summary = "Follow events live as Server-Sent Events: id = event id, event = type, data = CloudEvent")
+    @GetMapping(path = "/api/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public void stream(
+            @Parameter(
+                    description = "AMQP topic pattern: '*' one word, '#' zero or more; all events when absent") @RequestParam(
+                            name = "pattern", required = false) String pattern,
+            HttpServletResponse response) {
+        TopicPattern topic = pattern == null ? TopicPattern.ALL : new TopicPattern(pattern);
+        try (LiveStream stream = streams.open(topic)) {
+            response.setStatus(HttpServletResponse.SC_OK);
+            response.setContentType(MediaType.TEXT_EVENT_STREAM_VALUE);
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Cache-Control", "no-cache");
+            response.setHeader("X-Accel-Buffering", "no");
+            ServletOutputStream out = response.getOutputStream();
+            write(out, frames.opening(topic.value(), reconnectDelay));
+            while (true) {
+                StreamSignal signal = stream.next();
+                switch (signal) {
+                    case StreamSignal.Event event -> write(out, frames.event(event.event()));
+                    case StreamSignal.Heartbeat heartbeat -> write(out, frames.heartbeat());
+                    case StreamSignal.End end -> {
+                        write(out, frames.end(end.reason()));
+                        return;
+                    }
+                }
+            }
+        } catch (IOException clientGone) {
+            // The client closed the connection: the normal end of a stream, nothing to answer.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void write(ServletOutputStream out, byte[] frame) throws IOException {
+        out.write(frame);
+        out.flush();
+    }
 }

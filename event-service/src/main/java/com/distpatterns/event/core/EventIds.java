@@ -11,12 +11,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class EventIds {
 
-  private EventIds() {}
+    private EventIds() {}
 
-  static String next(Instant now) {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    long mostSignificant = (now.toEpochMilli() << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
-    long leastSignificant = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
-    return new UUID(mostSignificant, leastSignificant).toString();
-  }
+    static String next(Instant now) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long mostSignificant = (now.toEpochMilli() << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
+        long leastSignificant = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(mostSignificant, leastSignificant).toString();
+    }
 }

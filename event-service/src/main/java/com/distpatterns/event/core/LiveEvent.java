@@ -9,8 +9,8 @@ package com.distpatterns.event.core;
  */
 public record LiveEvent(String id, String type, byte[] envelope) {
 
-  /** What holding this event in memory costs, roughly: its envelope. */
-  public int size() {
-    return envelope.length;
-  }
+    /** What holding this event in memory costs, roughly: its envelope. */
+    public int size() {
+        return envelope.length;
+    }
 }

@@ -13,4 +13,4 @@ import java.time.Duration;
  * @param heartbeat how often a stream sends a heartbeat comment
  */
 public record LiveStreamLimits(int maxClients, int bufferEvents, long bufferBytes, long totalBufferBytes,
-    Duration heartbeat) {}
+        Duration heartbeat) {}

@@ -10,18 +10,18 @@ import java.util.Objects;
  * {@code secret}.
  */
 public record Subscription(
-    SubscriptionName name, TopicPattern pattern, URI webhookUrl, WebhookSecret secret, Instant createdAt) {
+        SubscriptionName name, TopicPattern pattern, URI webhookUrl, WebhookSecret secret, Instant createdAt) {
 
-  public Subscription {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(pattern, "pattern");
-    Objects.requireNonNull(webhookUrl, "webhookUrl");
-    Objects.requireNonNull(secret, "secret");
-    Objects.requireNonNull(createdAt, "createdAt");
-  }
+    public Subscription {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(pattern, "pattern");
+        Objects.requireNonNull(webhookUrl, "webhookUrl");
+        Objects.requireNonNull(secret, "secret");
+        Objects.requireNonNull(createdAt, "createdAt");
+    }
 
-  /** The same subscription (name, secret) following a new pattern and webhook. */
-  public Subscription redirectedTo(TopicPattern newPattern, URI newWebhookUrl) {
-    return new Subscription(name, newPattern, newWebhookUrl, secret, createdAt);
-  }
+    /** The same subscription (name, secret) following a new pattern and webhook. */
+    public Subscription redirectedTo(TopicPattern newPattern, URI newWebhookUrl) {
+        return new Subscription(name, newPattern, newWebhookUrl, secret, createdAt);
+    }
 }

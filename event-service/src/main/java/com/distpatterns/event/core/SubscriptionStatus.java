@@ -11,4 +11,4 @@ import java.util.Optional;
  * @param lastFailure the latest failed delivery attempt, if any since it was created
  */
 public record SubscriptionStatus(Subscription subscription, long delivered, long pending, long deadLettered,
-    Optional<DeliveryFailure> lastFailure) {}
+        Optional<DeliveryFailure> lastFailure) {}

@@ -8,21 +8,23 @@ import java.util.regex.Pattern;
  */
 public record TopicPattern(String value) {
 
-  private static final Pattern GRAMMAR = Pattern.compile("([a-z0-9_-]+|\\*|#)(\\.([a-z0-9_-]+|\\*|#))*");
+    private static final Pattern GRAMMAR = Pattern.compile("([a-z0-9_-]+|\\*|#)(\\.([a-z0-9_-]+|\\*|#))*");
 
-  /** Everything published. Declared after the grammar, which its construction needs. */
-  public static final TopicPattern ALL = new TopicPattern("#");
+    /** Everything published. Declared after the grammar, which its construction needs. */
+    public static final TopicPattern ALL = new TopicPattern("#");
 
-  public TopicPattern {
-    if (value == null || value.isEmpty() || value.length() > EventType.MAX_LENGTH || !GRAMMAR.matcher(value).matches()) {
-      throw new InvalidInputException("invalid-pattern", "Pattern '" + EventType.printable(value)
-          + "' is not valid: use dot-separated words of a-z, 0-9, '_' and '-', where '*' matches exactly one word"
-          + " and '#' zero or more (e.g. user.* or order.#), at most " + EventType.MAX_LENGTH + " characters.");
+    public TopicPattern {
+        if (value == null || value.isEmpty() || value.length() > EventType.MAX_LENGTH
+                || !GRAMMAR.matcher(value).matches()) {
+            throw new InvalidInputException("invalid-pattern", "Pattern '" + EventType.printable(value)
+                    + "' is not valid: use dot-separated words of a-z, 0-9, '_' and '-', where '*' matches exactly one word"
+                    + " and '#' zero or more (e.g. user.* or order.#), at most " + EventType.MAX_LENGTH
+                    + " characters.");
+        }
     }
-  }
 
-  @Override
-  public String toString() {
-    return value;
-  }
+    @Override
+    public String toString() {
+        return value;
+    }
 }

@@ -25,58 +25,61 @@ import java.util.concurrent.TimeoutException;
  */
 public final class JdkWebhookClient implements WebhookClient, AutoCloseable {
 
-  private final HttpClient http;
-  private final Duration requestTimeout;
-  private final TracePropagation trace;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final TracePropagation trace;
 
-  /** @param trace passes the event's trace on to the receiver ({@code traceparent}) */
-  public JdkWebhookClient(Duration connectTimeout, Duration requestTimeout, TracePropagation trace) {
-    this.requestTimeout = requestTimeout;
-    this.trace = trace;
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(connectTimeout)
-        .executor(Executors.newVirtualThreadPerTaskExecutor())
-        .build();
-  }
-
-  @Override
-  public WebhookResponse post(URI url, Map<String, String> headers, byte[] body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(url)
-        .timeout(requestTimeout)
-        .header("User-Agent", "event-service")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(request::header);
-    trace.inject(request);
-    CompletableFuture<HttpResponse<Void>> call = http.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
-    try {
-      return new WebhookResponse.Answered(call.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).statusCode());
-    } catch (TimeoutException e) {
-      call.cancel(true);
-      return new WebhookResponse.Unanswered("no complete answer within " + requestTimeout.toMillis() + " ms");
-    } catch (InterruptedException e) {
-      call.cancel(true);
-      Thread.currentThread().interrupt();
-      return new WebhookResponse.Unanswered("interrupted");
-    } catch (ExecutionException e) {
-      return new WebhookResponse.Unanswered(describe(e.getCause()));
+    /** @param trace passes the event's trace on to the receiver ({@code traceparent}) */
+    public JdkWebhookClient(Duration connectTimeout, Duration requestTimeout, TracePropagation trace) {
+        this.requestTimeout = requestTimeout;
+        this.trace = trace;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
     }
-  }
 
-  /** Abandons calls still in flight: their events stay unacknowledged and are delivered again. */
-  @Override
-  public void close() {
-    http.shutdownNow();
-  }
+    @Override
+    public WebhookResponse post(URI url, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(requestTimeout)
+                .header("User-Agent", "event-service")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        trace.inject(request);
+        CompletableFuture<HttpResponse<Void>> call = http.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.discarding());
+        try {
+            return new WebhookResponse.Answered(
+                    call.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).statusCode());
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return new WebhookResponse.Unanswered("no complete answer within " + requestTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            return new WebhookResponse.Unanswered("interrupted");
+        } catch (ExecutionException e) {
+            return new WebhookResponse.Unanswered(describe(e.getCause()));
+        }
+    }
 
-  private String describe(Throwable failure) {
-    return switch (failure) {
-      case HttpConnectTimeoutException t -> "could not connect in time";
-      case HttpTimeoutException t -> "no answer within " + requestTimeout.toMillis() + " ms";
-      case ConnectException c -> "connection refused";
-      case IOException io -> "I/O error: " + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage());
-      default -> failure.getClass().getSimpleName();
-    };
-  }
+    /** Abandons calls still in flight: their events stay unacknowledged and are delivered again. */
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+
+    private String describe(Throwable failure) {
+        return switch (failure) {
+            case HttpConnectTimeoutException t -> "could not connect in time";
+            case HttpTimeoutException t -> "no answer within " + requestTimeout.toMillis() + " ms";
+            case ConnectException c -> "connection refused";
+            case IOException io ->
+                "I/O error: " + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage());
+            default -> failure.getClass().getSimpleName();
+        };
+    }
 }

@@ -9,32 +9,32 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class LiveStreamsLifecycle implements SmartLifecycle {
 
-  private final LiveStreams streams;
-  private volatile boolean running;
+    private final LiveStreams streams;
+    private volatile boolean running;
 
-  public LiveStreamsLifecycle(LiveStreams streams) {
-    this.streams = streams;
-  }
+    public LiveStreamsLifecycle(LiveStreams streams) {
+        this.streams = streams;
+    }
 
-  @Override
-  public void start() {
-    running = true;
-  }
+    @Override
+    public void start() {
+        running = true;
+    }
 
-  @Override
-  public void stop() {
-    running = false;
-    streams.closeAll();
-  }
+    @Override
+    public void stop() {
+        running = false;
+        streams.closeAll();
+    }
 
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
 
-  /** Stops before the web server's graceful shutdown begins. */
-  @Override
-  public int getPhase() {
-    return Integer.MAX_VALUE;
-  }
+    /** Stops before the web server's graceful shutdown begins. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
 }

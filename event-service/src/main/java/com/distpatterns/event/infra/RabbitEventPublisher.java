@@ -10,22 +10,22 @@ import com.distpatterns.platform.messaging.PublishFailedException;
 /** Publishes events to the topic exchange in the suite's CloudEvents AMQP format, routing key = type. */
 public final class RabbitEventPublisher implements EventPublisher {
 
-  private final ConfirmedPublisher publisher;
-  private final CloudEventMessages messages;
-  private final String exchange;
+    private final ConfirmedPublisher publisher;
+    private final CloudEventMessages messages;
+    private final String exchange;
 
-  public RabbitEventPublisher(ConfirmedPublisher publisher, CloudEventMessages messages, String exchange) {
-    this.publisher = publisher;
-    this.messages = messages;
-    this.exchange = exchange;
-  }
-
-  @Override
-  public void publish(CloudEvent event) {
-    try {
-      publisher.send(exchange, event.type(), messages.toMessage(event));
-    } catch (PublishFailedException e) {
-      throw new PublishNotConfirmedException(e.getMessage(), e);
+    public RabbitEventPublisher(ConfirmedPublisher publisher, CloudEventMessages messages, String exchange) {
+        this.publisher = publisher;
+        this.messages = messages;
+        this.exchange = exchange;
     }
-  }
+
+    @Override
+    public void publish(CloudEvent event) {
+        try {
+            publisher.send(exchange, event.type(), messages.toMessage(event));
+        } catch (PublishFailedException e) {
+            throw new PublishNotConfirmedException(e.getMessage(), e);
+        }
+    }
 }

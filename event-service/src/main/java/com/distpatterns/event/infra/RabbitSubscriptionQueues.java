@@ -22,78 +22,79 @@ import org.springframework.amqp.core.QueueInformation;
  */
 public final class RabbitSubscriptionQueues implements SubscriptionQueues {
 
-  /** Deliveries of one event before the broker dead-letters it: RabbitMQ 4's default for quorum queues. */
-  private static final int DELIVERY_LIMIT = 20;
+    /** Deliveries of one event before the broker dead-letters it: RabbitMQ 4's default for quorum queues. */
+    private static final int DELIVERY_LIMIT = 20;
 
-  private final AmqpAdmin admin;
-  private final SubscriptionQueueNames names;
-  private final RetrySchedule retries;
-  private final String exchange;
+    private final AmqpAdmin admin;
+    private final SubscriptionQueueNames names;
+    private final RetrySchedule retries;
+    private final String exchange;
 
-  public RabbitSubscriptionQueues(AmqpAdmin admin, SubscriptionQueueNames names, RetrySchedule retries, String exchange) {
-    this.admin = admin;
-    this.names = names;
-    this.retries = retries;
-    this.exchange = exchange;
-  }
-
-  @Override
-  public void declare(Subscription subscription) {
-    SubscriptionName name = subscription.name();
-    String main = names.main(name);
-    String deadLetter = names.deadLetter(name);
-    admin.declareQueue(QueueBuilder.durable(deadLetter).quorum().build());
-    admin.declareQueue(atLeastOnce(main)
-        .deliveryLimit(DELIVERY_LIMIT)
-        .deadLetterExchange("")
-        .deadLetterRoutingKey(deadLetter)
-        .build());
-    for (Duration delay : retries.delays()) {
-      admin.declareQueue(atLeastOnce(names.retry(name, delay))
-          .ttl(Math.toIntExact(delay.toMillis()))
-          .deadLetterExchange("")
-          .deadLetterRoutingKey(main)
-          .build());
+    public RabbitSubscriptionQueues(AmqpAdmin admin, SubscriptionQueueNames names, RetrySchedule retries,
+            String exchange) {
+        this.admin = admin;
+        this.names = names;
+        this.retries = retries;
+        this.exchange = exchange;
     }
-    admin.declareBinding(binding(name, subscription.pattern()));
-  }
 
-  @Override
-  public void unbind(SubscriptionName name, TopicPattern pattern) {
-    admin.removeBinding(binding(name, pattern));
-  }
-
-  @Override
-  public QueueDepths depths(SubscriptionName name) {
-    long pending = count(names.main(name));
-    for (Duration delay : retries.delays()) {
-      pending += count(names.retry(name, delay));
+    @Override
+    public void declare(Subscription subscription) {
+        SubscriptionName name = subscription.name();
+        String main = names.main(name);
+        String deadLetter = names.deadLetter(name);
+        admin.declareQueue(QueueBuilder.durable(deadLetter).quorum().build());
+        admin.declareQueue(atLeastOnce(main)
+                .deliveryLimit(DELIVERY_LIMIT)
+                .deadLetterExchange("")
+                .deadLetterRoutingKey(deadLetter)
+                .build());
+        for (Duration delay : retries.delays()) {
+            admin.declareQueue(atLeastOnce(names.retry(name, delay))
+                    .ttl(Math.toIntExact(delay.toMillis()))
+                    .deadLetterExchange("")
+                    .deadLetterRoutingKey(main)
+                    .build());
+        }
+        admin.declareBinding(binding(name, subscription.pattern()));
     }
-    return new QueueDepths(pending, count(names.deadLetter(name)));
-  }
 
-  @Override
-  public void delete(SubscriptionName name) {
-    admin.deleteQueue(names.main(name));
-    for (Duration delay : retries.delays()) {
-      admin.deleteQueue(names.retry(name, delay));
+    @Override
+    public void unbind(SubscriptionName name, TopicPattern pattern) {
+        admin.removeBinding(binding(name, pattern));
     }
-    admin.deleteQueue(names.deadLetter(name));
-  }
 
-  private static QueueBuilder atLeastOnce(String queue) {
-    return QueueBuilder.durable(queue)
-        .quorum()
-        .withArgument("x-dead-letter-strategy", "at-least-once")
-        .overflow(QueueBuilder.Overflow.rejectPublish);
-  }
+    @Override
+    public QueueDepths depths(SubscriptionName name) {
+        long pending = count(names.main(name));
+        for (Duration delay : retries.delays()) {
+            pending += count(names.retry(name, delay));
+        }
+        return new QueueDepths(pending, count(names.deadLetter(name)));
+    }
 
-  private long count(String queue) {
-    QueueInformation information = admin.getQueueInfo(queue);
-    return information == null ? 0 : information.getMessageCount();
-  }
+    @Override
+    public void delete(SubscriptionName name) {
+        admin.deleteQueue(names.main(name));
+        for (Duration delay : retries.delays()) {
+            admin.deleteQueue(names.retry(name, delay));
+        }
+        admin.deleteQueue(names.deadLetter(name));
+    }
 
-  private Binding binding(SubscriptionName name, TopicPattern pattern) {
-    return new Binding(names.main(name), Binding.DestinationType.QUEUE, exchange, pattern.value(), null);
-  }
+    private static QueueBuilder atLeastOnce(String queue) {
+        return QueueBuilder.durable(queue)
+                .quorum()
+                .withArgument("x-dead-letter-strategy", "at-least-once")
+                .overflow(QueueBuilder.Overflow.rejectPublish);
+    }
+
+    private long count(String queue) {
+        QueueInformation information = admin.getQueueInfo(queue);
+        return information == null ? 0 : information.getMessageCount();
+    }
+
+    private Binding binding(SubscriptionName name, TopicPattern pattern) {
+        return new Binding(names.main(name), Binding.DestinationType.QUEUE, exchange, pattern.value(), null);
+    }
 }

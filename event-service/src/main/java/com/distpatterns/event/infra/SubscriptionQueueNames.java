@@ -9,16 +9,16 @@ import java.time.Duration;
  */
 public record SubscriptionQueueNames(String prefix) {
 
-  public String main(SubscriptionName name) {
-    return prefix + name.value();
-  }
+    public String main(SubscriptionName name) {
+        return prefix + name.value();
+    }
 
-  /** The delay is in the name so that changing the schedule declares new queues instead of clashing with old ones. */
-  public String retry(SubscriptionName name, Duration delay) {
-    return main(name) + ".retry." + delay.toMillis() + "ms";
-  }
+    /** The delay is in the name so that changing the schedule declares new queues instead of clashing with old ones. */
+    public String retry(SubscriptionName name, Duration delay) {
+        return main(name) + ".retry." + delay.toMillis() + "ms";
+    }
 
-  public String deadLetter(SubscriptionName name) {
-    return main(name) + ".dlq";
-  }
+    public String deadLetter(SubscriptionName name) {
+        return main(name) + ".dlq";
+    }
 }

@@ -13,17 +13,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 @TestConfiguration(proxyBeanMethods = false)
 public class TestDeploymentCleanup {
 
-  @Bean
-  DisposableBean removeTestExchangeAndKeys(ApplicationContext context) {
-    return () -> remove(context);
-  }
+    @Bean
+    DisposableBean removeTestExchangeAndKeys(ApplicationContext context) {
+        return () -> remove(context);
+    }
 
-  /** Deletes what a deployment shares beyond its subscriptions' queues: its exchange and its Redis keys. */
-  public static void remove(ApplicationContext context) {
-    EventServiceProperties properties = context.getBean(EventServiceProperties.class);
-    context.getBean(AmqpAdmin.class).deleteExchange(properties.exchange());
-    String prefix = properties.subscriptions().keyPrefix();
-    context.getBean(StringRedisTemplate.class)
-        .delete(List.of(prefix + "subscriptions", prefix + "delivered", prefix + "tombstones"));
-  }
+    /** Deletes what a deployment shares beyond its subscriptions' queues: its exchange and its Redis keys. */
+    public static void remove(ApplicationContext context) {
+        EventServiceProperties properties = context.getBean(EventServiceProperties.class);
+        context.getBean(AmqpAdmin.class).deleteExchange(properties.exchange());
+        String prefix = properties.subscriptions().keyPrefix();
+        context.getBean(StringRedisTemplate.class)
+                .delete(List.of(prefix + "subscriptions", prefix + "delivered", prefix + "tombstones"));
+    }
 }

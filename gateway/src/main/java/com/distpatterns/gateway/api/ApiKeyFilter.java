@@ -19,52 +19,52 @@ import reactor.core.publisher.Mono;
  */
 public final class ApiKeyFilter implements WebFilter, Ordered {
 
-  public static final String HEADER = "X-API-Key";
+    public static final String HEADER = "X-API-Key";
 
-  private static final PathPattern API = PathPatternParser.defaultInstance.parse("/api/**");
+    private static final PathPattern API = PathPatternParser.defaultInstance.parse("/api/**");
 
-  private final ApiKeys keys;
-  private final List<PathPattern> adminPaths;
-  private final ProblemWriter problems;
+    private final ApiKeys keys;
+    private final List<PathPattern> adminPaths;
+    private final ProblemWriter problems;
 
-  public ApiKeyFilter(ApiKeys keys, List<String> adminPaths, ProblemWriter problems) {
-    this.keys = keys;
-    this.adminPaths = adminPaths.stream().map(PathPatternParser.defaultInstance::parse).toList();
-    this.problems = problems;
-  }
-
-  @Override
-  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
-    if (!API.matches(path)) {
-      return chain.filter(exchange);
+    public ApiKeyFilter(ApiKeys keys, List<String> adminPaths, ProblemWriter problems) {
+        this.keys = keys;
+        this.adminPaths = adminPaths.stream().map(PathPatternParser.defaultInstance::parse).toList();
+        this.problems = problems;
     }
-    if (keys.open() && !admin(path)) {
-      return chain.filter(exchange);
-    }
-    Optional<String> client = keys.identify(exchange.getRequest().getHeaders().getFirst(HEADER));
-    if (client.isEmpty()) {
-      exchange.getResponse().getHeaders().set("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
-      String detail = keys.open()
-          ? "Admin calls need an API key, and this gateway has none configured (set GATEWAY_API_KEYS)."
-          : "A valid API key is required in the " + HEADER + " header.";
-      return problems.write(exchange, new Problem(HttpStatus.UNAUTHORIZED, "api-key-required", detail));
-    }
-    FilterOrder.Attributes.CLIENT.put(exchange, client.get());
-    return chain.filter(exchange);
-  }
 
-  private boolean admin(PathContainer path) {
-    for (PathPattern pattern : adminPaths) {
-      if (pattern.matches(path)) {
-        return true;
-      }
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+        if (!API.matches(path)) {
+            return chain.filter(exchange);
+        }
+        if (keys.open() && !admin(path)) {
+            return chain.filter(exchange);
+        }
+        Optional<String> client = keys.identify(exchange.getRequest().getHeaders().getFirst(HEADER));
+        if (client.isEmpty()) {
+            exchange.getResponse().getHeaders().set("WWW-Authenticate", "ApiKey header=\"" + HEADER + "\"");
+            String detail = keys.open()
+                    ? "Admin calls need an API key, and this gateway has none configured (set GATEWAY_API_KEYS)."
+                    : "A valid API key is required in the " + HEADER + " header.";
+            return problems.write(exchange, new Problem(HttpStatus.UNAUTHORIZED, "api-key-required", detail));
+        }
+        FilterOrder.Attributes.CLIENT.put(exchange, client.get());
+        return chain.filter(exchange);
     }
-    return false;
-  }
 
-  @Override
-  public int getOrder() {
-    return FilterOrder.API_KEY.order();
-  }
+    private boolean admin(PathContainer path) {
+        for (PathPattern pattern : adminPaths) {
+            if (pattern.matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int getOrder() {
+        return FilterOrder.API_KEY.order();
+    }
 }

@@ -11,12 +11,12 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public record ExchangeAttribute<T>(String name, Class<T> type) {
 
-  /** The value, or {@code null} when the writing filter did not set it on this exchange. */
-  public T get(ServerWebExchange exchange) {
-    return type.cast(exchange.getAttributes().get(name));
-  }
+    /** The value, or {@code null} when the writing filter did not set it on this exchange. */
+    public T get(ServerWebExchange exchange) {
+        return type.cast(exchange.getAttributes().get(name));
+    }
 
-  public void put(ServerWebExchange exchange, T value) {
-    exchange.getAttributes().put(name, type.cast(value));
-  }
+    public void put(ServerWebExchange exchange, T value) {
+        exchange.getAttributes().put(name, type.cast(value));
+    }
 }

@@ -18,76 +18,77 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
  */
 public enum FilterOrder {
 
-  /**
-   * First, so that every answer carries an {@code X-Request-Id}, the refusals of the filters below included.
-   * Writes the id for the outgoing request instead of copying the request's headers to add it there.
-   */
-  REQUEST_ID(Ordered.HIGHEST_PRECEDENCE, Set.of(), Set.of(Attributes.REQUEST_ID)),
+    /**
+     * First, so that every answer carries an {@code X-Request-Id}, the refusals of the filters below included.
+     * Writes the id for the outgoing request instead of copying the request's headers to add it there.
+     */
+    REQUEST_ID(Ordered.HIGHEST_PRECEDENCE, Set.of(), Set.of(Attributes.REQUEST_ID)),
 
-  /** Before anything reads the path: a path that could mean something else downstream goes no further. */
-  PATH_GUARD(Ordered.HIGHEST_PRECEDENCE + 1, Set.of(), Set.of()),
+    /** Before anything reads the path: a path that could mean something else downstream goes no further. */
+    PATH_GUARD(Ordered.HIGHEST_PRECEDENCE + 1, Set.of(), Set.of()),
 
-  /** Before the rate limit, which counts per client: names the client when it presented a valid key. */
-  API_KEY(Ordered.HIGHEST_PRECEDENCE + 2, Set.of(), Set.of(Attributes.CLIENT)),
+    /** Before the rate limit, which counts per client: names the client when it presented a valid key. */
+    API_KEY(Ordered.HIGHEST_PRECEDENCE + 2, Set.of(), Set.of(Attributes.CLIENT)),
 
-  /** After the key check: a caller without a valid key never spends tokens, and a keyed one spends its own. */
-  RATE_LIMIT(Ordered.HIGHEST_PRECEDENCE + 3, Set.of(Attributes.CLIENT), Set.of()),
+    /** After the key check: a caller without a valid key never spends tokens, and a keyed one spends its own. */
+    RATE_LIMIT(Ordered.HIGHEST_PRECEDENCE + 3, Set.of(Attributes.CLIENT), Set.of()),
 
-  /**
-   * The outgoing request's headers: drops {@code X-API-Key} (the key authenticates the caller to the gateway;
-   * services never see it) and adds the request id. Last among the header filters, after Spring Cloud Gateway's
-   * {@code RemoveHopByHopHeadersFilter} ({@code LOWEST_PRECEDENCE - 1}), which hands on a fresh, writable copy: so
-   * the headers are edited in place rather than copied once more.
-   */
-  OUTGOING_HEADERS(Ordered.LOWEST_PRECEDENCE, Set.of(Attributes.REQUEST_ID, Attributes.OBSERVATION), Set.of());
+    /**
+     * The outgoing request's headers: drops {@code X-API-Key} (the key authenticates the caller to the gateway;
+     * services never see it) and adds the request id. Last among the header filters, after Spring Cloud Gateway's
+     * {@code RemoveHopByHopHeadersFilter} ({@code LOWEST_PRECEDENCE - 1}), which hands on a fresh, writable copy: so
+     * the headers are edited in place rather than copied once more.
+     */
+    OUTGOING_HEADERS(Ordered.LOWEST_PRECEDENCE, Set.of(Attributes.REQUEST_ID, Attributes.OBSERVATION), Set.of());
 
-  /** The attributes the filters above hand each other, typed. */
-  public static final class Attributes {
+    /** The attributes the filters above hand each other, typed. */
+    public static final class Attributes {
 
-    /** The request's id: the caller's own when sane, else a fresh one. */
-    public static final ExchangeAttribute<String> REQUEST_ID =
-        new ExchangeAttribute<>(FilterOrder.class.getName() + ".requestId", String.class);
+        /** The request's id: the caller's own when sane, else a fresh one. */
+        public static final ExchangeAttribute<String> REQUEST_ID = new ExchangeAttribute<>(
+                FilterOrder.class.getName() + ".requestId", String.class);
 
-    /** The caller's identity for rate limiting ({@code key:<digest prefix>}), when it presented a valid key. */
-    public static final ExchangeAttribute<String> CLIENT =
-        new ExchangeAttribute<>(FilterOrder.class.getName() + ".client", String.class);
+        /** The caller's identity for rate limiting ({@code key:<digest prefix>}), when it presented a valid key. */
+        public static final ExchangeAttribute<String> CLIENT = new ExchangeAttribute<>(
+                FilterOrder.class.getName() + ".client", String.class);
 
-    /** Written by Spring WebFlux before any filter: the server's observation of this request (its trace span). */
-    public static final ExchangeAttribute<ServerRequestObservationContext> OBSERVATION = new ExchangeAttribute<>(
-        ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE, ServerRequestObservationContext.class);
+        /** Written by Spring WebFlux before any filter: the server's observation of this request (its trace span). */
+        public static final ExchangeAttribute<ServerRequestObservationContext> OBSERVATION = new ExchangeAttribute<>(
+                ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE,
+                ServerRequestObservationContext.class);
 
-    /** Written by Spring Cloud Gateway once it picked a route, after every filter above: read by error handling. */
-    public static final ExchangeAttribute<Route> ROUTE =
-        new ExchangeAttribute<>(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, Route.class);
+        /** Written by Spring Cloud Gateway once it picked a route, after every filter above: read by error handling. */
+        public static final ExchangeAttribute<Route> ROUTE = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, Route.class);
 
-    /** What the frameworks write, not one of the filters above: there before the first filter runs. */
-    public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION);
+        /** What the frameworks write, not one of the filters above: there before the first filter runs. */
+        public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION);
 
-    private Attributes() {}
-  }
+        private Attributes() {}
+    }
 
-  private final int order;
-  private final Set<ExchangeAttribute<?>> reads;
-  private final Set<ExchangeAttribute<?>> writes;
+    private final int order;
+    private final Set<ExchangeAttribute<?>> reads;
+    private final Set<ExchangeAttribute<?>> writes;
 
-  FilterOrder(int order, Set<ExchangeAttribute<?>> reads, Set<ExchangeAttribute<?>> writes) {
-    this.order = order;
-    this.reads = reads;
-    this.writes = writes;
-  }
+    FilterOrder(int order, Set<ExchangeAttribute<?>> reads, Set<ExchangeAttribute<?>> writes) {
+        this.order = order;
+        this.reads = reads;
+        this.writes = writes;
+    }
 
-  /** The filter's {@link Ordered#getOrder()}. */
-  public int order() {
-    return order;
-  }
+    /** The filter's {@link Ordered#getOrder()}. */
+    public int order() {
+        return order;
+    }
 
-  /** The attributes this filter reads: each written by a filter before it. */
-  public Set<ExchangeAttribute<?>> reads() {
-    return reads;
-  }
+    /** The attributes this filter reads: each written by a filter before it. */
+    public Set<ExchangeAttribute<?>> reads() {
+        return reads;
+    }
 
-  /** The attributes this filter writes. */
-  public Set<ExchangeAttribute<?>> writes() {
-    return writes;
-  }
+    /** The attributes this filter writes. */
+    public Set<ExchangeAttribute<?>> writes() {
+        return writes;
+    }
 }

@@ -22,56 +22,57 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public final class OutgoingHeadersFilter implements HttpHeadersFilter, Ordered {
 
-  private final Propagator propagator;
+    private final Propagator propagator;
 
-  /** @param propagator writes the trace context into the headers; {@code null} without tracing */
-  public OutgoingHeadersFilter(Propagator propagator) {
-    this.propagator = propagator;
-  }
-
-  @Override
-  public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
-    try {
-      edit(input, exchange);
-      return input;
-    } catch (UnsupportedOperationException readOnly) {
-      // Only if no header filter before this one copied the request's own, read-only headers (FilterOrder).
-      HttpHeaders copy = new HttpHeaders();
-      copy.putAll(input);
-      edit(copy, exchange);
-      return copy;
+    /** @param propagator writes the trace context into the headers; {@code null} without tracing */
+    public OutgoingHeadersFilter(Propagator propagator) {
+        this.propagator = propagator;
     }
-  }
 
-  private void edit(HttpHeaders headers, ServerWebExchange exchange) {
-    headers.remove(ApiKeyFilter.HEADER);
-    String requestId = FilterOrder.Attributes.REQUEST_ID.get(exchange);
-    if (requestId != null) {
-      headers.set(RequestIds.HEADER, requestId);
+    @Override
+    public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+        try {
+            edit(input, exchange);
+            return input;
+        } catch (UnsupportedOperationException readOnly) {
+            // Only if no header filter before this one copied the request's own, read-only headers (FilterOrder).
+            HttpHeaders copy = new HttpHeaders();
+            copy.putAll(input);
+            edit(copy, exchange);
+            return copy;
+        }
     }
-    Span span = serverSpan(exchange);
-    if (span != null) {
-      propagator.inject(span.context(), headers, HttpHeaders::set);
+
+    private void edit(HttpHeaders headers, ServerWebExchange exchange) {
+        headers.remove(ApiKeyFilter.HEADER);
+        String requestId = FilterOrder.Attributes.REQUEST_ID.get(exchange);
+        if (requestId != null) {
+            headers.set(RequestIds.HEADER, requestId);
+        }
+        Span span = serverSpan(exchange);
+        if (span != null) {
+            propagator.inject(span.context(), headers, HttpHeaders::set);
+        }
     }
-  }
 
-  private Span serverSpan(ServerWebExchange exchange) {
-    if (propagator == null) {
-      return null;
+    private Span serverSpan(ServerWebExchange exchange) {
+        if (propagator == null) {
+            return null;
+        }
+        return Optional.ofNullable(FilterOrder.Attributes.OBSERVATION.get(exchange))
+                .map(context -> context.<TracingObservationHandler.TracingContext>get(
+                        TracingObservationHandler.TracingContext.class))
+                .map(TracingObservationHandler.TracingContext::getSpan)
+                .orElse(null);
     }
-    return Optional.ofNullable(FilterOrder.Attributes.OBSERVATION.get(exchange))
-        .map(context -> context.<TracingObservationHandler.TracingContext>get(TracingObservationHandler.TracingContext.class))
-        .map(TracingObservationHandler.TracingContext::getSpan)
-        .orElse(null);
-  }
 
-  @Override
-  public boolean supports(Type type) {
-    return type == Type.REQUEST;
-  }
+    @Override
+    public boolean supports(Type type) {
+        return type == Type.REQUEST;
+    }
 
-  @Override
-  public int getOrder() {
-    return FilterOrder.OUTGOING_HEADERS.order();
-  }
+    @Override
+    public int getOrder() {
+        return FilterOrder.OUTGOING_HEADERS.order();
+    }
 }

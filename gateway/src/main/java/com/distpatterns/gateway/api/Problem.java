@@ -13,7 +13,7 @@ import org.springframework.http.HttpStatus;
  */
 public record Problem(HttpStatus status, String type, String detail, Duration retryAfter) {
 
-  public Problem(HttpStatus status, String type, String detail) {
-    this(status, type, detail, null);
-  }
+    public Problem(HttpStatus status, String type, String detail) {
+        this(status, type, detail, null);
+    }
 }

@@ -13,33 +13,34 @@ import tools.jackson.databind.json.JsonMapper;
 /** Writes a {@link Problem} as {@code application/problem+json}. */
 public final class ProblemWriter {
 
-  private final JsonMapper json;
+    private final JsonMapper json;
 
-  public ProblemWriter(JsonMapper json) {
-    this.json = json;
-  }
-
-  public Mono<Void> write(ServerWebExchange exchange, Problem problem) {
-    ServerHttpResponse response = exchange.getResponse();
-    if (response.isCommitted()) {
-      return Mono.empty();
+    public ProblemWriter(JsonMapper json) {
+        this.json = json;
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("type", "/problems/" + problem.type());
-    body.put("title", problem.status().getReasonPhrase());
-    body.put("status", problem.status().value());
-    body.put("detail", problem.detail());
-    body.put("instance", exchange.getRequest().getPath().value());
-    byte[] bytes = json.writeValueAsBytes(body);
 
-    response.setStatusCode(problem.status());
-    HttpHeaders headers = response.getHeaders();
-    headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-    headers.setContentLength(bytes.length);
-    if (problem.retryAfter() != null) {
-      headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (problem.retryAfter().toMillis() + 999) / 1000)));
+    public Mono<Void> write(ServerWebExchange exchange, Problem problem) {
+        ServerHttpResponse response = exchange.getResponse();
+        if (response.isCommitted()) {
+            return Mono.empty();
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "/problems/" + problem.type());
+        body.put("title", problem.status().getReasonPhrase());
+        body.put("status", problem.status().value());
+        body.put("detail", problem.detail());
+        body.put("instance", exchange.getRequest().getPath().value());
+        byte[] bytes = json.writeValueAsBytes(body);
+
+        response.setStatusCode(problem.status());
+        HttpHeaders headers = response.getHeaders();
+        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        headers.setContentLength(bytes.length);
+        if (problem.retryAfter() != null) {
+            headers.set(HttpHeaders.RETRY_AFTER,
+                    Long.toString(Math.max(1, (problem.retryAfter().toMillis() + 999) / 1000)));
+        }
+        DataBuffer buffer = response.bufferFactory().wrap(bytes);
+        return response.writeWith(Mono.just(buffer));
     }
-    DataBuffer buffer = response.bufferFactory().wrap(bytes);
-    return response.writeWith(Mono.just(buffer));
-  }
 }

@@ -22,51 +22,52 @@ import reactor.core.publisher.Mono;
  */
 public final class RateLimitFilter implements WebFilter, Ordered {
 
-  private static final PathPattern API = PathPatternParser.defaultInstance.parse("/api/**");
+    private static final PathPattern API = PathPatternParser.defaultInstance.parse("/api/**");
 
-  private final RateLimiter limiter;
-  private final ProblemWriter problems;
+    private final RateLimiter limiter;
+    private final ProblemWriter problems;
 
-  public RateLimitFilter(RateLimiter limiter, ProblemWriter problems) {
-    this.limiter = limiter;
-    this.problems = problems;
-  }
-
-  @Override
-  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
-    if (!API.matches(path)) {
-      return chain.filter(exchange);
+    public RateLimitFilter(RateLimiter limiter, ProblemWriter problems) {
+        this.limiter = limiter;
+        this.problems = problems;
     }
-    return limiter.consume(clientOf(exchange)).flatMap(decision -> {
-      HttpHeaders headers = exchange.getResponse().getHeaders();
-      headers.set("RateLimit-Limit", Integer.toString(decision.limit()));
-      headers.set("RateLimit-Remaining", Long.toString(decision.remaining()));
-      headers.set("RateLimit-Reset", Long.toString(seconds(decision.resetAfter())));
-      if (decision.allowed()) {
-        return chain.filter(exchange);
-      }
-      return problems.write(exchange, new Problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
-          "Too many requests from this client; retry after " + seconds(decision.retryAfter()) + " s.",
-          decision.retryAfter()));
-    });
-  }
 
-  private static String clientOf(ServerWebExchange exchange) {
-    String keyed = FilterOrder.Attributes.CLIENT.get(exchange);
-    if (keyed != null) {
-      return keyed;
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+        if (!API.matches(path)) {
+            return chain.filter(exchange);
+        }
+        return limiter.consume(clientOf(exchange)).flatMap(decision -> {
+            HttpHeaders headers = exchange.getResponse().getHeaders();
+            headers.set("RateLimit-Limit", Integer.toString(decision.limit()));
+            headers.set("RateLimit-Remaining", Long.toString(decision.remaining()));
+            headers.set("RateLimit-Reset", Long.toString(seconds(decision.resetAfter())));
+            if (decision.allowed()) {
+                return chain.filter(exchange);
+            }
+            return problems.write(exchange, new Problem(HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
+                    "Too many requests from this client; retry after " + seconds(decision.retryAfter()) + " s.",
+                    decision.retryAfter()));
+        });
     }
-    InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-    return "ip:" + (remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress());
-  }
 
-  private static long seconds(Duration duration) {
-    return Math.max(duration.isZero() ? 0 : 1, (duration.toMillis() + 999) / 1000);
-  }
+    private static String clientOf(ServerWebExchange exchange) {
+        String keyed = FilterOrder.Attributes.CLIENT.get(exchange);
+        if (keyed != null) {
+            return keyed;
+        }
+        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+        return "ip:"
+                + (remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress());
+    }
 
-  @Override
-  public int getOrder() {
-    return FilterOrder.RATE_LIMIT.order();
-  }
+    private static long seconds(Duration duration) {
+        return Math.max(duration.isZero() ? 0 : 1, (duration.toMillis() + 999) / 1000);
+    }
+
+    @Override
+    public int getOrder() {
+        return FilterOrder.RATE_LIMIT.order();
+    }
 }

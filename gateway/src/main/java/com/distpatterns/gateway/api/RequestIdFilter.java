@@ -13,16 +13,16 @@ import reactor.core.publisher.Mono;
  */
 public final class RequestIdFilter implements WebFilter, Ordered {
 
-  @Override
-  public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-    String id = RequestIds.keepOrCreate(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
-    exchange.getResponse().getHeaders().set(RequestIds.HEADER, id);
-    FilterOrder.Attributes.REQUEST_ID.put(exchange, id);
-    return chain.filter(exchange);
-  }
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String id = RequestIds.keepOrCreate(exchange.getRequest().getHeaders().getFirst(RequestIds.HEADER));
+        exchange.getResponse().getHeaders().set(RequestIds.HEADER, id);
+        FilterOrder.Attributes.REQUEST_ID.put(exchange, id);
+        return chain.filter(exchange);
+    }
 
-  @Override
-  public int getOrder() {
-    return FilterOrder.REQUEST_ID.order();
-  }
+    @Override
+    public int getOrder() {
+        return FilterOrder.REQUEST_ID.order();
+    }
 }

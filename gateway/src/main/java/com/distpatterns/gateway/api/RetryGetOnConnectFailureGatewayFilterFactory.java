@@ -18,26 +18,26 @@ import org.springframework.http.HttpMethod;
  */
 public final class RetryGetOnConnectFailureGatewayFilterFactory extends AbstractGatewayFilterFactory<Object> {
 
-  public RetryGetOnConnectFailureGatewayFilterFactory() {
-    super(Object.class);
-  }
+    public RetryGetOnConnectFailureGatewayFilterFactory() {
+        super(Object.class);
+    }
 
-  @Override
-  public GatewayFilter apply(Object config) {
-    return (exchange, chain) -> {
-      if (!HttpMethod.GET.equals(exchange.getRequest().getMethod())) {
-        return chain.filter(exchange);
-      }
-      return chain.filter(exchange).onErrorResume(RetryGetOnConnectFailureGatewayFilterFactory::connectFailure,
-          failure -> {
-            // As the Retry filter does: drop the failed attempt's connection, response and routed mark.
-            ServerWebExchangeUtils.reset(exchange);
-            return chain.filter(exchange);
-          });
-    };
-  }
+    @Override
+    public GatewayFilter apply(Object config) {
+        return (exchange, chain) -> {
+            if (!HttpMethod.GET.equals(exchange.getRequest().getMethod())) {
+                return chain.filter(exchange);
+            }
+            return chain.filter(exchange).onErrorResume(RetryGetOnConnectFailureGatewayFilterFactory::connectFailure,
+                    failure -> {
+                        // As the Retry filter does: drop the failed attempt's connection, response and routed mark.
+                        ServerWebExchangeUtils.reset(exchange);
+                        return chain.filter(exchange);
+                    });
+        };
+    }
 
-  static boolean connectFailure(Throwable failure) {
-    return failure instanceof ConnectException || failure.getCause() instanceof ConnectException;
-  }
+    static boolean connectFailure(Throwable failure) {
+        return failure instanceof ConnectException || failure.getCause() instanceof ConnectException;
+    }
 }

@@ -29,75 +29,75 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 public class GatewayConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
+    private static final Logger log = LoggerFactory.getLogger(GatewayConfiguration.class);
 
-  @Bean
-  ProblemWriter problemWriter(JsonMapper json) {
-    return new ProblemWriter(json);
-  }
-
-  @Bean
-  ProblemErrorHandler problemErrorHandler(ProblemWriter problems, CircuitBreakerRegistry breakers) {
-    return new ProblemErrorHandler(problems, breakers);
-  }
-
-  @Bean
-  ApiKeys apiKeys(GatewayProperties properties) {
-    ApiKeys keys = new ApiKeys(properties.apiKeys());
-    if (keys.open()) {
-      log.warn("No API keys configured (GATEWAY_API_KEYS): the gateway is open to every caller");
-    } else {
-      log.info("API keys required on /api/**: {} configured", properties.apiKeys().size());
+    @Bean
+    ProblemWriter problemWriter(JsonMapper json) {
+        return new ProblemWriter(json);
     }
-    return keys;
-  }
 
-  @Bean
-  RequestIdFilter requestIdFilter() {
-    return new RequestIdFilter();
-  }
-
-  /** Drops the API key from, and adds the request id and the trace context to, the request sent downstream. */
-  @Bean
-  OutgoingHeadersFilter outgoingHeadersFilter(ObjectProvider<Propagator> propagator) {
-    return new OutgoingHeadersFilter(propagator.getIfAvailable());
-  }
-
-  /** Route filter {@code RetryGetOnConnectFailure}. */
-  @Bean
-  RetryGetOnConnectFailureGatewayFilterFactory retryGetOnConnectFailureGatewayFilterFactory() {
-    return new RetryGetOnConnectFailureGatewayFilterFactory();
-  }
-
-  @Bean
-  PathGuardFilter pathGuardFilter(ProblemWriter problems) {
-    return new PathGuardFilter(problems);
-  }
-
-  @Bean
-  ApiKeyFilter apiKeyFilter(ApiKeys keys, GatewayProperties properties, ProblemWriter problems) {
-    return new ApiKeyFilter(keys, properties.adminPaths(), problems);
-  }
-
-  @Bean
-  RateLimiter rateLimiter(ReactiveStringRedisTemplate redis, GatewayProperties properties) {
-    GatewayProperties.RateLimit settings = properties.rateLimit();
-    if (!settings.enabled()) {
-      log.warn("Rate limiting is disabled (gateway.rate-limit.enabled=false)");
-      return client -> Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
+    @Bean
+    ProblemErrorHandler problemErrorHandler(ProblemWriter problems, CircuitBreakerRegistry breakers) {
+        return new ProblemErrorHandler(problems, breakers);
     }
-    TokenSource shared = new RedisTokenBucket(redis, settings.keyPrefix(), settings.replenishPerSecond(),
-        settings.burstCapacity(), settings.redisTimeout());
-    LeasingRateLimiter limiter = new LeasingRateLimiter(shared, new LeasingRateLimiter.Settings(
-        settings.replenishPerSecond(), settings.burstCapacity(), settings.maxLease(), settings.leaseTtl(),
-        settings.failOpenFor()), System::nanoTime);
-    log.info("Rate limit: {}/s, burst {}, per client, shared in Redis; leases of up to {} tokens, spendable for {}",
-        settings.replenishPerSecond(), settings.burstCapacity(), limiter.maxLease(), settings.leaseTtl());
-    return limiter;
-  }
 
-  @Bean
-  RateLimitFilter rateLimitFilter(RateLimiter limiter, ProblemWriter problems) {
-    return new RateLimitFilter(limiter, problems);
-  }
+    @Bean
+    ApiKeys apiKeys(GatewayProperties properties) {
+        ApiKeys keys = new ApiKeys(properties.apiKeys());
+        if (keys.open()) {
+            log.warn("No API keys configured (GATEWAY_API_KEYS): the gateway is open to every caller");
+        } else {
+            log.info("API keys required on /api/**: {} configured", properties.apiKeys().size());
+        }
+        return keys;
+    }
+
+    @Bean
+    RequestIdFilter requestIdFilter() {
+        return new RequestIdFilter();
+    }
+
+    /** Drops the API key from, and adds the request id and the trace context to, the request sent downstream. */
+    @Bean
+    OutgoingHeadersFilter outgoingHeadersFilter(ObjectProvider<Propagator> propagator) {
+        return new OutgoingHeadersFilter(propagator.getIfAvailable());
+    }
+
+    /** Route filter {@code RetryGetOnConnectFailure}. */
+    @Bean
+    RetryGetOnConnectFailureGatewayFilterFactory retryGetOnConnectFailureGatewayFilterFactory() {
+        return new RetryGetOnConnectFailureGatewayFilterFactory();
+    }
+
+    @Bean
+    PathGuardFilter pathGuardFilter(ProblemWriter problems) {
+        return new PathGuardFilter(problems);
+    }
+
+    @Bean
+    ApiKeyFilter apiKeyFilter(ApiKeys keys, GatewayProperties properties, ProblemWriter problems) {
+        return new ApiKeyFilter(keys, properties.adminPaths(), problems);
+    }
+
+    @Bean
+    RateLimiter rateLimiter(ReactiveStringRedisTemplate redis, GatewayProperties properties) {
+        GatewayProperties.RateLimit settings = properties.rateLimit();
+        if (!settings.enabled()) {
+            log.warn("Rate limiting is disabled (gateway.rate-limit.enabled=false)");
+            return client -> Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
+        }
+        TokenSource shared = new RedisTokenBucket(redis, settings.keyPrefix(), settings.replenishPerSecond(),
+                settings.burstCapacity(), settings.redisTimeout());
+        LeasingRateLimiter limiter = new LeasingRateLimiter(shared, new LeasingRateLimiter.Settings(
+                settings.replenishPerSecond(), settings.burstCapacity(), settings.maxLease(), settings.leaseTtl(),
+                settings.failOpenFor()), System::nanoTime);
+        log.info("Rate limit: {}/s, burst {}, per client, shared in Redis; leases of up to {} tokens, spendable for {}",
+                settings.replenishPerSecond(), settings.burstCapacity(), limiter.maxLease(), settings.leaseTtl());
+        return limiter;
+    }
+
+    @Bean
+    RateLimitFilter rateLimitFilter(RateLimiter limiter, ProblemWriter problems) {
+        return new RateLimitFilter(limiter, problems);
+    }
 }

@@ -25,49 +25,49 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 public class ConsoleConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(ConsoleConfiguration.class);
-  static final Duration PERIOD = Duration.ofSeconds(1);
-  static final Duration CALL_TIMEOUT = Duration.ofMillis(800);
+    private static final Logger log = LoggerFactory.getLogger(ConsoleConfiguration.class);
+    static final Duration PERIOD = Duration.ofSeconds(1);
+    static final Duration CALL_TIMEOUT = Duration.ofMillis(800);
 
-  @Bean
-  SuiteProbe suiteProbe(ReactiveDiscoveryClient discovery, JsonMapper json) {
-    return new SuiteProbe(discovery, WebClient.create(), json, CALL_TIMEOUT);
-  }
-
-  /**
-   * One poll of the suite per second however many pages watch, and none while no page does: every subscriber
-   * shares one sequence, which starts with the first and stops after the last; a new page gets the latest at once.
-   */
-  @Bean
-  SuiteSnapshots suiteSnapshots(SuiteProbe probe, JsonMapper json) {
-    Flux<String> snapshots = Flux.interval(Duration.ZERO, PERIOD)
-        .onBackpressureDrop()
-        .concatMap(tick -> probe.snapshot().map(json::writeValueAsString), 1)
-        .doOnSubscribe(s -> log.info("Console stream started: polling the suite every {}", PERIOD))
-        .doOnCancel(() -> log.info("Console stream stopped: no page is watching"))
-        .replay(1)
-        .refCount();
-    return new SuiteSnapshots(snapshots);
-  }
-
-  @Bean
-  RouterFunction<ServerResponse> consoleRoutes(SuiteSnapshots snapshots) {
-    ClassPathResource page = new ClassPathResource("static/console/index.html");
-    return RouterFunctions.route()
-        .GET("/console", request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page))
-        .GET("/console/", request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page))
-        .GET("/api/console/stream", request -> ServerResponse.ok()
-            .contentType(MediaType.TEXT_EVENT_STREAM)
-            .header("Cache-Control", "no-store")
-            .body(BodyInserters.fromServerSentEvents(snapshots.events())))
-        .build();
-  }
-
-  /** The shared sequence of snapshots, as Server-Sent Events of type {@code snapshot}. */
-  public record SuiteSnapshots(Flux<String> json) {
-
-    Flux<ServerSentEvent<String>> events() {
-      return json.map(body -> ServerSentEvent.builder(body).event("snapshot").build());
+    @Bean
+    SuiteProbe suiteProbe(ReactiveDiscoveryClient discovery, JsonMapper json) {
+        return new SuiteProbe(discovery, WebClient.create(), json, CALL_TIMEOUT);
     }
-  }
+
+    /**
+     * One poll of the suite per second however many pages watch, and none while no page does: every subscriber
+     * shares one sequence, which starts with the first and stops after the last; a new page gets the latest at once.
+     */
+    @Bean
+    SuiteSnapshots suiteSnapshots(SuiteProbe probe, JsonMapper json) {
+        Flux<String> snapshots = Flux.interval(Duration.ZERO, PERIOD)
+                .onBackpressureDrop()
+                .concatMap(tick -> probe.snapshot().map(json::writeValueAsString), 1)
+                .doOnSubscribe(s -> log.info("Console stream started: polling the suite every {}", PERIOD))
+                .doOnCancel(() -> log.info("Console stream stopped: no page is watching"))
+                .replay(1)
+                .refCount();
+        return new SuiteSnapshots(snapshots);
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> consoleRoutes(SuiteSnapshots snapshots) {
+        ClassPathResource page = new ClassPathResource("static/console/index.html");
+        return RouterFunctions.route()
+                .GET("/console", request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page))
+                .GET("/console/", request -> ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page))
+                .GET("/api/console/stream", request -> ServerResponse.ok()
+                        .contentType(MediaType.TEXT_EVENT_STREAM)
+                        .header("Cache-Control", "no-store")
+                        .body(BodyInserters.fromServerSentEvents(snapshots.events())))
+                .build();
+    }
+
+    /** The shared sequence of snapshots, as Server-Sent Events of type {@code snapshot}. */
+    public record SuiteSnapshots(Flux<String> json) {
+
+        Flux<ServerSentEvent<String>> events() {
+            return json.map(body -> ServerSentEvent.builder(body).event("snapshot").build());
+        }
+    }
 }

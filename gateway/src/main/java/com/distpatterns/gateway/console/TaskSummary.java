@@ -22,74 +22,74 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class TaskSummary {
 
-  /** The window a rate is measured over: long enough to smooth one-second snapshots, short enough to follow load. */
-  static final Duration RATE_WINDOW = Duration.ofSeconds(10);
-  private static final List<String> FINAL = List.of("SUCCESS", "FAILURE", "REVOKED");
-  private static final List<String> BRIEF = List.of("id", "type", "status", "attempts", "error", "updatedAt");
+    /** The window a rate is measured over: long enough to smooth one-second snapshots, short enough to follow load. */
+    static final Duration RATE_WINDOW = Duration.ofSeconds(10);
+    private static final List<String> FINAL = List.of("SUCCESS", "FAILURE", "REVOKED");
+    private static final List<String> BRIEF = List.of("id", "type", "status", "attempts", "error", "updatedAt");
 
-  private final Map<String, Map<String, Integer>> counts = new TreeMap<>();
-  private final Map<String, Map<String, Integer>> endedLately = new TreeMap<>();
-  private final Set<String> batchIds = new LinkedHashSet<>();
-  private final ArrayNode recent;
-  private final int examined;
+    private final Map<String, Map<String, Integer>> counts = new TreeMap<>();
+    private final Map<String, Map<String, Integer>> endedLately = new TreeMap<>();
+    private final Set<String> batchIds = new LinkedHashSet<>();
+    private final ArrayNode recent;
+    private final int examined;
 
-  TaskSummary(JsonNode page, Instant now, int shownTasks, int shownBatches, JsonMapper json) {
-    this.recent = json.createArrayNode();
-    Instant since = now.minus(RATE_WINDOW);
-    int seen = 0;
-    for (JsonNode task : page.path("tasks")) {
-      seen++;
-      String type = task.path("type").asString();
-      String status = task.path("status").asString();
-      counts.computeIfAbsent(type, t -> new LinkedHashMap<>()).merge(status, 1, Integer::sum);
-      if (FINAL.contains(status) && endedAfter(task, since)) {
-        endedLately.computeIfAbsent(type, t -> new LinkedHashMap<>()).merge(status, 1, Integer::sum);
-      }
-      if (task.hasNonNull("batch") && batchIds.size() < shownBatches) {
-        batchIds.add(task.path("batch").asString());
-      }
-      if (recent.size() < shownTasks) {
-        ObjectNode brief = recent.addObject();
-        for (String field : BRIEF) {
-          if (task.has(field)) {
-            brief.set(field, task.get(field));
-          }
+    TaskSummary(JsonNode page, Instant now, int shownTasks, int shownBatches, JsonMapper json) {
+        this.recent = json.createArrayNode();
+        Instant since = now.minus(RATE_WINDOW);
+        int seen = 0;
+        for (JsonNode task : page.path("tasks")) {
+            seen++;
+            String type = task.path("type").asString();
+            String status = task.path("status").asString();
+            counts.computeIfAbsent(type, t -> new LinkedHashMap<>()).merge(status, 1, Integer::sum);
+            if (FINAL.contains(status) && endedAfter(task, since)) {
+                endedLately.computeIfAbsent(type, t -> new LinkedHashMap<>()).merge(status, 1, Integer::sum);
+            }
+            if (task.hasNonNull("batch") && batchIds.size() < shownBatches) {
+                batchIds.add(task.path("batch").asString());
+            }
+            if (recent.size() < shownTasks) {
+                ObjectNode brief = recent.addObject();
+                for (String field : BRIEF) {
+                    if (task.has(field)) {
+                        brief.set(field, task.get(field));
+                    }
+                }
+            }
         }
-      }
+        this.examined = seen;
     }
-    this.examined = seen;
-  }
 
-  Set<String> batchIds() {
-    return batchIds;
-  }
-
-  /** {@code {"examined","types":[{"type","counts":{STATUS:n},"perSecond":{STATUS:rate}}],"recent":[...]}}. */
-  ObjectNode toJson(JsonMapper json) {
-    ObjectNode result = json.createObjectNode();
-    result.put("examined", examined);
-    result.put("rateWindowSeconds", RATE_WINDOW.toSeconds());
-    ArrayNode types = result.putArray("types");
-    counts.forEach((type, byStatus) -> {
-      ObjectNode entry = types.addObject();
-      entry.put("type", type);
-      ObjectNode statuses = entry.putObject("counts");
-      byStatus.forEach(statuses::put);
-      ObjectNode perSecond = entry.putObject("perSecond");
-      for (String status : FINAL) {
-        int ended = endedLately.getOrDefault(type, Map.of()).getOrDefault(status, 0);
-        perSecond.put(status, ended / (double) RATE_WINDOW.toSeconds());
-      }
-    });
-    result.set("recent", recent);
-    return result;
-  }
-
-  private static boolean endedAfter(JsonNode task, Instant since) {
-    try {
-      return !Instant.parse(task.path("updatedAt").asString()).isBefore(since);
-    } catch (DateTimeParseException e) {
-      return false; // a task without a parseable time is counted, just not in a rate
+    Set<String> batchIds() {
+        return batchIds;
     }
-  }
+
+    /** {@code {"examined","types":[{"type","counts":{STATUS:n},"perSecond":{STATUS:rate}}],"recent":[...]}}. */
+    ObjectNode toJson(JsonMapper json) {
+        ObjectNode result = json.createObjectNode();
+        result.put("examined", examined);
+        result.put("rateWindowSeconds", RATE_WINDOW.toSeconds());
+        ArrayNode types = result.putArray("types");
+        counts.forEach((type, byStatus) -> {
+            ObjectNode entry = types.addObject();
+            entry.put("type", type);
+            ObjectNode statuses = entry.putObject("counts");
+            byStatus.forEach(statuses::put);
+            ObjectNode perSecond = entry.putObject("perSecond");
+            for (String status : FINAL) {
+                int ended = endedLately.getOrDefault(type, Map.of()).getOrDefault(status, 0);
+                perSecond.put(status, ended / (double) RATE_WINDOW.toSeconds());
+            }
+        });
+        result.set("recent", recent);
+        return result;
+    }
+
+    private static boolean endedAfter(JsonNode task, Instant since) {
+        try {
+            return !Instant.parse(task.path("updatedAt").asString()).isBefore(since);
+        } catch (DateTimeParseException e) {
+            return false; // a task without a parseable time is counted, just not in a rate
+        }
+    }
 }

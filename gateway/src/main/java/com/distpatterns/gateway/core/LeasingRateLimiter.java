@@ -33,195 +33,198 @@ import reactor.core.publisher.Mono;
  */
 public final class LeasingRateLimiter implements RateLimiter {
 
-  private static final Logger log = LoggerFactory.getLogger(LeasingRateLimiter.class);
-  /** Leases one call may wait for before it is refused: only reached when many calls race for a nearly empty bucket. */
-  private static final int MAX_ATTEMPTS = 8;
+    private static final Logger log = LoggerFactory.getLogger(LeasingRateLimiter.class);
+    /** Leases one call may wait for before it is refused: only reached when many calls race for a nearly empty bucket. */
+    private static final int MAX_ATTEMPTS = 8;
 
-  /**
-   * @param replenishPerSecond the shared bucket's rate
-   * @param burstCapacity the shared bucket's size
-   * @param maxLease the most tokens one lease asks for (also at most a tenth of the burst)
-   * @param leaseTtl how long leased tokens stay spendable
-   * @param failOpenFor how long to let calls through without asking, after the shared bucket could not be reached
-   */
-  public record Settings(double replenishPerSecond, int burstCapacity, int maxLease, Duration leaseTtl,
-      Duration failOpenFor) {}
+    /**
+     * @param replenishPerSecond the shared bucket's rate
+     * @param burstCapacity the shared bucket's size
+     * @param maxLease the most tokens one lease asks for (also at most a tenth of the burst)
+     * @param leaseTtl how long leased tokens stay spendable
+     * @param failOpenFor how long to let calls through without asking, after the shared bucket could not be reached
+     */
+    public record Settings(double replenishPerSecond, int burstCapacity, int maxLease, Duration leaseTtl,
+            Duration failOpenFor) {}
 
-  private final TokenSource source;
-  private final Settings settings;
-  private final int maxLease;
-  private final long leaseTtlNanos;
-  private final long failOpenNanos;
-  private final LongSupplier nanoClock;
-  private final Map<String, LocalBucket> buckets = new ConcurrentHashMap<>();
-  private final AtomicBoolean failingOpen = new AtomicBoolean();
-  private volatile long failOpenUntil;
-  private final AtomicLong nextSweep;
+    private final TokenSource source;
+    private final Settings settings;
+    private final int maxLease;
+    private final long leaseTtlNanos;
+    private final long failOpenNanos;
+    private final LongSupplier nanoClock;
+    private final Map<String, LocalBucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicBoolean failingOpen = new AtomicBoolean();
+    private volatile long failOpenUntil;
+    private final AtomicLong nextSweep;
 
-  public LeasingRateLimiter(TokenSource source, Settings settings, LongSupplier nanoClock) {
-    this.source = source;
-    this.settings = settings;
-    this.maxLease = Math.max(1, Math.min(settings.maxLease(), settings.burstCapacity() / 10));
-    this.leaseTtlNanos = settings.leaseTtl().toNanos();
-    this.failOpenNanos = settings.failOpenFor().toNanos();
-    this.nanoClock = nanoClock;
-    this.nextSweep = new AtomicLong(nanoClock.getAsLong() + leaseTtlNanos);
-  }
-
-  /** The most tokens one replica leases at once for one client. */
-  public int maxLease() {
-    return maxLease;
-  }
-
-  @Override
-  public Mono<RateLimitDecision> consume(String clientId) {
-    return consume(clientId, 1);
-  }
-
-  private Mono<RateLimitDecision> consume(String clientId, int attempt) {
-    long now = nanoClock.getAsLong();
-    if (failingOpen.get() && now - failOpenUntil < 0) {
-      return Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
+    public LeasingRateLimiter(TokenSource source, Settings settings, LongSupplier nanoClock) {
+        this.source = source;
+        this.settings = settings;
+        this.maxLease = Math.max(1, Math.min(settings.maxLease(), settings.burstCapacity() / 10));
+        this.leaseTtlNanos = settings.leaseTtl().toNanos();
+        this.failOpenNanos = settings.failOpenFor().toNanos();
+        this.nanoClock = nanoClock;
+        this.nextSweep = new AtomicLong(nanoClock.getAsLong() + leaseTtlNanos);
     }
-    sweepIfDue(now);
-    Mono<Boolean> lease;
-    while (true) {
-      LocalBucket bucket = buckets.computeIfAbsent(clientId, id -> new LocalBucket());
-      synchronized (bucket) {
-        if (bucket.swept) {
-          continue; // forgotten between the lookup and the lock: the map holds (or will make) its successor
+
+    /** The most tokens one replica leases at once for one client. */
+    public int maxLease() {
+        return maxLease;
+    }
+
+    @Override
+    public Mono<RateLimitDecision> consume(String clientId) {
+        return consume(clientId, 1);
+    }
+
+    private Mono<RateLimitDecision> consume(String clientId, int attempt) {
+        long now = nanoClock.getAsLong();
+        if (failingOpen.get() && now - failOpenUntil < 0) {
+            return Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
         }
-        RateLimitDecision decided = bucket.take(now);
-        if (decided != null) {
-          return Mono.just(decided);
+        sweepIfDue(now);
+        Mono<Boolean> lease;
+        while (true) {
+            LocalBucket bucket = buckets.computeIfAbsent(clientId, id -> new LocalBucket());
+            synchronized (bucket) {
+                if (bucket.swept) {
+                    continue; // forgotten between the lookup and the lock: the map holds (or will make) its successor
+                }
+                RateLimitDecision decided = bucket.take(now);
+                if (decided != null) {
+                    return Mono.just(decided);
+                }
+                if (attempt > MAX_ATTEMPTS) {
+                    return Mono.just(refusal(
+                            Duration.ofMillis(Math.max(1, (long) Math.ceil(1000 / settings.replenishPerSecond())))));
+                }
+                if (bucket.pending == null) {
+                    bucket.pending = lease(clientId, bucket, now);
+                }
+                lease = bucket.pending;
+                break;
+            }
         }
-        if (attempt > MAX_ATTEMPTS) {
-          return Mono.just(refusal(Duration.ofMillis(Math.max(1, (long) Math.ceil(1000 / settings.replenishPerSecond())))));
+        // A failed lease lets its waiters through whatever the clock says since: failing open never refuses.
+        return lease.flatMap(leased -> leased
+                ? consume(clientId, attempt + 1)
+                : Mono.just(RateLimitDecision.unlimited(settings.burstCapacity())));
+    }
+
+    /**
+     * One lease for every call of this client that waits meanwhile, true when it was granted (even zero tokens),
+     * false when the shared bucket could not be reached; each settles before the waiters look again.
+     */
+    private Mono<Boolean> lease(String clientId, LocalBucket bucket, long now) {
+        int wanted = bucket.nextLeaseSize(now);
+        return source.lease(clientId, wanted)
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("the shared bucket gave no answer")))
+                .doOnNext(lease -> {
+                    synchronized (bucket) {
+                        bucket.receive(lease, wanted, nanoClock.getAsLong());
+                    }
+                    if (failingOpen.compareAndSet(true, false)) {
+                        log.info("Rate limiting resumed: the shared bucket (Redis) answers again");
+                    }
+                })
+                .doOnError(failure -> {
+                    synchronized (bucket) {
+                        bucket.pending = null;
+                    }
+                    failOpenUntil = nanoClock.getAsLong() + failOpenNanos;
+                    if (failingOpen.compareAndSet(false, true)) {
+                        log.warn(
+                                "Rate limiting suspended, requests pass unlimited: the shared bucket (Redis) is unavailable ({})",
+                                failure.toString());
+                    }
+                })
+                .map(lease -> true)
+                .onErrorReturn(false)
+                .cache();
+    }
+
+    /**
+     * Forgets the clients that hold nothing and wait for nothing, at most once per lease lifetime, by one thread
+     * that holds no other bucket's lock meanwhile.
+     */
+    private void sweepIfDue(long now) {
+        long due = nextSweep.get();
+        if (now - due < 0 || !nextSweep.compareAndSet(due, now + leaseTtlNanos)) {
+            return;
         }
-        if (bucket.pending == null) {
-          bucket.pending = lease(clientId, bucket, now);
+        buckets.forEach((clientId, bucket) -> {
+            synchronized (bucket) {
+                if (bucket.idle(now)) {
+                    bucket.swept = true;
+                    buckets.remove(clientId, bucket);
+                }
+            }
+        });
+    }
+
+    private RateLimitDecision allowed(long remaining) {
+        long capped = Math.min(settings.burstCapacity(), remaining);
+        return new RateLimitDecision(true, settings.burstCapacity(), capped, Duration.ZERO, untilFull(capped));
+    }
+
+    private RateLimitDecision refusal(Duration retryAfter) {
+        return new RateLimitDecision(false, settings.burstCapacity(), 0, retryAfter, untilFull(0));
+    }
+
+    private Duration untilFull(long remaining) {
+        return Duration.ofMillis(
+                (long) Math.ceil((settings.burstCapacity() - remaining) * 1000 / settings.replenishPerSecond()));
+    }
+
+    /** This replica's share of one client's bucket. Guarded by its own monitor. */
+    private final class LocalBucket {
+        private int tokens;
+        private long expiresAt;
+        /** Whole tokens the shared bucket had left at the last lease. */
+        private long sharedRemaining;
+        private boolean empty;
+        private long emptyUntil;
+        private int leaseSize = 1;
+        private boolean lastLeaseFull;
+        private Mono<Boolean> pending;
+        /** Removed from the map: a caller that still holds it looks the client up again. */
+        private boolean swept;
+
+        /** A decision from what this replica holds, or null when it must lease first. */
+        RateLimitDecision take(long now) {
+            if (tokens > 0 && now - expiresAt < 0) {
+                tokens--;
+                return allowed(tokens + sharedRemaining);
+            }
+            if (empty && now - emptyUntil < 0) {
+                return refusal(Duration.ofNanos(emptyUntil - now));
+            }
+            return null;
         }
-        lease = bucket.pending;
-        break;
-      }
-    }
-    // A failed lease lets its waiters through whatever the clock says since: failing open never refuses.
-    return lease.flatMap(leased -> leased
-        ? consume(clientId, attempt + 1)
-        : Mono.just(RateLimitDecision.unlimited(settings.burstCapacity())));
-  }
 
-  /**
-   * One lease for every call of this client that waits meanwhile, true when it was granted (even zero tokens),
-   * false when the shared bucket could not be reached; each settles before the waiters look again.
-   */
-  private Mono<Boolean> lease(String clientId, LocalBucket bucket, long now) {
-    int wanted = bucket.nextLeaseSize(now);
-    return source.lease(clientId, wanted)
-        .switchIfEmpty(Mono.error(() -> new IllegalStateException("the shared bucket gave no answer")))
-        .doOnNext(lease -> {
-          synchronized (bucket) {
-            bucket.receive(lease, wanted, nanoClock.getAsLong());
-          }
-          if (failingOpen.compareAndSet(true, false)) {
-            log.info("Rate limiting resumed: the shared bucket (Redis) answers again");
-          }
-        })
-        .doOnError(failure -> {
-          synchronized (bucket) {
-            bucket.pending = null;
-          }
-          failOpenUntil = nanoClock.getAsLong() + failOpenNanos;
-          if (failingOpen.compareAndSet(false, true)) {
-            log.warn("Rate limiting suspended, requests pass unlimited: the shared bucket (Redis) is unavailable ({})",
-                failure.toString());
-          }
-        })
-        .map(lease -> true)
-        .onErrorReturn(false)
-        .cache();
-  }
-
-  /**
-   * Forgets the clients that hold nothing and wait for nothing, at most once per lease lifetime, by one thread
-   * that holds no other bucket's lock meanwhile.
-   */
-  private void sweepIfDue(long now) {
-    long due = nextSweep.get();
-    if (now - due < 0 || !nextSweep.compareAndSet(due, now + leaseTtlNanos)) {
-      return;
-    }
-    buckets.forEach((clientId, bucket) -> {
-      synchronized (bucket) {
-        if (bucket.idle(now)) {
-          bucket.swept = true;
-          buckets.remove(clientId, bucket);
+        int nextLeaseSize(long now) {
+            if (tokens > 0) {
+                leaseSize = Math.max(1, leaseSize / 2);
+                tokens = 0;
+            } else if (lastLeaseFull && now - expiresAt < 0) {
+                leaseSize = Math.min(maxLease, leaseSize * 2);
+            }
+            return leaseSize;
         }
-      }
-    });
-  }
 
-  private RateLimitDecision allowed(long remaining) {
-    long capped = Math.min(settings.burstCapacity(), remaining);
-    return new RateLimitDecision(true, settings.burstCapacity(), capped, Duration.ZERO, untilFull(capped));
-  }
+        void receive(TokenLease lease, int wanted, long now) {
+            tokens = lease.granted();
+            expiresAt = now + leaseTtlNanos;
+            sharedRemaining = lease.remaining();
+            lastLeaseFull = lease.granted() >= wanted;
+            empty = lease.retryAfter().isPositive();
+            emptyUntil = now + lease.retryAfter().toNanos();
+            pending = null;
+        }
 
-  private RateLimitDecision refusal(Duration retryAfter) {
-    return new RateLimitDecision(false, settings.burstCapacity(), 0, retryAfter, untilFull(0));
-  }
-
-  private Duration untilFull(long remaining) {
-    return Duration.ofMillis((long) Math.ceil((settings.burstCapacity() - remaining) * 1000 / settings.replenishPerSecond()));
-  }
-
-  /** This replica's share of one client's bucket. Guarded by its own monitor. */
-  private final class LocalBucket {
-    private int tokens;
-    private long expiresAt;
-    /** Whole tokens the shared bucket had left at the last lease. */
-    private long sharedRemaining;
-    private boolean empty;
-    private long emptyUntil;
-    private int leaseSize = 1;
-    private boolean lastLeaseFull;
-    private Mono<Boolean> pending;
-    /** Removed from the map: a caller that still holds it looks the client up again. */
-    private boolean swept;
-
-    /** A decision from what this replica holds, or null when it must lease first. */
-    RateLimitDecision take(long now) {
-      if (tokens > 0 && now - expiresAt < 0) {
-        tokens--;
-        return allowed(tokens + sharedRemaining);
-      }
-      if (empty && now - emptyUntil < 0) {
-        return refusal(Duration.ofNanos(emptyUntil - now));
-      }
-      return null;
+        boolean idle(long now) {
+            return pending == null && now - expiresAt >= 0 && (!empty || now - emptyUntil >= 0);
+        }
     }
-
-    int nextLeaseSize(long now) {
-      if (tokens > 0) {
-        leaseSize = Math.max(1, leaseSize / 2);
-        tokens = 0;
-      } else if (lastLeaseFull && now - expiresAt < 0) {
-        leaseSize = Math.min(maxLease, leaseSize * 2);
-      }
-      return leaseSize;
-    }
-
-    void receive(TokenLease lease, int wanted, long now) {
-      tokens = lease.granted();
-      expiresAt = now + leaseTtlNanos;
-      sharedRemaining = lease.remaining();
-      lastLeaseFull = lease.granted() >= wanted;
-      empty = lease.retryAfter().isPositive();
-      emptyUntil = now + lease.retryAfter().toNanos();
-      pending = null;
-    }
-
-    boolean idle(long now) {
-      return pending == null && now - expiresAt >= 0 && (!empty || now - emptyUntil >= 0);
-    }
-  }
 }

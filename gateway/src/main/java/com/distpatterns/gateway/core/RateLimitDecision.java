@@ -13,8 +13,8 @@ import java.time.Duration;
  */
 public record RateLimitDecision(boolean allowed, int limit, long remaining, Duration retryAfter, Duration resetAfter) {
 
-  /** The answer when the limiter cannot decide: let the request through, claim nothing about the bucket. */
-  public static RateLimitDecision unlimited(int limit) {
-    return new RateLimitDecision(true, limit, limit, Duration.ZERO, Duration.ZERO);
-  }
+    /** The answer when the limiter cannot decide: let the request through, claim nothing about the bucket. */
+    public static RateLimitDecision unlimited(int limit) {
+        return new RateLimitDecision(true, limit, limit, Duration.ZERO, Duration.ZERO);
+    }
 }

@@ -5,5 +5,5 @@ import reactor.core.publisher.Mono;
 /** Takes one token from a client's bucket. */
 public interface RateLimiter {
 
-  Mono<RateLimitDecision> consume(String clientId);
+    Mono<RateLimitDecision> consume(String clientId);
 }

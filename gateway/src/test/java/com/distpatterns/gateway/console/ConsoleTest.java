@@ -34,111 +34,118 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class ConsoleTest {
 
-  static final String KEY = "console-key";
-  static final EmbeddedEureka eureka = EmbeddedEureka.start();
-  static final StubService cacheService;
-  static final int deadPort;
+    static final String KEY = "console-key";
+    static final EmbeddedEureka eureka = EmbeddedEureka.start();
+    static final StubService cacheService;
+    static final int deadPort;
 
-  static {
-    try {
-      cacheService = StubService.start("cache-service");
-      deadPort = StubService.deadPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    static {
+        try {
+            cacheService = StubService.start("cache-service");
+            deadPort = StubService.deadPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        eureka.register("cache-service", "cache-1", cacheService.port());
+        eureka.register("lock-service", "lock-dead", deadPort);
     }
-    eureka.register("cache-service", "cache-1", cacheService.port());
-    eureka.register("lock-service", "lock-dead", deadPort);
-  }
 
-  @DynamicPropertySource
-  static void properties(DynamicPropertyRegistry registry) {
-    eureka.configureClient(registry);
-    registry.add("gateway.api-keys", () -> KEY);
-    registry.add("gateway.rate-limit.key-prefix", () -> "test:gateway:" + UUID.randomUUID() + ":");
-  }
-
-  @LocalServerPort int port;
-  @Autowired DiscoveryClient discovery;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  final JsonMapper json = JsonMapper.builder().build();
-
-  @AfterAll
-  static void stopServers() {
-    cacheService.close();
-    eureka.close();
-  }
-
-  @Test
-  void thePageAndItsFilesAreServedWithoutAKeyAndUseNoOtherOrigin() throws Exception {
-    HttpResponse<String> page = get("/console", null);
-    assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
-    assertThat(page.body()).contains("<title>Console", "/console/console.js", "/console/console.css", "id=\"api-key\"")
-        .doesNotContain("http://", "https://");
-    for (String file : new String[] {"/console/console.js", "/console/console.css"}) {
-      HttpResponse<String> asset = get(file, null);
-      assertThat(asset.statusCode()).as(file).isEqualTo(200);
-      assertThat(asset.body()).as("no CDN: the page works offline").doesNotContain("http://", "https://");
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        eureka.configureClient(registry);
+        registry.add("gateway.api-keys", () -> KEY);
+        registry.add("gateway.rate-limit.key-prefix", () -> "test:gateway:" + UUID.randomUUID() + ":");
     }
-  }
 
-  @Test
-  void theStreamNeedsTheKey() throws Exception {
-    HttpResponse<String> refused = get("/api/console/stream", null);
-    assertThat(refused.statusCode()).isEqualTo(401);
-    assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    assertThat(get("/api/console/stream", "wrong").statusCode()).isEqualTo(401);
-  }
+    @LocalServerPort
+    int port;
+    @Autowired
+    DiscoveryClient discovery;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final JsonMapper json = JsonMapper.builder().build();
 
-  @Test
-  void theStreamSendsASnapshotOfEveryInstanceAndSaysWhatDoesNotAnswer() throws Exception {
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        !discovery.getInstances("cache-service").isEmpty() && !discovery.getInstances("lock-service").isEmpty());
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/console/stream"))
-        .header("X-API-Key", KEY).build();
-    HttpResponse<Stream<String>> stream = http.send(request, HttpResponse.BodyHandlers.ofLines());
-    assertThat(stream.statusCode()).isEqualTo(200);
-    assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
-    try (Stream<String> lines = stream.body()) {
-      Iterator<String> each = lines.iterator();
-      JsonNode first = nextSnapshot(each);
-      JsonNode second = nextSnapshot(each);
-      assertThat(java.time.Instant.parse(second.get("at").asString())).as("a fresh snapshot follows the first")
-          .isAfter(java.time.Instant.parse(first.get("at").asString()));
-
-      JsonNode instances = second.get("instances");
-      assertThat(instances.findValuesAsString("service")).containsExactly("cache-service", "lock-service");
-      JsonNode dead = instances.get(1);
-      assertThat(dead.get("health").asString()).isEqualTo("UNREACHABLE");
-      assertThat(dead.get("error").asString()).isNotBlank();
-      assertThat(instances.get(0).get("health").asString()).as("the stub's health document has no status").isEqualTo("HTTP 200");
-      assertThat(second.get("locks").get("error").asString()).startsWith("lock-service:");
-      assertThat(second.get("caches").get("path").asString()).as("the cache listing, asked of the instance itself")
-          .isEqualTo("/api/caches");
-      assertThat(second.get("tasks").get("error").asString()).contains("no instance");
-      assertThat(second.get("consensus")).isEmpty();
+    @AfterAll
+    static void stopServers() {
+        cacheService.close();
+        eureka.close();
     }
-  }
 
-  private JsonNode nextSnapshot(Iterator<String> lines) {
-    String event = null;
-    while (lines.hasNext()) {
-      String line = lines.next();
-      if (line.startsWith("event:")) {
-        event = line.substring("event:".length()).strip();
-      } else if (line.startsWith("data:") && "snapshot".equals(event)) {
-        return json.readTree(line.substring("data:".length()));
-      }
+    @Test
+    void thePageAndItsFilesAreServedWithoutAKeyAndUseNoOtherOrigin() throws Exception {
+        HttpResponse<String> page = get("/console", null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.body())
+                .contains("<title>Console", "/console/console.js", "/console/console.css", "id=\"api-key\"")
+                .doesNotContain("http://", "https://");
+        for (String file : new String[] {"/console/console.js", "/console/console.css"}) {
+            HttpResponse<String> asset = get(file, null);
+            assertThat(asset.statusCode()).as(file).isEqualTo(200);
+            assertThat(asset.body()).as("no CDN: the page works offline").doesNotContain("http://", "https://");
+        }
     }
-    throw new AssertionError("the stream ended before a snapshot");
-  }
 
-  private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(10));
-    if (key != null) {
-      request.header("X-API-Key", key);
+    @Test
+    void theStreamNeedsTheKey() throws Exception {
+        HttpResponse<String> refused = get("/api/console/stream", null);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(get("/api/console/stream", "wrong").statusCode()).isEqualTo(401);
     }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
+
+    @Test
+    void theStreamSendsASnapshotOfEveryInstanceAndSaysWhatDoesNotAnswer() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> !discovery.getInstances("cache-service").isEmpty()
+                && !discovery.getInstances("lock-service").isEmpty());
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/console/stream"))
+                .header("X-API-Key", KEY).build();
+        HttpResponse<Stream<String>> stream = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+        try (Stream<String> lines = stream.body()) {
+            Iterator<String> each = lines.iterator();
+            JsonNode first = nextSnapshot(each);
+            JsonNode second = nextSnapshot(each);
+            assertThat(java.time.Instant.parse(second.get("at").asString())).as("a fresh snapshot follows the first")
+                    .isAfter(java.time.Instant.parse(first.get("at").asString()));
+
+            JsonNode instances = second.get("instances");
+            assertThat(instances.findValuesAsString("service")).containsExactly("cache-service", "lock-service");
+            JsonNode dead = instances.get(1);
+            assertThat(dead.get("health").asString()).isEqualTo("UNREACHABLE");
+            assertThat(dead.get("error").asString()).isNotBlank();
+            assertThat(instances.get(0).get("health").asString()).as("the stub's health document has no status")
+                    .isEqualTo("HTTP 200");
+            assertThat(second.get("locks").get("error").asString()).startsWith("lock-service:");
+            assertThat(second.get("caches").get("path").asString())
+                    .as("the cache listing, asked of the instance itself")
+                    .isEqualTo("/api/caches");
+            assertThat(second.get("tasks").get("error").asString()).contains("no instance");
+            assertThat(second.get("consensus")).isEmpty();
+        }
+    }
+
+    private JsonNode nextSnapshot(Iterator<String> lines) {
+        String event = null;
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (line.startsWith("event:")) {
+                event = line.substring("event:".length()).strip();
+            } else if (line.startsWith("data:") && "snapshot".equals(event)) {
+                return json.readTree(line.substring("data:".length()));
+            }
+        }
+        throw new AssertionError("the stream ended before a snapshot");
+    }
+
+    private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10));
+        if (key != null) {
+            request.header("X-API-Key", key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -32,164 +32,167 @@ import reactor.core.publisher.Mono;
  */
 class SharedRateLimitTest {
 
-  static final String PREFIX = "test:gateway-lease:" + UUID.randomUUID() + ":";
-  static final List<LettuceConnectionFactory> factories = new ArrayList<>();
+    static final String PREFIX = "test:gateway-lease:" + UUID.randomUUID() + ":";
+    static final List<LettuceConnectionFactory> factories = new ArrayList<>();
 
-  @AfterAll
-  static void close() {
-    factories.forEach(LettuceConnectionFactory::destroy);
-  }
-
-  /** Counts the leases a replica takes from the real shared bucket. */
-  record Counted(TokenSource shared, AtomicInteger leases) implements TokenSource {
-    Counted(TokenSource shared) {
-      this(shared, new AtomicInteger());
+    @AfterAll
+    static void close() {
+        factories.forEach(LettuceConnectionFactory::destroy);
     }
 
-    @Override
-    public Mono<TokenLease> lease(String clientId, int wanted) {
-      leases.incrementAndGet();
-      return shared.lease(clientId, wanted);
-    }
-  }
-
-  static ReactiveStringRedisTemplate redis(int port) {
-    LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port),
-        LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1)).build());
-    factory.afterPropertiesSet();
-    factory.start();
-    factories.add(factory);
-    return new ReactiveStringRedisTemplate(factory);
-  }
-
-  static LeasingRateLimiter replica(Counted source, double rate, int burst) {
-    return new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(rate, burst, 40, Duration.ofSeconds(1),
-        Duration.ofSeconds(1)), System::nanoTime);
-  }
-
-  static Counted shared(int port, double rate, int burst) {
-    return new Counted(new RedisTokenBucket(redis(port), PREFIX, rate, burst, Duration.ofMillis(250)));
-  }
-
-  @Test
-  void threeReplicasDrivingOneKeyForTenSecondsAdmitWithinTheStatedBound() throws Exception {
-    double rate = 100;
-    int burst = 200;
-    int replicas = 3;
-    long offerEveryNanos = TimeUnit.MILLISECONDS.toNanos(5); // 200 calls/s per replica: 6x the limit together
-    String client = "key:bound";
-    List<Counted> sources = new ArrayList<>();
-    List<LeasingRateLimiter> limiters = new ArrayList<>();
-    for (int i = 0; i < replicas; i++) {
-      sources.add(shared(6379, rate, burst));
-      limiters.add(replica(sources.getLast(), rate, burst));
-    }
-    AtomicInteger offered = new AtomicInteger();
-    AtomicInteger admitted = new AtomicInteger();
-    long start = System.nanoTime();
-    long end = start + TimeUnit.SECONDS.toNanos(10);
-    ExecutorService threads = Executors.newFixedThreadPool(replicas);
-    List<Future<Long>> lastCalls = new ArrayList<>();
-    for (LeasingRateLimiter limiter : limiters) {
-      lastCalls.add(threads.submit((Callable<Long>) () -> {
-        long next = start;
-        long last = start;
-        while (next < end) {
-          long wait = next - System.nanoTime();
-          if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
-          }
-          RateLimitDecision decision = limiter.consume(client).block(Duration.ofSeconds(5));
-          last = System.nanoTime();
-          offered.incrementAndGet();
-          if (decision.allowed()) {
-            admitted.incrementAndGet();
-          }
-          next += offerEveryNanos;
+    /** Counts the leases a replica takes from the real shared bucket. */
+    record Counted(TokenSource shared, AtomicInteger leases) implements TokenSource {
+        Counted(TokenSource shared) {
+            this(shared, new AtomicInteger());
         }
-        return last;
-      }));
+
+        @Override
+        public Mono<TokenLease> lease(String clientId, int wanted) {
+            leases.incrementAndGet();
+            return shared.lease(clientId, wanted);
+        }
     }
-    long last = start;
-    for (Future<Long> call : lastCalls) {
-      last = Math.max(last, call.get(60, TimeUnit.SECONDS));
+
+    static ReactiveStringRedisTemplate redis(int port) {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration("127.0.0.1", port),
+                LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1)).build());
+        factory.afterPropertiesSet();
+        factory.start();
+        factories.add(factory);
+        return new ReactiveStringRedisTemplate(factory);
     }
-    threads.shutdown();
 
-    double window = (last - start) / 1e9;
-    double single = burst + rate * window; // what one bucket asked on every call would admit
-    int maxLease = limiters.getFirst().maxLease();
-    double bound = single + Math.min(replicas * maxLease, rate * 1.0);
-    int leases = sources.stream().mapToInt(source -> source.leases().get()).sum();
-    System.out.printf("shared rate limit, %d replicas, %.1f s, rate %.0f/s, burst %d, lease <= %d: offered %d, "
-            + "admitted %d, one shared bucket %.0f (%+.1f %%), bound %.0f (%+.1f %%), leases %d%n",
-        replicas, window, rate, burst, maxLease, offered.get(), admitted.get(), single,
-        100 * (admitted.get() / single - 1), bound, 100 * (bound / single - 1), leases);
-
-    assertThat(admitted.get()).as("admitted past the bound").isLessThanOrEqualTo((int) bound);
-    assertThat(admitted.get()).as("at most 10 %% over the configured rate").isLessThanOrEqualTo((int) (single * 1.10));
-    assertThat(admitted.get()).as("and not far under it").isGreaterThanOrEqualTo((int) (single * 0.90));
-    assertThat(leases).as("refusals are decided locally while the shared bucket is empty").isLessThan(offered.get() / 2);
-  }
-
-  @Test
-  void underTheLimitMostCallsCostNoRedisRoundTrip() {
-    double rate = 10_000;
-    int burst = 10_000;
-    Counted source = shared(6379, rate, burst);
-    LeasingRateLimiter limiter = replica(source, rate, burst);
-    String client = "key:cheap";
-    int calls = 2_000;
-    RateLimitDecision first = limiter.consume(client).block(Duration.ofSeconds(5));
-    assertThat(first.allowed()).isTrue();
-    assertThat(first.remaining()).isEqualTo(burst - 1);
-    for (int i = 1; i < calls; i++) {
-      RateLimitDecision decision = limiter.consume(client).block(Duration.ofSeconds(5));
-      assertThat(decision.allowed()).isTrue();
-      // Only this replica spends this bucket: what it claims remains is exact up to the bucket's refill.
-      assertThat(decision.remaining()).isBetween((long) burst - i - 1, (long) burst);
+    static LeasingRateLimiter replica(Counted source, double rate, int burst) {
+        return new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(rate, burst, 40, Duration.ofSeconds(1),
+                Duration.ofSeconds(1)), System::nanoTime);
     }
-    assertThat(source.leases().get()).as("leases for %d calls", calls).isLessThanOrEqualTo(calls / 20);
-  }
 
-  @Test
-  void whenRedisCannotBeReachedCallsPassWithoutAskingItOnEveryCall() {
-    Counted source = shared(1, 200, 400); // nothing listens on port 1
-    LeasingRateLimiter limiter = replica(source, 200, 400);
-    for (int i = 0; i < 100; i++) {
-      RateLimitDecision decision = limiter.consume("key:down").block(Duration.ofSeconds(5));
-      assertThat(decision.allowed()).isTrue();
-      assertThat(decision.remaining()).isEqualTo(400);
+    static Counted shared(int port, double rate, int burst) {
+        return new Counted(new RedisTokenBucket(redis(port), PREFIX, rate, burst, Duration.ofMillis(250)));
     }
-    assertThat(source.leases().get()).as("Redis asked once, then left alone for fail-open-for").isEqualTo(1);
-  }
 
-  @Test
-  void aCallThatWaitedForAFailedLeasePassesHoweverShortTheFailOpenWindow() {
-    Counted source = shared(1, 200, 400);
-    LeasingRateLimiter limiter = new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(200, 400, 40,
-        Duration.ofSeconds(1), Duration.ofNanos(1)), System::nanoTime);
-    for (int i = 0; i < 3; i++) {
-      assertThat(limiter.consume("key:down-briefly").block(Duration.ofSeconds(5)).allowed()).isTrue();
+    @Test
+    void threeReplicasDrivingOneKeyForTenSecondsAdmitWithinTheStatedBound() throws Exception {
+        double rate = 100;
+        int burst = 200;
+        int replicas = 3;
+        long offerEveryNanos = TimeUnit.MILLISECONDS.toNanos(5); // 200 calls/s per replica: 6x the limit together
+        String client = "key:bound";
+        List<Counted> sources = new ArrayList<>();
+        List<LeasingRateLimiter> limiters = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            sources.add(shared(6379, rate, burst));
+            limiters.add(replica(sources.getLast(), rate, burst));
+        }
+        AtomicInteger offered = new AtomicInteger();
+        AtomicInteger admitted = new AtomicInteger();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(10);
+        ExecutorService threads = Executors.newFixedThreadPool(replicas);
+        List<Future<Long>> lastCalls = new ArrayList<>();
+        for (LeasingRateLimiter limiter : limiters) {
+            lastCalls.add(threads.submit((Callable<Long>) () -> {
+                long next = start;
+                long last = start;
+                while (next < end) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    RateLimitDecision decision = limiter.consume(client).block(Duration.ofSeconds(5));
+                    last = System.nanoTime();
+                    offered.incrementAndGet();
+                    if (decision.allowed()) {
+                        admitted.incrementAndGet();
+                    }
+                    next += offerEveryNanos;
+                }
+                return last;
+            }));
+        }
+        long last = start;
+        for (Future<Long> call : lastCalls) {
+            last = Math.max(last, call.get(60, TimeUnit.SECONDS));
+        }
+        threads.shutdown();
+
+        double window = (last - start) / 1e9;
+        double single = burst + rate * window; // what one bucket asked on every call would admit
+        int maxLease = limiters.getFirst().maxLease();
+        double bound = single + Math.min(replicas * maxLease, rate * 1.0);
+        int leases = sources.stream().mapToInt(source -> source.leases().get()).sum();
+        System.out.printf("shared rate limit, %d replicas, %.1f s, rate %.0f/s, burst %d, lease <= %d: offered %d, "
+                + "admitted %d, one shared bucket %.0f (%+.1f %%), bound %.0f (%+.1f %%), leases %d%n",
+                replicas, window, rate, burst, maxLease, offered.get(), admitted.get(), single,
+                100 * (admitted.get() / single - 1), bound, 100 * (bound / single - 1), leases);
+
+        assertThat(admitted.get()).as("admitted past the bound").isLessThanOrEqualTo((int) bound);
+        assertThat(admitted.get()).as("at most 10 %% over the configured rate")
+                .isLessThanOrEqualTo((int) (single * 1.10));
+        assertThat(admitted.get()).as("and not far under it").isGreaterThanOrEqualTo((int) (single * 0.90));
+        assertThat(leases).as("refusals are decided locally while the shared bucket is empty")
+                .isLessThan(offered.get() / 2);
     }
-    assertThat(source.leases().get()).as("one attempt per call: a failed lease is not retried").isEqualTo(3);
-  }
 
-  @Test
-  void forgettingIdleClientsNeverCostsAComingCallASecondLease() {
-    AtomicLong clock = new AtomicLong();
-    Counted source = shared(6379, 0.1, 10);
-    LeasingRateLimiter limiter = new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(0.1, 10, 40,
-        Duration.ofSeconds(1), Duration.ofSeconds(1)), clock::get);
-    assertThat(limiter.consume("key:first").block(Duration.ofSeconds(5)).remaining()).isEqualTo(9);
-    clock.addAndGet(Duration.ofSeconds(2).toNanos()); // past a lease lifetime: idle clients are forgotten now
-    assertThat(limiter.consume("key:second").block(Duration.ofSeconds(5)).remaining()).isEqualTo(9);
-    assertThat(source.leases().get()).isEqualTo(2);
-  }
+    @Test
+    void underTheLimitMostCallsCostNoRedisRoundTrip() {
+        double rate = 10_000;
+        int burst = 10_000;
+        Counted source = shared(6379, rate, burst);
+        LeasingRateLimiter limiter = replica(source, rate, burst);
+        String client = "key:cheap";
+        int calls = 2_000;
+        RateLimitDecision first = limiter.consume(client).block(Duration.ofSeconds(5));
+        assertThat(first.allowed()).isTrue();
+        assertThat(first.remaining()).isEqualTo(burst - 1);
+        for (int i = 1; i < calls; i++) {
+            RateLimitDecision decision = limiter.consume(client).block(Duration.ofSeconds(5));
+            assertThat(decision.allowed()).isTrue();
+            // Only this replica spends this bucket: what it claims remains is exact up to the bucket's refill.
+            assertThat(decision.remaining()).isBetween((long) burst - i - 1, (long) burst);
+        }
+        assertThat(source.leases().get()).as("leases for %d calls", calls).isLessThanOrEqualTo(calls / 20);
+    }
 
-  @BeforeAll
-  static void redisAnswers() {
-    assertThat(redis(6379).opsForValue().get(PREFIX + "probe").defaultIfEmpty("none").block(Duration.ofSeconds(5)))
-        .isEqualTo("none");
-  }
+    @Test
+    void whenRedisCannotBeReachedCallsPassWithoutAskingItOnEveryCall() {
+        Counted source = shared(1, 200, 400); // nothing listens on port 1
+        LeasingRateLimiter limiter = replica(source, 200, 400);
+        for (int i = 0; i < 100; i++) {
+            RateLimitDecision decision = limiter.consume("key:down").block(Duration.ofSeconds(5));
+            assertThat(decision.allowed()).isTrue();
+            assertThat(decision.remaining()).isEqualTo(400);
+        }
+        assertThat(source.leases().get()).as("Redis asked once, then left alone for fail-open-for").isEqualTo(1);
+    }
+
+    @Test
+    void aCallThatWaitedForAFailedLeasePassesHoweverShortTheFailOpenWindow() {
+        Counted source = shared(1, 200, 400);
+        LeasingRateLimiter limiter = new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(200, 400, 40,
+                Duration.ofSeconds(1), Duration.ofNanos(1)), System::nanoTime);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.consume("key:down-briefly").block(Duration.ofSeconds(5)).allowed()).isTrue();
+        }
+        assertThat(source.leases().get()).as("one attempt per call: a failed lease is not retried").isEqualTo(3);
+    }
+
+    @Test
+    void forgettingIdleClientsNeverCostsAComingCallASecondLease() {
+        AtomicLong clock = new AtomicLong();
+        Counted source = shared(6379, 0.1, 10);
+        LeasingRateLimiter limiter = new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(0.1, 10, 40,
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), clock::get);
+        assertThat(limiter.consume("key:first").block(Duration.ofSeconds(5)).remaining()).isEqualTo(9);
+        clock.addAndGet(Duration.ofSeconds(2).toNanos()); // past a lease lifetime: idle clients are forgotten now
+        assertThat(limiter.consume("key:second").block(Duration.ofSeconds(5)).remaining()).isEqualTo(9);
+        assertThat(source.leases().get()).isEqualTo(2);
+    }
+
+    @BeforeAll
+    static void redisAnswers() {
+        assertThat(redis(6379).opsForValue().get(PREFIX + "probe").defaultIfEmpty("none").block(Duration.ofSeconds(5)))
+                .isEqualTo("none");
+    }
 }

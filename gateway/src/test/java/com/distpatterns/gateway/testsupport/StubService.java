@@ -14,62 +14,63 @@ import java.util.concurrent.LinkedBlockingQueue;
 /** A real downstream HTTP server that answers every call with a small JSON body and remembers what it got. */
 public final class StubService implements AutoCloseable {
 
-  /** What the stub received: method, path and headers. */
-  public record Received(String method, String path, Headers headers) {}
+    /** What the stub received: method, path and headers. */
+    public record Received(String method, String path, Headers headers) {}
 
-  private final HttpServer server;
-  private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final HttpServer server;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
-  private StubService(String name, Duration delay) throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", exchange -> {
-      received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), exchange.getRequestHeaders()));
-      try {
-        Thread.sleep(delay);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      byte[] body = ("{\"service\":\"" + name + "\",\"path\":\"" + exchange.getRequestURI().getPath() + "\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
-    server.start();
-  }
-
-  public static StubService start(String name) throws IOException {
-    return new StubService(name, Duration.ZERO);
-  }
-
-  public static StubService startSlow(String name, Duration delay) throws IOException {
-    return new StubService(name, delay);
-  }
-
-  /** A port nothing listens on: a service instance that is registered but down. */
-  public static int deadPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    private StubService(String name, Duration delay) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
+            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestHeaders()));
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = ("{\"service\":\"" + name + "\",\"path\":\"" + exchange.getRequestURI().getPath() + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
     }
-  }
 
-  public int port() {
-    return server.getAddress().getPort();
-  }
-
-  public Received lastReceived() throws InterruptedException {
-    Received last = received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
-    Received next;
-    while ((next = received.poll()) != null) {
-      last = next;
+    public static StubService start(String name) throws IOException {
+        return new StubService(name, Duration.ZERO);
     }
-    return last;
-  }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
+    public static StubService startSlow(String name, Duration delay) throws IOException {
+        return new StubService(name, delay);
+    }
+
+    /** A port nothing listens on: a service instance that is registered but down. */
+    public static int deadPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public Received lastReceived() throws InterruptedException {
+        Received last = received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        Received next;
+        while ((next = received.poll()) != null) {
+            last = next;
+        }
+        return last;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
 }

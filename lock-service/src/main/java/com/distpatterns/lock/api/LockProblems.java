@@ -15,14 +15,15 @@ import org.springframework.http.HttpStatus;
 @Configuration(proxyBeanMethods = false)
 class LockProblems {
 
-  @Bean
-  ExceptionProblems lockExceptionProblems() {
-    return ExceptionProblems.service()
-        .on(LockHeldException.class, e -> new ApiException(HttpStatus.CONFLICT, "lock-held", e.getMessage(),
-            e.holderExpiresIn(), Map.of("name", e.lockName())))
-        .on(LeaseNotHeldException.class, e -> ApiException.conflict("lease-not-held", e.getMessage()))
-        .on(LockStoreUnavailableException.class, e -> ApiException.unavailable("store-unavailable", e.getMessage(),
-            Duration.ofSeconds(1)))
-        .build();
-  }
+    @Bean
+    ExceptionProblems lockExceptionProblems() {
+        return ExceptionProblems.service()
+                .on(LockHeldException.class, e -> new ApiException(HttpStatus.CONFLICT, "lock-held", e.getMessage(),
+                        e.holderExpiresIn(), Map.of("name", e.lockName())))
+                .on(LeaseNotHeldException.class, e -> ApiException.conflict("lease-not-held", e.getMessage()))
+                .on(LockStoreUnavailableException.class,
+                        e -> ApiException.unavailable("store-unavailable", e.getMessage(),
+                                Duration.ofSeconds(1)))
+                .build();
+    }
 }

@@ -22,31 +22,32 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("lock")
 public record LockProperties(
-    @NotNull @Pattern(regexp = "[^{}]*", message = "must not contain braces: they would break the per-lock hash tag")
-    String keyPrefix,
-    @NotNull Duration defaultTtl,
-    @NotNull Duration pollInterval,
-    @NotNull Duration presenceTtl,
-    @NotNull @Valid ReplicaAcknowledgement replicaAcknowledgement) {
+        @NotNull @Pattern(regexp = "[^{}]*",
+                message = "must not contain braces: they would break the per-lock hash tag") String keyPrefix,
+        @NotNull Duration defaultTtl,
+        @NotNull Duration pollInterval,
+        @NotNull Duration presenceTtl,
+        @NotNull @Valid ReplicaAcknowledgement replicaAcknowledgement) {
 
-  public LockProperties {
-    if (pollInterval != null && (pollInterval.isNegative() || pollInterval.isZero())) {
-      throw new IllegalArgumentException("lock.poll-interval must be positive");
+    public LockProperties {
+        if (pollInterval != null && (pollInterval.isNegative() || pollInterval.isZero())) {
+            throw new IllegalArgumentException("lock.poll-interval must be positive");
+        }
+        if (pollInterval != null && presenceTtl != null && presenceTtl.compareTo(pollInterval) <= 0) {
+            throw new IllegalArgumentException(
+                    "lock.presence-ttl must be longer than lock.poll-interval (waiters refresh it when they poll)");
+        }
     }
-    if (pollInterval != null && presenceTtl != null && presenceTtl.compareTo(pollInterval) <= 0) {
-      throw new IllegalArgumentException("lock.presence-ttl must be longer than lock.poll-interval (waiters refresh it when they poll)");
-    }
-  }
 
-  /**
-   * @param enabled wait for replicas after each grant and renewal; off by default (costs a replication round trip)
-   * @param replicas how many replicas must acknowledge
-   * @param timeout how long to wait for them before answering 503 (a grant is then undone)
-   * @param connections dedicated connections for this, i.e. grants that may wait for replicas at once
-   */
-  public record ReplicaAcknowledgement(
-      boolean enabled,
-      @Min(1) @Max(16) int replicas,
-      @NotNull Duration timeout,
-      @Min(1) @Max(256) int connections) {}
+    /**
+     * @param enabled wait for replicas after each grant and renewal; off by default (costs a replication round trip)
+     * @param replicas how many replicas must acknowledge
+     * @param timeout how long to wait for them before answering 503 (a grant is then undone)
+     * @param connections dedicated connections for this, i.e. grants that may wait for replicas at once
+     */
+    public record ReplicaAcknowledgement(
+            boolean enabled,
+            @Min(1) @Max(16) int replicas,
+            @NotNull Duration timeout,
+            @Min(1) @Max(256) int connections) {}
 }

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record HeldLockPage(List<HeldLock> locks, String next) {
 
-  public HeldLockPage {
-    locks = List.copyOf(locks);
-  }
+    public HeldLockPage {
+        locks = List.copyOf(locks);
+    }
 }

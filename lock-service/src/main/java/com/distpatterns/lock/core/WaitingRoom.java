@@ -20,76 +20,76 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class WaitingRoom implements AutoCloseable {
 
-  private final ConcurrentHashMap<WaiterId, Seat> seats = new ConcurrentHashMap<>();
-  private final ScheduledThreadPoolExecutor alarm;
+    private final ConcurrentHashMap<WaiterId, Seat> seats = new ConcurrentHashMap<>();
+    private final ScheduledThreadPoolExecutor alarm;
 
-  public WaitingRoom() {
-    alarm = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("lock-waiting-alarm").daemon().factory());
-    // A hand-off cancels its waiter's alarm: take it out of the queue rather than wake for it later.
-    alarm.setRemoveOnCancelPolicy(true);
-  }
-
-  private static final class Seat {
-    final Thread thread = Thread.currentThread();
-    final AtomicReference<HandOff> handOff = new AtomicReference<>();
-  }
-
-  /** Registers the calling thread as a waiter; must happen before it queues in the store. */
-  public void enter(WaiterId id) {
-    seats.put(id, new Seat());
-  }
-
-  public void leave(WaiterId id) {
-    seats.remove(id);
-  }
-
-  /** Delivers a hand-off to its waiter if the waiter is here; returns whether it was. */
-  public boolean deliver(HandOff handOff) {
-    Seat seat = seats.get(handOff.waiter());
-    if (seat == null) {
-      return false;
+    public WaitingRoom() {
+        alarm = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("lock-waiting-alarm").daemon().factory());
+        // A hand-off cancels its waiter's alarm: take it out of the queue rather than wake for it later.
+        alarm.setRemoveOnCancelPolicy(true);
     }
-    seat.handOff.set(handOff);
-    LockSupport.unpark(seat.thread);
-    return true;
-  }
 
-  /** Waits up to {@code timeout} for a hand-off; returns it, or {@code null} when none came in time. */
-  HandOff await(WaiterId id, Duration timeout) throws InterruptedException {
-    Seat seat = seats.get(id);
-    if (seat == null || seat.thread != Thread.currentThread()) {
-      throw new IllegalStateException("waiter " + id.value() + " is not seated by this thread");
+    private static final class Seat {
+        final Thread thread = Thread.currentThread();
+        final AtomicReference<HandOff> handOff = new AtomicReference<>();
     }
-    HandOff handOff = seat.handOff.get();
-    if (handOff != null || timeout.isNegative() || timeout.isZero()) {
-      return handOff;
+
+    /** Registers the calling thread as a waiter; must happen before it queues in the store. */
+    public void enter(WaiterId id) {
+        seats.put(id, new Seat());
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Thread waiter = Thread.currentThread();
-    ScheduledFuture<?> wakeUp;
-    try {
-      wakeUp = alarm.schedule(() -> LockSupport.unpark(waiter), timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      throw new InterruptedException("the waiting room is closed: the service is shutting down");
+
+    public void leave(WaiterId id) {
+        seats.remove(id);
     }
-    try {
-      while ((handOff = seat.handOff.get()) == null) {
-        if (deadline - System.nanoTime() <= 0) {
-          return null;
+
+    /** Delivers a hand-off to its waiter if the waiter is here; returns whether it was. */
+    public boolean deliver(HandOff handOff) {
+        Seat seat = seats.get(handOff.waiter());
+        if (seat == null) {
+            return false;
         }
-        LockSupport.park(this);
-        if (Thread.interrupted()) {
-          throw new InterruptedException();
-        }
-      }
-      return handOff;
-    } finally {
-      wakeUp.cancel(false);
+        seat.handOff.set(handOff);
+        LockSupport.unpark(seat.thread);
+        return true;
     }
-  }
 
-  @Override
-  public void close() {
-    alarm.shutdownNow();
-  }
+    /** Waits up to {@code timeout} for a hand-off; returns it, or {@code null} when none came in time. */
+    HandOff await(WaiterId id, Duration timeout) throws InterruptedException {
+        Seat seat = seats.get(id);
+        if (seat == null || seat.thread != Thread.currentThread()) {
+            throw new IllegalStateException("waiter " + id.value() + " is not seated by this thread");
+        }
+        HandOff handOff = seat.handOff.get();
+        if (handOff != null || timeout.isNegative() || timeout.isZero()) {
+            return handOff;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Thread waiter = Thread.currentThread();
+        ScheduledFuture<?> wakeUp;
+        try {
+            wakeUp = alarm.schedule(() -> LockSupport.unpark(waiter), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            throw new InterruptedException("the waiting room is closed: the service is shutting down");
+        }
+        try {
+            while ((handOff = seat.handOff.get()) == null) {
+                if (deadline - System.nanoTime() <= 0) {
+                    return null;
+                }
+                LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+            }
+            return handOff;
+        } finally {
+            wakeUp.cancel(false);
+        }
+    }
+
+    @Override
+    public void close() {
+        alarm.shutdownNow();
+    }
 }

@@ -29,62 +29,63 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 final class AsyncLuaScript {
 
-  private final String name;
-  private final byte[] body;
-  private final String sha1;
+    private final String name;
+    private final byte[] body;
+    private final String sha1;
 
-  private AsyncLuaScript(String name, RedisScript<?> script) {
-    this.name = name;
-    this.body = script.getScriptAsString().getBytes(StandardCharsets.UTF_8);
-    this.sha1 = script.getSha1();
-  }
-
-  static AsyncLuaScript load(String name) {
-    return new AsyncLuaScript(name, LuaScripts.loadList(name));
-  }
-
-  String name() {
-    return name;
-  }
-
-  String sha1() {
-    return sha1;
-  }
-
-  String body() {
-    return new String(body, StandardCharsets.UTF_8);
-  }
-
-  /**
-   * Runs the script and returns its reply of names and values; {@code keysAndArgs} holds the {@code numKeys} keys
-   * first, then the arguments.
-   */
-  ScriptReply run(RedisConnection connection, int numKeys, byte[]... keysAndArgs) {
-    @SuppressWarnings("unchecked")
-    RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection.getNativeConnection();
-    byte[][] keys = Arrays.copyOfRange(keysAndArgs, 0, numKeys);
-    byte[][] args = Arrays.copyOfRange(keysAndArgs, numKeys, keysAndArgs.length);
-    try {
-      return ScriptReply.of(await(commands.evalsha(sha1, ScriptOutputType.MULTI, keys, args)));
-    } catch (RedisNoScriptException e) {
-      // First use on this server (or after SCRIPT FLUSH / a failover): EVAL caches it for the next calls.
-      return ScriptReply.of(await(commands.eval(body, ScriptOutputType.MULTI, keys, args)));
+    private AsyncLuaScript(String name, RedisScript<?> script) {
+        this.name = name;
+        this.body = script.getScriptAsString().getBytes(StandardCharsets.UTF_8);
+        this.sha1 = script.getSha1();
     }
-  }
 
-  private static List<?> await(RedisFuture<List<Object>> reply) {
-    try {
-      return reply.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      reply.cancel(true);
-      throw new RedisCommandInterruptedException(e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw new IllegalStateException(e.getCause());
+    static AsyncLuaScript load(String name) {
+        return new AsyncLuaScript(name, LuaScripts.loadList(name));
     }
-  }
+
+    String name() {
+        return name;
+    }
+
+    String sha1() {
+        return sha1;
+    }
+
+    String body() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs the script and returns its reply of names and values; {@code keysAndArgs} holds the {@code numKeys} keys
+     * first, then the arguments.
+     */
+    ScriptReply run(RedisConnection connection, int numKeys, byte[]... keysAndArgs) {
+        @SuppressWarnings("unchecked")
+        RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+                .getNativeConnection();
+        byte[][] keys = Arrays.copyOfRange(keysAndArgs, 0, numKeys);
+        byte[][] args = Arrays.copyOfRange(keysAndArgs, numKeys, keysAndArgs.length);
+        try {
+            return ScriptReply.of(await(commands.evalsha(sha1, ScriptOutputType.MULTI, keys, args)));
+        } catch (RedisNoScriptException e) {
+            // First use on this server (or after SCRIPT FLUSH / a failover): EVAL caches it for the next calls.
+            return ScriptReply.of(await(commands.eval(body, ScriptOutputType.MULTI, keys, args)));
+        }
+    }
+
+    private static List<?> await(RedisFuture<List<Object>> reply) {
+        try {
+            return reply.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reply.cancel(true);
+            throw new RedisCommandInterruptedException(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
 
 }

@@ -8,12 +8,13 @@ import java.nio.charset.StandardCharsets;
  */
 record LockKeys(byte[] lease, byte[] fence, byte[] queue, byte[] waiterPrefix) {
 
-  static LockKeys of(String prefix, String name) {
-    String base = prefix + "lock:{" + name + "}:";
-    return new LockKeys(bytes(base + "lease"), bytes(base + "fence"), bytes(base + "queue"), bytes(base + "waiter:"));
-  }
+    static LockKeys of(String prefix, String name) {
+        String base = prefix + "lock:{" + name + "}:";
+        return new LockKeys(bytes(base + "lease"), bytes(base + "fence"), bytes(base + "queue"),
+                bytes(base + "waiter:"));
+    }
 
-  static byte[] bytes(String value) {
-    return value.getBytes(StandardCharsets.UTF_8);
-  }
+    static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
 }

@@ -13,21 +13,24 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 /** The store waits for Redis untimed, so the service refuses to start on a client that never expires commands. */
 class CommandTimeoutsTest {
 
-  @Test
-  void aLettuceClientThatExpiresCommandsIsAccepted() {
-    assertThatCode(() -> LockConfiguration.requireCommandTimeouts(factory(TimeoutOptions.enabled()))).doesNotThrowAnyException();
-    assertThatCode(() -> LockConfiguration.requireCommandTimeouts(new LettuceConnectionFactory())).doesNotThrowAnyException();
-  }
+    @Test
+    void aLettuceClientThatExpiresCommandsIsAccepted() {
+        assertThatCode(() -> LockConfiguration.requireCommandTimeouts(factory(TimeoutOptions.enabled())))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> LockConfiguration.requireCommandTimeouts(new LettuceConnectionFactory()))
+                .doesNotThrowAnyException();
+    }
 
-  @Test
-  void aLettuceClientThatNeverExpiresCommandsIsRefused() {
-    assertThatThrownBy(() -> LockConfiguration.requireCommandTimeouts(factory(TimeoutOptions.builder().timeoutCommands(false).build())))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("command timeouts");
-  }
+    @Test
+    void aLettuceClientThatNeverExpiresCommandsIsRefused() {
+        assertThatThrownBy(() -> LockConfiguration
+                .requireCommandTimeouts(factory(TimeoutOptions.builder().timeoutCommands(false).build())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("command timeouts");
+    }
 
-  private static LettuceConnectionFactory factory(TimeoutOptions timeouts) {
-    LettuceClientConfiguration client = LettuceClientConfiguration.builder()
-        .clientOptions(ClientOptions.builder().timeoutOptions(timeouts).build()).build();
-    return new LettuceConnectionFactory(new RedisStandaloneConfiguration(), client);
-  }
+    private static LettuceConnectionFactory factory(TimeoutOptions timeouts) {
+        LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+                .clientOptions(ClientOptions.builder().timeoutOptions(timeouts).build()).build();
+        return new LettuceConnectionFactory(new RedisStandaloneConfiguration(), client);
+    }
 }

@@ -10,19 +10,19 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 /** Test keys live under a prefix unique to the run, and are removed by it (never FLUSHDB: Redis is shared). */
 public final class RedisKeys {
 
-  private RedisKeys() {}
+    private RedisKeys() {}
 
-  public static String uniquePrefix() {
-    return "test-lock-" + UUID.randomUUID() + ":";
-  }
+    public static String uniquePrefix() {
+        return "test-lock-" + UUID.randomUUID() + ":";
+    }
 
-  public static void deleteAll(StringRedisTemplate redis, String prefix) {
-    List<String> keys = new ArrayList<>();
-    try (Cursor<String> cursor = redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(1000).build())) {
-      cursor.forEachRemaining(keys::add);
+    public static void deleteAll(StringRedisTemplate redis, String prefix) {
+        List<String> keys = new ArrayList<>();
+        try (Cursor<String> cursor = redis.scan(ScanOptions.scanOptions().match(prefix + "*").count(1000).build())) {
+            cursor.forEachRemaining(keys::add);
+        }
+        if (!keys.isEmpty()) {
+            redis.delete(keys);
+        }
     }
-    if (!keys.isEmpty()) {
-      redis.delete(keys);
-    }
-  }
 }

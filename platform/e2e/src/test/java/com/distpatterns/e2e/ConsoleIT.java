@@ -46,234 +46,252 @@ import tools.jackson.databind.JsonNode;
 @Order(Integer.MAX_VALUE - 1) // before SuiteIT, whose last test restarts services
 class ConsoleIT {
 
-  static final String GATEWAY = SharedSuite.GATEWAY;
-  static final String KEY = SharedSuite.KEY;
-  static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  static final Path TARGET = Path.of("target");
+    static final String GATEWAY = SharedSuite.GATEWAY;
+    static final String KEY = SharedSuite.KEY;
+    static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final Path TARGET = Path.of("target");
 
-  static WebDriver browser;
-  static Path profile;
+    static WebDriver browser;
+    static Path profile;
 
-  private static HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
-    return SuiteIT.call(method, path, body);
-  }
-
-  private static JsonNode body(HttpResponse<String> response, int expectedStatus) {
-    return SuiteIT.body(response, expectedStatus);
-  }
-
-  @BeforeAll
-  static void openBrowser() throws IOException {
-    String chromedriver = firstExisting("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-    String chromium = firstExisting("/usr/bin/chromium", "/usr/bin/chromium-browser");
-    assertThat(chromedriver).as("chromedriver (Debian's chromium-driver package; .ci/run installs it)").isNotNull();
-    assertThat(chromium).as("chromium (Debian's chromium package; .ci/run installs it)").isNotNull();
-    profile = Files.createTempDirectory("console-it-chromium");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium);
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + profile);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-  }
-
-  @AfterAll
-  static void closeBrowser() throws IOException {
-    if (browser != null) {
-      browser.quit();
+    private static HttpResponse<String> call(String method, String path, String body)
+            throws IOException, InterruptedException {
+        return SuiteIT.call(method, path, body);
     }
-    if (profile != null) {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
+
+    private static JsonNode body(HttpResponse<String> response, int expectedStatus) {
+        return SuiteIT.body(response, expectedStatus);
     }
-  }
 
-  @Test
-  @Order(1)
-  void withoutAKeyThePageAsksForOneAndShowsNoData() throws Exception {
-    assumeTrue(!KEY.isEmpty(), "the suite under test has no API keys");
-    HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/api/console/stream"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(stream.statusCode()).isEqualTo(401);
-    assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
-
-    browser.get(GATEWAY + "/console");
-    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
-    browser.navigate().refresh();
-    until(Duration.ofSeconds(10), () -> browser.findElement(By.id("key-form")).isDisplayed());
-    assertThat(browser.findElement(By.id("data")).isDisplayed()).isFalse();
-    assertThat(browser.findElements(By.cssSelector("#instances tbody tr"))).isEmpty();
-    assertThat(browser.findElement(By.id("status")).getText()).containsIgnoringCase("API key");
-
-    browser.findElement(By.id("api-key")).sendKeys("not-" + KEY);
-    browser.findElement(By.id("key-submit")).click();
-    until(Duration.ofSeconds(10), () -> browser.findElement(By.id("key-error")).getText().contains("refused"));
-    assertThat(browser.findElement(By.id("data")).isDisplayed()).isFalse();
-  }
-
-  @Test
-  @Order(2)
-  void everyInstanceIsUpAndThreeConsensusNodesHaveExactlyOneLeader() {
-    openWithKey();
-    until(Duration.ofSeconds(60), () -> {
-      List<WebElement> instances = browser.findElements(By.cssSelector("#instances tbody tr"));
-      Set<String> services = instances.stream().map(row -> row.getAttribute("data-service")).collect(Collectors.toSet());
-      boolean allUp = !instances.isEmpty() && instances.stream().allMatch(row -> "UP".equals(row.getAttribute("data-health")));
-      return allUp && services.containsAll(Set.of("gateway", "cache-service", "lock-service", "task-service",
-          "event-service", "consensus-service"));
-    });
-    until(Duration.ofSeconds(30), () -> {
-      List<WebElement> nodes = browser.findElements(By.cssSelector("#consensus tbody tr"));
-      return nodes.size() == 3 && nodes.stream().allMatch(row -> "true".equals(row.getAttribute("data-reachable")))
-          && nodes.stream().filter(row -> "LEADER".equals(row.getAttribute("data-role"))).count() == 1;
-    });
-    assertThat(browser.findElement(By.cssSelector("#instances tbody tr td:nth-child(3)")).getText()).as("a text label, not only a colour")
-        .isEqualTo("up");
-  }
-
-  @Test
-  @Order(3)
-  void aLockAppearsWithItsFencingTokenWithinTwoSecondsAndGoesWhenReleased() throws Exception {
-    openWithKey();
-    until(Duration.ofSeconds(30), () -> browser.findElement(By.id("data")).isDisplayed());
-    String name = "console-" + RUN;
-    JsonNode lease = body(call("POST", "/api/locks/" + name + "/acquire", "{\"ttlMs\":30000,\"owner\":\"console-it\"}"), 200);
-    By row = By.cssSelector("#locks tbody tr[data-lock='" + name + "']");
-    until(Duration.ofSeconds(2), () -> !browser.findElements(row).isEmpty());
-    assertThat(browser.findElement(row).findElement(By.cssSelector(".token")).getText())
-        .isEqualTo(Long.toString(lease.get("fencingToken").asLong()));
-    assertThat(browser.findElement(row).getText()).contains("console-it");
-    String token = Long.toString(lease.get("fencingToken").asLong());
-    By granted = By.cssSelector("#lock-changes li[data-lock='" + name + "'][data-change='granted'][data-token='" + token + "']");
-    until(Duration.ofSeconds(2), () -> !browser.findElements(granted).isEmpty());
-
-    assertThat(call("POST", "/api/locks/" + name + "/release", "{\"leaseId\":\"" + lease.get("leaseId").asString() + "\"}")
-        .statusCode()).isEqualTo(204);
-    until(Duration.ofSeconds(2), () -> browser.findElements(row).isEmpty());
-    By released = By.cssSelector("#lock-changes li[data-lock='" + name + "'][data-change='released'][data-token='" + token + "']");
-    until(Duration.ofSeconds(2), () -> !browser.findElements(released).isEmpty());
-  }
-
-  @Test
-  @Order(4)
-  void aBatchOf200TasksShowsAProgressBarThatReaches100Percent() throws Exception {
-    openWithKey();
-    String items = IntStream.rangeClosed(1, 200).mapToObj(Integer::toString).collect(Collectors.joining(","));
-    JsonNode batch = body(call("POST", "/api/batches", "{\"type\":\"transform\",\"items\":[" + items + "],\"chunkSize\":1}"), 202);
-    assertThat(batch.get("tasks").asInt()).isEqualTo(200);
-    By bar = By.cssSelector("#batches [data-batch='" + batch.get("id").asString() + "']");
-    until(Duration.ofSeconds(90), () -> !browser.findElements(bar).isEmpty()
-        && "100".equals(browser.findElement(bar).getAttribute("data-percent")));
-    WebElement progress = browser.findElement(bar).findElement(By.tagName("progress"));
-    assertThat(progress.getAttribute("value")).isEqualTo("200");
-    assertThat(progress.getAttribute("max")).isEqualTo("200");
-    assertThat(browser.findElement(bar).getText()).contains("100 %");
-    By transformRate = By.cssSelector("#task-types tr[data-type='transform'] .rate-success");
-    until(Duration.ofSeconds(5), () -> !browser.findElements(transformRate).isEmpty()
-        && Double.parseDouble(browser.findElement(transformRate).getText()) > 0);
-    screenshot("console-overview"); // what docs/console.md shows
-  }
-
-  @Test
-  @Order(5)
-  void theTailShowsUserCreatedUnderUserStarAndNotOrderCreated() throws Exception {
-    openWithKey();
-    until(Duration.ofSeconds(30), () -> browser.findElement(By.id("data")).isDisplayed());
-    WebElement pattern = browser.findElement(By.id("tail-pattern"));
-    pattern.clear();
-    pattern.sendKeys("user.*");
-    browser.findElement(By.id("tail-start")).click();
-    By users = By.cssSelector("#tail li[data-type='user.created']");
-    // The stream's binding exists only once the page is connected: publish until the first event is seen.
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (browser.findElements(users).isEmpty() && System.nanoTime() < deadline) {
-      body(call("POST", "/api/events/order.created", "{\"run\":\"" + RUN + "\"}"), 202);
-      body(call("POST", "/api/events/user.created", "{\"run\":\"" + RUN + "\"}"), 202);
-      Thread.sleep(500);
+    @BeforeAll
+    static void openBrowser() throws IOException {
+        String chromedriver = firstExisting("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+        String chromium = firstExisting("/usr/bin/chromium", "/usr/bin/chromium-browser");
+        assertThat(chromedriver).as("chromedriver (Debian's chromium-driver package; .ci/run installs it)").isNotNull();
+        assertThat(chromium).as("chromium (Debian's chromium package; .ci/run installs it)").isNotNull();
+        profile = Files.createTempDirectory("console-it-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium);
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,800", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
     }
-    int seen = browser.findElements(users).size();
-    assertThat(seen).as("user.created in the tail").isPositive();
-    body(call("POST", "/api/events/order.created", "{\"run\":\"" + RUN + "\",\"last\":true}"), 202);
-    body(call("POST", "/api/events/user.created", "{\"run\":\"" + RUN + "\",\"last\":true}"), 202);
-    until(Duration.ofSeconds(5), () -> browser.findElements(users).size() > seen);
-    assertThat(browser.findElement(users).getText()).contains(RUN);
-    assertThat(browser.findElements(By.cssSelector("#tail li[data-type='order.created']"))).isEmpty();
-  }
 
-  @Test
-  @Order(6)
-  void aFrozenConsensusNodeShowsUnreachableAndTheLeaderChangesThenItRejoins() throws Exception {
-    assumeTrue(SharedSuite.started(), "freezing a node needs the suite this run started");
-    openWithKey();
-    until(Duration.ofSeconds(30), () -> browser.findElements(By.cssSelector("#consensus tbody tr[data-role='LEADER']")).size() == 1);
-    String leader = browser.findElement(By.cssSelector("#consensus tbody tr[data-role='LEADER']")).getAttribute("data-node");
-    long pid = SharedSuite.suite().pid("consensus-" + leader);
-    signal("STOP", pid);
-    try {
-      until(Duration.ofSeconds(10), () -> browser.findElements(By.cssSelector("#consensus tbody tr[data-reachable='false']"))
-          .stream().anyMatch(row -> row.getText().contains("unreachable")));
-      until(Duration.ofSeconds(30), () -> browser.findElements(By.cssSelector("#leader-changes li")).stream()
-          .anyMatch(change -> leader.equals(change.getAttribute("data-from")) && !"null".equals(change.getAttribute("data-to"))));
-      screenshot("console-leader-change");
-    } finally {
-      signal("CONT", pid);
+    @AfterAll
+    static void closeBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
     }
-    until(Duration.ofSeconds(60), () -> {
-      List<WebElement> nodes = browser.findElements(By.cssSelector("#consensus tbody tr"));
-      return nodes.stream().filter(row -> "true".equals(row.getAttribute("data-reachable"))).count() == 3
-          && nodes.stream().filter(row -> "LEADER".equals(row.getAttribute("data-role"))).count() == 1
-          && nodes.stream().anyMatch(row -> leader.equals(row.getAttribute("data-node")));
-    });
-  }
 
-  private static void openWithKey() {
-    browser.get(GATEWAY + "/console");
-    if (!KEY.isEmpty()) {
-      ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.setItem('console.apiKey', arguments[0])", KEY);
-      browser.navigate().refresh();
+    @Test
+    @Order(1)
+    void withoutAKeyThePageAsksForOneAndShowsNoData() throws Exception {
+        assumeTrue(!KEY.isEmpty(), "the suite under test has no API keys");
+        HttpResponse<String> stream = http.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/api/console/stream"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stream.statusCode()).isEqualTo(401);
+        assertThat(stream.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+
+        browser.get(GATEWAY + "/console");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        until(Duration.ofSeconds(10), () -> browser.findElement(By.id("key-form")).isDisplayed());
+        assertThat(browser.findElement(By.id("data")).isDisplayed()).isFalse();
+        assertThat(browser.findElements(By.cssSelector("#instances tbody tr"))).isEmpty();
+        assertThat(browser.findElement(By.id("status")).getText()).containsIgnoringCase("API key");
+
+        browser.findElement(By.id("api-key")).sendKeys("not-" + KEY);
+        browser.findElement(By.id("key-submit")).click();
+        until(Duration.ofSeconds(10), () -> browser.findElement(By.id("key-error")).getText().contains("refused"));
+        assertThat(browser.findElement(By.id("data")).isDisplayed()).isFalse();
     }
-  }
 
-  private static void until(Duration timeout, java.util.function.Supplier<Boolean> condition) {
-    new WebDriverWait(browser, timeout, Duration.ofMillis(100)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-        .until(driver -> condition.get());
-  }
-
-  private static void signal(String signal, long pid) throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-    assertThat(kill.waitFor()).as("kill -%s %d", signal, pid).isZero();
-  }
-
-  static void screenshot(String name) throws IOException {
-    if (browser instanceof org.openqa.selenium.TakesScreenshot camera) {
-      Files.createDirectories(TARGET);
-      Path shot = camera.getScreenshotAs(OutputType.FILE).toPath();
-      Files.copy(shot, TARGET.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    @Test
+    @Order(2)
+    void everyInstanceIsUpAndThreeConsensusNodesHaveExactlyOneLeader() {
+        openWithKey();
+        until(Duration.ofSeconds(60), () -> {
+            List<WebElement> instances = browser.findElements(By.cssSelector("#instances tbody tr"));
+            Set<String> services = instances.stream().map(row -> row.getAttribute("data-service"))
+                    .collect(Collectors.toSet());
+            boolean allUp = !instances.isEmpty()
+                    && instances.stream().allMatch(row -> "UP".equals(row.getAttribute("data-health")));
+            return allUp && services.containsAll(Set.of("gateway", "cache-service", "lock-service", "task-service",
+                    "event-service", "consensus-service"));
+        });
+        until(Duration.ofSeconds(30), () -> {
+            List<WebElement> nodes = browser.findElements(By.cssSelector("#consensus tbody tr"));
+            return nodes.size() == 3
+                    && nodes.stream().allMatch(row -> "true".equals(row.getAttribute("data-reachable")))
+                    && nodes.stream().filter(row -> "LEADER".equals(row.getAttribute("data-role"))).count() == 1;
+        });
+        assertThat(browser.findElement(By.cssSelector("#instances tbody tr td:nth-child(3)")).getText())
+                .as("a text label, not only a colour")
+                .isEqualTo("up");
     }
-  }
 
-  private static String firstExisting(String... paths) {
-    for (String path : paths) {
-      if (Files.isExecutable(Path.of(path))) {
-        return path;
-      }
-    }
-    return null;
-  }
+    @Test
+    @Order(3)
+    void aLockAppearsWithItsFencingTokenWithinTwoSecondsAndGoesWhenReleased() throws Exception {
+        openWithKey();
+        until(Duration.ofSeconds(30), () -> browser.findElement(By.id("data")).isDisplayed());
+        String name = "console-" + RUN;
+        JsonNode lease = body(
+                call("POST", "/api/locks/" + name + "/acquire", "{\"ttlMs\":30000,\"owner\":\"console-it\"}"), 200);
+        By row = By.cssSelector("#locks tbody tr[data-lock='" + name + "']");
+        until(Duration.ofSeconds(2), () -> !browser.findElements(row).isEmpty());
+        assertThat(browser.findElement(row).findElement(By.cssSelector(".token")).getText())
+                .isEqualTo(Long.toString(lease.get("fencingToken").asLong()));
+        assertThat(browser.findElement(row).getText()).contains("console-it");
+        String token = Long.toString(lease.get("fencingToken").asLong());
+        By granted = By.cssSelector(
+                "#lock-changes li[data-lock='" + name + "'][data-change='granted'][data-token='" + token + "']");
+        until(Duration.ofSeconds(2), () -> !browser.findElements(granted).isEmpty());
 
-  /** Saves what the browser showed when a test failed, next to the reports. */
-  static final class ScreenshotOnFailure implements TestWatcher {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      try {
-        screenshot("console-" + context.getRequiredTestMethod().getName());
-      } catch (IOException | RuntimeException e) {
-        cause.addSuppressed(e);
-      }
+        assertThat(call("POST", "/api/locks/" + name + "/release",
+                "{\"leaseId\":\"" + lease.get("leaseId").asString() + "\"}")
+                .statusCode()).isEqualTo(204);
+        until(Duration.ofSeconds(2), () -> browser.findElements(row).isEmpty());
+        By released = By.cssSelector(
+                "#lock-changes li[data-lock='" + name + "'][data-change='released'][data-token='" + token + "']");
+        until(Duration.ofSeconds(2), () -> !browser.findElements(released).isEmpty());
     }
-  }
+
+    @Test
+    @Order(4)
+    void aBatchOf200TasksShowsAProgressBarThatReaches100Percent() throws Exception {
+        openWithKey();
+        String items = IntStream.rangeClosed(1, 200).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        JsonNode batch = body(
+                call("POST", "/api/batches", "{\"type\":\"transform\",\"items\":[" + items + "],\"chunkSize\":1}"),
+                202);
+        assertThat(batch.get("tasks").asInt()).isEqualTo(200);
+        By bar = By.cssSelector("#batches [data-batch='" + batch.get("id").asString() + "']");
+        until(Duration.ofSeconds(90), () -> !browser.findElements(bar).isEmpty()
+                && "100".equals(browser.findElement(bar).getAttribute("data-percent")));
+        WebElement progress = browser.findElement(bar).findElement(By.tagName("progress"));
+        assertThat(progress.getAttribute("value")).isEqualTo("200");
+        assertThat(progress.getAttribute("max")).isEqualTo("200");
+        assertThat(browser.findElement(bar).getText()).contains("100 %");
+        By transformRate = By.cssSelector("#task-types tr[data-type='transform'] .rate-success");
+        until(Duration.ofSeconds(5), () -> !browser.findElements(transformRate).isEmpty()
+                && Double.parseDouble(browser.findElement(transformRate).getText()) > 0);
+        screenshot("console-overview"); // what docs/console.md shows
+    }
+
+    @Test
+    @Order(5)
+    void theTailShowsUserCreatedUnderUserStarAndNotOrderCreated() throws Exception {
+        openWithKey();
+        until(Duration.ofSeconds(30), () -> browser.findElement(By.id("data")).isDisplayed());
+        WebElement pattern = browser.findElement(By.id("tail-pattern"));
+        pattern.clear();
+        pattern.sendKeys("user.*");
+        browser.findElement(By.id("tail-start")).click();
+        By users = By.cssSelector("#tail li[data-type='user.created']");
+        // The stream's binding exists only once the page is connected: publish until the first event is seen.
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (browser.findElements(users).isEmpty() && System.nanoTime() < deadline) {
+            body(call("POST", "/api/events/order.created", "{\"run\":\"" + RUN + "\"}"), 202);
+            body(call("POST", "/api/events/user.created", "{\"run\":\"" + RUN + "\"}"), 202);
+            Thread.sleep(500);
+        }
+        int seen = browser.findElements(users).size();
+        assertThat(seen).as("user.created in the tail").isPositive();
+        body(call("POST", "/api/events/order.created", "{\"run\":\"" + RUN + "\",\"last\":true}"), 202);
+        body(call("POST", "/api/events/user.created", "{\"run\":\"" + RUN + "\",\"last\":true}"), 202);
+        until(Duration.ofSeconds(5), () -> browser.findElements(users).size() > seen);
+        assertThat(browser.findElement(users).getText()).contains(RUN);
+        assertThat(browser.findElements(By.cssSelector("#tail li[data-type='order.created']"))).isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void aFrozenConsensusNodeShowsUnreachableAndTheLeaderChangesThenItRejoins() throws Exception {
+        assumeTrue(SharedSuite.started(), "freezing a node needs the suite this run started");
+        openWithKey();
+        until(Duration.ofSeconds(30),
+                () -> browser.findElements(By.cssSelector("#consensus tbody tr[data-role='LEADER']")).size() == 1);
+        String leader = browser.findElement(By.cssSelector("#consensus tbody tr[data-role='LEADER']"))
+                .getAttribute("data-node");
+        long pid = SharedSuite.suite().pid("consensus-" + leader);
+        signal("STOP", pid);
+        try {
+            until(Duration.ofSeconds(10),
+                    () -> browser.findElements(By.cssSelector("#consensus tbody tr[data-reachable='false']"))
+                            .stream().anyMatch(row -> row.getText().contains("unreachable")));
+            until(Duration.ofSeconds(30), () -> browser.findElements(By.cssSelector("#leader-changes li")).stream()
+                    .anyMatch(change -> leader.equals(change.getAttribute("data-from"))
+                            && !"null".equals(change.getAttribute("data-to"))));
+            screenshot("console-leader-change");
+        } finally {
+            signal("CONT", pid);
+        }
+        until(Duration.ofSeconds(60), () -> {
+            List<WebElement> nodes = browser.findElements(By.cssSelector("#consensus tbody tr"));
+            return nodes.stream().filter(row -> "true".equals(row.getAttribute("data-reachable"))).count() == 3
+                    && nodes.stream().filter(row -> "LEADER".equals(row.getAttribute("data-role"))).count() == 1
+                    && nodes.stream().anyMatch(row -> leader.equals(row.getAttribute("data-node")));
+        });
+    }
+
+    private static void openWithKey() {
+        browser.get(GATEWAY + "/console");
+        if (!KEY.isEmpty()) {
+            ((org.openqa.selenium.JavascriptExecutor) browser)
+                    .executeScript("sessionStorage.setItem('console.apiKey', arguments[0])", KEY);
+            browser.navigate().refresh();
+        }
+    }
+
+    private static void until(Duration timeout, java.util.function.Supplier<Boolean> condition) {
+        new WebDriverWait(browser, timeout, Duration.ofMillis(100))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(driver -> condition.get());
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).as("kill -%s %d", signal, pid).isZero();
+    }
+
+    static void screenshot(String name) throws IOException {
+        if (browser instanceof org.openqa.selenium.TakesScreenshot camera) {
+            Files.createDirectories(TARGET);
+            Path shot = camera.getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, TARGET.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static String firstExisting(String... paths) {
+        for (String path : paths) {
+            if (Files.isExecutable(Path.of(path))) {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    /** Saves what the browser showed when a test failed, next to the reports. */
+    static final class ScreenshotOnFailure implements TestWatcher {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            try {
+                screenshot("console-" + context.getRequiredTestMethod().getName());
+            } catch (IOException | RuntimeException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
 }

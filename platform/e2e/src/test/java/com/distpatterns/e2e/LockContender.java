@@ -25,65 +25,65 @@ import java.time.Duration;
  */
 public final class LockContender {
 
-  private LockContender() {
-  }
+    private LockContender() {}
 
-  public static void main(String[] args) throws Exception {
-    String mode = args[0];
-    try (DistpatternsClient client = DistpatternsClient.create(ClientSettings.of(args[1], args[2]))) {
-      DistributedLock lock = client.lock(args[3], Duration.ofMillis(Long.parseLong(args[4])));
-      lock.onLeaseLost(loss -> say("LISTENER " + loss.fencingToken()));
-      if (mode.equals("contend")) {
-        contend(lock, Integer.parseInt(args[5]), Long.parseLong(args[6]), Path.of(args[7]));
-      } else {
-        hold(lock);
-      }
-    }
-  }
-
-  private static void contend(DistributedLock lock, int rounds, long holdMs, Path markers) throws Exception {
-    Path marker = markers.resolve("held");
-    for (int round = 0; round < rounds; round++) {
-      lock.lock();
-      try {
-        try {
-          Files.createFile(marker);
-        } catch (FileAlreadyExistsException overlap) {
-          say("OVERLAP " + lock.fencingToken());
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        try (DistpatternsClient client = DistpatternsClient.create(ClientSettings.of(args[1], args[2]))) {
+            DistributedLock lock = client.lock(args[3], Duration.ofMillis(Long.parseLong(args[4])));
+            lock.onLeaseLost(loss -> say("LISTENER " + loss.fencingToken()));
+            if (mode.equals("contend")) {
+                contend(lock, Integer.parseInt(args[5]), Long.parseLong(args[6]), Path.of(args[7]));
+            } else {
+                hold(lock);
+            }
         }
-        say("GRANT " + lock.fencingToken() + " " + System.currentTimeMillis());
-        Thread.sleep(holdMs);
-        say("END " + lock.fencingToken() + " " + System.currentTimeMillis() + " " + lock.isHeldByCurrentThread());
-        Files.deleteIfExists(marker);
-      } finally {
-        lock.unlock();
-      }
     }
-    say("DONE");
-  }
 
-  private static void hold(DistributedLock lock) throws Exception {
-    lock.lock();
-    say("HELD " + lock.fencingToken());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    for (String line; (line = in.readLine()) != null; ) {
-      if (line.equals("unlock")) {
-        say("HELD_BEFORE_UNLOCK " + lock.isHeldByCurrentThread());
-        try {
-          lock.unlock();
-          say("UNLOCKED");
-        } catch (LeaseLostException lost) {
-          say("LEASE_LOST " + lost.fencingToken());
+    private static void contend(DistributedLock lock, int rounds, long holdMs, Path markers) throws Exception {
+        Path marker = markers.resolve("held");
+        for (int round = 0; round < rounds; round++) {
+            lock.lock();
+            try {
+                try {
+                    Files.createFile(marker);
+                } catch (FileAlreadyExistsException overlap) {
+                    say("OVERLAP " + lock.fencingToken());
+                }
+                say("GRANT " + lock.fencingToken() + " " + System.currentTimeMillis());
+                Thread.sleep(holdMs);
+                say("END " + lock.fencingToken() + " " + System.currentTimeMillis() + " "
+                        + lock.isHeldByCurrentThread());
+                Files.deleteIfExists(marker);
+            } finally {
+                lock.unlock();
+            }
         }
-        return;
-      }
+        say("DONE");
     }
-  }
 
-  private static void say(String line) {
-    synchronized (System.out) {
-      System.out.println(line);
-      System.out.flush();
+    private static void hold(DistributedLock lock) throws Exception {
+        lock.lock();
+        say("HELD " + lock.fencingToken());
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null;) {
+            if (line.equals("unlock")) {
+                say("HELD_BEFORE_UNLOCK " + lock.isHeldByCurrentThread());
+                try {
+                    lock.unlock();
+                    say("UNLOCKED");
+                } catch (LeaseLostException lost) {
+                    say("LEASE_LOST " + lost.fencingToken());
+                }
+                return;
+            }
+        }
     }
-  }
+
+    private static void say(String line) {
+        synchronized (System.out) {
+            System.out.println(line);
+            System.out.flush();
+        }
+    }
 }

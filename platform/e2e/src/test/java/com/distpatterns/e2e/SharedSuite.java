@@ -15,51 +15,51 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class SharedSuite implements BeforeAllCallback {
 
-  // Ports 29001 to 30761: clear of the benchmarks (17xxx to 28xxx) and below Linux's ephemeral range (32768 up),
-  // where an outgoing connection of anything on the machine could hold one of them first.
-  static final int OFFSET = 22_000;
-  private static final String GIVEN = System.getProperty("suite.gateway", "");
-  static final String KEY = GIVEN.isEmpty() ? "e2e-" + UUID.randomUUID() : System.getProperty("suite.apiKey", "");
-  static final String GATEWAY = GIVEN.isEmpty() ? "http://127.0.0.1:" + (8080 + OFFSET) : GIVEN;
-  static final String REGISTRY = "http://127.0.0.1:" + (8761 + OFFSET);
+    // Ports 29001 to 30761: clear of the benchmarks (17xxx to 28xxx) and below Linux's ephemeral range (32768 up),
+    // where an outgoing connection of anything on the machine could hold one of them first.
+    static final int OFFSET = 22_000;
+    private static final String GIVEN = System.getProperty("suite.gateway", "");
+    static final String KEY = GIVEN.isEmpty() ? "e2e-" + UUID.randomUUID() : System.getProperty("suite.apiKey", "");
+    static final String GATEWAY = GIVEN.isEmpty() ? "http://127.0.0.1:" + (8080 + OFFSET) : GIVEN;
+    static final String REGISTRY = "http://127.0.0.1:" + (8761 + OFFSET);
 
-  /** The suite this run started, closed by JUnit with the root context (after every class). */
-  private record Started(LocalSuite suite) implements AutoCloseable {
+    /** The suite this run started, closed by JUnit with the root context (after every class). */
+    private record Started(LocalSuite suite) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            suite.close();
+        }
+    }
+
+    private static volatile LocalSuite current;
+
     @Override
-    public void close() throws Exception {
-      suite.close();
+    public void beforeAll(ExtensionContext context) {
+        if (!GIVEN.isEmpty()) {
+            return;
+        }
+        context.getRoot().getStore(ExtensionContext.Namespace.create(SharedSuite.class))
+                .computeIfAbsent("suite", key -> {
+                    try {
+                        current = LocalSuite.start(OFFSET, KEY);
+                        return new Started(current);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the suite did not start", e);
+                    }
+                }, Started.class);
     }
-  }
 
-  private static volatile LocalSuite current;
-
-  @Override
-  public void beforeAll(ExtensionContext context) {
-    if (!GIVEN.isEmpty()) {
-      return;
+    /** The suite started by this run, or {@code null} when the tests run against a given one. */
+    static LocalSuite suite() {
+        return current;
     }
-    context.getRoot().getStore(ExtensionContext.Namespace.create(SharedSuite.class))
-        .computeIfAbsent("suite", key -> {
-          try {
-            current = LocalSuite.start(OFFSET, KEY);
-            return new Started(current);
-          } catch (Exception e) {
-            throw new IllegalStateException("the suite did not start", e);
-          }
-        }, Started.class);
-  }
 
-  /** The suite started by this run, or {@code null} when the tests run against a given one. */
-  static LocalSuite suite() {
-    return current;
-  }
+    /** Where the tests of one service ({@code lock}, {@code cache}, {@code kv}) send their calls. */
+    static String gateway(String service) {
+        return GIVEN.isEmpty() ? GATEWAY : System.getProperty("suite.gateway." + service, GIVEN);
+    }
 
-  /** Where the tests of one service ({@code lock}, {@code cache}, {@code kv}) send their calls. */
-  static String gateway(String service) {
-    return GIVEN.isEmpty() ? GATEWAY : System.getProperty("suite.gateway." + service, GIVEN);
-  }
-
-  static boolean started() {
-    return GIVEN.isEmpty();
-  }
+    static boolean started() {
+        return GIVEN.isEmpty();
+    }
 }

@@ -19,23 +19,23 @@ import org.springframework.web.bind.annotation.RestController;
 @Conditional(TaskRoles.Api.class)
 class BatchController {
 
-  private final TaskService tasks;
+    private final TaskService tasks;
 
-  BatchController(TaskService tasks) {
-    this.tasks = tasks;
-  }
+    BatchController(TaskService tasks) {
+        this.tasks = tasks;
+    }
 
-  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<TaskResponses.BatchAccepted> submit(@RequestBody TaskRequests.SubmitBatch request) {
-    TaskService.BatchAccepted accepted = tasks.submitBatch(request.type(), request.items(), request.chunkSize(),
-        request.maxRetries());
-    return ResponseEntity.accepted()
-        .location(URI.create("/api/batches/" + accepted.id()))
-        .body(new TaskResponses.BatchAccepted(accepted.id(), accepted.tasks()));
-  }
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<TaskResponses.BatchAccepted> submit(@RequestBody TaskRequests.SubmitBatch request) {
+        TaskService.BatchAccepted accepted = tasks.submitBatch(request.type(), request.items(), request.chunkSize(),
+                request.maxRetries());
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/batches/" + accepted.id()))
+                .body(new TaskResponses.BatchAccepted(accepted.id(), accepted.tasks()));
+    }
 
-  @GetMapping("/{id}")
-  TaskResponses.Batch get(@PathVariable String id) {
-    return TaskResponses.Batch.of(tasks.findBatch(id));
-  }
+    @GetMapping("/{id}")
+    TaskResponses.Batch get(@PathVariable String id) {
+        return TaskResponses.Batch.of(tasks.findBatch(id));
+    }
 }

@@ -25,53 +25,54 @@ import org.springframework.web.bind.annotation.RestController;
 @Conditional(TaskRoles.Api.class)
 class RpcController {
 
-  /** {@code POST /api/rpc/{type}}: the task's args, and how long to wait for its result. */
-  record Call(Map<String, Object> args, Long timeoutMs) {}
+    /** {@code POST /api/rpc/{type}}: the task's args, and how long to wait for its result. */
+    record Call(Map<String, Object> args, Long timeoutMs) {}
 
-  /** The handler's result, as it gave it. */
-  record Answer(String type, @JsonRawValue String result) {}
+    /** The handler's result, as it gave it. */
+    record Answer(String type, @JsonRawValue String result) {}
 
-  private static final long MAX_TIMEOUT_MS = 60_000;
+    private static final long MAX_TIMEOUT_MS = 60_000;
 
-  private final RemoteFactorial factorial;
-  private final TaskService tasks;
-  private final int maxN;
-  private final Duration defaultTimeout;
+    private final RemoteFactorial factorial;
+    private final TaskService tasks;
+    private final int maxN;
+    private final Duration defaultTimeout;
 
-  RpcController(RemoteFactorial factorial, TaskService tasks, TaskProperties properties) {
-    this.factorial = factorial;
-    this.tasks = tasks;
-    this.maxN = properties.limits().maxFactorial();
-    this.defaultTimeout = properties.rpc().timeout();
-  }
-
-  /**
-   * One task of any type, run as a procedure: 200 with its result, 422 when its handler failed it, 504 when no
-   * answer came within {@code timeoutMs}, 404 for an unknown type.
-   */
-  @PostMapping(path = "/{type}", consumes = MediaType.APPLICATION_JSON_VALUE)
-  Answer call(@PathVariable String type, @RequestBody(required = false) Call call) {
-    Call request = call == null ? new Call(null, null) : call;
-    long timeoutMs = request.timeoutMs() == null ? defaultTimeout.toMillis() : request.timeoutMs();
-    if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
-      throw new InvalidTaskException("'timeoutMs' must be from 1 to " + MAX_TIMEOUT_MS + ", not " + timeoutMs + ".");
+    RpcController(RemoteFactorial factorial, TaskService tasks, TaskProperties properties) {
+        this.factorial = factorial;
+        this.tasks = tasks;
+        this.maxN = properties.limits().maxFactorial();
+        this.defaultTimeout = properties.rpc().timeout();
     }
-    try {
-      return new Answer(type, tasks.call(type, request.args(), Duration.ofMillis(timeoutMs)));
-    } catch (TaskFailedException e) {
-      throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "task-failed", "The '" + type + "' handler failed"
-          + " the call: " + e.getMessage());
-    }
-  }
 
-  /** n! computed by a worker, exactly, as a decimal string; 504 when no worker answers in time. */
-  @PostMapping(path = "/factorial", consumes = MediaType.APPLICATION_JSON_VALUE)
-  TaskResponses.Factorial factorial(@RequestBody TaskRequests.Factorial request) {
-    Integer n = request.n();
-    if (n == null || n < 0 || n > maxN) {
-      throw new InvalidTaskException("'n' must be an integer from 0 to " + maxN
-          + (n == null ? "." : ", not " + n + "."));
+    /**
+     * One task of any type, run as a procedure: 200 with its result, 422 when its handler failed it, 504 when no
+     * answer came within {@code timeoutMs}, 404 for an unknown type.
+     */
+    @PostMapping(path = "/{type}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    Answer call(@PathVariable String type, @RequestBody(required = false) Call call) {
+        Call request = call == null ? new Call(null, null) : call;
+        long timeoutMs = request.timeoutMs() == null ? defaultTimeout.toMillis() : request.timeoutMs();
+        if (timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) {
+            throw new InvalidTaskException(
+                    "'timeoutMs' must be from 1 to " + MAX_TIMEOUT_MS + ", not " + timeoutMs + ".");
+        }
+        try {
+            return new Answer(type, tasks.call(type, request.args(), Duration.ofMillis(timeoutMs)));
+        } catch (TaskFailedException e) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "task-failed", "The '" + type + "' handler failed"
+                    + " the call: " + e.getMessage());
+        }
     }
-    return new TaskResponses.Factorial(n, factorial.factorial(n));
-  }
+
+    /** n! computed by a worker, exactly, as a decimal string; 504 when no worker answers in time. */
+    @PostMapping(path = "/factorial", consumes = MediaType.APPLICATION_JSON_VALUE)
+    TaskResponses.Factorial factorial(@RequestBody TaskRequests.Factorial request) {
+        Integer n = request.n();
+        if (n == null || n < 0 || n > maxN) {
+            throw new InvalidTaskException("'n' must be an integer from 0 to " + maxN
+                    + (n == null ? "." : ", not " + n + "."));
+        }
+        return new TaskResponses.Factorial(n, factorial.factorial(n));
+    }
 }

@@ -22,42 +22,42 @@ import org.springframework.web.bind.annotation.RestController;
 @Conditional(TaskRoles.Api.class)
 class TaskController {
 
-  private final TaskService tasks;
-  private final TaskListing listing;
+    private final TaskService tasks;
+    private final TaskListing listing;
 
-  TaskController(TaskService tasks, TaskListing listing) {
-    this.tasks = tasks;
-    this.listing = listing;
-  }
+    TaskController(TaskService tasks, TaskListing listing) {
+        this.tasks = tasks;
+        this.listing = listing;
+    }
 
-  /** Queues a task; answers once the broker has confirmed it. */
-  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<TaskResponses.Accepted> submit(@RequestBody TaskRequests.SubmitTask request) {
-    TaskService.Accepted accepted = tasks.submit(request.type(), request.args(), request.maxRetries(),
-        request.idempotencyKey());
-    return ResponseEntity.accepted()
-        .location(URI.create("/api/tasks/" + accepted.id()))
-        .body(new TaskResponses.Accepted(accepted.id(), accepted.status()));
-  }
+    /** Queues a task; answers once the broker has confirmed it. */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<TaskResponses.Accepted> submit(@RequestBody TaskRequests.SubmitTask request) {
+        TaskService.Accepted accepted = tasks.submit(request.type(), request.args(), request.maxRetries(),
+                request.idempotencyKey());
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/tasks/" + accepted.id()))
+                .body(new TaskResponses.Accepted(accepted.id(), accepted.status()));
+    }
 
-  /** Newest first, in pages; parameters are taken as text so that every bad one gets the listing's own 400. */
-  @GetMapping
-  TaskResponses.TaskList list(@RequestParam(required = false) String status,
-      @RequestParam(required = false) String type, @RequestParam(required = false) String batch,
-      @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor) {
-    TaskListing.Listed listed = listing.list(status, type, batch, limit, cursor);
-    return new TaskResponses.TaskList(listed.tasks().stream().map(TaskResponses.Task::of).toList(), listed.next());
-  }
+    /** Newest first, in pages; parameters are taken as text so that every bad one gets the listing's own 400. */
+    @GetMapping
+    TaskResponses.TaskList list(@RequestParam(required = false) String status,
+            @RequestParam(required = false) String type, @RequestParam(required = false) String batch,
+            @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor) {
+        TaskListing.Listed listed = listing.list(status, type, batch, limit, cursor);
+        return new TaskResponses.TaskList(listed.tasks().stream().map(TaskResponses.Task::of).toList(), listed.next());
+    }
 
-  @GetMapping("/{id}")
-  TaskResponses.Task get(@PathVariable String id) {
-    return TaskResponses.Task.of(tasks.find(id));
-  }
+    @GetMapping("/{id}")
+    TaskResponses.Task get(@PathVariable String id) {
+        return TaskResponses.Task.of(tasks.find(id));
+    }
 
-  /** Revokes a task that has not started: workers skip it. */
-  @DeleteMapping("/{id}")
-  ResponseEntity<TaskResponses.Accepted> revoke(@PathVariable String id) {
-    var task = tasks.revoke(id);
-    return ResponseEntity.accepted().body(new TaskResponses.Accepted(task.id(), task.status()));
-  }
+    /** Revokes a task that has not started: workers skip it. */
+    @DeleteMapping("/{id}")
+    ResponseEntity<TaskResponses.Accepted> revoke(@PathVariable String id) {
+        var task = tasks.revoke(id);
+        return ResponseEntity.accepted().body(new TaskResponses.Accepted(task.id(), task.status()));
+    }
 }

@@ -21,25 +21,26 @@ import org.springframework.http.HttpStatus;
 @Configuration(proxyBeanMethods = false)
 class TaskProblems {
 
-  private static final Logger log = LoggerFactory.getLogger(TaskProblems.class);
+    private static final Logger log = LoggerFactory.getLogger(TaskProblems.class);
 
-  @Bean
-  ExceptionProblems taskExceptionProblems() {
-    return ExceptionProblems.service()
-        .on(InvalidTaskException.class, e -> ApiException.badRequest("invalid-task", e.getMessage()))
-        .on(TaskNotFoundException.class, e -> ApiException.notFound("task-not-found", e.getMessage()))
-        .on(RevokeRefusedException.class, e -> new ApiException(HttpStatus.CONFLICT, "task-already-started",
-            e.getMessage(), null, Map.of("taskStatus", e.status().name())))
-        .on(LeaseLostException.class, e -> ApiException.conflict("lease-lost", e.getMessage()))
-        .on(TaskTypeConflictException.class, e -> ApiException.conflict("task-type-reserved", e.getMessage()))
-        .on(QueueUnavailableException.class, TaskProblems::brokerUnavailable)
-        .on(RpcTimeoutException.class, e -> ApiException.gatewayTimeout("rpc-timeout", e.getMessage()))
-        .build();
-  }
+    @Bean
+    ExceptionProblems taskExceptionProblems() {
+        return ExceptionProblems.service()
+                .on(InvalidTaskException.class, e -> ApiException.badRequest("invalid-task", e.getMessage()))
+                .on(TaskNotFoundException.class, e -> ApiException.notFound("task-not-found", e.getMessage()))
+                .on(RevokeRefusedException.class, e -> new ApiException(HttpStatus.CONFLICT, "task-already-started",
+                        e.getMessage(), null, Map.of("taskStatus", e.status().name())))
+                .on(LeaseLostException.class, e -> ApiException.conflict("lease-lost", e.getMessage()))
+                .on(TaskTypeConflictException.class, e -> ApiException.conflict("task-type-reserved", e.getMessage()))
+                .on(QueueUnavailableException.class, TaskProblems::brokerUnavailable)
+                .on(RpcTimeoutException.class, e -> ApiException.gatewayTimeout("rpc-timeout", e.getMessage()))
+                .build();
+    }
 
-  private static ApiException brokerUnavailable(QueueUnavailableException e) {
-    log.warn("Submission refused, broker unavailable: {}", e.getMessage());
-    return ApiException.unavailable("broker-unavailable",
-        "The message broker did not accept the task; nothing was queued. Try again shortly.", Duration.ofSeconds(1));
-  }
+    private static ApiException brokerUnavailable(QueueUnavailableException e) {
+        log.warn("Submission refused, broker unavailable: {}", e.getMessage());
+        return ApiException.unavailable("broker-unavailable",
+                "The message broker did not accept the task; nothing was queued. Try again shortly.",
+                Duration.ofSeconds(1));
+    }
 }

@@ -28,28 +28,30 @@ import tools.jackson.databind.json.JsonMapper;
 @Conditional(TaskRoles.Api.class)
 public class ApiConfiguration {
 
-  @Bean
-  TaskService taskService(TaskStore store, TaskTypes types, TaskQueue queue, TaskEvents events, TaskProperties properties,
-      TaskMetrics metrics, Clock taskClock) {
-    // A first submission's confirm takes at most confirm-timeout; a second waits that long for it, and a bit.
-    return new TaskService(store, types, queue, events, properties.limits(), properties.defaultMaxRetries(), metrics,
-        taskClock, properties.confirmTimeout().plusSeconds(1));
-  }
+    @Bean
+    TaskService taskService(TaskStore store, TaskTypes types, TaskQueue queue, TaskEvents events,
+            TaskProperties properties,
+            TaskMetrics metrics, Clock taskClock) {
+        // A first submission's confirm takes at most confirm-timeout; a second waits that long for it, and a bit.
+        return new TaskService(store, types, queue, events, properties.limits(), properties.defaultMaxRetries(),
+                metrics,
+                taskClock, properties.confirmTimeout().plusSeconds(1));
+    }
 
-  @Bean
-  TaskListing taskListing(TaskIndex index) {
-    return new TaskListing(index);
-  }
+    @Bean
+    TaskListing taskListing(TaskIndex index) {
+        return new TaskListing(index);
+    }
 
-  @Bean
-  PullTasks pullTasks(PullStore pullStore, TaskStore store, TaskTypes types, TaskEvents events, TaskMetrics metrics,
-      Clock taskClock) {
-    return new PullTasks(pullStore, store, types, events, metrics, taskClock, new Random());
-  }
+    @Bean
+    PullTasks pullTasks(PullStore pullStore, TaskStore store, TaskTypes types, TaskEvents events, TaskMetrics metrics,
+            Clock taskClock) {
+        return new PullTasks(pullStore, store, types, events, metrics, taskClock, new Random());
+    }
 
-  @Bean
-  RemoteFactorial remoteFactorial(@Qualifier("taskTemplate") RabbitTemplate taskTemplate, TaskTopology topology,
-      JsonMapper json, TaskProperties properties, TracePropagation trace) {
-    return new RabbitRemoteFactorial(taskTemplate, topology, json, properties.rpc().timeout(), trace);
-  }
+    @Bean
+    RemoteFactorial remoteFactorial(@Qualifier("taskTemplate") RabbitTemplate taskTemplate, TaskTopology topology,
+            JsonMapper json, TaskProperties properties, TracePropagation trace) {
+        return new RabbitRemoteFactorial(taskTemplate, topology, json, properties.rpc().timeout(), trace);
+    }
 }

@@ -43,112 +43,113 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 public class TaskConfiguration {
 
-  private static final Logger log = LoggerFactory.getLogger(TaskConfiguration.class);
-  /** Channels publishing side by side: each holds its lock only for the write, not the confirm. */
-  private static final int PUBLISHING_CHANNELS = 4;
+    private static final Logger log = LoggerFactory.getLogger(TaskConfiguration.class);
+    /** Channels publishing side by side: each holds its lock only for the write, not the confirm. */
+    private static final int PUBLISHING_CHANNELS = 4;
 
-  @Bean
-  Clock taskClock() {
-    return Clock.systemUTC();
-  }
+    @Bean
+    Clock taskClock() {
+        return Clock.systemUTC();
+    }
 
-  @Bean
-  TaskTopology taskTopology(TaskProperties properties) {
-    return new TaskTopology(properties.amqpPrefix(), properties.retry(), properties.worker().deliveryLimit());
-  }
+    @Bean
+    TaskTopology taskTopology(TaskProperties properties) {
+        return new TaskTopology(properties.amqpPrefix(), properties.retry(), properties.worker().deliveryLimit());
+    }
 
-  /** Declared by RabbitAdmin whenever a connection opens, in every role. */
-  @Bean
-  Declarables taskDeclarables(TaskTopology topology) {
-    return topology.declarables();
-  }
+    /** Declared by RabbitAdmin whenever a connection opens, in every role. */
+    @Bean
+    Declarables taskDeclarables(TaskTopology topology) {
+        return topology.declarables();
+    }
 
-  /** RPC requests (and tests' raw messages): mandatory, so an unroutable request is an error, not a silent drop. */
-  @Bean
-  RabbitTemplate taskTemplate(ConnectionFactory connectionFactory, TaskProperties properties, JsonMapper json) {
-    RabbitTemplate template = new RabbitTemplate(connectionFactory);
-    template.setMandatory(true);
-    template.setReplyTimeout(properties.rpc().timeout().toMillis());
-    template.setMessageConverter(new JacksonJsonMessageConverter(json));
-    // sendAndReceive sees a return itself; this only keeps the template from warning about it.
-    template.setReturnsCallback(returned -> log.debug("message returned by the broker: {} exchange={} key={}",
-        returned.getReplyText(), returned.getExchange(), returned.getRoutingKey()));
-    return template;
-  }
+    /** RPC requests (and tests' raw messages): mandatory, so an unroutable request is an error, not a silent drop. */
+    @Bean
+    RabbitTemplate taskTemplate(ConnectionFactory connectionFactory, TaskProperties properties, JsonMapper json) {
+        RabbitTemplate template = new RabbitTemplate(connectionFactory);
+        template.setMandatory(true);
+        template.setReplyTimeout(properties.rpc().timeout().toMillis());
+        template.setMessageConverter(new JacksonJsonMessageConverter(json));
+        // sendAndReceive sees a return itself; this only keeps the template from warning about it.
+        template.setReturnsCallback(returned -> log.debug("message returned by the broker: {} exchange={} key={}",
+                returned.getReplyText(), returned.getExchange(), returned.getRoutingKey()));
+        return template;
+    }
 
-  /** RPC replies: a caller that gave up is normal, so not mandatory, and not confirmed (the caller times out). */
-  @Bean
-  RabbitTemplate replyTemplate(ConnectionFactory connectionFactory, JsonMapper json) {
-    RabbitTemplate template = new RabbitTemplate(connectionFactory);
-    template.setMessageConverter(new JacksonJsonMessageConverter(json));
-    return template;
-  }
+    /** RPC replies: a caller that gave up is normal, so not mandatory, and not confirmed (the caller times out). */
+    @Bean
+    RabbitTemplate replyTemplate(ConnectionFactory connectionFactory, JsonMapper json) {
+        RabbitTemplate template = new RabbitTemplate(connectionFactory);
+        template.setMessageConverter(new JacksonJsonMessageConverter(json));
+        return template;
+    }
 
-  @Bean
-  TaskMessageCodec taskMessageCodec(JsonMapper json) {
-    return new TaskMessageCodec(json);
-  }
+    @Bean
+    TaskMessageCodec taskMessageCodec(JsonMapper json) {
+        return new TaskMessageCodec(json);
+    }
 
-  /**
-   * Tasks, retries and events, each confirmed by the broker before anyone is told it happened, on a connection of
-   * the publisher's own. It declares the two exchanges it publishes to whenever it connects; the queues behind them
-   * are RabbitAdmin's.
-   */
-  @Bean
-  ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, RabbitConnectionDetails broker,
-      TaskProperties properties, TaskTopology topology, TracePropagation trace) {
-    return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), BrokerAddresses.of(broker),
-        "task-service publisher", properties.confirmTimeout(), PUBLISHING_CHANNELS, channel -> {
-          channel.exchangeDeclare(topology.exchange(), BuiltinExchangeType.DIRECT, true, false, Map.of());
-          channel.exchangeDeclare(CloudEventMessages.EXCHANGE, BuiltinExchangeType.TOPIC, true, false, Map.of());
-        }, trace);
-  }
+    /**
+     * Tasks, retries and events, each confirmed by the broker before anyone is told it happened, on a connection of
+     * the publisher's own. It declares the two exchanges it publishes to whenever it connects; the queues behind them
+     * are RabbitAdmin's.
+     */
+    @Bean
+    ConfirmedPublisher confirmedPublisher(CachingConnectionFactory connectionFactory, RabbitConnectionDetails broker,
+            TaskProperties properties, TaskTopology topology, TracePropagation trace) {
+        return new ConfirmedPublisher(connectionFactory.getRabbitConnectionFactory(), BrokerAddresses.of(broker),
+                "task-service publisher", properties.confirmTimeout(), PUBLISHING_CHANNELS, channel -> {
+                    channel.exchangeDeclare(topology.exchange(), BuiltinExchangeType.DIRECT, true, false, Map.of());
+                    channel.exchangeDeclare(CloudEventMessages.EXCHANGE, BuiltinExchangeType.TOPIC, true, false,
+                            Map.of());
+                }, trace);
+    }
 
-  @Bean
-  TaskQueue taskQueue(ConfirmedPublisher publisher, TaskTopology topology, TaskMessageCodec codec) {
-    return new RabbitTaskQueue(publisher, topology, codec);
-  }
+    @Bean
+    TaskQueue taskQueue(ConfirmedPublisher publisher, TaskTopology topology, TaskMessageCodec codec) {
+        return new RabbitTaskQueue(publisher, topology, codec);
+    }
 
-  @Bean
-  TaskEvents taskEvents(ConfirmedPublisher publisher, JsonMapper json) {
-    return new CloudEventTaskEvents(publisher, new CloudEventMessages(json), json);
-  }
+    @Bean
+    TaskEvents taskEvents(ConfirmedPublisher publisher, JsonMapper json) {
+        return new CloudEventTaskEvents(publisher, new CloudEventMessages(json), json);
+    }
 
-  @Bean
-  RedisTaskStore taskStore(StringRedisTemplate redis, TaskProperties properties) {
-    return new RedisTaskStore(redis, properties.redisPrefix(), properties.resultTtl());
-  }
+    @Bean
+    RedisTaskStore taskStore(StringRedisTemplate redis, TaskProperties properties) {
+        return new RedisTaskStore(redis, properties.redisPrefix(), properties.resultTtl());
+    }
 
-  @Bean
-  PullStore pullStore(StringRedisTemplate redis, RedisTaskStore taskStore, TaskProperties properties) {
-    return new RedisPullStore(redis, taskStore, properties.redisPrefix());
-  }
+    @Bean
+    PullStore pullStore(StringRedisTemplate redis, RedisTaskStore taskStore, TaskProperties properties) {
+        return new RedisPullStore(redis, taskStore, properties.redisPrefix());
+    }
 
-  @Bean
-  TaskTypeStore taskTypeStore(StringRedisTemplate redis, JsonMapper json, TaskProperties properties) {
-    return new RedisTaskTypeStore(redis, json, properties.redisPrefix());
-  }
+    @Bean
+    TaskTypeStore taskTypeStore(StringRedisTemplate redis, JsonMapper json, TaskProperties properties) {
+        return new RedisTaskTypeStore(redis, json, properties.redisPrefix());
+    }
 
-  /** What http-mode types may call: checked at registration and again before every call. */
-  @Bean
-  OutboundUrlPolicy taskUrlPolicy(TaskProperties properties) {
-    return new OutboundUrlPolicy(properties.http().allowedHosts(), properties.http().allowPrivateNetworks(),
-        HostResolver.system(), "url", "tasks.http.allowed-hosts");
-  }
+    /** What http-mode types may call: checked at registration and again before every call. */
+    @Bean
+    OutboundUrlPolicy taskUrlPolicy(TaskProperties properties) {
+        return new OutboundUrlPolicy(properties.http().allowedHosts(), properties.http().allowPrivateNetworks(),
+                HostResolver.system(), "url", "tasks.http.allowed-hosts");
+    }
 
-  @Bean
-  TaskTypes taskTypes(TaskTypeStore store, OutboundUrlPolicy taskUrlPolicy, TaskProperties properties,
-      Clock taskClock) {
-    return new TaskTypes(store, taskUrlPolicy, properties.limits(), new SecureRandom(), taskClock);
-  }
+    @Bean
+    TaskTypes taskTypes(TaskTypeStore store, OutboundUrlPolicy taskUrlPolicy, TaskProperties properties,
+            Clock taskClock) {
+        return new TaskTypes(store, taskUrlPolicy, properties.limits(), new SecureRandom(), taskClock);
+    }
 
-  @Bean
-  TaskMetrics taskMetrics(MeterRegistry registry) {
-    return new TaskMetrics(registry);
-  }
+    @Bean
+    TaskMetrics taskMetrics(MeterRegistry registry) {
+        return new TaskMetrics(registry);
+    }
 
-  @Bean
-  QueueDepths queueDepths(AmqpAdmin admin, TaskTopology topology) {
-    return new QueueDepths(admin, topology);
-  }
+    @Bean
+    QueueDepths queueDepths(AmqpAdmin admin, TaskTopology topology) {
+        return new QueueDepths(admin, topology);
+    }
 }

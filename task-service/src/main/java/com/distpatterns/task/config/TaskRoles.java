@@ -12,28 +12,28 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /** Reads {@code tasks.roles} before the context exists, for conditions and start-up naming. */
 public final class TaskRoles {
 
-  static final String PROPERTY = "tasks.roles";
+    static final String PROPERTY = "tasks.roles";
 
-  private TaskRoles() {}
+    private TaskRoles() {}
 
-  public static Set<TaskRole> of(Environment environment) {
-    return Binder.get(environment).bind(PROPERTY, Bindable.setOf(TaskRole.class))
-        .orElseGet(() -> EnumSet.allOf(TaskRole.class));
-  }
-
-  /** Beans that serve the HTTP API: only in processes with the {@code api} role. */
-  public static final class Api implements Condition {
-    @Override
-    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      return of(context.getEnvironment()).contains(TaskRole.API);
+    public static Set<TaskRole> of(Environment environment) {
+        return Binder.get(environment).bind(PROPERTY, Bindable.setOf(TaskRole.class))
+                .orElseGet(() -> EnumSet.allOf(TaskRole.class));
     }
-  }
 
-  /** Beans that consume and execute: only in processes with the {@code worker} role. */
-  public static final class Worker implements Condition {
-    @Override
-    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-      return of(context.getEnvironment()).contains(TaskRole.WORKER);
+    /** Beans that serve the HTTP API: only in processes with the {@code api} role. */
+    public static final class Api implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return of(context.getEnvironment()).contains(TaskRole.API);
+        }
     }
-  }
+
+    /** Beans that consume and execute: only in processes with the {@code worker} role. */
+    public static final class Worker implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return of(context.getEnvironment()).contains(TaskRole.WORKER);
+        }
+    }
 }

@@ -14,22 +14,22 @@ import org.springframework.core.env.MapPropertySource;
  */
 public class WorkerOnlyNaming implements EnvironmentPostProcessor, Ordered {
 
-  static final String SERVICE_NAME = "task-service";
-  static final String WORKER_NAME = "task-worker";
+    static final String SERVICE_NAME = "task-service";
+    static final String WORKER_NAME = "task-worker";
 
-  @Override
-  public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-    Set<TaskRole> roles = TaskRoles.of(environment);
-    if (!roles.contains(TaskRole.API)
-        && SERVICE_NAME.equals(environment.getProperty("spring.application.name", SERVICE_NAME))) {
-      environment.getPropertySources().addFirst(
-          new MapPropertySource("taskWorkerName", Map.of("spring.application.name", WORKER_NAME)));
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Set<TaskRole> roles = TaskRoles.of(environment);
+        if (!roles.contains(TaskRole.API)
+                && SERVICE_NAME.equals(environment.getProperty("spring.application.name", SERVICE_NAME))) {
+            environment.getPropertySources().addFirst(
+                    new MapPropertySource("taskWorkerName", Map.of("spring.application.name", WORKER_NAME)));
+        }
     }
-  }
 
-  /** After the application's own configuration is loaded. */
-  @Override
-  public int getOrder() {
-    return Ordered.LOWEST_PRECEDENCE;
-  }
+    /** After the application's own configuration is loaded. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
+    }
 }

@@ -12,15 +12,15 @@ import java.util.List;
  */
 public record BatchView(String id, int total, int succeeded, int failed, List<String> results) {
 
-  public boolean finished() {
-    return succeeded + failed >= total;
-  }
-
-  /** PENDING until a chunk finishes, STARTED while some are left, then SUCCESS or FAILURE. */
-  public TaskStatus status() {
-    if (finished()) {
-      return failed == 0 ? TaskStatus.SUCCESS : TaskStatus.FAILURE;
+    public boolean finished() {
+        return succeeded + failed >= total;
     }
-    return succeeded + failed == 0 ? TaskStatus.PENDING : TaskStatus.STARTED;
-  }
+
+    /** PENDING until a chunk finishes, STARTED while some are left, then SUCCESS or FAILURE. */
+    public TaskStatus status() {
+        if (finished()) {
+            return failed == 0 ? TaskStatus.SUCCESS : TaskStatus.FAILURE;
+        }
+        return succeeded + failed == 0 ? TaskStatus.PENDING : TaskStatus.STARTED;
+    }
 }

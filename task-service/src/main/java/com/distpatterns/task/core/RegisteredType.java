@@ -15,4 +15,4 @@ import java.time.Instant;
  * @param secret what calls to the endpoint are signed with (Standard Webhooks, as event-service's webhooks)
  */
 public record RegisteredType(String name, TaskMode mode, URI url, Duration timeout, Integer maxRetries,
-    int concurrency, RetryPolicy backoff, WebhookSecret secret, Instant createdAt, Instant updatedAt) {}
+        int concurrency, RetryPolicy backoff, WebhookSecret secret, Instant createdAt, Instant updatedAt) {}

@@ -13,20 +13,20 @@ import java.time.Duration;
  * @param maxIdempotencyKeyLength longest idempotency key, in characters
  */
 public record TaskLimits(int maxFactorial, Duration maxSleep, int maxFlakyFailures, int maxRetries, int maxBatchTasks,
-    int maxIdempotencyKeyLength) {
+        int maxIdempotencyKeyLength) {
 
-  public TaskLimits {
-    require(maxFactorial >= 0, "maxFactorial must be >= 0");
-    require(maxSleep != null && !maxSleep.isNegative(), "maxSleep must be >= 0");
-    require(maxFlakyFailures >= 0, "maxFlakyFailures must be >= 0");
-    require(maxRetries >= 0, "maxRetries must be >= 0");
-    require(maxBatchTasks >= 1, "maxBatchTasks must be >= 1");
-    require(maxIdempotencyKeyLength >= 1, "maxIdempotencyKeyLength must be >= 1");
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
+    public TaskLimits {
+        require(maxFactorial >= 0, "maxFactorial must be >= 0");
+        require(maxSleep != null && !maxSleep.isNegative(), "maxSleep must be >= 0");
+        require(maxFlakyFailures >= 0, "maxFlakyFailures must be >= 0");
+        require(maxRetries >= 0, "maxRetries must be >= 0");
+        require(maxBatchTasks >= 1, "maxBatchTasks must be >= 1");
+        require(maxIdempotencyKeyLength >= 1, "maxIdempotencyKeyLength must be >= 1");
     }
-  }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
 }

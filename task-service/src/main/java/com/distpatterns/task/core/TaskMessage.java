@@ -11,9 +11,9 @@ import java.util.Map;
  * @param deadline for a procedure call, when its caller stops waiting (epoch ms): no retry after it; or {@code null}
  */
 public record TaskMessage(String id, String type, Map<String, Object> args, int maxRetries, String batchId,
-    Integer chunk, Long deadline) {
+        Integer chunk, Long deadline) {
 
-  public TaskMessage {
-    args = args == null ? Map.of() : args;
-  }
+    public TaskMessage {
+        args = args == null ? Map.of() : args;
+    }
 }

@@ -4,11 +4,11 @@ import java.util.Locale;
 
 /** How the tasks of a registered type run: a worker calls the user's endpoint, or the user's workers lease them. */
 public enum TaskMode {
-  HTTP,
-  PULL;
+    HTTP,
+    PULL;
 
-  /** The name clients write: {@code http}, {@code pull}. */
-  public String wire() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /** The name clients write: {@code http}, {@code pull}. */
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

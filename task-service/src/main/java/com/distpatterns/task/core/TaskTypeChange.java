@@ -6,7 +6,7 @@ package com.distpatterns.task.core;
  * @param retryBackoff {@code null} for the defaults (1 s doubling up to 60 s)
  */
 public record TaskTypeChange(String mode, String url, Long timeoutMs, Integer maxRetries, Integer concurrency,
-    Backoff retryBackoff) {
+        Backoff retryBackoff) {
 
-  public record Backoff(Long initialMs, Double multiplier, Long maxMs) {}
+    public record Backoff(Long initialMs, Double multiplier, Long maxMs) {}
 }

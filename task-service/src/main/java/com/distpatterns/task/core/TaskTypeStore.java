@@ -5,10 +5,10 @@ import java.util.List;
 /** Where registered task types are kept, durably, for every API and worker process. */
 public interface TaskTypeStore {
 
-  List<RegisteredType> all();
+    List<RegisteredType> all();
 
-  void save(RegisteredType type);
+    void save(RegisteredType type);
 
-  /** @return whether there was such a type */
-  boolean delete(String name);
+    /** @return whether there was such a type */
+    boolean delete(String name);
 }

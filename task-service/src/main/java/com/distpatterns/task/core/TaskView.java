@@ -10,4 +10,4 @@ import java.time.Instant;
  * @param error the last error, or {@code null}
  */
 public record TaskView(String id, String type, TaskStatus status, int attempts, String result, String error,
-    Instant createdAt, Instant updatedAt, String batchId) {}
+        Instant createdAt, Instant updatedAt, String batchId) {}

@@ -22,47 +22,47 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RabbitRemoteFactorial implements RemoteFactorial {
 
-  static final String PROCEDURE = "factorial";
+    static final String PROCEDURE = "factorial";
 
-  private final RabbitTemplate template;
-  private final TaskTopology topology;
-  private final JsonMapper json;
-  private final Duration timeout;
-  private final TracePropagation trace;
+    private final RabbitTemplate template;
+    private final TaskTopology topology;
+    private final JsonMapper json;
+    private final Duration timeout;
+    private final TracePropagation trace;
 
-  /** @param template a template whose reply timeout is {@code timeout}, using direct reply-to */
-  public RabbitRemoteFactorial(RabbitTemplate template, TaskTopology topology, JsonMapper json, Duration timeout,
-      TracePropagation trace) {
-    this.template = template;
-    this.topology = topology;
-    this.json = json;
-    this.timeout = timeout;
-    this.trace = trace;
-  }
+    /** @param template a template whose reply timeout is {@code timeout}, using direct reply-to */
+    public RabbitRemoteFactorial(RabbitTemplate template, TaskTopology topology, JsonMapper json, Duration timeout,
+            TracePropagation trace) {
+        this.template = template;
+        this.topology = topology;
+        this.json = json;
+        this.timeout = timeout;
+        this.trace = trace;
+    }
 
-  @Override
-  public String factorial(int n) {
-    MessageProperties properties = new MessageProperties();
-    properties.setContentType("application/json");
-    properties.setType(PROCEDURE);
-    properties.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
-    properties.setExpiration(Long.toString(timeout.toMillis()));
-    trace.inject(properties);
-    Message request = new Message(json.writeValueAsBytes(Map.of("n", n)), properties);
-    Message reply;
-    try {
-      reply = template.sendAndReceive(topology.exchange(), TaskTopology.RPC_KEY, request);
-    } catch (AmqpException e) {
-      throw new QueueUnavailableException("The message broker is unreachable: " + e.getMessage(), e);
+    @Override
+    public String factorial(int n) {
+        MessageProperties properties = new MessageProperties();
+        properties.setContentType("application/json");
+        properties.setType(PROCEDURE);
+        properties.setDeliveryMode(MessageDeliveryMode.NON_PERSISTENT);
+        properties.setExpiration(Long.toString(timeout.toMillis()));
+        trace.inject(properties);
+        Message request = new Message(json.writeValueAsBytes(Map.of("n", n)), properties);
+        Message reply;
+        try {
+            reply = template.sendAndReceive(topology.exchange(), TaskTopology.RPC_KEY, request);
+        } catch (AmqpException e) {
+            throw new QueueUnavailableException("The message broker is unreachable: " + e.getMessage(), e);
+        }
+        if (reply == null) {
+            throw new RpcTimeoutException("No worker answered factorial(" + n + ") within " + timeout.toMillis()
+                    + " ms: are workers running?");
+        }
+        JsonNode answer = json.readTree(reply.getBody());
+        if (answer.hasNonNull("error")) {
+            throw new InvalidTaskException(answer.get("error").asString());
+        }
+        return answer.get("result").asString();
     }
-    if (reply == null) {
-      throw new RpcTimeoutException("No worker answered factorial(" + n + ") within " + timeout.toMillis()
-          + " ms: are workers running?");
-    }
-    JsonNode answer = json.readTree(reply.getBody());
-    if (answer.hasNonNull("error")) {
-      throw new InvalidTaskException(answer.get("error").asString());
-    }
-    return answer.get("result").asString();
-  }
 }

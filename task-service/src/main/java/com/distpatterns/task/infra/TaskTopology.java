@@ -33,101 +33,102 @@ import org.springframework.amqp.core.TopicExchange;
  */
 public final class TaskTopology {
 
-  public static final String WORK_KEY = "work";
-  public static final String RPC_KEY = "rpc";
+    public static final String WORK_KEY = "work";
+    public static final String RPC_KEY = "rpc";
 
-  private final String prefix;
-  private final RetryPolicy retryPolicy;
-  private final int deliveryLimit;
+    private final String prefix;
+    private final RetryPolicy retryPolicy;
+    private final int deliveryLimit;
 
-  public TaskTopology(String prefix, RetryPolicy retryPolicy, int deliveryLimit) {
-    this.prefix = prefix;
-    this.retryPolicy = retryPolicy;
-    this.deliveryLimit = deliveryLimit;
-  }
-
-  public String exchange() {
-    return prefix;
-  }
-
-  public String deadLetterExchange() {
-    return prefix + ".dlx";
-  }
-
-  public String workQueue() {
-    return prefix + ".work";
-  }
-
-  public String deadLetterQueue() {
-    return prefix + ".dead";
-  }
-
-  public String rpcQueue() {
-    return prefix + ".rpc";
-  }
-
-  public String retryQueue(Duration queueLevel) {
-    return prefix + "." + retryKey(queueLevel);
-  }
-
-  public String retryKey(Duration queueLevel) {
-    return "retry." + queueLevel.toMillis();
-  }
-
-  public List<String> retryQueues() {
-    List<String> names = new ArrayList<>();
-    for (Duration queueLevel : retryPolicy.queueLevels()) {
-      names.add(retryQueue(queueLevel));
+    public TaskTopology(String prefix, RetryPolicy retryPolicy, int deliveryLimit) {
+        this.prefix = prefix;
+        this.retryPolicy = retryPolicy;
+        this.deliveryLimit = deliveryLimit;
     }
-    return names;
-  }
 
-  /** Every queue of this topology. */
-  public List<String> queues() {
-    List<String> names = new ArrayList<>(List.of(workQueue(), deadLetterQueue(), rpcQueue()));
-    names.addAll(retryQueues());
-    return names;
-  }
-
-  /** The exchanges this topology owns (not the shared {@code events} exchange). */
-  public List<String> exchanges() {
-    return List.of(exchange(), deadLetterExchange());
-  }
-
-  public Declarables declarables() {
-    DirectExchange exchange = new DirectExchange(exchange(), true, false);
-    FanoutExchange deadLetters = new FanoutExchange(deadLetterExchange(), true, false);
-    Queue work = quorum(workQueue())
-        .deliveryLimit(deliveryLimit)
-        .deadLetterExchange(deadLetterExchange())
-        .build();
-    Queue dead = QueueBuilder.durable(deadLetterQueue()).quorum().build();
-    Queue rpc = QueueBuilder.durable(rpcQueue()).withArgument("x-queue-type", "classic").build();
-
-    List<Declarable> declarables = new ArrayList<>(List.of(
-        exchange, deadLetters, work, dead, rpc,
-        BindingBuilder.bind(work).to(exchange).with(WORK_KEY),
-        BindingBuilder.bind(dead).to(deadLetters),
-        BindingBuilder.bind(rpc).to(exchange).with(RPC_KEY),
-        // Shared with event-service, which declares it identically: durable, not auto-delete, no arguments.
-        new TopicExchange(CloudEventMessages.EXCHANGE, true, false)));
-    for (Duration queueLevel : retryPolicy.queueLevels()) {
-      Duration ceiling = retryPolicy.ceiling(queueLevel);
-      Queue delay = quorum(retryQueue(queueLevel))
-          .ttl(Math.toIntExact(ceiling.toMillis()))
-          .deadLetterExchange(exchange())
-          .deadLetterRoutingKey(WORK_KEY)
-          .build();
-      declarables.add(delay);
-      declarables.add(new Binding(delay.getName(), Binding.DestinationType.QUEUE, exchange(), retryKey(queueLevel), Map.of()));
+    public String exchange() {
+        return prefix;
     }
-    return new Declarables(declarables);
-  }
 
-  private static QueueBuilder quorum(String name) {
-    return QueueBuilder.durable(name)
-        .quorum()
-        .withArgument("x-dead-letter-strategy", "at-least-once")
-        .overflow(QueueBuilder.Overflow.rejectPublish);
-  }
+    public String deadLetterExchange() {
+        return prefix + ".dlx";
+    }
+
+    public String workQueue() {
+        return prefix + ".work";
+    }
+
+    public String deadLetterQueue() {
+        return prefix + ".dead";
+    }
+
+    public String rpcQueue() {
+        return prefix + ".rpc";
+    }
+
+    public String retryQueue(Duration queueLevel) {
+        return prefix + "." + retryKey(queueLevel);
+    }
+
+    public String retryKey(Duration queueLevel) {
+        return "retry." + queueLevel.toMillis();
+    }
+
+    public List<String> retryQueues() {
+        List<String> names = new ArrayList<>();
+        for (Duration queueLevel : retryPolicy.queueLevels()) {
+            names.add(retryQueue(queueLevel));
+        }
+        return names;
+    }
+
+    /** Every queue of this topology. */
+    public List<String> queues() {
+        List<String> names = new ArrayList<>(List.of(workQueue(), deadLetterQueue(), rpcQueue()));
+        names.addAll(retryQueues());
+        return names;
+    }
+
+    /** The exchanges this topology owns (not the shared {@code events} exchange). */
+    public List<String> exchanges() {
+        return List.of(exchange(), deadLetterExchange());
+    }
+
+    public Declarables declarables() {
+        DirectExchange exchange = new DirectExchange(exchange(), true, false);
+        FanoutExchange deadLetters = new FanoutExchange(deadLetterExchange(), true, false);
+        Queue work = quorum(workQueue())
+                .deliveryLimit(deliveryLimit)
+                .deadLetterExchange(deadLetterExchange())
+                .build();
+        Queue dead = QueueBuilder.durable(deadLetterQueue()).quorum().build();
+        Queue rpc = QueueBuilder.durable(rpcQueue()).withArgument("x-queue-type", "classic").build();
+
+        List<Declarable> declarables = new ArrayList<>(List.of(
+                exchange, deadLetters, work, dead, rpc,
+                BindingBuilder.bind(work).to(exchange).with(WORK_KEY),
+                BindingBuilder.bind(dead).to(deadLetters),
+                BindingBuilder.bind(rpc).to(exchange).with(RPC_KEY),
+                // Shared with event-service, which declares it identically: durable, not auto-delete, no arguments.
+                new TopicExchange(CloudEventMessages.EXCHANGE, true, false)));
+        for (Duration queueLevel : retryPolicy.queueLevels()) {
+            Duration ceiling = retryPolicy.ceiling(queueLevel);
+            Queue delay = quorum(retryQueue(queueLevel))
+                    .ttl(Math.toIntExact(ceiling.toMillis()))
+                    .deadLetterExchange(exchange())
+                    .deadLetterRoutingKey(WORK_KEY)
+                    .build();
+            declarables.add(delay);
+            declarables.add(new Binding(delay.getName(), Binding.DestinationType.QUEUE, exchange(),
+                    retryKey(queueLevel), Map.of()));
+        }
+        return new Declarables(declarables);
+    }
+
+    private static QueueBuilder quorum(String name) {
+        return QueueBuilder.durable(name)
+                .quorum()
+                .withArgument("x-dead-letter-strategy", "at-least-once")
+                .overflow(QueueBuilder.Overflow.rejectPublish);
+    }
 }

@@ -13,26 +13,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ExportedSpans implements SpanExporter {
 
-  private final List<SpanData> spans = new CopyOnWriteArrayList<>();
+    private final List<SpanData> spans = new CopyOnWriteArrayList<>();
 
-  @Override
-  public CompletableResultCode export(Collection<SpanData> batch) {
-    spans.addAll(batch);
-    return CompletableResultCode.ofSuccess();
-  }
+    @Override
+    public CompletableResultCode export(Collection<SpanData> batch) {
+        spans.addAll(batch);
+        return CompletableResultCode.ofSuccess();
+    }
 
-  @Override
-  public CompletableResultCode flush() {
-    return CompletableResultCode.ofSuccess();
-  }
+    @Override
+    public CompletableResultCode flush() {
+        return CompletableResultCode.ofSuccess();
+    }
 
-  @Override
-  public CompletableResultCode shutdown() {
-    return CompletableResultCode.ofSuccess();
-  }
+    @Override
+    public CompletableResultCode shutdown() {
+        return CompletableResultCode.ofSuccess();
+    }
 
-  /** The spans of one trace exported so far. */
-  public List<SpanData> ofTrace(String traceId) {
-    return spans.stream().filter(span -> span.getTraceId().equals(traceId)).toList();
-  }
+    /** The spans of one trace exported so far. */
+    public List<SpanData> ofTrace(String traceId) {
+        return spans.stream().filter(span -> span.getTraceId().equals(traceId)).toList();
+    }
 }

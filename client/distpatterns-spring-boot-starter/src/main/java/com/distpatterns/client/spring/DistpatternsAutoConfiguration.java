@@ -26,47 +26,47 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(DistpatternsProperties.class)
 public class DistpatternsAutoConfiguration {
 
-  @Bean(destroyMethod = "close")
-  @ConditionalOnMissingBean
-  DistpatternsClient distpatternsClient(DistpatternsProperties properties) {
-    DistpatternsProperties.Retry retry = properties.retry();
-    return DistpatternsClient.create(new ClientSettings(properties.url(), properties.apiKey(),
-        properties.connectTimeout(), properties.requestTimeout(),
-        new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
-        properties.lock().leaseTime()));
-  }
-
-  /** Serves the application's {@link TaskHandler} methods (none: the bean idles). */
-  @Bean
-  @ConditionalOnProperty(prefix = "distpatterns.tasks", name = "enabled", matchIfMissing = true)
-  TaskHandlers distpatternsTaskHandlers(ConfigurableListableBeanFactory beans, DistpatternsClient client,
-      DistpatternsProperties properties) {
-    return new TaskHandlers(beans, client, properties.tasks());
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnProperty(prefix = "distpatterns.cache", name = "enabled", matchIfMissing = true)
-  @ConditionalOnMissingBean(CacheManager.class)
-  static class CacheConfiguration {
-
-    @Bean
-    SuiteCacheManager cacheManager(DistpatternsClient client, DistpatternsProperties properties) {
-      return new SuiteCacheManager(client, properties.cache());
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    DistpatternsClient distpatternsClient(DistpatternsProperties properties) {
+        DistpatternsProperties.Retry retry = properties.retry();
+        return DistpatternsClient.create(new ClientSettings(properties.url(), properties.apiKey(),
+                properties.connectTimeout(), properties.requestTimeout(),
+                new RetryPolicy(retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff()),
+                properties.lock().leaseTime()));
     }
 
-    /**
-     * Spring asks a cache for a key without saying what type the method returns; this resolver hands the
-     * interceptor a view of the cache that reads values as the cached method's declared return type.
-     */
+    /** Serves the application's {@link TaskHandler} methods (none: the bean idles). */
     @Bean
-    @ConditionalOnMissingBean(CachingConfigurer.class)
-    CachingConfigurer distpatternsCachingConfigurer(ObjectProvider<SuiteCacheManager> cacheManager) {
-      return new CachingConfigurer() {
-        @Override
-        public CacheResolver cacheResolver() {
-          return new TypedCacheResolver(cacheManager.getObject());
+    @ConditionalOnProperty(prefix = "distpatterns.tasks", name = "enabled", matchIfMissing = true)
+    TaskHandlers distpatternsTaskHandlers(ConfigurableListableBeanFactory beans, DistpatternsClient client,
+            DistpatternsProperties properties) {
+        return new TaskHandlers(beans, client, properties.tasks());
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "distpatterns.cache", name = "enabled", matchIfMissing = true)
+    @ConditionalOnMissingBean(CacheManager.class)
+    static class CacheConfiguration {
+
+        @Bean
+        SuiteCacheManager cacheManager(DistpatternsClient client, DistpatternsProperties properties) {
+            return new SuiteCacheManager(client, properties.cache());
         }
-      };
+
+        /**
+         * Spring asks a cache for a key without saying what type the method returns; this resolver hands the
+         * interceptor a view of the cache that reads values as the cached method's declared return type.
+         */
+        @Bean
+        @ConditionalOnMissingBean(CachingConfigurer.class)
+        CachingConfigurer distpatternsCachingConfigurer(ObjectProvider<SuiteCacheManager> cacheManager) {
+            return new CachingConfigurer() {
+                @Override
+                public CacheResolver cacheResolver() {
+                    return new TypedCacheResolver(cacheManager.getObject());
+                }
+            };
+        }
     }
-  }
 }

@@ -14,23 +14,23 @@ import org.springframework.cache.CacheManager;
  */
 public final class SuiteCacheManager implements CacheManager {
 
-  private final DistpatternsClient client;
-  private final DistpatternsProperties.Cache properties;
-  private final ConcurrentMap<String, SuiteCache> caches = new ConcurrentHashMap<>();
+    private final DistpatternsClient client;
+    private final DistpatternsProperties.Cache properties;
+    private final ConcurrentMap<String, SuiteCache> caches = new ConcurrentHashMap<>();
 
-  public SuiteCacheManager(DistpatternsClient client, DistpatternsProperties.Cache properties) {
-    this.client = client;
-    this.properties = properties;
-  }
+    public SuiteCacheManager(DistpatternsClient client, DistpatternsProperties.Cache properties) {
+        this.client = client;
+        this.properties = properties;
+    }
 
-  @Override
-  public Cache getCache(String name) {
-    return caches.computeIfAbsent(name, n -> new SuiteCache(client.cache(n), properties.ttlOf(n),
-        properties.allowNullValues(), client.transport().json()));
-  }
+    @Override
+    public Cache getCache(String name) {
+        return caches.computeIfAbsent(name, n -> new SuiteCache(client.cache(n), properties.ttlOf(n),
+                properties.allowNullValues(), client.transport().json()));
+    }
 
-  @Override
-  public Collection<String> getCacheNames() {
-    return List.copyOf(caches.keySet());
-  }
+    @Override
+    public Collection<String> getCacheNames() {
+        return List.copyOf(caches.keySet());
+    }
 }

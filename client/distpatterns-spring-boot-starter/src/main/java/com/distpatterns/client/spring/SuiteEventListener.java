@@ -29,12 +29,12 @@ import java.lang.annotation.Target;
 @Documented
 public @interface SuiteEventListener {
 
-  /** AMQP topic pattern: words of {@code [a-z0-9_-]}, {@code *} one word, {@code #} zero or more. */
-  String pattern();
+    /** AMQP topic pattern: words of {@code [a-z0-9_-]}, {@code *} one word, {@code #} zero or more. */
+    String pattern();
 
-  /**
-   * The name of a durable subscription ({@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}}); empty for a live listener. One
-   * method per name.
-   */
-  String subscription() default "";
+    /**
+     * The name of a durable subscription ({@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}}); empty for a live listener. One
+     * method per name.
+     */
+    String subscription() default "";
 }

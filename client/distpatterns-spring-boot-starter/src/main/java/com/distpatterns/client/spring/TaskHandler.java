@@ -27,12 +27,12 @@ import java.lang.annotation.Target;
 @Documented
 public @interface TaskHandler {
 
-  /** The task type, {@code [a-z0-9][a-z0-9_.-]{0,63}}; {@code ${...}} placeholders are resolved. */
-  String value();
+    /** The task type, {@code [a-z0-9][a-z0-9_.-]{0,63}}; {@code ${...}} placeholders are resolved. */
+    String value();
 
-  /** Tasks of this type run at once in this application; {@code -1}: {@code distpatterns.tasks.concurrency}. */
-  int concurrency() default -1;
+    /** Tasks of this type run at once in this application; {@code -1}: {@code distpatterns.tasks.concurrency}. */
+    int concurrency() default -1;
 
-  /** Retries of the type when this application registers it; {@code -1}: task-service's default. */
-  int maxRetries() default -1;
+    /** Retries of the type when this application registers it; {@code -1}: task-service's default. */
+    int maxRetries() default -1;
 }

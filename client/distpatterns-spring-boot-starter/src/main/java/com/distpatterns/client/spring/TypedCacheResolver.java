@@ -21,36 +21,35 @@ import org.springframework.core.ResolvableType;
  */
 final class TypedCacheResolver extends SimpleCacheResolver {
 
-  private record Site(Method method, Class<?> targetClass) {
-  }
+    private record Site(Method method, Class<?> targetClass) {}
 
-  private final ConcurrentMap<Site, Type> types = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Site, Type> types = new ConcurrentHashMap<>();
 
-  TypedCacheResolver(CacheManager cacheManager) {
-    super(cacheManager);
-  }
-
-  @Override
-  public Collection<? extends Cache> resolveCaches(CacheOperationInvocationContext<?> context) {
-    Collection<? extends Cache> caches = super.resolveCaches(context);
-    Class<?> targetClass = AopUtils.getTargetClass(context.getTarget());
-    Type type = types.computeIfAbsent(new Site(context.getMethod(), targetClass),
-        site -> valueType(site.method(), site.targetClass()));
-    return caches.stream().map(cache -> cache instanceof SuiteCache suite ? suite.typed(type) : cache).toList();
-  }
-
-  static Type valueType(Method method, Class<?> targetClass) {
-    Type type = method.getGenericReturnType();
-    if (type instanceof ParameterizedType parameterized && parameterized.getRawType() == Optional.class) {
-      type = parameterized.getActualTypeArguments()[0];
+    TypedCacheResolver(CacheManager cacheManager) {
+        super(cacheManager);
     }
-    if (type == void.class || type == Void.class) {
-      return Object.class;
+
+    @Override
+    public Collection<? extends Cache> resolveCaches(CacheOperationInvocationContext<?> context) {
+        Collection<? extends Cache> caches = super.resolveCaches(context);
+        Class<?> targetClass = AopUtils.getTargetClass(context.getTarget());
+        Type type = types.computeIfAbsent(new Site(context.getMethod(), targetClass),
+                site -> valueType(site.method(), site.targetClass()));
+        return caches.stream().map(cache -> cache instanceof SuiteCache suite ? suite.typed(type) : cache).toList();
     }
-    if (type instanceof TypeVariable<?>) {
-      // A generic base class's method (T find(ID)): what T is in the bean's own class.
-      return ResolvableType.forMethodReturnType(method, targetClass).resolve(Object.class);
+
+    static Type valueType(Method method, Class<?> targetClass) {
+        Type type = method.getGenericReturnType();
+        if (type instanceof ParameterizedType parameterized && parameterized.getRawType() == Optional.class) {
+            type = parameterized.getActualTypeArguments()[0];
+        }
+        if (type == void.class || type == Void.class) {
+            return Object.class;
+        }
+        if (type instanceof TypeVariable<?>) {
+            // A generic base class's method (T find(ID)): what T is in the bean's own class.
+            return ResolvableType.forMethodReturnType(method, targetClass).resolve(Object.class);
+        }
+        return type;
     }
-    return type;
-  }
 }

@@ -9,7 +9,7 @@ import com.distpatterns.consensus.infra.store.MvccStore;
 @FunctionalInterface
 public interface AppliedRevisions {
 
-    AppliedRevisions NONE = (store, revision) -> { };
+    AppliedRevisions NONE = (store, revision) -> {};
 
     void applied(MvccStore store, long revision);
 }

@@ -24,8 +24,7 @@ final class AutoCompactor {
     private static final long INTERVAL_NANOS = 1_000_000_000L;
 
     /** The store's revision at a moment: what retaining a duration of history keeps. */
-    private record Sample(long atNanos, long revision) {
-    }
+    private record Sample(long atNanos, long revision) {}
 
     private final long selfId;
     private final AutoCompaction policy;
@@ -35,7 +34,8 @@ final class AutoCompactor {
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
     private long lastRun;
 
-    AutoCompactor(long selfId, AutoCompaction policy, Duration requestTimeout, StoreApplier applier, ProposalRouter router) {
+    AutoCompactor(long selfId, AutoCompaction policy, Duration requestTimeout, StoreApplier applier,
+            ProposalRouter router) {
         this.selfId = selfId;
         this.policy = policy;
         this.requestTimeout = requestTimeout;

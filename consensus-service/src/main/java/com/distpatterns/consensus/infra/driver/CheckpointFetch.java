@@ -54,12 +54,14 @@ final class CheckpointFetch {
                 PeerAddress address = addresses.all().get(peer);
                 try (InputStream in = CheckpointDownload.open(selfId, address, index)) {
                     if (stores.download(in).isPresent()) {
-                        log.info("Node {} downloaded the checkpoint for snapshot {} from node {} in {} ms", selfId, index,
+                        log.info("Node {} downloaded the checkpoint for snapshot {} from node {} in {} ms", selfId,
+                                index,
                                 peer, (System.nanoTime() - started) / 1_000_000);
                         return;
                     }
                 } catch (IOException | RuntimeException e) {
-                    log.warn("Node {}: downloading the checkpoint for snapshot {} from node {} failed: {}", selfId, index,
+                    log.warn("Node {}: downloading the checkpoint for snapshot {} from node {} failed: {}", selfId,
+                            index,
                             peer, e.toString());
                 }
             }

@@ -61,7 +61,8 @@ sealed interface DriverInput {
     }
 
     /** A keepalive ({@code keepAlive}) or a read of lease {@code id}, which only the leader answers. */
-    record LeaseCall(long id, boolean keepAlive, CompletableFuture<Lease> result, long deadline) implements DriverInput {
+    record LeaseCall(long id, boolean keepAlive, CompletableFuture<Lease> result, long deadline)
+            implements DriverInput {
         @Override
         public void fail(RuntimeException cause) {
             result.completeExceptionally(cause);

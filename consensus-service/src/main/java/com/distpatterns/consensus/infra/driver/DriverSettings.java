@@ -17,11 +17,12 @@ import java.time.Duration;
  * @param autoCompaction how much history the leader keeps when it compacts by itself
  */
 public record DriverSettings(Duration tick, Duration requestTimeout, long snapshotEvery, long keepEntries,
-                             int queueCapacity, long snapshotEveryBytes, long keepBytes, long maxPendingBytes,
-                             long quotaBytes, AutoCompaction autoCompaction) {
+        int queueCapacity, long snapshotEveryBytes, long keepBytes, long maxPendingBytes,
+        long quotaBytes, AutoCompaction autoCompaction) {
 
     /** The limits of before the store moved to disk, for callers that set only those; no automatic compaction. */
-    public DriverSettings(Duration tick, Duration requestTimeout, long snapshotEvery, long keepEntries, int queueCapacity) {
+    public DriverSettings(Duration tick, Duration requestTimeout, long snapshotEvery, long keepEntries,
+            int queueCapacity) {
         this(tick, requestTimeout, snapshotEvery, keepEntries, queueCapacity, 64L << 20, 32L << 20, 64L << 20, 8L << 30,
                 AutoCompaction.OFF);
     }

@@ -38,8 +38,8 @@ final class DriverStateMachine implements ReadyProcessor.StateMachine {
     private ConfState lastConf;
 
     DriverStateMachine(long selfId, RaftNode node, StoreApplier applier, PendingWrites pending, ProposalRouter router,
-                       ReadRounds reads, CheckpointFetch checkpoints, Snapshotter snapshots, StatusReporter status,
-                       AddressBook addresses, PeerTransport transport, LeaseKeeper keeper) {
+            ReadRounds reads, CheckpointFetch checkpoints, Snapshotter snapshots, StatusReporter status,
+            AddressBook addresses, PeerTransport transport, LeaseKeeper keeper) {
         this.keeper = keeper;
         this.selfId = selfId;
         this.node = node;

@@ -38,8 +38,8 @@ final class DriverTurn implements DriverLoop.Turn {
     private final long requestTimeoutNanos;
 
     DriverTurn(RaftNode node, ReadyProcessor readies, ProposalRouter router, PendingWrites pending, ReadRounds reads,
-               StoreApplier applier, StatusReporter status, LearnerPromotion promotion, AutoCompactor compactor,
-               PeerTransport transport, LeaseKeeper keeper, LeaseCalls leaseCalls, long requestTimeoutNanos) {
+            StoreApplier applier, StatusReporter status, LearnerPromotion promotion, AutoCompactor compactor,
+            PeerTransport transport, LeaseKeeper keeper, LeaseCalls leaseCalls, long requestTimeoutNanos) {
         this.keeper = keeper;
         this.leaseCalls = leaseCalls;
         this.requestTimeoutNanos = requestTimeoutNanos;

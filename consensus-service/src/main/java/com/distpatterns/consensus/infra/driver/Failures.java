@@ -13,12 +13,12 @@ import com.distpatterns.consensus.raft.ConfChange;
  */
 final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     static ConsensusUnavailableException noLeader(long selfId) {
         return new ConsensusUnavailableException(Reason.NO_LEADER,
-                "No leader: the cluster is electing one or has lost its quorum (node " + selfId + " sees no leader); try again shortly.");
+                "No leader: the cluster is electing one or has lost its quorum (node " + selfId
+                        + " sees no leader); try again shortly.");
     }
 
     static ConsensusUnavailableException timedOut(Proposal p) {
@@ -28,12 +28,14 @@ final class Failures {
     }
 
     static ConsensusUnavailableException readNotConfirmed() {
-        return new ConsensusUnavailableException(Reason.TIMED_OUT, "The leader did not confirm the read in time; try again.");
+        return new ConsensusUnavailableException(Reason.TIMED_OUT,
+                "The leader did not confirm the read in time; try again.");
     }
 
     /** The write may or may not have been applied. */
     static ConsensusUnavailableException outcomeUnknown() {
-        return new ConsensusUnavailableException(Reason.TIMED_OUT, "The outcome of the write is unknown; read the key to find out.");
+        return new ConsensusUnavailableException(Reason.TIMED_OUT,
+                "The outcome of the write is unknown; read the key to find out.");
     }
 
     /** The write may or may not have been applied, {@code because} this node skipped the entries that would tell. */
@@ -44,7 +46,8 @@ final class Failures {
 
     static ConsensusUnavailableException storageFailed(long selfId) {
         return new ConsensusUnavailableException(Reason.STORAGE_FAILED,
-                "Node " + selfId + " cannot write to its disk and acknowledges nothing until restarted; use another node.");
+                "Node " + selfId
+                        + " cannot write to its disk and acknowledges nothing until restarted; use another node.");
     }
 
     static ConsensusUnavailableException stopping() {

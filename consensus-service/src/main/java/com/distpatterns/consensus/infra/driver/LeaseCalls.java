@@ -35,8 +35,7 @@ final class LeaseCalls {
         }
     }
 
-    private record Forwarded(long leader, LeaseCall call) {
-    }
+    private record Forwarded(long leader, LeaseCall call) {}
 
     private final long selfId;
     private final RaftNode node;
@@ -96,7 +95,8 @@ final class LeaseCalls {
                 call.result().complete(lease);
             }
         });
-        reads.add(new Read(true, new StoreRead<>((store, t) -> answer(store, call, term, arrived), answer), call.deadline()));
+        reads.add(new Read(true, new StoreRead<>((store, t) -> answer(store, call, term, arrived), answer),
+                call.deadline()));
     }
 
     /** After the round: the lease as this leader sees it, if it still leads in the term it took the call in. */
@@ -108,7 +108,8 @@ final class LeaseCalls {
         if (call.keepAlive()) {
             keeper.renew(call.id(), arrived); // granted, or made fresh, since it was taken
         }
-        return new Lease(call.id(), ttl, keeper.remainingSeconds(call.id(), ttl, System.nanoTime()), store.leaseKeys(call.id()));
+        return new Lease(call.id(), ttl, keeper.remainingSeconds(call.id(), ttl, System.nanoTime()),
+                store.leaseKeys(call.id()));
     }
 
     /** The leader's side of a follower's query: served as a local call, answered over the transport. */
@@ -120,7 +121,8 @@ final class LeaseCalls {
                         lease.ttlSeconds(), lease.remainingSeconds(), lease.keys()));
             } else {
                 LeaseAnswer.Status status = e instanceof LeaseNotFoundException
-                        ? LeaseAnswer.Status.NOT_FOUND : LeaseAnswer.Status.RETRY;
+                        ? LeaseAnswer.Status.NOT_FOUND
+                        : LeaseAnswer.Status.RETRY;
                 transport.send(from, new LeaseAnswer(q.requestId(), status, q.leaseId(), 0, 0, List.of()));
             }
         });
@@ -139,14 +141,15 @@ final class LeaseCalls {
             return;
         }
         switch (a.status()) {
-            case FOUND -> f.call().result().complete(new Lease(a.leaseId(), a.ttlSeconds(), a.remainingSeconds(), a.keys()));
+            case FOUND ->
+                f.call().result().complete(new Lease(a.leaseId(), a.ttlSeconds(), a.remainingSeconds(), a.keys()));
             case NOT_FOUND -> f.call().result().completeExceptionally(new LeaseNotFoundException(a.leaseId()));
             case RETRY -> unrouted.add(f.call());
         }
     }
 
     void expire(long now) {
-        for (Iterator<Forwarded> it = forwarded.values().iterator(); it.hasNext(); ) {
+        for (Iterator<Forwarded> it = forwarded.values().iterator(); it.hasNext();) {
             Forwarded f = it.next();
             if (now - f.call().deadline() >= 0) {
                 f.call().fail(Failures.readNotConfirmed());
@@ -156,7 +159,7 @@ final class LeaseCalls {
                 it.remove();
             }
         }
-        for (Iterator<LeaseCall> it = unrouted.iterator(); it.hasNext(); ) {
+        for (Iterator<LeaseCall> it = unrouted.iterator(); it.hasNext();) {
             LeaseCall call = it.next();
             if (now - call.deadline() >= 0) {
                 call.fail(node.leaderId() == RaftNode.NONE ? Failures.noLeader(selfId) : Failures.readNotConfirmed());

@@ -70,7 +70,7 @@ final class LeaseKeeper {
     private volatile int published;
 
     LeaseKeeper(long selfId, RaftNode node, StoreApplier applier, ProposalRouter router, ReadRounds reads,
-                long pauseNanos, long timeoutNanos) {
+            long pauseNanos, long timeoutNanos) {
         this.selfId = selfId;
         this.node = node;
         this.applier = applier;

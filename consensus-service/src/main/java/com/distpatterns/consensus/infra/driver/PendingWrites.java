@@ -26,8 +26,7 @@ import java.util.function.Supplier;
 final class PendingWrites {
 
     /** A proposal appended at an index in a term. */
-    private record PendingWrite(long term, Proposal proposal) {
-    }
+    private record PendingWrite(long term, Proposal proposal) {}
 
     private final RaftNode node;
     private final TreeMap<Long, PendingWrite> byIndex = new TreeMap<>();
@@ -101,7 +100,7 @@ final class PendingWrites {
     }
 
     void expire(long now) {
-        for (Iterator<PendingWrite> it = byIndex.values().iterator(); it.hasNext(); ) {
+        for (Iterator<PendingWrite> it = byIndex.values().iterator(); it.hasNext();) {
             PendingWrite pending = it.next();
             if (now - pending.proposal().deadline() >= 0) {
                 pending.proposal().fail(Failures.timedOut(pending.proposal()));

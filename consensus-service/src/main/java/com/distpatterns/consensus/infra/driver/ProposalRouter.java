@@ -31,8 +31,7 @@ final class ProposalRouter {
     private static final long FORWARD_BATCH_BYTES = 4L << 20;
 
     /** Proposals forwarded to the leader, waiting for the indices it appended them at. */
-    private record ForwardedBatch(long leader, List<Proposal> proposals) {
-    }
+    private record ForwardedBatch(long leader, List<Proposal> proposals) {}
 
     private final long selfId;
     private final RaftNode node;
@@ -110,7 +109,8 @@ final class ProposalRouter {
                 case ConfProposal c -> {
                     long batchId = nextBatchId++;
                     forwarded.put(batchId, new ForwardedBatch(leader, List.of(c)));
-                    transport.send(leader, new PeerFrame.ForwardProposals(batchId, true, List.of(c.change().toBytes())));
+                    transport.send(leader,
+                            new PeerFrame.ForwardProposals(batchId, true, List.of(c.change().toBytes())));
                 }
             }
         }
@@ -152,8 +152,10 @@ final class ProposalRouter {
             return;
         }
         switch (result) {
-            case ProposalResult.Accepted a -> transport.send(from, new PeerFrame.ProposalsAccepted(f.batchId(), a.firstIndex(), a.term()));
-            case ProposalResult.Rejected r -> transport.send(from, new PeerFrame.ProposalsRejected(f.batchId(), r.leaderHint(), r.reason()));
+            case ProposalResult.Accepted a ->
+                transport.send(from, new PeerFrame.ProposalsAccepted(f.batchId(), a.firstIndex(), a.term()));
+            case ProposalResult.Rejected r ->
+                transport.send(from, new PeerFrame.ProposalsRejected(f.batchId(), r.leaderHint(), r.reason()));
         }
     }
 
@@ -186,14 +188,14 @@ final class ProposalRouter {
     }
 
     void expire(long now) {
-        for (Iterator<Proposal> it = unsent.iterator(); it.hasNext(); ) {
+        for (Iterator<Proposal> it = unsent.iterator(); it.hasNext();) {
             Proposal p = it.next();
             if (now - p.deadline() >= 0) {
                 p.fail(node.leaderId() == RaftNode.NONE ? Failures.noLeader(selfId) : Failures.timedOut(p));
                 it.remove();
             }
         }
-        for (Iterator<ForwardedBatch> it = forwarded.values().iterator(); it.hasNext(); ) {
+        for (Iterator<ForwardedBatch> it = forwarded.values().iterator(); it.hasNext();) {
             ForwardedBatch batch = it.next();
             if (now - batch.proposals().getFirst().deadline() >= 0) {
                 batch.proposals().forEach(p -> p.fail(Failures.timedOut(p)));

@@ -82,15 +82,15 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
     private final AtomicLong pendingBytes = new AtomicLong();
 
     public RaftDriver(RaftConfig config, DriverSettings settings, DurableStorage storage, StoreDirectory stores,
-                      Map<Long, PeerAddress> configuredPeers, TransportFactory transportFactory, Consumer<Role> roleListener)
+            Map<Long, PeerAddress> configuredPeers, TransportFactory transportFactory, Consumer<Role> roleListener)
             throws IOException {
         this(config, settings, storage, stores, configuredPeers, transportFactory, roleListener, AppliedRevisions.NONE);
     }
 
     /** As above, telling {@code appliedRevisions} where the store stands after each Ready (what watches follow). */
     public RaftDriver(RaftConfig config, DriverSettings settings, DurableStorage storage, StoreDirectory stores,
-                      Map<Long, PeerAddress> configuredPeers, TransportFactory transportFactory, Consumer<Role> roleListener,
-                      AppliedRevisions appliedRevisions) throws IOException {
+            Map<Long, PeerAddress> configuredPeers, TransportFactory transportFactory, Consumer<Role> roleListener,
+            AppliedRevisions appliedRevisions) throws IOException {
         this.selfId = config.id();
         this.settings = settings;
         this.storage = storage;
@@ -121,7 +121,8 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
                 m -> transport.send(m.to(), new PeerFrame.RaftFrame(m))), stateMachine);
         this.loop = new DriverLoop(selfId, settings.tick(), queue, new DriverTurn(node, readies, router, pending, reads,
                 applier, status, new LearnerPromotion(node),
-                new AutoCompactor(selfId, settings.autoCompaction(), settings.requestTimeout(), applier, router), transport,
+                new AutoCompactor(selfId, settings.autoCompaction(), settings.requestTimeout(), applier, router),
+                transport,
                 leaseKeeper, leaseCalls, settings.requestTimeout().toNanos()));
         this.leases = new DriverLeases(this);
     }
@@ -144,7 +145,8 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
         } catch (IOException e) {
             throw new UncheckedIOException("Node " + selfId + " cannot listen for its peers", e);
         }
-        log.info("Raft node {} started: term {}, commit {}, applied {}, members {}; store revision {}, applied {}, {} bytes",
+        log.info(
+                "Raft node {} started: term {}, commit {}, applied {}, members {}; store revision {}, applied {}, {} bytes",
                 selfId, node.term(), node.log().committed(), node.log().applied(), node.confState(),
                 applier.store().revision(), applier.store().appliedIndex(), applier.sizeOnDisk());
         loop.start();
@@ -193,8 +195,9 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
         byte[] encoded = KvCommandCodec.encode(command);
         if (pendingBytes.addAndGet(encoded.length) > settings.maxPendingBytes()) {
             pendingBytes.addAndGet(-encoded.length);
-            result.completeExceptionally(new ConsensusUnavailableException(Reason.OVERLOADED, "Node " + selfId + " holds "
-                    + settings.maxPendingBytes() + " bytes of writes not yet answered; try again shortly."));
+            result.completeExceptionally(
+                    new ConsensusUnavailableException(Reason.OVERLOADED, "Node " + selfId + " holds "
+                            + settings.maxPendingBytes() + " bytes of writes not yet answered; try again shortly."));
             return result;
         }
         result.whenComplete((r, e) -> pendingBytes.addAndGet(-encoded.length));
@@ -224,7 +227,8 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
 
     private <T> CompletableFuture<T> submitRead(ReadConsistency consistency, BiFunction<MvccStore, Long, T> reader) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        enqueue(new Read(consistency == ReadConsistency.LINEARIZABLE, new StoreRead<>(reader, result), deadline()), result);
+        enqueue(new Read(consistency == ReadConsistency.LINEARIZABLE, new StoreRead<>(reader, result), deadline()),
+                result);
         return result;
     }
 
@@ -239,7 +243,8 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
     public CompletableFuture<ClusterStatus> addMember(long id, String address) {
         CompletableFuture<ClusterStatus> result = new CompletableFuture<>();
         PeerAddress.parse(address); // refuse a malformed address before it is replicated
-        enqueue(new ConfProposal(ConfChange.addLearner(id, address.getBytes(StandardCharsets.UTF_8)), result, deadline()), result);
+        enqueue(new ConfProposal(ConfChange.addLearner(id, address.getBytes(StandardCharsets.UTF_8)), result,
+                deadline()), result);
         return result;
     }
 

@@ -17,8 +17,7 @@ import java.util.Map;
 final class ReadRounds {
 
     /** Reads waiting for one ReadIndex round; asked again if the round was lost with a leader. */
-    private record Round(List<Read> reads, long askedAt, long term) {
-    }
+    private record Round(List<Read> reads, long askedAt, long term) {}
 
     private final long selfId;
     private final RaftNode node;
@@ -69,7 +68,7 @@ final class ReadRounds {
     }
 
     void expire(long now) {
-        for (Iterator<Round> it = rounds.values().iterator(); it.hasNext(); ) {
+        for (Iterator<Round> it = rounds.values().iterator(); it.hasNext();) {
             Round round = it.next();
             // A round asked of a leader that lost office is dropped without an answer: ask again.
             if (round.term() != node.term() || now - round.askedAt() > retryAfterNanos) {
@@ -77,12 +76,13 @@ final class ReadRounds {
                 it.remove();
             }
         }
-        for (Iterator<Read> it = unsent.iterator(); it.hasNext(); ) {
+        for (Iterator<Read> it = unsent.iterator(); it.hasNext();) {
             Read r = it.next();
             if (r.task().result().isDone()) {
                 it.remove();
             } else if (now - r.deadline() >= 0) {
-                r.task().fail(node.leaderId() == RaftNode.NONE ? Failures.noLeader(selfId) : Failures.readNotConfirmed());
+                r.task().fail(
+                        node.leaderId() == RaftNode.NONE ? Failures.noLeader(selfId) : Failures.readNotConfirmed());
                 it.remove();
             }
         }

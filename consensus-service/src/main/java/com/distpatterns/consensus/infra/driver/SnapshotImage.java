@@ -38,7 +38,8 @@ record SnapshotImage(Map<Long, String> addresses, boolean checkpoint, boolean le
     static Snapshot founding(Map<Long, PeerAddress> founders) {
         Map<Long, String> addresses = new TreeMap<>();
         founders.forEach((id, address) -> addresses.put(id, address.toString()));
-        return new Snapshot(new SnapshotMetadata(1, 1, ConfState.ofVoters(founders.keySet())), of(addresses, false).encode());
+        return new Snapshot(new SnapshotMetadata(1, 1, ConfState.ofVoters(founders.keySet())),
+                of(addresses, false).encode());
     }
 
     byte[] encode() {

@@ -25,8 +25,9 @@ final class Snapshotter {
     private final StoreApplier applier;
     private final AddressBook addresses;
 
-    Snapshotter(long selfId, DriverSettings settings, DurableStorage storage, StoreDirectory stores, StoreApplier applier,
-                AddressBook addresses) {
+    Snapshotter(long selfId, DriverSettings settings, DurableStorage storage, StoreDirectory stores,
+            StoreApplier applier,
+            AddressBook addresses) {
         this.selfId = selfId;
         this.settings = settings;
         this.storage = storage;
@@ -47,7 +48,8 @@ final class Snapshotter {
         } catch (IOException e) {
             throw new StorageFailedException("a checkpoint of the store failed: " + e.getMessage(), e);
         }
-        storage.snapshotAt(applied, conf, SnapshotImage.of(addresses.replicated(), true).encode(), settings.keepEntries(),
+        storage.snapshotAt(applied, conf, SnapshotImage.of(addresses.replicated(), true).encode(),
+                settings.keepEntries(),
                 settings.keepBytes());
         applier.snapshotTaken();
         log.info("Node {} took a snapshot at index {} (store revision {}, {} bytes on disk)", selfId, applied,

@@ -35,7 +35,7 @@ final class StatusReporter {
     private Role lastRole = Role.FOLLOWER;
 
     StatusReporter(long selfId, RaftNode node, AddressBook addresses, StoreApplier applier, long quotaBytes,
-                   Consumer<Role> roleListener) {
+            Consumer<Role> roleListener) {
         this.selfId = selfId;
         this.node = node;
         this.addresses = addresses;

@@ -42,7 +42,8 @@ final class StoreApplier {
         this.listener = listener;
         SnapshotImage image = SnapshotImage.decode(snapshot.data());
         if (image.legacyStore()) {
-            throw new IllegalStateException("The data directory holds a snapshot (index " + snapshot.index() + ") written "
+            throw new IllegalStateException("The data directory holds a snapshot (index " + snapshot.index()
+                    + ") written "
                     + "by a version that kept the store in memory; this version keeps it in RocksDB and cannot read it. "
                     + "Either run the previous version on it, or empty the data directory: a node then rejoins and "
                     + "catches up from the others (all nodes emptied: the cluster starts empty).");
@@ -70,7 +71,8 @@ final class StoreApplier {
                 command = KvCommandCodec.decode(entry.data());
             } catch (IllegalArgumentException e) {
                 // Every server skips it alike; refusing to go on would stop the cluster for good.
-                log.error("Entry {} holds no command this version understands ({}); skipped", entry.index(), e.getMessage());
+                log.error("Entry {} holds no command this version understands ({}); skipped", entry.index(),
+                        e.getMessage());
                 store.skip(entry.index());
                 return null;
             }
@@ -100,7 +102,8 @@ final class StoreApplier {
             try {
                 store = stores.install(snapshot.index());
             } catch (IOException e) {
-                throw new StoreFailedException("installing the checkpoint of snapshot " + snapshot.index() + " failed", e);
+                throw new StoreFailedException("installing the checkpoint of snapshot " + snapshot.index() + " failed",
+                        e);
             }
         }
         sizeOnDisk = store.sizeOnDisk();

@@ -17,8 +17,7 @@ import java.util.function.BiFunction;
  */
 final class StoreQueries {
 
-    private StoreQueries() {
-    }
+    private StoreQueries() {}
 
     static BiFunction<MvccStore, Long, Optional<Versioned>> latest(String key) {
         return (s, term) -> s.get(key).map(KeyValue::versioned);
@@ -34,7 +33,8 @@ final class StoreQueries {
     static BiFunction<MvccStore, Long, RangeRead> range(RangeQuery q) {
         return (s, term) -> {
             long at = readableRevision(s, q.revision());
-            return new RangeRead(s.range(q.from(), q.to(), q.start(), at, q.limit(), q.keysOnly(), q.countOnly()), at, term);
+            return new RangeRead(s.range(q.from(), q.to(), q.start(), at, q.limit(), q.keysOnly(), q.countOnly()), at,
+                    term);
         };
     }
 

@@ -17,8 +17,7 @@ import org.rocksdb.RocksIterator;
  */
 final class LeaseTable {
 
-    private LeaseTable() {
-    }
+    private LeaseTable() {}
 
     /** The lease's TTL in seconds, if it exists. */
     static Optional<Long> ttl(RocksIterator it, long id) {

@@ -43,8 +43,7 @@ final class MvccKeys {
     /** Bumped when the layout changes: a store of another format is refused at start, never misread. */
     static final long FORMAT = 1;
 
-    private MvccKeys() {
-    }
+    private MvccKeys() {}
 
     private static byte[] meta(String name) {
         byte[] n = name.getBytes(StandardCharsets.US_ASCII);
@@ -76,7 +75,8 @@ final class MvccKeys {
     }
 
     static byte[] currentRecord(long createRevision, long modRevision, long version, long lease) {
-        ByteBuffer out = ByteBuffer.allocate(lease == 0 ? 24 : 32).putLong(createRevision).putLong(modRevision).putLong(version);
+        ByteBuffer out = ByteBuffer.allocate(lease == 0 ? 24 : 32).putLong(createRevision).putLong(modRevision)
+                .putLong(version);
         if (lease != 0) {
             out.putLong(lease);
         }
@@ -121,7 +121,8 @@ final class MvccKeys {
     /** {@code 'h' esc(key) 00 00 rev}. */
     static byte[] history(byte[] key, long revision) {
         byte[] prefix = keyPrefix(key);
-        return ByteBuffer.allocate(prefix.length + 10).put(prefix).put((byte) 0).put((byte) 0).putLong(revision).array();
+        return ByteBuffer.allocate(prefix.length + 10).put(prefix).put((byte) 0).put((byte) 0).putLong(revision)
+                .array();
     }
 
     /** {@code 'h' esc(key) 00 00}: every version of exactly this key starts with it. */

@@ -89,7 +89,8 @@ public final class MvccStore implements AutoCloseable {
             } else if (MvccKeys.readLong(format) != MvccKeys.FORMAT) {
                 db.close();
                 throw new IllegalStateException("The store in " + dir + " has format " + MvccKeys.readLong(format)
-                        + "; this version reads format " + MvccKeys.FORMAT + ". Start the version that wrote it, or empty the data directory and let the node catch up from the others.");
+                        + "; this version reads format " + MvccKeys.FORMAT
+                        + ". Start the version that wrote it, or empty the data directory and let the node catch up from the others.");
             }
             this.appliedIndex = MvccKeys.readLong(db.get(MvccKeys.META_APPLIED));
             this.revision = MvccKeys.readLong(db.get(MvccKeys.META_REVISION));
@@ -164,7 +165,8 @@ public final class MvccStore implements AutoCloseable {
             if (record == null) {
                 throw new StoreFailedException("key '" + key + "' names version " + mod + ", which is missing", null);
             }
-            return Optional.of(new KeyValue(key, MvccKeys.valueOf(record), create, mod, version, MvccKeys.leaseOfCurrent(index)));
+            return Optional.of(
+                    new KeyValue(key, MvccKeys.valueOf(record), create, mod, version, MvccKeys.leaseOfCurrent(index)));
         } catch (RocksDBException e) {
             throw new StoreFailedException("reading key '" + key + "' failed", e);
         }
@@ -237,7 +239,8 @@ public final class MvccStore implements AutoCloseable {
     }
 
     /** As {@link #range(byte[], byte[], long, int, boolean, boolean)}, the page starting at {@code start}. */
-    public KvRange range(byte[] from, byte[] to, byte[] start, long atRevision, int limit, boolean keysOnly, boolean countOnly) {
+    public KvRange range(byte[] from, byte[] to, byte[] start, long atRevision, int limit, boolean keysOnly,
+            boolean countOnly) {
         try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
             if (atRevision >= revision) {
                 return currentRange(it, from, to, start, limit, keysOnly, countOnly);
@@ -248,7 +251,7 @@ public final class MvccStore implements AutoCloseable {
 
     /** A range at the current revision: one pass over the current versions, a point lookup per value returned. */
     private KvRange currentRange(RocksIterator it, byte[] from, byte[] to, byte[] start, int limit, boolean keysOnly,
-                                 boolean countOnly) {
+            boolean countOnly) {
         List<KeyValue> kvs = new ArrayList<>();
         long count = 0;
         long bytes = 0;
@@ -289,7 +292,7 @@ public final class MvccStore implements AutoCloseable {
     }
 
     private static KvRange range(RocksIterator it, byte[] from, byte[] to, byte[] start, long atRevision, int limit,
-                                 boolean keysOnly, boolean countOnly) {
+            boolean keysOnly, boolean countOnly) {
         List<KeyValue> kvs = new ArrayList<>();
         long count = 0;
         long bytes = 0;
@@ -302,10 +305,14 @@ public final class MvccStore implements AutoCloseable {
             if (found.isPresent()) {
                 count++;
                 if (!countOnly && next == null && Arrays.compareUnsigned(key, start) >= 0) {
-                    if (kvs.size() < limit && (kvs.isEmpty() || keysOnly || bytes + found.get().record().length <= MAX_PAGE_BYTES)) {
+                    if (kvs.size() < limit
+                            && (kvs.isEmpty() || keysOnly || bytes + found.get().record().length <= MAX_PAGE_BYTES)) {
                         KeyValue kv = toKeyValue(new String(key, StandardCharsets.UTF_8), found.get());
                         bytes += kv.value().length;
-                        kvs.add(keysOnly ? new KeyValue(kv.key(), new byte[0], kv.createRevision(), kv.modRevision(), kv.version(), kv.lease()) : kv);
+                        kvs.add(keysOnly
+                                ? new KeyValue(kv.key(), new byte[0], kv.createRevision(), kv.modRevision(),
+                                        kv.version(), kv.lease())
+                                : kv);
                     } else {
                         next = key;
                     }
@@ -397,7 +404,8 @@ public final class MvccStore implements AutoCloseable {
     private boolean holds(Compare compare, Optional<KeyValue> current) {
         if (compare.target() == Compare.Target.VALUE) {
             // Values compare as JSON documents; an absent key has no value, which equals nothing.
-            boolean equal = current.isPresent() && compare.value() != null && equivalence.same(current.get().value(), compare.value());
+            boolean equal = current.isPresent() && compare.value() != null
+                    && equivalence.same(current.get().value(), compare.value());
             return switch (compare.op()) {
                 case EQUAL -> equal;
                 case NOT_EQUAL -> !equal;
@@ -434,8 +442,9 @@ public final class MvccStore implements AutoCloseable {
             skip(index);
             return new Outcome.Compacted(compactedRevision, revision);
         }
-        try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true); ReadOptions read = new ReadOptions();
-             RocksIterator it = db.newIterator(read)) {
+        try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+                ReadOptions read = new ReadOptions();
+                RocksIterator it = db.newIterator(read)) {
             // Each version written in (compacted, target] supersedes the key's version before it, which goes; a
             // deletion before the target goes too (reads at or after the target see the key absent either way).
             for (long rev = compactedRevision + 1; rev <= target; rev++) {
@@ -499,7 +508,8 @@ public final class MvccStore implements AutoCloseable {
         }
 
         Optional<KeyValue> get(String key) {
-            return current(key, key.getBytes(StandardCharsets.UTF_8), (store, k) -> batch.getFromBatchAndDB(db, read, k));
+            return current(key, key.getBytes(StandardCharsets.UTF_8),
+                    (store, k) -> batch.getFromBatchAndDB(db, read, k));
         }
 
         OpResult apply(TxnOp op) {
@@ -710,7 +720,8 @@ public final class MvccStore implements AutoCloseable {
     /** The store's files on disk plus what its write buffers hold, in bytes. */
     public long sizeOnDisk() {
         try {
-            return db.getLongProperty("rocksdb.total-sst-files-size") + db.getLongProperty("rocksdb.cur-size-all-mem-tables");
+            return db.getLongProperty("rocksdb.total-sst-files-size")
+                    + db.getLongProperty("rocksdb.cur-size-all-mem-tables");
         } catch (RocksDBException e) {
             return 0;
         }

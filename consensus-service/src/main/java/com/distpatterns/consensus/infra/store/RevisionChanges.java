@@ -23,13 +23,13 @@ final class RevisionChanges {
 
     private static final byte[] EMPTY = new byte[0];
 
-    private RevisionChanges() {
-    }
+    private RevisionChanges() {}
 
     static ChangePage read(RocksDB db, ChangeQuery query) {
         Snapshot snapshot = db.getSnapshot();
-        try (ReadOptions read = new ReadOptions().setSnapshot(snapshot); RocksIterator revisions = db.newIterator(read);
-             RocksIterator history = db.newIterator(read)) {
+        try (ReadOptions read = new ReadOptions().setSnapshot(snapshot);
+                RocksIterator revisions = db.newIterator(read);
+                RocksIterator history = db.newIterator(read)) {
             long compacted = MvccKeys.readLong(db.get(read, MvccKeys.META_COMPACTED));
             if (query.from() < compacted) {
                 return new ChangePage(List.of(), query.from() - 1, compacted);
@@ -66,7 +66,7 @@ final class RevisionChanges {
 
     /** The events of one revision on the keys asked for, in the order written, each key once (its final state). */
     private static List<WatchEvent> changesAt(RocksDB db, ReadOptions read, RocksIterator history, long revision,
-                                              byte[] keysWritten, ChangeQuery query) throws RocksDBException {
+            byte[] keysWritten, ChangeQuery query) throws RocksDBException {
         List<byte[]> keys = MvccStore.decodeKeys(keysWritten);
         List<WatchEvent> events = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
@@ -77,12 +77,14 @@ final class RevisionChanges {
             }
             byte[] record = db.get(read, MvccKeys.history(k, revision));
             if (record == null) {
-                throw new StoreFailedException("revision " + revision + " names key '" + key + "', whose version is missing", null);
+                throw new StoreFailedException(
+                        "revision " + revision + " names key '" + key + "', whose version is missing", null);
             }
             KeyValue prev = query.prevKv() ? MvccStore.versionAt(history, k, revision - 1)
                     .map(found -> MvccStore.toKeyValue(key, found)).orElse(null) : null;
             if (MvccKeys.live(record)) { // a put under a lease (h20lease) is a put too
-                events.add(new WatchEvent(WatchEvent.Type.PUT, MvccStore.toKeyValue(key, new MvccStore.Found(revision, record)), prev));
+                events.add(new WatchEvent(WatchEvent.Type.PUT,
+                        MvccStore.toKeyValue(key, new MvccStore.Found(revision, record)), prev));
             } else {
                 events.add(new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, EMPTY, 0, revision, 0), prev));
             }

@@ -52,8 +52,10 @@ public final class StoreDirectory implements AutoCloseable {
         }
         if (snapshotHasCheckpoint) {
             long index = checkpoints.newestFrom(snapshotIndex).orElseThrow(() -> new IllegalStateException(
-                    "The Raft snapshot at index " + snapshotIndex + " needs the store's checkpoint at that index or later, "
-                            + "and " + checkpoints.dirOf(snapshotIndex).getParent() + " has none. Empty the data directory and "
+                    "The Raft snapshot at index " + snapshotIndex
+                            + " needs the store's checkpoint at that index or later, "
+                            + "and " + checkpoints.dirOf(snapshotIndex).getParent()
+                            + " has none. Empty the data directory and "
                             + "let the node rejoin (remove it with DELETE /api/cluster/members/{id}, start it with "
                             + "CONSENSUS_JOIN=true, add it with POST /api/cluster/members)."));
             checkpoints.restore(index, state);
@@ -79,12 +81,14 @@ public final class StoreDirectory implements AutoCloseable {
 
     /** Replaces the live store with the newest checkpoint at {@code index} or later. */
     public MvccStore install(long index) throws IOException {
-        long from = checkpoints.newestFrom(index).orElseThrow(() -> new IOException("no checkpoint at " + index + " or later"));
+        long from = checkpoints.newestFrom(index)
+                .orElseThrow(() -> new IOException("no checkpoint at " + index + " or later"));
         store.close();
         store = null;
         checkpoints.restore(from, state);
         store = MvccStore.open(state, tuning, equivalence);
-        log.info("Store installed from checkpoint {}: revision {}, applied {}", from, store.revision(), store.appliedIndex());
+        log.info("Store installed from checkpoint {}: revision {}, applied {}", from, store.revision(),
+                store.appliedIndex());
         return store;
     }
 

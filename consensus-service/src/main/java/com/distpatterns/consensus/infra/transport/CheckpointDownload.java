@@ -12,8 +12,7 @@ import java.net.Socket;
 /** The client side of a checkpoint download: a connection of its own to a peer's Raft port. */
 public final class CheckpointDownload {
 
-    private CheckpointDownload() {
-    }
+    private CheckpointDownload() {}
 
     /**
      * Asks {@code peer} for its newest checkpoint at {@code minIndex} or later; the answer is read from the stream,

@@ -28,8 +28,7 @@ final class FrameCodec {
     private static final byte LEASE_QUERY = 7;
     private static final byte LEASE_ANSWER = 8;
 
-    private FrameCodec() {
-    }
+    private FrameCodec() {}
 
     /** Writes one whole frame, length prefix included. */
     static void write(PeerFrame frame, DataOutputStream out) throws IOException {
@@ -126,7 +125,8 @@ final class FrameCodec {
             in.get(key);
             keys.add(new String(key, StandardCharsets.UTF_8));
         }
-        return new PeerFrame.LeaseAnswer(requestId, PeerFrame.LeaseAnswer.Status.values()[status], leaseId, ttl, remaining, keys);
+        return new PeerFrame.LeaseAnswer(requestId, PeerFrame.LeaseAnswer.Status.values()[status], leaseId, ttl,
+                remaining, keys);
     }
 
     private static void header(DataOutputStream out, int bodyLength, byte kind) throws IOException {

@@ -96,7 +96,8 @@ final class PeerLink {
                 pump(out);
             } catch (IOException | RuntimeException e) {
                 if (connected || !reportedDown) {
-                    log.info("Peer {} disconnected ({}: {}); reconnecting with backoff", peerId, target, e.getMessage());
+                    log.info("Peer {} disconnected ({}: {}); reconnecting with backoff", peerId, target,
+                            e.getMessage());
                     reportedDown = true;
                 }
             } catch (InterruptedException e) {

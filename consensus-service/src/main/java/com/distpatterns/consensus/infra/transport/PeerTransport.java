@@ -51,7 +51,7 @@ public final class PeerTransport implements AutoCloseable {
     private volatile boolean running = true;
 
     public PeerTransport(long selfId, int listenPort, int queueCapacity, int maxFrameBytes, LinkFaults faults,
-                         Receiver receiver) {
+            Receiver receiver) {
         this.selfId = selfId;
         this.listenPort = listenPort;
         this.queueCapacity = queueCapacity;
@@ -120,8 +120,7 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     /** One outgoing link as operators see it. */
-    public record LinkState(PeerAddress address, boolean connected, long dropped) {
-    }
+    public record LinkState(PeerAddress address, boolean connected, long dropped) {}
 
     private void accept() {
         while (running) {
@@ -140,7 +139,8 @@ public final class PeerTransport implements AutoCloseable {
 
     private void read(Socket socket) {
         long from = 0;
-        try (socket; DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10))) {
+        try (socket;
+                DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10))) {
             PeerFrame first = FrameCodec.read(readFrame(in));
             if (first instanceof PeerFrame.FetchCheckpoint fetch) {
                 from = fetch.nodeId();
@@ -170,7 +170,8 @@ public final class PeerTransport implements AutoCloseable {
                 log.debug("Connection from peer {} closed: {}", from, e.getMessage());
             }
         } catch (MalformedMessageException e) {
-            log.warn("Dropped the connection from peer {} ({}): {}", from, socket.getRemoteSocketAddress(), e.getMessage());
+            log.warn("Dropped the connection from peer {} ({}): {}", from, socket.getRemoteSocketAddress(),
+                    e.getMessage());
         } finally {
             inbound.remove(socket);
         }

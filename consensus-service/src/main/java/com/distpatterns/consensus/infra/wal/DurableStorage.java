@@ -58,12 +58,14 @@ public final class DurableStorage implements Storage {
         List<WalRecord> records = new ArrayList<>(wal.takeRecovered());
         if (base.isEmpty() && records.isEmpty() && founding.isPresent()) {
             snapshots.save(founding.get(), fault);
-            WalRecord initial = new WalRecord.HardStateRecord(new HardState(founding.get().term(), 0, founding.get().index()));
+            WalRecord initial = new WalRecord.HardStateRecord(
+                    new HardState(founding.get().term(), 0, founding.get().index()));
             wal.append(initial);
             wal.sync();
             records.add(initial);
             base = founding;
-            log.info("New data directory: bootstrapped as a founding member of {}", founding.get().metadata().confState());
+            log.info("New data directory: bootstrapped as a founding member of {}",
+                    founding.get().metadata().confState());
         }
         long baseIndex = base.map(Snapshot::index).orElse(0L);
         List<Entry> entries = new ArrayList<>();

@@ -26,8 +26,7 @@ final class RecordCodec {
      */
     static final byte[] BATCH_END_RECORD = batchEndRecord();
 
-    private RecordCodec() {
-    }
+    private RecordCodec() {}
 
     static int encodedSize(WalRecord record) {
         return HEADER_BYTES + 1 + switch (record) {
@@ -54,7 +53,8 @@ final class RecordCodec {
         switch (record) {
             case WalRecord.EntryRecord e -> {
                 Entry entry = e.entry();
-                out.put(ENTRY).putLong(entry.term()).putLong(entry.index()).put((byte) entry.type().ordinal()).put(entry.data());
+                out.put(ENTRY).putLong(entry.term()).putLong(entry.index()).put((byte) entry.type().ordinal())
+                        .put(entry.data());
             }
             case WalRecord.HardStateRecord h -> {
                 HardState hs = h.hardState();
@@ -73,25 +73,20 @@ final class RecordCodec {
 
     /** The outcome of reading at one position: a record and where the next starts, or why there is none. */
     sealed interface Read {
-        record Ok(WalRecord record, int next) implements Read {
-        }
+        record Ok(WalRecord record, int next) implements Read {}
 
-        record End() implements Read {
-        }
+        record End() implements Read {}
 
         /**
          * Nothing but zeros from here to the end of the file: the unused, pre-allocated part of the segment being
          * written (the end of the log), or damage in any older segment.
          */
-        record ZeroTail() implements Read {
-        }
+        record ZeroTail() implements Read {}
 
         /** The end of a batch: everything before it was written and fsynced together. */
-        record BatchEnd(int next) implements Read {
-        }
+        record BatchEnd(int next) implements Read {}
 
-        record Bad(String reason) implements Read {
-        }
+        record Bad(String reason) implements Read {}
     }
 
     /** Reads the record at {@code position} of {@code data}, checking its length and checksum. */
@@ -130,7 +125,8 @@ final class RecordCodec {
                     body.get(payload);
                     yield new WalRecord.EntryRecord(new Entry(term, index, type, payload));
                 }
-                case HARD_STATE -> new WalRecord.HardStateRecord(new HardState(body.getLong(), body.getLong(), body.getLong()));
+                case HARD_STATE ->
+                    new WalRecord.HardStateRecord(new HardState(body.getLong(), body.getLong(), body.getLong()));
                 case SNAPSHOT -> new WalRecord.SnapshotRecord(body.getLong(), body.getLong());
                 default -> throw new IllegalArgumentException("unknown record type");
             };

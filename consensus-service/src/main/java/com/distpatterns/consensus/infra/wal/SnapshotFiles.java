@@ -85,7 +85,8 @@ public final class SnapshotFiles {
     static byte[] encode(Snapshot snapshot) {
         SnapshotMetadata metadata = snapshot.metadata();
         ConfState conf = metadata.confState();
-        int size = Integer.BYTES + 16 + 4 + 8 * conf.voters().size() + 4 + 8 * conf.learners().size() + 4 + snapshot.data().length;
+        int size = Integer.BYTES + 16 + 4 + 8 * conf.voters().size() + 4 + 8 * conf.learners().size() + 4
+                + snapshot.data().length;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.position(Integer.BYTES);
         out.putLong(metadata.index()).putLong(metadata.term());

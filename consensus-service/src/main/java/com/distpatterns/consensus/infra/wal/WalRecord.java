@@ -7,14 +7,11 @@ import com.distpatterns.consensus.raft.HardState;
 public sealed interface WalRecord {
 
     /** A log entry; on replay it replaces any entry at its index or after (a leader overwrote them). */
-    record EntryRecord(Entry entry) implements WalRecord {
-    }
+    record EntryRecord(Entry entry) implements WalRecord {}
 
     /** The term, vote and commit index as of this point of the log. */
-    record HardStateRecord(HardState hardState) implements WalRecord {
-    }
+    record HardStateRecord(HardState hardState) implements WalRecord {}
 
     /** The log was replaced by a snapshot received from the leader: every entry before this record is gone. */
-    record SnapshotRecord(long index, long term) implements WalRecord {
-    }
+    record SnapshotRecord(long index, long term) implements WalRecord {}
 }

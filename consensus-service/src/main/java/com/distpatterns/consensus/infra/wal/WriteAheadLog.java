@@ -94,7 +94,8 @@ public final class WriteAheadLog implements AutoCloseable {
             long now = System.nanoTime();
             if (now - since >= REPORT_EVERY) {
                 log.debug("WAL fsyncs in {} ms: {}, mean {} us, max {} us, {} over 1 ms, {} over 10 ms",
-                        (now - since) / 1_000_000, count, totalNanos / count / 1000, maxNanos / 1000, over1ms, over10ms);
+                        (now - since) / 1_000_000, count, totalNanos / count / 1000, maxNanos / 1000, over1ms,
+                        over10ms);
                 since = now;
                 count = totalNanos = maxNanos = over1ms = over10ms = 0;
             }

@@ -177,7 +177,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
             }
             for (WatchMessage.Changes changes : page.changes()) {
                 Delivery delivery = new Delivery(changes);
-                for (Iterator<HubWatch> it = synced.iterator(); it.hasNext(); ) {
+                for (Iterator<HubWatch> it = synced.iterator(); it.hasNext();) {
                     if (!it.next().offer(delivery)) {
                         it.remove();
                     }
@@ -193,7 +193,7 @@ public final class WatchHub implements Watches, SmartLifecycle {
     /** The hub fell so far behind that compaction took revisions it had not handed out (lock held). */
     private void endCompacted(long compacted, long from) {
         int ended = 0;
-        for (Iterator<HubWatch> it = synced.iterator(); it.hasNext(); ) {
+        for (Iterator<HubWatch> it = synced.iterator(); it.hasNext();) {
             HubWatch watch = it.next();
             if (compacted > from || watch.prevKv()) {
                 watch.end(new WatchMessage.Compacted(compacted));
@@ -201,7 +201,8 @@ public final class WatchHub implements Watches, SmartLifecycle {
                 ended++;
             }
         }
-        log.warn("Compaction to revision {} overtook the watch dispatcher at revision {}: {} watchers ended", compacted, from, ended);
+        log.warn("Compaction to revision {} overtook the watch dispatcher at revision {}: {} watchers ended", compacted,
+                from, ended);
     }
 
     @Override

@@ -45,9 +45,12 @@ class RaftDriverLifecycleTest {
         DurableStorage storage = DurableStorage.open(dataDir, 16L << 20, WriteFault.NONE,
                 Optional.of(RaftDriver.foundingSnapshot(Map.of(ID, self))));
         StoreDirectory stores = new StoreDirectory(dataDir, MvccStore.Tuning.SMALL, ValueEquivalence.BYTES);
-        DriverSettings settings = new DriverSettings(Duration.ofMillis(10), Duration.ofSeconds(5), 10_000, 1_000, 1_024);
-        RaftDriver driver = new RaftDriver(RaftConfig.defaults(ID).withTicks(10, 1), settings, storage, stores, Map.of(ID, self),
-                receiver -> new PeerTransport(ID, self.port(), 1_024, 64 << 20, new LinkFaults(), receiver), role -> { });
+        DriverSettings settings = new DriverSettings(Duration.ofMillis(10), Duration.ofSeconds(5), 10_000, 1_000,
+                1_024);
+        RaftDriver driver = new RaftDriver(RaftConfig.defaults(ID).withTicks(10, 1), settings, storage, stores,
+                Map.of(ID, self),
+                receiver -> new PeerTransport(ID, self.port(), 1_024, 64 << 20, new LinkFaults(), receiver),
+                role -> {});
         try {
             assertThat(driver.getPhase()).as("below Eureka's registration (0) and the web server").isNegative();
             assertThat(driver.isRunning()).isFalse();
@@ -71,7 +74,8 @@ class RaftDriverLifecycleTest {
     }
 
     private static boolean driverThreadAlive() {
-        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("raft-driver-" + ID) && t.isAlive());
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("raft-driver-" + ID) && t.isAlive());
     }
 
     private static int freePort() throws IOException {

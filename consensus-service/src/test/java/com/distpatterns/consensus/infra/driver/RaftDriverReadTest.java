@@ -88,7 +88,7 @@ class RaftDriverReadTest {
         DriverSettings settings = new DriverSettings(Duration.ofMillis(10), REQUEST_TIMEOUT, 10_000, 1_000, 1_024);
         LinkFaults links = faults.get(id);
         return new RaftDriver(config, settings, storage, stores, peers,
-                receiver -> new PeerTransport(id, peers.get(id).port(), 1_024, 64 << 20, links, receiver), role -> { });
+                receiver -> new PeerTransport(id, peers.get(id).port(), 1_024, 64 << 20, links, receiver), role -> {});
     }
 
     @Test
@@ -134,7 +134,8 @@ class RaftDriverReadTest {
             fail("node " + id + ", cut off from the majority after v2 was written, served " + served
                     + " to a linearizable read instead of refusing it");
         } catch (ExecutionException e) {
-            assertThat(e.getCause()).as("why the linearizable read failed").isInstanceOf(ConsensusUnavailableException.class);
+            assertThat(e.getCause()).as("why the linearizable read failed")
+                    .isInstanceOf(ConsensusUnavailableException.class);
         } catch (java.util.concurrent.TimeoutException e) {
             fail("the linearizable read on node " + id + " neither answered nor failed by its deadline");
         }
@@ -155,7 +156,8 @@ class RaftDriverReadTest {
         await(() -> {
             leaders.clear();
             among.stream().filter(id -> drivers.get(id).role() == Role.LEADER).forEach(leaders::add);
-            return leaders.size() == 1 && among.stream().allMatch(id -> drivers.get(id).leaderId() == leaders.getFirst());
+            return leaders.size() == 1
+                    && among.stream().allMatch(id -> drivers.get(id).leaderId() == leaders.getFirst());
         }, "one leader among " + among + " that all of them know");
         return leaders.getFirst();
     }
@@ -164,7 +166,8 @@ class RaftDriverReadTest {
     private void write(long id, String value) {
         await(() -> {
             try {
-                drivers.get(id).write(new KvCommand.Put(KEY, value.getBytes(StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
+                drivers.get(id).write(new KvCommand.Put(KEY, value.getBytes(StandardCharsets.UTF_8))).get(5,
+                        TimeUnit.SECONDS);
                 return true;
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof ConsensusUnavailableException) {

@@ -84,7 +84,8 @@ class MvccStoreLeaseTest {
         try (MvccStore store = open("state")) {
             store.apply(2, new KvCommand.Put("x", v("1")));
             long revision = store.revision();
-            assertThat(store.apply(3, new KvCommand.Put("x", v("2"), 99))).isEqualTo(new Outcome.LeaseMissing(99, revision));
+            assertThat(store.apply(3, new KvCommand.Put("x", v("2"), 99)))
+                    .isEqualTo(new Outcome.LeaseMissing(99, revision));
             long lease = ((Outcome.LeaseGranted) store.apply(4, new KvCommand.LeaseGrant(10))).id();
             Outcome txn = store.apply(5, new KvCommand.Txn(
                     List.of(new Compare("x", Compare.Target.VERSION, Compare.Op.EQUAL, null, 1)),
@@ -125,7 +126,8 @@ class MvccStoreLeaseTest {
             store.apply(5, new KvCommand.Put("other", v("3")));
             store.apply(6, new KvCommand.Compact(store.revision()));
             assertThat(store.get("k").orElseThrow()).isEqualTo(new KeyValue("k", v("2"), 1, 2, 2, 2));
-            assertThat(store.range(v("k"), null, 2, 10, false, false).kvs()).extracting(KeyValue::lease).containsExactly(2L);
+            assertThat(store.range(v("k"), null, 2, 10, false, false).kvs()).extracting(KeyValue::lease)
+                    .containsExactly(2L);
         }
     }
 

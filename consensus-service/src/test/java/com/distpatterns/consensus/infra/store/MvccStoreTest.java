@@ -61,11 +61,13 @@ class MvccStoreTest {
             Outcome.Swapped failed = (Outcome.Swapped) store.apply(9, new KvCommand.CompareAndSet("a", v("1"), v("4")));
             assertThat(failed.succeeded()).isFalse();
             assertThat(failed.revision()).isEqualTo(5);
-            Outcome.Swapped swapped = (Outcome.Swapped) store.apply(10, new KvCommand.CompareAndSet("a", v("3"), v("4")));
+            Outcome.Swapped swapped = (Outcome.Swapped) store.apply(10,
+                    new KvCommand.CompareAndSet("a", v("3"), v("4")));
             assertThat(swapped.succeeded()).isTrue();
             assertThat(swapped.revision()).isEqualTo(6);
         }
-        try (MvccStore reopened = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
+        try (MvccStore reopened = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL,
+                ValueEquivalence.BYTES)) {
             assertThat(reopened.revision()).isEqualTo(6);
             assertThat(reopened.appliedIndex()).isEqualTo(10);
             assertThat(reopened.get("a", 2).orElseThrow().value()).isEqualTo(v("2"));
@@ -189,12 +191,12 @@ class MvccStoreTest {
     @Test
     void compactionKeepsWhatReadsAtOrAfterItSee() throws Exception {
         try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
-            store.apply(1, new KvCommand.Put("a", v("1")));   // rev 1
-            store.apply(2, new KvCommand.Put("a", v("2")));   // rev 2
-            store.apply(3, new KvCommand.Put("b", v("1")));   // rev 3
-            store.apply(4, new KvCommand.Delete("b"));        // rev 4
-            store.apply(5, new KvCommand.Put("a", v("3")));   // rev 5
-            store.apply(6, new KvCommand.Put("c", v("1")));   // rev 6
+            store.apply(1, new KvCommand.Put("a", v("1"))); // rev 1
+            store.apply(2, new KvCommand.Put("a", v("2"))); // rev 2
+            store.apply(3, new KvCommand.Put("b", v("1"))); // rev 3
+            store.apply(4, new KvCommand.Delete("b")); // rev 4
+            store.apply(5, new KvCommand.Put("a", v("3"))); // rev 5
+            store.apply(6, new KvCommand.Put("c", v("1"))); // rev 6
             long before = sizeOfHistory(store);
             Outcome.Compacted done = (Outcome.Compacted) store.apply(7, new KvCommand.Compact(5));
             assertThat(done.compactedRevision()).isEqualTo(5);
@@ -203,7 +205,7 @@ class MvccStoreTest {
             assertThat(store.get("b", 5)).isEmpty();
             assertThat(store.get("c")).isPresent();
             assertThat(sizeOfHistory(store)).as("a@1, a@2, b@3, b@4 dropped").isEqualTo(before - 4);
-            store.apply(8, new KvCommand.Put("a", v("4")));   // rev 7
+            store.apply(8, new KvCommand.Put("a", v("4"))); // rev 7
             store.apply(9, new KvCommand.Compact(7));
             assertThat(store.get("a", 7).orElseThrow().value()).isEqualTo(v("4"));
             assertThat(sizeOfHistory(store)).as("a@5 dropped once a@7 exists").isEqualTo(before - 4);
@@ -240,7 +242,8 @@ class MvccStoreTest {
             long onDisk = store.sizeOnDisk();
             long perVersion = onDisk / (2L * keys);
             System.out.printf("disk cost: %d keys x 2 versions of ~1 KiB JSON (%d bytes of values): %d bytes on disk, "
-                    + "%d bytes per version (value %d)%n", keys, valueBytes, onDisk, perVersion, valueBytes / (2L * keys));
+                    + "%d bytes per version (value %d)%n", keys, valueBytes, onDisk, perVersion,
+                    valueBytes / (2L * keys));
             assertThat(perVersion).isLessThan(valueBytes / (2L * keys) + 200);
             store.apply(++index, new KvCommand.Compact(store.revision()));
         }

@@ -22,16 +22,18 @@ class CheckpointDownloadTest {
     @Test
     @Timeout(60)
     void aFollowerDownloadsTheLeadersCheckpointThroughItsRaftPort() throws Exception {
-        StoreDirectory leader = new StoreDirectory(dir.resolve("leader"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES);
+        StoreDirectory leader = new StoreDirectory(dir.resolve("leader"), MvccStore.Tuning.SMALL,
+                ValueEquivalence.BYTES);
         MvccStore store = leader.open(0, false);
         for (int i = 1; i <= 500; i++) {
             store.apply(i, new KvCommand.Put("k" + i, ("\"" + "v".repeat(i) + "\"").getBytes(StandardCharsets.UTF_8)));
         }
         leader.checkpoint(store.appliedIndex());
-        PeerTransport transport = new PeerTransport(1, 0, 16, 1 << 20, new LinkFaults(), (from, frame) -> { });
+        PeerTransport transport = new PeerTransport(1, 0, 16, 1 << 20, new LinkFaults(), (from, frame) -> {});
         transport.serveCheckpoints(leader::serve);
         transport.start();
-        StoreDirectory follower = new StoreDirectory(dir.resolve("follower"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES);
+        StoreDirectory follower = new StoreDirectory(dir.resolve("follower"), MvccStore.Tuning.SMALL,
+                ValueEquivalence.BYTES);
         follower.open(0, false);
         try (InputStream in = CheckpointDownload.open(2, new PeerAddress("127.0.0.1", transport.port()), 400)) {
             assertThat(follower.download(in)).contains(500L);

@@ -28,7 +28,8 @@ class PeerTransportTest {
 
     private static PeerFrame roundTrip(PeerFrame frame) throws IOException {
         byte[] bytes = frame(frame);
-        int length = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8) | (bytes[3] & 0xff);
+        int length = ((bytes[0] & 0xff) << 24) | ((bytes[1] & 0xff) << 16) | ((bytes[2] & 0xff) << 8)
+                | (bytes[3] & 0xff);
         assertThat(length).isEqualTo(bytes.length - 4);
         assertThat(bytes[4]).as("version byte").isEqualTo(FrameCodec.VERSION);
         return FrameCodec.read(Arrays.copyOfRange(bytes, 4, bytes.length));
@@ -39,12 +40,14 @@ class PeerTransportTest {
         assertThat(roundTrip(new PeerFrame.Hello(3))).isEqualTo(new PeerFrame.Hello(3));
         Message vote = new Message.RequestVote(1, 2, 5, 10, 4, true, false);
         assertThat(roundTrip(new PeerFrame.RaftFrame(vote))).isEqualTo(new PeerFrame.RaftFrame(vote));
-        PeerFrame.ForwardProposals forward = (PeerFrame.ForwardProposals) roundTrip(new PeerFrame.ForwardProposals(9, false,
-                List.of("a".getBytes(StandardCharsets.UTF_8), new byte[0])));
+        PeerFrame.ForwardProposals forward = (PeerFrame.ForwardProposals) roundTrip(
+                new PeerFrame.ForwardProposals(9, false,
+                        List.of("a".getBytes(StandardCharsets.UTF_8), new byte[0])));
         assertThat(forward.batchId()).isEqualTo(9);
         assertThat(forward.commands()).hasSize(2);
         assertThat(forward.commands().getFirst()).isEqualTo("a".getBytes(StandardCharsets.UTF_8));
-        assertThat(roundTrip(new PeerFrame.ProposalsAccepted(9, 100, 4))).isEqualTo(new PeerFrame.ProposalsAccepted(9, 100, 4));
+        assertThat(roundTrip(new PeerFrame.ProposalsAccepted(9, 100, 4)))
+                .isEqualTo(new PeerFrame.ProposalsAccepted(9, 100, 4));
         assertThat(roundTrip(new PeerFrame.ProposalsRejected(9, 2, ProposalResult.Reason.NOT_LEADER)))
                 .isEqualTo(new PeerFrame.ProposalsRejected(9, 2, ProposalResult.Reason.NOT_LEADER));
     }
@@ -63,8 +66,10 @@ class PeerTransportTest {
     void framesFlowBetweenTwoTransportsUntilTheLinkIsCut() throws Exception {
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
         LinkFaults faultsOfOne = new LinkFaults();
-        try (PeerTransport one = new PeerTransport(1, 0, 16, 1 << 20, faultsOfOne, (from, f) -> received.add(from + ":" + f));
-             PeerTransport two = new PeerTransport(2, 0, 16, 1 << 20, new LinkFaults(), (from, f) -> received.add(from + ":" + f))) {
+        try (PeerTransport one = new PeerTransport(1, 0, 16, 1 << 20, faultsOfOne,
+                (from, f) -> received.add(from + ":" + f));
+                PeerTransport two = new PeerTransport(2, 0, 16, 1 << 20, new LinkFaults(),
+                        (from, f) -> received.add(from + ":" + f))) {
             one.start();
             two.start();
             one.setPeers(Map.of(2L, new PeerAddress("localhost", two.port())));

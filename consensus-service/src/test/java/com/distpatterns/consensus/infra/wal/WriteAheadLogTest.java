@@ -26,14 +26,16 @@ class WriteAheadLogTest {
     @TempDir
     Path dir;
 
-    private static final Snapshot FOUNDING = new Snapshot(new SnapshotMetadata(1, 1, ConfState.ofVoters(List.of(1L, 2L, 3L))), new byte[0]);
+    private static final Snapshot FOUNDING = new Snapshot(
+            new SnapshotMetadata(1, 1, ConfState.ofVoters(List.of(1L, 2L, 3L))), new byte[0]);
 
     private static Entry entry(long term, long index) {
         return Entry.normal(term, index, ("value-" + index).getBytes(StandardCharsets.UTF_8));
     }
 
     private static Ready persist(List<Entry> entries, HardState hardState) {
-        return new Ready(Optional.ofNullable(hardState), entries, Optional.empty(), List.of(), List.of(), List.of(), List.of());
+        return new Ready(Optional.ofNullable(hardState), entries, Optional.empty(), List.of(), List.of(), List.of(),
+                List.of());
     }
 
     private DurableStorage open() throws IOException {
@@ -252,7 +254,8 @@ class WriteAheadLogTest {
                 .isInstanceOf(StorageFailedException.class).hasMessageContaining("No space left");
         full[0] = false;
         assertThat(storage.failed()).isTrue();
-        assertThatThrownBy(() -> storage.persist(persist(List.of(entry(2, 3)), null))).isInstanceOf(StorageFailedException.class);
+        assertThatThrownBy(() -> storage.persist(persist(List.of(entry(2, 3)), null)))
+                .isInstanceOf(StorageFailedException.class);
         assertThat(storage.lastIndex()).isEqualTo(2);
     }
 

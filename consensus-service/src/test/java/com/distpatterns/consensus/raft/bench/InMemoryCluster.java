@@ -37,7 +37,8 @@ final class InMemoryCluster {
         processors = new ReadyProcessor[size];
         for (int i = 0; i < size; i++) {
             storages[i] = MemoryStorage.bootstrap(members);
-            nodes[i] = new RaftNode(RaftConfig.defaults(i + 1).withMaxInflight(256).withMaxBatchBytes(4 << 20), storages[i]);
+            nodes[i] = new RaftNode(RaftConfig.defaults(i + 1).withMaxInflight(256).withMaxBatchBytes(4 << 20),
+                    storages[i]);
             processors[i] = processor(i);
         }
         nodes[0].campaign();

@@ -76,7 +76,8 @@ public class RaftThroughputBenchmark {
      */
     public static void main(String[] args) throws Exception {
         CommandLineOptions given = new CommandLineOptions(args);
-        var options = new OptionsBuilder().parent(given).include(RaftThroughputBenchmark.class.getName() + ".*").build();
+        var options = new OptionsBuilder().parent(given).include(RaftThroughputBenchmark.class.getName() + ".*")
+                .build();
         Collection<RunResult> results = new Runner(options).run();
         for (RunResult result : results) {
             String name = result.getParams().getBenchmark();
@@ -84,7 +85,8 @@ public class RaftThroughputBenchmark {
                     .flatMap(run -> run.getIterationResults().stream())
                     .mapToDouble(iteration -> iteration.getPrimaryResult().getScore())
                     .sorted().toArray();
-            System.out.printf(Locale.ROOT, "RESULT %s median %.0f committed proposals/s (mean %.0f, best %.0f, %d iterations)%n",
+            System.out.printf(Locale.ROOT,
+                    "RESULT %s median %.0f committed proposals/s (mean %.0f, best %.0f, %d iterations)%n",
                     name.substring(name.lastIndexOf('.') + 1), iterations[iterations.length / 2],
                     result.getPrimaryResult().getScore(), iterations[iterations.length - 1], iterations.length);
         }

@@ -155,7 +155,8 @@ class AgreementScenariosTest {
         cluster.one("end", 5, true);
 
         // Without hints a follower 50 entries astray needs about 50 rejections; with them, one per term.
-        assertThat(cluster.sim().rejectedAppends() - rejectedBefore).as("rejected appends while catching up").isLessThan(20);
+        assertThat(cluster.sim().rejectedAppends() - rejectedBefore).as("rejected appends while catching up")
+                .isLessThan(20);
     }
 
     @Test
@@ -176,11 +177,13 @@ class AgreementScenariosTest {
         }
         long agreementMessages = cluster.sim().messagesSent() - before;
         // The lab allows (iterations + 1 + 3) x 3 round trips, each two messages here.
-        assertThat(agreementMessages).as("messages for " + iterations + " agreements").isLessThanOrEqualTo((iterations + 4) * 3 * 2);
+        assertThat(agreementMessages).as("messages for " + iterations + " agreements")
+                .isLessThanOrEqualTo((iterations + 4) * 3 * 2);
 
         long idleBefore = cluster.sim().messagesSent();
         cluster.runFor(1_000);
-        assertThat(cluster.sim().messagesSent() - idleBefore).as("messages in an idle second").isLessThanOrEqualTo(3 * 20 * 2);
+        assertThat(cluster.sim().messagesSent() - idleBefore).as("messages in an idle second")
+                .isLessThanOrEqualTo(3 * 20 * 2);
     }
 
     @Test

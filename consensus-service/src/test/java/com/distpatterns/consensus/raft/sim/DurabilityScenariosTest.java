@@ -27,12 +27,13 @@ class DurabilityScenariosTest {
         Simulation sim = new Simulation(61, SimulationConfig.lab(1));
         assertThat(sim.runUntil(() -> sim.leader().isPresent(), 2_000)).isTrue();
         long learner = sim.createServer();
-        assertThat(sim.proposeConfChange(1, ConfChange.addLearner(learner))).isInstanceOf(ProposalResult.Accepted.class);
+        assertThat(sim.proposeConfChange(1, ConfChange.addLearner(learner)))
+                .isInstanceOf(ProposalResult.Accepted.class);
         assertThat(sim.runUntil(() -> caughtUp(sim, learner), 2_000)).as("the learner caught up").isTrue();
 
         List<String> acknowledged = new ArrayList<>();
         sim.losePowerOnNextWrite(1);
-        ProposalResult lost = sim.propose(1, LabCluster.put("lost"), result -> acknowledged.add("lost"), () -> { });
+        ProposalResult lost = sim.propose(1, LabCluster.put("lost"), result -> acknowledged.add("lost"), () -> {});
         assertThat(lost).isInstanceOf(ProposalResult.Accepted.class);
         long index = ((ProposalResult.Accepted) lost).firstIndex();
         sim.runFor(100);
@@ -41,7 +42,7 @@ class DurabilityScenariosTest {
 
         sim.restart(1);
         assertThat(sim.runUntil(() -> sim.leader().isPresent(), 2_000)).isTrue();
-        sim.propose(1, LabCluster.put("after"), result -> acknowledged.add("after"), () -> { });
+        sim.propose(1, LabCluster.put("after"), result -> acknowledged.add("after"), () -> {});
         assertThat(sim.runUntil(() -> acknowledged.contains("after") && caughtUp(sim, learner), 2_000)).isTrue();
 
         assertThat(acknowledged).containsExactly("after");

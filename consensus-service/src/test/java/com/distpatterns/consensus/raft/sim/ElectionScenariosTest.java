@@ -33,7 +33,8 @@ class ElectionScenariosTest {
         assertThat(leader2).isNotEqualTo(leader1);
 
         cluster.connect(leader1);
-        assertThat(cluster.checkOneLeader()).as("the old leader rejoins without deposing the new one").isEqualTo(leader2);
+        assertThat(cluster.checkOneLeader()).as("the old leader rejoins without deposing the new one")
+                .isEqualTo(leader2);
 
         long other = cluster.others(leader2).getFirst();
         cluster.disconnect(leader2);

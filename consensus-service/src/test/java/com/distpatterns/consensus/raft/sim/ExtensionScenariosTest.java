@@ -68,7 +68,7 @@ class ExtensionScenariosTest {
         long target = cluster.others(leader).getLast();
 
         assertThat(cluster.sim().transferLeadership(leader, target)).isTrue();
-        assertThat(cluster.sim().propose(leader, LabCluster.put("during"), r -> { }, () -> { }))
+        assertThat(cluster.sim().propose(leader, LabCluster.put("during"), r -> {}, () -> {}))
                 .isInstanceOfAny(ProposalResult.Rejected.class);
         cluster.runFor(ELECTION_MS / 2);
 

@@ -138,7 +138,8 @@ class Figure8ScenariosTest {
 
     /** Whether a follower would take the append: its log matches the leader's at the previous entry. */
     private static boolean accepts(RaftNode follower, Message.AppendEntries a) {
-        return follower.log().lastIndex() >= a.prevLogIndex() && follower.log().term(a.prevLogIndex()) == a.prevLogTerm();
+        return follower.log().lastIndex() >= a.prevLogIndex()
+                && follower.log().term(a.prevLogIndex()) == a.prevLogTerm();
     }
 
     /** Ten heartbeat rounds of the leader: enough for every running follower to catch up (the callers check). */

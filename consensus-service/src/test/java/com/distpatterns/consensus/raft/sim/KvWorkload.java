@@ -198,7 +198,8 @@ public final class KvWorkload {
         return switch (input) {
             case KvInput.Put put -> new KvCommand.Put(put.key(), bytes(put.value()));
             case KvInput.Delete delete -> new KvCommand.Delete(delete.key());
-            case KvInput.Cas cas -> new KvCommand.CompareAndSet(cas.key(), cas.expected() == null ? null : bytes(cas.expected()), bytes(cas.value()));
+            case KvInput.Cas cas -> new KvCommand.CompareAndSet(cas.key(),
+                    cas.expected() == null ? null : bytes(cas.expected()), bytes(cas.value()));
             case KvInput.Get get -> throw new IllegalArgumentException("reads are not proposed");
         };
     }

@@ -99,7 +99,9 @@ public final class LabCluster {
         if (data == null || data.length == 0) {
             return null;
         }
-        return KvCommandCodec.decode(data) instanceof KvCommand.Put put ? new String(put.value(), StandardCharsets.UTF_8) : null;
+        return KvCommandCodec.decode(data) instanceof KvCommand.Put put
+                ? new String(put.value(), StandardCharsets.UTF_8)
+                : null;
     }
 
     /** Proposes the value at a server if it leads; returns the index, or -1. */
@@ -107,7 +109,7 @@ public final class LabCluster {
         if (!sim.isUp(server)) {
             return -1;
         }
-        ProposalResult result = sim.propose(server, put(value), applied -> { }, () -> { });
+        ProposalResult result = sim.propose(server, put(value), applied -> {}, () -> {});
         return result instanceof ProposalResult.Accepted accepted ? accepted.firstIndex() : -1;
     }
 

@@ -14,8 +14,7 @@ import java.util.List;
 /** The assertion that a client history of the key-value store is linearizable. */
 final class Linearizability {
 
-    private Linearizability() {
-    }
+    private Linearizability() {}
 
     static void assertLinearizable(List<Operation<KvInput, KvOutput>> history) {
         CheckResult result = LinearizabilityChecker.check(new KvModel(), history, Duration.ofSeconds(30));

@@ -51,7 +51,8 @@ class MembershipScenariosTest {
 
         assertThat(sim.proposeConfChange(leader, ConfChange.addVoter(joiner)))
                 .isEqualTo(new ProposalResult.Rejected(ProposalResult.Reason.INVALID_CONF_CHANGE, leader));
-        assertThat(sim.proposeConfChange(leader, ConfChange.addLearner(joiner))).isInstanceOf(ProposalResult.Accepted.class);
+        assertThat(sim.proposeConfChange(leader, ConfChange.addLearner(joiner)))
+                .isInstanceOf(ProposalResult.Accepted.class);
         assertThat(sim.proposeConfChange(leader, ConfChange.remove(2)))
                 .isEqualTo(new ProposalResult.Rejected(ProposalResult.Reason.CONF_CHANGE_PENDING, leader));
 

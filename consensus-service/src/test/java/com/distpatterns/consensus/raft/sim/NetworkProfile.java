@@ -5,7 +5,7 @@ package com.distpatterns.consensus.raft.sim;
  * now and then a long one (which reorders), dropped or duplicated with the given probabilities.
  */
 public record NetworkProfile(double dropRate, double duplicateRate, int minDelayMs, int maxDelayMs,
-                             double longDelayRate, int longDelayMaxMs) {
+        double longDelayRate, int longDelayMaxMs) {
 
     /** Every message arrives once, within a few milliseconds. */
     public static final NetworkProfile RELIABLE = new NetworkProfile(0, 0, 1, 5, 0, 0);

@@ -19,17 +19,16 @@ public final class RandomizedRun {
     static final long LIVENESS_BOUND_MS = 10_000;
 
     /** What a successful run did, for the summary line. */
-    public record Summary(long steps, long simulatedMs, long operations, int membershipChanges, long messages) {
-    }
+    public record Summary(long steps, long simulatedMs, long operations, int membershipChanges, long messages) {}
 
-    private RandomizedRun() {
-    }
+    private RandomizedRun() {}
 
     /** The command that replays one seed. */
     static String replayCommand(long seed) {
         String steps = System.getProperty("raft.sim.steps");
         return "./mvnw -pl consensus-service -am test -Dsurefire.failIfNoSpecifiedTests=false"
-                + " -Dtest=RandomizedSimulationTest -Draft.sim.seed=" + seed + (steps == null ? "" : " -Draft.sim.steps=" + steps);
+                + " -Dtest=RandomizedSimulationTest -Draft.sim.seed=" + seed
+                + (steps == null ? "" : " -Draft.sim.steps=" + steps);
     }
 
     /**
@@ -52,7 +51,8 @@ public final class RandomizedRun {
         int nodes = shape.nextInt(3) == 0 ? 5 : 3;
         SimulationConfig config = SimulationConfig.lab(nodes)
                 .withElectionExtensions(shape.nextInt(4) != 0, shape.nextInt(4) != 0)
-                .withReplication(1 + shape.nextInt(16), shape.nextBoolean() ? 1 + shape.nextInt(120) : 100 + shape.nextInt(4000),
+                .withReplication(1 + shape.nextInt(16),
+                        shape.nextBoolean() ? 1 + shape.nextInt(120) : 100 + shape.nextInt(4000),
                         16 + shape.nextInt(256))
                 .withSnapshots(shape.nextInt(4) == 0 ? 0 : 5 + shape.nextInt(40), shape.nextInt(6))
                 // Power fails during an fsync on any node, a few times a run: the unsynced tail of its log is lost.
@@ -73,7 +73,8 @@ public final class RandomizedRun {
         }
         workload.stop();
         if (!sim.runUntil(() -> workload.inFlight() == 0, LIVENESS_BOUND_MS)) {
-            throw new AssertionError("liveness: " + workload.inFlight() + " client operations still pending after healing");
+            throw new AssertionError(
+                    "liveness: " + workload.inFlight() + " client operations still pending after healing");
         }
         if (!sim.runUntil(() -> converged(sim), LIVENESS_BOUND_MS)) {
             throw new AssertionError("liveness: servers did not converge on the leader's commit index after healing");
@@ -88,7 +89,7 @@ public final class RandomizedRun {
             // A check that could not finish proved nothing: the seed fails rather than pass unchecked.
             case TIMED_OUT -> throw new AssertionError("linearizability: the check of " + workload.history().size()
                     + " operations did not finish in 20 s");
-            case LINEARIZABLE -> { }
+            case LINEARIZABLE -> {}
         }
         return new Summary(sim.steps(), sim.now(), workload.history().size(),
                 membership == null ? 0 : membership.changesCommitted(), sim.messagesSent());

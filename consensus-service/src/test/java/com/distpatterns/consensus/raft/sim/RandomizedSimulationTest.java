@@ -44,7 +44,8 @@ class RandomizedSimulationTest {
             })).get();
         }
         long seconds = (System.nanoTime() - started) / 1_000_000_000;
-        System.out.printf("raft simulation: %d seeds, %d steps, %d client operations checked, %d membership changes, %d s%n",
+        System.out.printf(
+                "raft simulation: %d seeds, %d steps, %d client operations checked, %d membership changes, %d s%n",
                 seeds.size(), totalSteps.get(), totalOperations.get(), totalChanges.get(), seconds);
         if (!failures.isEmpty()) {
             SimulationFailure first = failures.peek();

@@ -17,10 +17,12 @@ class ReproducibilityTest {
 
     @Test
     void aFailureNamesItsSeedAndTheCommandThatReplaysIt() {
-        SimulationFailure failure = new SimulationFailure(4242, RandomizedRun.replayCommand(4242), "boom", "t=1 tick 1", null);
+        SimulationFailure failure = new SimulationFailure(4242, RandomizedRun.replayCommand(4242), "boom", "t=1 tick 1",
+                null);
         assertThat(failure.getMessage())
                 .contains("seed 4242")
-                .contains("./mvnw -pl consensus-service -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=RandomizedSimulationTest -Draft.sim.seed=4242")
+                .contains(
+                        "./mvnw -pl consensus-service -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=RandomizedSimulationTest -Draft.sim.seed=4242")
                 .contains("t=1 tick 1");
     }
 }

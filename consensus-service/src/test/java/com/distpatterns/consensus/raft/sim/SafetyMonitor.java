@@ -27,8 +27,7 @@ final class SafetyMonitor {
         }
     }
 
-    private record IndexTerm(long index, long term) {
-    }
+    private record IndexTerm(long index, long term) {}
 
     /** The persisted log of one node as chained digests: equal digest at (index, term) means equal prefixes. */
     private static final class LogMirror {
@@ -75,7 +74,8 @@ final class SafetyMonitor {
             }
             Long previous = leaderOfTerm.putIfAbsent(raft.term(), node.id);
             if (previous != null && previous != node.id) {
-                throw new SafetyViolation("election safety: nodes " + previous + " and " + node.id + " both lead term " + raft.term());
+                throw new SafetyViolation(
+                        "election safety: nodes " + previous + " and " + node.id + " both lead term " + raft.term());
             }
             Long seen = lastLeaderTerm.put(node.id, raft.term());
             if (seen == null || seen != raft.term()) {
@@ -109,13 +109,15 @@ final class SafetyMonitor {
     }
 
     /** Log Matching, over what a node persisted; and commits the node persisted, for the other checks. */
-    void onPersist(SimNode node, Optional<Snapshot> persistedSnapshot, List<Entry> entries, Optional<HardState> hardState) {
+    void onPersist(SimNode node, Optional<Snapshot> persistedSnapshot, List<Entry> entries,
+            Optional<HardState> hardState) {
         LogMirror mirror = mirrors.get(node.id);
         persistedSnapshot.ifPresent(snapshot -> {
             Long digest = prefixDigests.get(new IndexTerm(snapshot.index(), snapshot.term()));
             if (digest == null) {
-                throw new SafetyViolation("node " + node.id + " installed a snapshot at " + snapshot.index() + "@" + snapshot.term()
-                        + " that matches no entry any node persisted");
+                throw new SafetyViolation(
+                        "node " + node.id + " installed a snapshot at " + snapshot.index() + "@" + snapshot.term()
+                                + " that matches no entry any node persisted");
             }
             mirror.reset(snapshot.index(), digest);
         });
@@ -125,7 +127,8 @@ final class SafetyMonitor {
                 continue; // covered by the snapshot the mirror starts from
             }
             if (offset > mirror.chain.size()) {
-                throw new SafetyViolation("node " + node.id + " persisted " + entry + " leaving a gap after " + (mirror.base + mirror.chain.size() - 1));
+                throw new SafetyViolation("node " + node.id + " persisted " + entry + " leaving a gap after "
+                        + (mirror.base + mirror.chain.size() - 1));
             }
             while (mirror.chain.size() > offset) {
                 mirror.chain.removeLast();
@@ -162,7 +165,8 @@ final class SafetyMonitor {
         long digest = Arrays.hashCode(image);
         Long known = snapshotDigests.putIfAbsent(index, digest);
         if (known != null && known != digest) {
-            throw new SafetyViolation("state machine safety: node " + nodeId + " has a different state at index " + index);
+            throw new SafetyViolation(
+                    "state machine safety: node " + nodeId + " has a different state at index " + index);
         }
     }
 

@@ -16,12 +16,10 @@ import java.util.function.Consumer;
 final class SimNode {
 
     /** A caller waiting for its proposal at (index, term) to be applied here. */
-    record PendingWrite(long term, Consumer<KvResult> onApplied, Runnable onLost) {
-    }
+    record PendingWrite(long term, Consumer<KvResult> onApplied, Runnable onLost) {}
 
     /** A caller waiting for a linearizable read of {@code key}. */
-    record PendingRead(String key, Consumer<Optional<Versioned>> onRead) {
-    }
+    record PendingRead(String key, Consumer<Optional<Versioned>> onRead) {}
 
     final long id;
     final MemoryStorage disk;

@@ -189,7 +189,8 @@ public final class Simulation {
         if (node.isUp() && !node.readyScheduled && node.raft.hasReady()) {
             node.readyScheduled = true;
             int incarnation = node.incarnation;
-            schedule(random.nextInt(config.maxDiskDelayMs() + 1), "ready " + node.id, () -> handleReady(node, incarnation));
+            schedule(random.nextInt(config.maxDiskDelayMs() + 1), "ready " + node.id,
+                    () -> handleReady(node, incarnation));
         }
     }
 
@@ -261,7 +262,8 @@ public final class Simulation {
             if (ready.snapshot().isEmpty() && !armed) {
                 survived = ready.entries().subList(0, random.nextInt(ready.entries().size() + 1));
                 Optional<HardState> hardState = survived.size() == ready.entries().size() && random.nextBoolean()
-                        ? ready.hardState() : Optional.empty();
+                        ? ready.hardState()
+                        : Optional.empty();
                 node.disk.append(survived);
                 hardState.ifPresent(node.disk::setHardState);
                 safety.onPersist(node, Optional.empty(), survived, hardState);

@@ -12,9 +12,9 @@ import com.distpatterns.consensus.raft.RaftConfig;
  * @param powerLossRate the chance, per Ready written on any node, that the power fails during its fsync
  */
 public record SimulationConfig(int nodes, int tickMs, int maxDiskDelayMs, int electionTick, int heartbeatTick,
-                               int maxInflight, long maxBatchBytes, int snapshotChunkBytes, boolean preVote,
-                               boolean checkQuorum, int snapshotEvery, int retainAfterSnapshot,
-                               boolean encodeMessages, double powerLossRate) {
+        int maxInflight, long maxBatchBytes, int snapshotChunkBytes, boolean preVote,
+        boolean checkQuorum, int snapshotEvery, int retainAfterSnapshot,
+        boolean encodeMessages, double powerLossRate) {
 
     /** The lab's setting: ticks of 10 ms, elections after 100-200 ms, heartbeats every 40 ms. */
     public static SimulationConfig lab(int nodes) {
@@ -28,18 +28,21 @@ public record SimulationConfig(int nodes, int tickMs, int maxDiskDelayMs, int el
 
     public SimulationConfig withElectionExtensions(boolean preVote, boolean checkQuorum) {
         return new SimulationConfig(nodes, tickMs, maxDiskDelayMs, electionTick, heartbeatTick, maxInflight,
-                maxBatchBytes, snapshotChunkBytes, preVote, checkQuorum, snapshotEvery, retainAfterSnapshot, encodeMessages, powerLossRate);
+                maxBatchBytes, snapshotChunkBytes, preVote, checkQuorum, snapshotEvery, retainAfterSnapshot,
+                encodeMessages, powerLossRate);
     }
 
     public SimulationConfig withReplication(int maxInflight, long maxBatchBytes, int snapshotChunkBytes) {
         return new SimulationConfig(nodes, tickMs, maxDiskDelayMs, electionTick, heartbeatTick, maxInflight,
-                maxBatchBytes, snapshotChunkBytes, preVote, checkQuorum, snapshotEvery, retainAfterSnapshot, encodeMessages, powerLossRate);
+                maxBatchBytes, snapshotChunkBytes, preVote, checkQuorum, snapshotEvery, retainAfterSnapshot,
+                encodeMessages, powerLossRate);
     }
 
     /** Power fails during an fsync at this rate per written Ready, on every node. */
     public SimulationConfig withPowerLoss(double rate) {
         return new SimulationConfig(nodes, tickMs, maxDiskDelayMs, electionTick, heartbeatTick, maxInflight,
-                maxBatchBytes, snapshotChunkBytes, preVote, checkQuorum, snapshotEvery, retainAfterSnapshot, encodeMessages, rate);
+                maxBatchBytes, snapshotChunkBytes, preVote, checkQuorum, snapshotEvery, retainAfterSnapshot,
+                encodeMessages, rate);
     }
 
     RaftConfig raftConfig(long id, long seed) {

@@ -54,7 +54,8 @@ class SnapshotScenariosTest {
 
     @Test
     void theFollowerCrashesInTheMiddleOfASnapshotTransfer() {
-        LabCluster cluster = new LabCluster(32, SimulationConfig.lab(3).withSnapshots(10, 0).withReplication(16, 64 * 1024, 16));
+        LabCluster cluster = new LabCluster(32,
+                SimulationConfig.lab(3).withSnapshots(10, 0).withReplication(16, 64 * 1024, 16));
         cluster.one("first", 3, true);
         long follower = cluster.others(cluster.checkOneLeader()).getFirst();
         cluster.disconnect(follower);
@@ -63,7 +64,9 @@ class SnapshotScenariosTest {
         }
         cluster.connect(follower);
         long chunksBefore = cluster.sim().messagesSent("InstallSnapshot");
-        assertThat(cluster.sim().runUntil(() -> cluster.sim().messagesSent("InstallSnapshot") > chunksBefore + 3, 2_000)).isTrue();
+        assertThat(
+                cluster.sim().runUntil(() -> cluster.sim().messagesSent("InstallSnapshot") > chunksBefore + 3, 2_000))
+                .isTrue();
         cluster.crash(follower);
         cluster.runFor(ELECTION_MS);
         cluster.restart(follower);
@@ -112,7 +115,9 @@ class SnapshotScenariosTest {
 
     private static void assertSameStores(LabCluster cluster) {
         long target = cluster.servers().stream().mapToLong(cluster.sim()::applied).max().orElseThrow();
-        assertThat(cluster.sim().runUntil(() -> cluster.servers().stream().allMatch(id -> cluster.sim().applied(id) == target), 2_000)).isTrue();
+        assertThat(cluster.sim()
+                .runUntil(() -> cluster.servers().stream().allMatch(id -> cluster.sim().applied(id) == target), 2_000))
+                .isTrue();
         byte[] first = cluster.sim().store(cluster.servers().getFirst()).snapshot();
         for (long id : cluster.servers()) {
             assertThat(Arrays.equals(cluster.sim().store(id).snapshot(), first)).as("store of server " + id).isTrue();

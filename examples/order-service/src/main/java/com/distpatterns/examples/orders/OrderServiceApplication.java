@@ -13,7 +13,7 @@ import org.springframework.cache.annotation.EnableCaching;
 @EnableCaching
 public class OrderServiceApplication {
 
-  public static void main(String[] args) {
-    SpringApplication.run(OrderServiceApplication.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(OrderServiceApplication.class, args);
+    }
 }

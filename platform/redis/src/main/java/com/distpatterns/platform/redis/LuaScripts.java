@@ -23,44 +23,44 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  */
 public final class LuaScripts {
 
-  /** Where every service keeps its scripts, on its class path. */
-  public static final String FOLDER = "scripts/";
+    /** Where every service keeps its scripts, on its class path. */
+    public static final String FOLDER = "scripts/";
 
-  private LuaScripts() {}
+    private LuaScripts() {}
 
-  /**
-   * The script {@code scripts/<name>.lua}, its text read once: a {@code RedisScript} made from a resource would
-   * check the resource for changes on every call.
-   *
-   * @param resultType {@code Long}, {@code Boolean}, {@code String} or {@code List}: what the script returns
-   */
-  public static <T> RedisScript<T> load(String name, Class<T> resultType) {
-    String resource = FOLDER + name + ".lua";
-    try (InputStream in = LuaScripts.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("Missing classpath resource " + resource);
-      }
-      return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), resultType);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + resource, e);
+    /**
+     * The script {@code scripts/<name>.lua}, its text read once: a {@code RedisScript} made from a resource would
+     * check the resource for changes on every call.
+     *
+     * @param resultType {@code Long}, {@code Boolean}, {@code String} or {@code List}: what the script returns
+     */
+    public static <T> RedisScript<T> load(String name, Class<T> resultType) {
+        String resource = FOLDER + name + ".lua";
+        try (InputStream in = LuaScripts.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing classpath resource " + resource);
+            }
+            return RedisScript.of(new String(in.readAllBytes(), StandardCharsets.UTF_8), resultType);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + resource, e);
+        }
     }
-  }
 
-  /**
-   * A template that runs scripts over raw bytes (keys, arguments and string replies as {@code byte[]}), for
-   * services that store values byte for byte.
-   */
-  public static RedisTemplate<byte[], byte[]> binaryTemplate(RedisConnectionFactory connections) {
-    RedisTemplate<byte[], byte[]> template = new RedisTemplate<>();
-    template.setConnectionFactory(connections);
-    template.setDefaultSerializer(RedisSerializer.byteArray());
-    template.afterPropertiesSet();
-    return template;
-  }
+    /**
+     * A template that runs scripts over raw bytes (keys, arguments and string replies as {@code byte[]}), for
+     * services that store values byte for byte.
+     */
+    public static RedisTemplate<byte[], byte[]> binaryTemplate(RedisConnectionFactory connections) {
+        RedisTemplate<byte[], byte[]> template = new RedisTemplate<>();
+        template.setConnectionFactory(connections);
+        template.setDefaultSerializer(RedisSerializer.byteArray());
+        template.afterPropertiesSet();
+        return template;
+    }
 
-  /** A script whose reply is an array: a {@link ScriptReply}'s names and values, or a list of like items. */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  public static RedisScript<List<Object>> loadList(String name) {
-    return (RedisScript) load(name, List.class);
-  }
+    /** A script whose reply is an array: a {@link ScriptReply}'s names and values, or a list of like items. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static RedisScript<List<Object>> loadList(String name) {
+        return (RedisScript) load(name, List.class);
+    }
 }

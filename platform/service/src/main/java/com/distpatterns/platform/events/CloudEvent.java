@@ -15,14 +15,14 @@ import java.util.Objects;
  */
 public record CloudEvent(String id, String source, String type, Instant time, String data) {
 
-  public static final String SPEC_VERSION = "1.0";
-  public static final String DATA_CONTENT_TYPE = "application/json";
+    public static final String SPEC_VERSION = "1.0";
+    public static final String DATA_CONTENT_TYPE = "application/json";
 
-  public CloudEvent {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(time, "time");
-    Objects.requireNonNull(data, "data");
-  }
+    public CloudEvent {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(data, "data");
+    }
 }

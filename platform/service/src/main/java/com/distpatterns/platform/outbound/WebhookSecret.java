@@ -9,29 +9,29 @@ import java.util.Base64;
  */
 public record WebhookSecret(String value) {
 
-  public static final String PREFIX = "whsec_";
-  private static final int KEY_BYTES = 32;
+    public static final String PREFIX = "whsec_";
+    private static final int KEY_BYTES = 32;
 
-  public WebhookSecret {
-    if (value == null || !value.startsWith(PREFIX)) {
-      throw new IllegalArgumentException("A webhook secret starts with " + PREFIX);
+    public WebhookSecret {
+        if (value == null || !value.startsWith(PREFIX)) {
+            throw new IllegalArgumentException("A webhook secret starts with " + PREFIX);
+        }
+        Base64.getDecoder().decode(value.substring(PREFIX.length()));
     }
-    Base64.getDecoder().decode(value.substring(PREFIX.length()));
-  }
 
-  public static WebhookSecret generate(SecureRandom random) {
-    byte[] key = new byte[KEY_BYTES];
-    random.nextBytes(key);
-    return new WebhookSecret(PREFIX + Base64.getEncoder().encodeToString(key));
-  }
+    public static WebhookSecret generate(SecureRandom random) {
+        byte[] key = new byte[KEY_BYTES];
+        random.nextBytes(key);
+        return new WebhookSecret(PREFIX + Base64.getEncoder().encodeToString(key));
+    }
 
-  /** The HMAC key: the bytes the base64 part stands for. */
-  public byte[] key() {
-    return Base64.getDecoder().decode(value.substring(PREFIX.length()));
-  }
+    /** The HMAC key: the bytes the base64 part stands for. */
+    public byte[] key() {
+        return Base64.getDecoder().decode(value.substring(PREFIX.length()));
+    }
 
-  @Override
-  public String toString() {
-    return PREFIX + "<hidden>";
-  }
+    @Override
+    public String toString() {
+        return PREFIX + "<hidden>";
+    }
 }

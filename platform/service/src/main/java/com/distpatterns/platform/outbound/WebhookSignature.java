@@ -13,24 +13,24 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookSignature {
 
-  public static final String VERSION = "v1";
-  private static final String ALGORITHM = "HmacSHA256";
+    public static final String VERSION = "v1";
+    private static final String ALGORITHM = "HmacSHA256";
 
-  private WebhookSignature() {}
+    private WebhookSignature() {}
 
-  /**
-   * @param id the {@code webhook-id} header: the event id, the same on every attempt
-   * @param timestamp the {@code webhook-timestamp} header: seconds since the epoch
-   * @param body the exact bytes sent as the request body
-   */
-  public static String sign(WebhookSecret secret, String id, long timestamp, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(new SecretKeySpec(secret.key(), ALGORITHM));
-      mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      return VERSION + "," + Base64.getEncoder().encodeToString(mac.doFinal(body));
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    /**
+     * @param id the {@code webhook-id} header: the event id, the same on every attempt
+     * @param timestamp the {@code webhook-timestamp} header: seconds since the epoch
+     * @param body the exact bytes sent as the request body
+     */
+    public static String sign(WebhookSecret secret, String id, long timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(new SecretKeySpec(secret.key(), ALGORITHM));
+            mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return VERSION + "," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
-  }
 }

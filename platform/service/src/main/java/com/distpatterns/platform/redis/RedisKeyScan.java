@@ -13,33 +13,33 @@ import org.springframework.data.redis.core.ScanOptions;
  */
 public final class RedisKeyScan {
 
-  private RedisKeyScan() {}
+    private RedisKeyScan() {}
 
-  public static void forEach(RedisConnection connection, ScanOptions options, Consumer<byte[]> action) {
-    if (connection instanceof RedisClusterConnection cluster) {
-      for (RedisClusterNode node : cluster.clusterGetNodes()) {
-        if (node.isMaster()) {
-          try (Cursor<byte[]> cursor = cluster.scan(node, options)) {
-            cursor.forEachRemaining(action);
-          }
+    public static void forEach(RedisConnection connection, ScanOptions options, Consumer<byte[]> action) {
+        if (connection instanceof RedisClusterConnection cluster) {
+            for (RedisClusterNode node : cluster.clusterGetNodes()) {
+                if (node.isMaster()) {
+                    try (Cursor<byte[]> cursor = cluster.scan(node, options)) {
+                        cursor.forEachRemaining(action);
+                    }
+                }
+            }
+            return;
         }
-      }
-      return;
+        try (Cursor<byte[]> cursor = connection.keyCommands().scan(options)) {
+            cursor.forEachRemaining(action);
+        }
     }
-    try (Cursor<byte[]> cursor = connection.keyCommands().scan(options)) {
-      cursor.forEachRemaining(action);
-    }
-  }
 
-  /** Escapes the characters that a SCAN {@code MATCH} pattern gives a meaning, so the text matches only itself. */
-  public static String globEscape(String literal) {
-    StringBuilder escaped = new StringBuilder(literal.length() + 8);
-    for (char c : literal.toCharArray()) {
-      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-        escaped.append('\\');
-      }
-      escaped.append(c);
+    /** Escapes the characters that a SCAN {@code MATCH} pattern gives a meaning, so the text matches only itself. */
+    public static String globEscape(String literal) {
+        StringBuilder escaped = new StringBuilder(literal.length() + 8);
+        for (char c : literal.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
     }
-    return escaped.toString();
-  }
 }

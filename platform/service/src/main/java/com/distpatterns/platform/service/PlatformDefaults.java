@@ -14,14 +14,15 @@ import org.springframework.core.io.support.ResourcePropertySource;
  */
 public class PlatformDefaults implements EnvironmentPostProcessor {
 
-  static final String RESOURCE = "platform-defaults.properties";
+    static final String RESOURCE = "platform-defaults.properties";
 
-  @Override
-  public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-    try {
-      environment.getPropertySources().addLast(new ResourcePropertySource("platformDefaults", new ClassPathResource(RESOURCE)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + RESOURCE, e);
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        try {
+            environment.getPropertySources()
+                    .addLast(new ResourcePropertySource("platformDefaults", new ClassPathResource(RESOURCE)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + RESOURCE, e);
+        }
     }
-  }
 }

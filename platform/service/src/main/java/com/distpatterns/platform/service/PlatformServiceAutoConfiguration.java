@@ -20,59 +20,60 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(PlatformHttpProperties.class)
 public class PlatformServiceAutoConfiguration {
 
-  @Bean
-  ProblemDetailsAdvice problemDetailsAdvice(ObjectProvider<ExceptionProblems> contributors) {
-    return new ProblemDetailsAdvice(contributors.orderedStream().toList());
-  }
-
-  @Bean
-  RequestBodyLimit requestBodyLimit(PlatformHttpProperties properties) {
-    return new RequestBodyLimit(Math.toIntExact(properties.maxRequestBody().toBytes()));
-  }
-
-  @Bean
-  JsonBodies jsonBodies(JsonMapper json) {
-    return new JsonBodies(json);
-  }
-
-  @Bean
-  ProblemErrorController problemErrorController() {
-    return new ProblemErrorController();
-  }
-
-  @Bean
-  RelativeServerOpenApi relativeServerOpenApi(Environment environment) {
-    return new RelativeServerOpenApi(environment.getProperty("spring.application.name", "service"));
-  }
-
-  /**
-   * The trace across raw AMQP publishes, hand-built consumers and JDK HTTP calls; inert without a tracer. Only in
-   * services with Spring AMQP: its signatures name AMQP types, which a service without them cannot introspect.
-   */
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.amqp.core.MessageProperties")
-  static class Tracing {
     @Bean
-    TracePropagation tracePropagation(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
-      return new TracePropagation(tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
+    ProblemDetailsAdvice problemDetailsAdvice(ObjectProvider<ExceptionProblems> contributors) {
+        return new ProblemDetailsAdvice(contributors.orderedStream().toList());
     }
-  }
 
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.dao.DataAccessResourceFailureException")
-  static class StoreRules {
     @Bean
-    ExceptionProblems storeProblems() {
-      return StoreProblems.rules();
+    RequestBodyLimit requestBodyLimit(PlatformHttpProperties properties) {
+        return new RequestBodyLimit(Math.toIntExact(properties.maxRequestBody().toBytes()));
     }
-  }
 
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.amqp.AmqpConnectException")
-  static class BrokerRules {
     @Bean
-    ExceptionProblems brokerProblems() {
-      return BrokerProblems.rules();
+    JsonBodies jsonBodies(JsonMapper json) {
+        return new JsonBodies(json);
     }
-  }
+
+    @Bean
+    ProblemErrorController problemErrorController() {
+        return new ProblemErrorController();
+    }
+
+    @Bean
+    RelativeServerOpenApi relativeServerOpenApi(Environment environment) {
+        return new RelativeServerOpenApi(environment.getProperty("spring.application.name", "service"));
+    }
+
+    /**
+     * The trace across raw AMQP publishes, hand-built consumers and JDK HTTP calls; inert without a tracer. Only in
+     * services with Spring AMQP: its signatures name AMQP types, which a service without them cannot introspect.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.amqp.core.MessageProperties")
+    static class Tracing {
+        @Bean
+        TracePropagation tracePropagation(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
+            return new TracePropagation(tracer.getIfAvailable(() -> Tracer.NOOP),
+                    propagator.getIfAvailable(() -> Propagator.NOOP));
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.dao.DataAccessResourceFailureException")
+    static class StoreRules {
+        @Bean
+        ExceptionProblems storeProblems() {
+            return StoreProblems.rules();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.amqp.AmqpConnectException")
+    static class BrokerRules {
+        @Bean
+        ExceptionProblems brokerProblems() {
+            return BrokerProblems.rules();
+        }
+    }
 }

@@ -42,98 +42,99 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
-  private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
-  private final List<ExceptionProblems> contributors;
+    private final List<ExceptionProblems> contributors;
 
-  public ProblemDetailsAdvice(List<ExceptionProblems> contributors) {
-    this.contributors = contributors.stream().sorted(Comparator.comparingInt(ExceptionProblems::getOrder)).toList();
-  }
-
-  @ExceptionHandler(ApiException.class)
-  ResponseEntity<ProblemDetail> apiException(ApiException e) {
-    return Problems.response(e);
-  }
-
-  @ExceptionHandler(ConstraintViolationException.class)
-  ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException e) {
-    String detail = e.getConstraintViolations().stream()
-        .map(ProblemDetailsAdvice::describe)
-        .sorted()
-        .collect(Collectors.joining("; "));
-    return Problems.response(Problems.detail(HttpStatus.BAD_REQUEST, "invalid-request", detail), null);
-  }
-
-  @ExceptionHandler(Exception.class)
-  ResponseEntity<ProblemDetail> mapped(Exception e) {
-    return mapped((Throwable) e).map(Problems::response).orElseGet(() -> unexpected(e));
-  }
-
-  private Optional<ApiException> mapped(Throwable e) {
-    for (ExceptionProblems contributor : contributors) {
-      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-        Optional<ApiException> problem = contributor.problemFor(t);
-        if (problem.isPresent()) {
-          return problem;
-        }
-      }
+    public ProblemDetailsAdvice(List<ExceptionProblems> contributors) {
+        this.contributors = contributors.stream().sorted(Comparator.comparingInt(ExceptionProblems::getOrder)).toList();
     }
-    return Optional.empty();
-  }
 
-  private static ResponseEntity<ProblemDetail> unexpected(Exception e) {
-    log.error("Unhandled exception answered as 500", e);
-    return Problems.response(
-        Problems.detail(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "The service failed unexpectedly; the error is logged."),
-        null);
-  }
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> apiException(ApiException e) {
+        return Problems.response(e);
+    }
 
-  @Override
-  protected ResponseEntity<Object> handleMethodArgumentNotValid(
-      MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    String detail = ex.getBindingResult().getAllErrors().stream()
-        .map(error -> error instanceof FieldError field
-            ? field.getField() + ": " + field.getDefaultMessage()
-            : error.getDefaultMessage())
-        .sorted()
-        .collect(Collectors.joining("; "));
-    ProblemDetail problem = Problems.detail(status, "invalid-request", detail);
-    return handleExceptionInternal(ex, problem, headers, status, request);
-  }
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException e) {
+        String detail = e.getConstraintViolations().stream()
+                .map(ProblemDetailsAdvice::describe)
+                .sorted()
+                .collect(Collectors.joining("; "));
+        return Problems.response(Problems.detail(HttpStatus.BAD_REQUEST, "invalid-request", detail), null);
+    }
 
-  @Override
-  protected ResponseEntity<Object> handleHandlerMethodValidationException(
-      HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    String detail = ex.getAllErrors().stream()
-        .map(error -> error.getDefaultMessage())
-        .sorted()
-        .collect(Collectors.joining("; "));
-    ProblemDetail problem = Problems.detail(status, "invalid-request", detail);
-    return handleExceptionInternal(ex, problem, headers, status, request);
-  }
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> mapped(Exception e) {
+        return mapped((Throwable) e).map(Problems::response).orElseGet(() -> unexpected(e));
+    }
 
-  @Override
-  protected ResponseEntity<Object> handleHttpMessageNotReadable(
-      HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    String detail = "The request body is missing or is not valid JSON of the expected shape"
-        + BodyShape.describe(ex).map(shape -> ": " + shape + ".").orElse(".");
-    ProblemDetail problem = Problems.detail(status, "unreadable-body", detail);
-    return handleExceptionInternal(ex, problem, headers, status, request);
-  }
+    private Optional<ApiException> mapped(Throwable e) {
+        for (ExceptionProblems contributor : contributors) {
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                Optional<ApiException> problem = contributor.problemFor(t);
+                if (problem.isPresent()) {
+                    return problem;
+                }
+            }
+        }
+        return Optional.empty();
+    }
 
-  @Override
-  protected ResponseEntity<Object> handleExceptionInternal(
-      Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
-    HttpHeaders problemHeaders = new HttpHeaders();
-    problemHeaders.putAll(headers);
-    problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-    return super.handleExceptionInternal(ex, body, problemHeaders, statusCode, request);
-  }
+    private static ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("Unhandled exception answered as 500", e);
+        return Problems.response(
+                Problems.detail(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error",
+                        "The service failed unexpectedly; the error is logged."),
+                null);
+    }
 
-  private static String describe(ConstraintViolation<?> violation) {
-    String path = violation.getPropertyPath().toString();
-    int dot = path.lastIndexOf('.');
-    String name = dot >= 0 ? path.substring(dot + 1) : path;
-    return name + ": " + violation.getMessage();
-  }
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = ex.getBindingResult().getAllErrors().stream()
+                .map(error -> error instanceof FieldError field
+                        ? field.getField() + ": " + field.getDefaultMessage()
+                        : error.getDefaultMessage())
+                .sorted()
+                .collect(Collectors.joining("; "));
+        ProblemDetail problem = Problems.detail(status, "invalid-request", detail);
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = ex.getAllErrors().stream()
+                .map(error -> error.getDefaultMessage())
+                .sorted()
+                .collect(Collectors.joining("; "));
+        ProblemDetail problem = Problems.detail(status, "invalid-request", detail);
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = "The request body is missing or is not valid JSON of the expected shape"
+                + BodyShape.describe(ex).map(shape -> ": " + shape + ".").orElse(".");
+        ProblemDetail problem = Problems.detail(status, "unreadable-body", detail);
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+        HttpHeaders problemHeaders = new HttpHeaders();
+        problemHeaders.putAll(headers);
+        problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return super.handleExceptionInternal(ex, body, problemHeaders, statusCode, request);
+    }
+
+    private static String describe(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        int dot = path.lastIndexOf('.');
+        String name = dot >= 0 ? path.substring(dot + 1) : path;
+        return name + ": " + violation.getMessage();
+    }
 }

@@ -16,21 +16,21 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class ProblemErrorController implements ErrorController {
 
-  @RequestMapping("${server.error.path:${error.path:/error}}")
-  ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
-    Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-    HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
-        ? HttpStatus.valueOf(value)
-        : HttpStatus.INTERNAL_SERVER_ERROR;
-    String detail = switch (status) {
-      case NOT_FOUND -> "No resource at this path.";
-      case BAD_REQUEST -> "The request could not be parsed.";
-      case METHOD_NOT_ALLOWED -> "This method is not allowed on this path.";
-      case CONTENT_TOO_LARGE -> "The request body is too large.";
-      default -> status.is5xxServerError()
-          ? "The service failed unexpectedly; the error is logged."
-          : status.getReasonPhrase() + ".";
-    };
-    return Problems.response(Problems.detail(status, null, detail), null);
-  }
+    @RequestMapping("${server.error.path:${error.path:/error}}")
+    ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
+                ? HttpStatus.valueOf(value)
+                : HttpStatus.INTERNAL_SERVER_ERROR;
+        String detail = switch (status) {
+            case NOT_FOUND -> "No resource at this path.";
+            case BAD_REQUEST -> "The request could not be parsed.";
+            case METHOD_NOT_ALLOWED -> "This method is not allowed on this path.";
+            case CONTENT_TOO_LARGE -> "The request body is too large.";
+            default -> status.is5xxServerError()
+                    ? "The service failed unexpectedly; the error is logged."
+                    : status.getReasonPhrase() + ".";
+        };
+        return Problems.response(Problems.detail(status, null, detail), null);
+    }
 }

@@ -11,17 +11,17 @@ import org.springdoc.core.customizers.GlobalOpenApiCustomizer;
  */
 public class RelativeServerOpenApi implements GlobalOpenApiCustomizer {
 
-  private final String title;
+    private final String title;
 
-  public RelativeServerOpenApi(String applicationName) {
-    this.title = applicationName;
-  }
-
-  @Override
-  public void customise(OpenAPI openApi) {
-    openApi.setServers(List.of(new Server().url("/").description("where this document was served from")));
-    if (openApi.getInfo() != null && "OpenAPI definition".equals(openApi.getInfo().getTitle())) {
-      openApi.getInfo().title(title).version("v1");
+    public RelativeServerOpenApi(String applicationName) {
+        this.title = applicationName;
     }
-  }
+
+    @Override
+    public void customise(OpenAPI openApi) {
+        openApi.setServers(List.of(new Server().url("/").description("where this document was served from")));
+        if (openApi.getInfo() != null && "OpenAPI definition".equals(openApi.getInfo().getTitle())) {
+            openApi.getInfo().title(title).version("v1");
+        }
+    }
 }

@@ -19,33 +19,34 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAd
 @ControllerAdvice
 public class RequestBodyLimit extends RequestBodyAdviceAdapter {
 
-  private final int maxBytes;
+    private final int maxBytes;
 
-  public RequestBodyLimit(int maxBytes) {
-    this.maxBytes = maxBytes;
-  }
+    public RequestBodyLimit(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
 
-  @Override
-  public boolean supports(MethodParameter parameter, Type targetType, Class<? extends HttpMessageConverter<?>> converterType) {
-    return true;
-  }
+    @Override
+    public boolean supports(MethodParameter parameter, Type targetType,
+            Class<? extends HttpMessageConverter<?>> converterType) {
+        return true;
+    }
 
-  @Override
-  public HttpInputMessage beforeBodyRead(HttpInputMessage input, MethodParameter parameter, Type targetType,
-      Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
-    byte[] body = JsonBodies.readBounded(input.getBody(), input.getHeaders().getContentLength(), maxBytes,
-        () -> ApiException.payloadTooLarge("The request body is larger than " + maxBytes
-            + " bytes; nothing was done. Send less at a time (for example a batch with smaller items)."));
-    return new HttpInputMessage() {
-      @Override
-      public InputStream getBody() {
-        return new ByteArrayInputStream(body);
-      }
+    @Override
+    public HttpInputMessage beforeBodyRead(HttpInputMessage input, MethodParameter parameter, Type targetType,
+            Class<? extends HttpMessageConverter<?>> converterType) throws IOException {
+        byte[] body = JsonBodies.readBounded(input.getBody(), input.getHeaders().getContentLength(), maxBytes,
+                () -> ApiException.payloadTooLarge("The request body is larger than " + maxBytes
+                        + " bytes; nothing was done. Send less at a time (for example a batch with smaller items)."));
+        return new HttpInputMessage() {
+            @Override
+            public InputStream getBody() {
+                return new ByteArrayInputStream(body);
+            }
 
-      @Override
-      public HttpHeaders getHeaders() {
-        return input.getHeaders();
-      }
-    };
-  }
+            @Override
+            public HttpHeaders getHeaders() {
+                return input.getHeaders();
+            }
+        };
+    }
 }

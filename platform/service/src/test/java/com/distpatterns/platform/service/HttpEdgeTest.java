@@ -40,183 +40,188 @@ import tools.jackson.databind.json.JsonMapper;
 @ExtendWith(OutputCaptureExtension.class)
 class HttpEdgeTest {
 
-  private static final JsonMapper JSON = JsonMapper.shared();
-  private static ConfigurableApplicationContext context;
-  private static HttpClient http;
-  private static int port;
+    private static final JsonMapper JSON = JsonMapper.shared();
+    private static ConfigurableApplicationContext context;
+    private static HttpClient http;
+    private static int port;
 
-  /** A service's own refusal, and one its rule takes only sometimes. */
-  static class OutOfStockException extends RuntimeException {
-    OutOfStockException(String message) {
-      super(message);
-    }
-  }
-
-  record Order(String item, Integer quantity, List<Integer> sizes) {}
-
-  @RestController
-  static class Endpoints {
-    private final JsonBodies bodies;
-
-    Endpoints(JsonBodies bodies) {
-      this.bodies = bodies;
+    /** A service's own refusal, and one its rule takes only sometimes. */
+    static class OutOfStockException extends RuntimeException {
+        OutOfStockException(String message) {
+            super(message);
+        }
     }
 
-    @PostMapping("/fail/{how}")
-    String fail(@PathVariable String how) {
-      switch (how) {
-        case "illegal-argument" -> throw new IllegalArgumentException("internal detail: index 7 out of bounds");
-        case "api" -> throw ApiException.conflict("already-there", "It is already there.");
-        case "service" -> throw new OutOfStockException("No more red ones.");
-        case "wrapped" -> throw new IllegalStateException("wrapper", new OutOfStockException("No more blue ones."));
-        case "store" -> throw new DataAccessResourceFailureException("connection refused 10.0.0.7:6379");
-        default -> throw new NullPointerException("internal detail: field x");
-      }
+    record Order(String item, Integer quantity, List<Integer> sizes) {}
+
+    @RestController
+    static class Endpoints {
+        private final JsonBodies bodies;
+
+        Endpoints(JsonBodies bodies) {
+            this.bodies = bodies;
+        }
+
+        @PostMapping("/fail/{how}")
+        String fail(@PathVariable String how) {
+            switch (how) {
+                case "illegal-argument" -> throw new IllegalArgumentException("internal detail: index 7 out of bounds");
+                case "api" -> throw ApiException.conflict("already-there", "It is already there.");
+                case "service" -> throw new OutOfStockException("No more red ones.");
+                case "wrapped" ->
+                    throw new IllegalStateException("wrapper", new OutOfStockException("No more blue ones."));
+                case "store" -> throw new DataAccessResourceFailureException("connection refused 10.0.0.7:6379");
+                default -> throw new NullPointerException("internal detail: field x");
+            }
+        }
+
+        @PostMapping("/orders")
+        Order order(@RequestBody Order order) {
+            return order;
+        }
+
+        @PostMapping("/raw")
+        String raw(HttpServletRequest request) throws IOException {
+            return new String(bodies.readJsonValue(request, 16, () -> ApiException.payloadTooLarge("over 16")),
+                    StandardCharsets.UTF_8);
+        }
     }
 
-    @PostMapping("/orders")
-    Order order(@RequestBody Order order) {
-      return order;
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class Application {
+        @Bean
+        Endpoints endpoints(JsonBodies bodies) {
+            return new Endpoints(bodies);
+        }
+
+        @Bean
+        ExceptionProblems serviceProblems() {
+            return ExceptionProblems.service()
+                    .on(OutOfStockException.class,
+                            e -> new ApiException(HttpStatus.CONFLICT, "out-of-stock", e.getMessage()))
+                    .build();
+        }
     }
 
-    @PostMapping("/raw")
-    String raw(HttpServletRequest request) throws IOException {
-      return new String(bodies.readJsonValue(request, 16, () -> ApiException.payloadTooLarge("over 16")), StandardCharsets.UTF_8);
-    }
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  @EnableAutoConfiguration
-  static class Application {
-    @Bean
-    Endpoints endpoints(JsonBodies bodies) {
-      return new Endpoints(bodies);
+    @BeforeAll
+    static void start() {
+        context = new SpringApplicationBuilder(Application.class).run("--server.port=0",
+                "--eureka.client.enabled=false",
+                "--spring.cloud.discovery.enabled=false", "--spring.application.name=edge-test",
+                "--platform.http.max-request-body=64B");
+        port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        http = HttpClient.newHttpClient();
     }
 
-    @Bean
-    ExceptionProblems serviceProblems() {
-      return ExceptionProblems.service()
-          .on(OutOfStockException.class, e -> new ApiException(HttpStatus.CONFLICT, "out-of-stock", e.getMessage()))
-          .build();
+    @AfterAll
+    static void stop() {
+        context.close();
     }
-  }
 
-  @BeforeAll
-  static void start() {
-    context = new SpringApplicationBuilder(Application.class).run("--server.port=0", "--eureka.client.enabled=false",
-        "--spring.cloud.discovery.enabled=false", "--spring.application.name=edge-test",
-        "--platform.http.max-request-body=64B");
-    port = ((WebServerApplicationContext) context).getWebServer().getPort();
-    http = HttpClient.newHttpClient();
-  }
-
-  @AfterAll
-  static void stop() {
-    context.close();
-  }
-
-  private record Reply(int status, String contentType, JsonNode body) {
-    String field(String name) {
-      return body.path(name).asString("");
+    private record Reply(int status, String contentType, JsonNode body) {
+        String field(String name) {
+            return body.path(name).asString("");
+        }
     }
-  }
 
-  private static Reply post(String path, HttpRequest.BodyPublisher body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Content-Type", "application/json").POST(body).build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-        response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()));
-  }
-
-  private static Reply post(String path, String body) throws Exception {
-    return post(path, HttpRequest.BodyPublishers.ofString(body));
-  }
-
-  @Test
-  void anUnexpectedIllegalArgumentIsA500ThatHidesItsMessageAndIsLogged(CapturedOutput output) throws Exception {
-    Reply reply = post("/fail/illegal-argument", "");
-    assertThat(reply.status()).isEqualTo(500);
-    assertThat(reply.contentType()).startsWith("application/problem+json");
-    assertThat(reply.field("type")).isEqualTo("/problems/internal-error");
-    assertThat(reply.body().toString()).doesNotContain("index 7");
-    assertThat(output.getOut()).contains("Unhandled exception answered as 500").contains("index 7 out of bounds");
-  }
-
-  @Test
-  void aDeliberateRefusalKeepsItsStatusTypeAndDetail() throws Exception {
-    Reply reply = post("/fail/api", "");
-    assertThat(reply.status()).isEqualTo(409);
-    assertThat(reply.field("type")).isEqualTo("/problems/already-there");
-    assertThat(reply.field("detail")).isEqualTo("It is already there.");
-  }
-
-  @Test
-  void aServiceRuleMapsItsExceptionAndItsExceptionAsACause() throws Exception {
-    Reply direct = post("/fail/service", "");
-    assertThat(direct.status()).isEqualTo(409);
-    assertThat(direct.field("type")).isEqualTo("/problems/out-of-stock");
-    assertThat(direct.field("detail")).isEqualTo("No more red ones.");
-    Reply wrapped = post("/fail/wrapped", "");
-    assertThat(wrapped.status()).isEqualTo(409);
-    assertThat(wrapped.field("detail")).isEqualTo("No more blue ones.");
-  }
-
-  @Test
-  void anUnreachableStoreIsA503ThatDoesNotNameTheHost() throws Exception {
-    Reply reply = post("/fail/store", "");
-    assertThat(reply.status()).isEqualTo(503);
-    assertThat(reply.field("type")).isEqualTo("/problems/store-unavailable");
-    assertThat(reply.body().toString()).doesNotContain("10.0.0.7");
-  }
-
-  @Test
-  void anythingElseIsA500ThatHidesItsMessage() throws Exception {
-    Reply reply = post("/fail/other", "");
-    assertThat(reply.status()).isEqualTo(500);
-    assertThat(reply.body().toString()).doesNotContain("field x");
-  }
-
-  @Test
-  void aWrongTypedFieldIsA400NamingTheFieldAndTheKindOfValue() throws Exception {
-    Reply number = post("/orders", "{\"item\":\"cup\",\"quantity\":\"many\"}");
-    assertThat(number.status()).isEqualTo(400);
-    assertThat(number.contentType()).startsWith("application/problem+json");
-    assertThat(number.field("detail")).contains("'quantity' must be a number").doesNotContain("java.");
-    Reply element = post("/orders", "{\"sizes\":[1,\"x\"]}");
-    assertThat(element.field("detail")).contains("'sizes[1]' must be a number");
-    Reply array = post("/orders", "{\"sizes\":{}}");
-    assertThat(array.field("detail")).contains("'sizes' must be an array");
-    Reply malformed = post("/orders", "{\"item\":");
-    assertThat(malformed.status()).isEqualTo(400);
-    assertThat(malformed.field("type")).isEqualTo("/problems/unreadable-body");
-  }
-
-  @Test
-  void aRequestBodyOverTheBoundIs413WhetherItsLengthIsDeclaredOrNot() throws Exception {
-    String big = "{\"item\":\"" + "x".repeat(100) + "\"}";
-    Reply declared = post("/orders", big);
-    assertThat(declared.status()).isEqualTo(413);
-    assertThat(declared.field("type")).isEqualTo("/problems/payload-too-large");
-    assertThat(declared.field("detail")).contains("larger than 64 bytes");
-    byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
-    Reply chunked = post("/orders", HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)));
-    assertThat(chunked.status()).isEqualTo(413);
-    Reply fits = post("/orders", "{\"item\":\"cup\",\"quantity\":2}");
-    assertThat(fits.status()).isEqualTo(200);
-    assertThat(fits.body().get("quantity").asInt()).isEqualTo(2);
-  }
-
-  @Test
-  void aRawBodyIsOneJsonValueWithinItsOwnBound() throws Exception {
-    assertThat(post("/raw", "[1, 2]").status()).isEqualTo(200);
-    for (String bad : List.of("", "{", "[1] [2]", "nope")) {
-      Reply reply = post("/raw", bad);
-      assertThat(reply.status()).as(bad).isEqualTo(400);
-      assertThat(reply.field("type")).as(bad).isEqualTo("/problems/invalid-json");
+    private static Reply post(String path, HttpRequest.BodyPublisher body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").POST(body).build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()));
     }
-    Reply large = post("/raw", "\"" + "x".repeat(20) + "\"");
-    assertThat(large.status()).isEqualTo(413);
-    assertThat(Map.of("detail", large.field("detail"))).containsEntry("detail", "over 16");
-  }
+
+    private static Reply post(String path, String body) throws Exception {
+        return post(path, HttpRequest.BodyPublishers.ofString(body));
+    }
+
+    @Test
+    void anUnexpectedIllegalArgumentIsA500ThatHidesItsMessageAndIsLogged(CapturedOutput output) throws Exception {
+        Reply reply = post("/fail/illegal-argument", "");
+        assertThat(reply.status()).isEqualTo(500);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.field("type")).isEqualTo("/problems/internal-error");
+        assertThat(reply.body().toString()).doesNotContain("index 7");
+        assertThat(output.getOut()).contains("Unhandled exception answered as 500").contains("index 7 out of bounds");
+    }
+
+    @Test
+    void aDeliberateRefusalKeepsItsStatusTypeAndDetail() throws Exception {
+        Reply reply = post("/fail/api", "");
+        assertThat(reply.status()).isEqualTo(409);
+        assertThat(reply.field("type")).isEqualTo("/problems/already-there");
+        assertThat(reply.field("detail")).isEqualTo("It is already there.");
+    }
+
+    @Test
+    void aServiceRuleMapsItsExceptionAndItsExceptionAsACause() throws Exception {
+        Reply direct = post("/fail/service", "");
+        assertThat(direct.status()).isEqualTo(409);
+        assertThat(direct.field("type")).isEqualTo("/problems/out-of-stock");
+        assertThat(direct.field("detail")).isEqualTo("No more red ones.");
+        Reply wrapped = post("/fail/wrapped", "");
+        assertThat(wrapped.status()).isEqualTo(409);
+        assertThat(wrapped.field("detail")).isEqualTo("No more blue ones.");
+    }
+
+    @Test
+    void anUnreachableStoreIsA503ThatDoesNotNameTheHost() throws Exception {
+        Reply reply = post("/fail/store", "");
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.field("type")).isEqualTo("/problems/store-unavailable");
+        assertThat(reply.body().toString()).doesNotContain("10.0.0.7");
+    }
+
+    @Test
+    void anythingElseIsA500ThatHidesItsMessage() throws Exception {
+        Reply reply = post("/fail/other", "");
+        assertThat(reply.status()).isEqualTo(500);
+        assertThat(reply.body().toString()).doesNotContain("field x");
+    }
+
+    @Test
+    void aWrongTypedFieldIsA400NamingTheFieldAndTheKindOfValue() throws Exception {
+        Reply number = post("/orders", "{\"item\":\"cup\",\"quantity\":\"many\"}");
+        assertThat(number.status()).isEqualTo(400);
+        assertThat(number.contentType()).startsWith("application/problem+json");
+        assertThat(number.field("detail")).contains("'quantity' must be a number").doesNotContain("java.");
+        Reply element = post("/orders", "{\"sizes\":[1,\"x\"]}");
+        assertThat(element.field("detail")).contains("'sizes[1]' must be a number");
+        Reply array = post("/orders", "{\"sizes\":{}}");
+        assertThat(array.field("detail")).contains("'sizes' must be an array");
+        Reply malformed = post("/orders", "{\"item\":");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.field("type")).isEqualTo("/problems/unreadable-body");
+    }
+
+    @Test
+    void aRequestBodyOverTheBoundIs413WhetherItsLengthIsDeclaredOrNot() throws Exception {
+        String big = "{\"item\":\"" + "x".repeat(100) + "\"}";
+        Reply declared = post("/orders", big);
+        assertThat(declared.status()).isEqualTo(413);
+        assertThat(declared.field("type")).isEqualTo("/problems/payload-too-large");
+        assertThat(declared.field("detail")).contains("larger than 64 bytes");
+        byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
+        Reply chunked = post("/orders",
+                HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)));
+        assertThat(chunked.status()).isEqualTo(413);
+        Reply fits = post("/orders", "{\"item\":\"cup\",\"quantity\":2}");
+        assertThat(fits.status()).isEqualTo(200);
+        assertThat(fits.body().get("quantity").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aRawBodyIsOneJsonValueWithinItsOwnBound() throws Exception {
+        assertThat(post("/raw", "[1, 2]").status()).isEqualTo(200);
+        for (String bad : List.of("", "{", "[1] [2]", "nope")) {
+            Reply reply = post("/raw", bad);
+            assertThat(reply.status()).as(bad).isEqualTo(400);
+            assertThat(reply.field("type")).as(bad).isEqualTo("/problems/invalid-json");
+        }
+        Reply large = post("/raw", "\"" + "x".repeat(20) + "\"");
+        assertThat(large.status()).isEqualTo(413);
+        assertThat(Map.of("detail", large.field("detail"))).containsEntry("detail", "over 16");
+    }
 }

@@ -28,55 +28,54 @@ import tools.jackson.databind.json.JsonMapper;
 @ExtendWith(OutputCaptureExtension.class)
 class TraceIdInLogsTest {
 
-  @Configuration(proxyBeanMethods = false)
-  @EnableAutoConfiguration
-  static class Application {
-  }
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class Application {}
 
-  private static ConfigurableApplicationContext start(String... settings) {
-    List<String> arguments = new ArrayList<>(List.of("--eureka.client.enabled=false",
-        "--spring.cloud.discovery.enabled=false", "--spring.application.name=logs-test"));
-    arguments.addAll(List.of(settings));
-    return new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
-        .run(arguments.toArray(String[]::new));
-  }
-
-  /** Logs one line inside a new span; returns its trace and span ids. */
-  private static String[] logInASpan(ConfigurableApplicationContext context, String message) {
-    Tracer tracer = context.getBean(Tracer.class);
-    Span span = tracer.nextSpan().name("logging").start();
-    try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
-      LoggerFactory.getLogger(TraceIdInLogsTest.class).info(message);
-    } finally {
-      span.end();
+    private static ConfigurableApplicationContext start(String... settings) {
+        List<String> arguments = new ArrayList<>(List.of("--eureka.client.enabled=false",
+                "--spring.cloud.discovery.enabled=false", "--spring.application.name=logs-test"));
+        arguments.addAll(List.of(settings));
+        return new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
+                .run(arguments.toArray(String[]::new));
     }
-    return new String[] {span.context().traceId(), span.context().spanId()};
-  }
 
-  @Test
-  void aJsonLineLoggedInATraceCarriesTheTraceAndSpanIds(CapturedOutput output) {
-    String message = "json " + UUID.randomUUID();
-    String[] ids;
-    try (ConfigurableApplicationContext context = start("--logging.structured.format.console=ecs")) {
-      ids = logInASpan(context, message);
+    /** Logs one line inside a new span; returns its trace and span ids. */
+    private static String[] logInASpan(ConfigurableApplicationContext context, String message) {
+        Tracer tracer = context.getBean(Tracer.class);
+        Span span = tracer.nextSpan().name("logging").start();
+        try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
+            LoggerFactory.getLogger(TraceIdInLogsTest.class).info(message);
+        } finally {
+            span.end();
+        }
+        return new String[] {span.context().traceId(), span.context().spanId()};
     }
-    String line = output.getOut().lines().filter(l -> l.contains(message)).findFirst()
-        .orElseThrow(() -> new AssertionError("no line with " + message));
-    JsonNode json = JsonMapper.builder().build().readTree(line);
-    assertThat(json.path("message").asString()).isEqualTo(message);
-    assertThat(json.path("traceId").asString()).as(line).isEqualTo(ids[0]);
-    assertThat(json.path("spanId").asString()).as(line).isEqualTo(ids[1]);
-  }
 
-  @Test
-  void aPlainLineLoggedInATraceCarriesTheTraceId(CapturedOutput output) {
-    String message = "plain " + UUID.randomUUID();
-    String[] ids;
-    try (ConfigurableApplicationContext context = start()) {
-      ids = logInASpan(context, message);
+    @Test
+    void aJsonLineLoggedInATraceCarriesTheTraceAndSpanIds(CapturedOutput output) {
+        String message = "json " + UUID.randomUUID();
+        String[] ids;
+        try (ConfigurableApplicationContext context = start("--logging.structured.format.console=ecs")) {
+            ids = logInASpan(context, message);
+        }
+        String line = output.getOut().lines().filter(l -> l.contains(message)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with " + message));
+        JsonNode json = JsonMapper.builder().build().readTree(line);
+        assertThat(json.path("message").asString()).isEqualTo(message);
+        assertThat(json.path("traceId").asString()).as(line).isEqualTo(ids[0]);
+        assertThat(json.path("spanId").asString()).as(line).isEqualTo(ids[1]);
     }
-    String line = output.getOut().lines().filter(l -> l.contains(message)).findFirst()
-        .orElseThrow(() -> new AssertionError("no line with " + message));
-    assertThat(line).contains(ids[0]).contains(ids[1]);
-  }
+
+    @Test
+    void aPlainLineLoggedInATraceCarriesTheTraceId(CapturedOutput output) {
+        String message = "plain " + UUID.randomUUID();
+        String[] ids;
+        try (ConfigurableApplicationContext context = start()) {
+            ids = logInASpan(context, message);
+        }
+        String line = output.getOut().lines().filter(l -> l.contains(message)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line with " + message));
+        assertThat(line).contains(ids[0]).contains(ids[1]);
+    }
 }

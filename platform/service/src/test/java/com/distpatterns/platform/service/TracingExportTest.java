@@ -27,54 +27,54 @@ import org.springframework.context.annotation.Configuration;
  */
 class TracingExportTest {
 
-  @Configuration(proxyBeanMethods = false)
-  @EnableAutoConfiguration
-  static class Application {
-  }
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class Application {}
 
-  /** Command-line arguments: they outrank the platform's defaults (sampling 0.1), as a deployment's settings do. */
-  private static ConfigurableApplicationContext start(String... settings) {
-    List<String> arguments = new ArrayList<>(List.of("--eureka.client.enabled=false",
-        "--spring.cloud.discovery.enabled=false", "--management.tracing.sampling.probability=1.0"));
-    arguments.addAll(List.of(settings));
-    return new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE).run(arguments.toArray(String[]::new));
-  }
-
-  @Test
-  void withoutAnEndpointNothingIsExported() {
-    try (ConfigurableApplicationContext context = start()) {
-      assertThat(context.getBean(Tracer.class)).isNotNull();
-      assertThat(context.getBeansOfType(SpanExporter.class)).isEmpty();
+    /** Command-line arguments: they outrank the platform's defaults (sampling 0.1), as a deployment's settings do. */
+    private static ConfigurableApplicationContext start(String... settings) {
+        List<String> arguments = new ArrayList<>(List.of("--eureka.client.enabled=false",
+                "--spring.cloud.discovery.enabled=false", "--management.tracing.sampling.probability=1.0"));
+        arguments.addAll(List.of(settings));
+        return new SpringApplicationBuilder(Application.class).web(WebApplicationType.NONE)
+                .run(arguments.toArray(String[]::new));
     }
-  }
 
-  @Test
-  void withAnEndpointSpansArriveThereOverOtlp() throws Exception {
-    BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
-    HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    collector.createContext("/v1/traces", exchange -> {
-      if ("application/x-protobuf".equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
-        received.add(exchange.getRequestBody().readAllBytes());
-      }
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
-    collector.start();
-    String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces";
-    try (ConfigurableApplicationContext context = start("--OTLP_TRACES_ENDPOINT=" + endpoint)) {
-      Tracer tracer = context.getBean(Tracer.class);
-      Span span = tracer.nextSpan().name("exported").start();
-      String traceId = span.context().traceId();
-      assertThat(span.context().sampled()).as("sampled").isTrue();
-      span.end();
-      context.getBean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);
-
-      byte[] body = received.poll(10, TimeUnit.SECONDS);
-      assertThat(body).as("an OTLP/HTTP export request").isNotNull();
-      // The span's 16-byte trace id is in the protobuf as it is (a length-delimited field of 16 bytes).
-      assertThat(HexFormat.of().formatHex(body)).contains("0a10" + traceId);
-    } finally {
-      collector.stop(0);
+    @Test
+    void withoutAnEndpointNothingIsExported() {
+        try (ConfigurableApplicationContext context = start()) {
+            assertThat(context.getBean(Tracer.class)).isNotNull();
+            assertThat(context.getBeansOfType(SpanExporter.class)).isEmpty();
+        }
     }
-  }
+
+    @Test
+    void withAnEndpointSpansArriveThereOverOtlp() throws Exception {
+        BlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        collector.createContext("/v1/traces", exchange -> {
+            if ("application/x-protobuf".equals(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+                received.add(exchange.getRequestBody().readAllBytes());
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        String endpoint = "http://127.0.0.1:" + collector.getAddress().getPort() + "/v1/traces";
+        try (ConfigurableApplicationContext context = start("--OTLP_TRACES_ENDPOINT=" + endpoint)) {
+            Tracer tracer = context.getBean(Tracer.class);
+            Span span = tracer.nextSpan().name("exported").start();
+            String traceId = span.context().traceId();
+            assertThat(span.context().sampled()).as("sampled").isTrue();
+            span.end();
+            context.getBean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS);
+
+            byte[] body = received.poll(10, TimeUnit.SECONDS);
+            assertThat(body).as("an OTLP/HTTP export request").isNotNull();
+            // The span's 16-byte trace id is in the protobuf as it is (a length-delimited field of 16 bytes).
+            assertThat(HexFormat.of().formatHex(body)).contains("0a10" + traceId);
+        } finally {
+            collector.stop(0);
+        }
+    }
 }

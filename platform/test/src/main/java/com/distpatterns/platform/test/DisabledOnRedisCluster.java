@@ -17,6 +17,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RedisClusterCondition.class)
 public @interface DisabledOnRedisCluster {
 
-  /** Why the test cannot run on a cluster. */
-  String value();
+    /** Why the test cannot run on a cluster. */
+    String value();
 }

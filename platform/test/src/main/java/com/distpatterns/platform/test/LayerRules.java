@@ -18,29 +18,31 @@ import java.nio.file.Path;
  */
 public final class LayerRules {
 
-  private LayerRules() {}
+    private LayerRules() {}
 
-  /**
-   * The service's production classes: those compiled beside {@code application} (its module's classes directory or
-   * jar). Importing by package name instead scans every jar on the test class path, 10 to 30 s per module.
-   */
-  public static JavaClasses classesOf(Class<?> application) {
-    // The rules are about names of packages: the classes a service refers to need not be read themselves.
-    ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
-    try {
-      Path location = Path.of(application.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPath(location);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("where " + application.getName() + " was loaded from", e);
+    /**
+     * The service's production classes: those compiled beside {@code application} (its module's classes directory or
+     * jar). Importing by package name instead scans every jar on the test class path, 10 to 30 s per module.
+     */
+    public static JavaClasses classesOf(Class<?> application) {
+        // The rules are about names of packages: the classes a service refers to need not be read themselves.
+        ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
+        try {
+            Path location = Path.of(application.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPath(location);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("where " + application.getName() + " was loaded from", e);
+        }
     }
-  }
 
-  /** {@code core} depends on no {@code api}, {@code infra} or {@code config} class of the service. */
-  public static ArchRule coreDependsOnNoOuterLayer(Class<?> application) {
-    String root = application.getPackageName();
-    return noClasses().that().resideInAPackage(root + ".core..")
-        .should().dependOnClassesThat().resideInAnyPackage(root + ".api..", root + ".infra..", root + ".config..")
-        .as("core depends on no api, infra or config class of " + root)
-        .because("api, infra and config point at core, never back");
-  }
+    /** {@code core} depends on no {@code api}, {@code infra} or {@code config} class of the service. */
+    public static ArchRule coreDependsOnNoOuterLayer(Class<?> application) {
+        String root = application.getPackageName();
+        return noClasses().that().resideInAPackage(root + ".core..")
+                .should().dependOnClassesThat()
+                .resideInAnyPackage(root + ".api..", root + ".infra..", root + ".config..")
+                .as("core depends on no api, infra or config class of " + root)
+                .because("api, infra and config point at core, never back");
+    }
 }

@@ -8,12 +8,12 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /** Evaluates {@link DisabledOnRedisCluster}. */
 final class RedisClusterCondition implements ExecutionCondition {
 
-  @Override
-  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-    return context.getElement()
-        .flatMap(element -> AnnotationSupport.findAnnotation(element, DisabledOnRedisCluster.class))
-        .filter(annotation -> TestInfrastructure.redisCluster())
-        .map(annotation -> ConditionEvaluationResult.disabled("on a Redis Cluster: " + annotation.value()))
-        .orElse(ConditionEvaluationResult.enabled("one Redis, or not marked"));
-  }
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        return context.getElement()
+                .flatMap(element -> AnnotationSupport.findAnnotation(element, DisabledOnRedisCluster.class))
+                .filter(annotation -> TestInfrastructure.redisCluster())
+                .map(annotation -> ConditionEvaluationResult.disabled("on a Redis Cluster: " + annotation.value()))
+                .orElse(ConditionEvaluationResult.enabled("one Redis, or not marked"));
+    }
 }

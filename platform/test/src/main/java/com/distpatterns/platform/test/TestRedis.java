@@ -12,21 +12,22 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 public final class TestRedis {
 
-  private TestRedis() {}
+    private TestRedis() {}
 
-  public static RedisConfiguration configuration() {
-    if (TestInfrastructure.redisCluster()) {
-      return new RedisClusterConfiguration(TestInfrastructure.redisClusterNodes().stream().map(Endpoint::toString).toList());
+    public static RedisConfiguration configuration() {
+        if (TestInfrastructure.redisCluster()) {
+            return new RedisClusterConfiguration(
+                    TestInfrastructure.redisClusterNodes().stream().map(Endpoint::toString).toList());
+        }
+        Endpoint redis = TestInfrastructure.redis();
+        return new RedisStandaloneConfiguration(redis.host(), redis.port());
     }
-    Endpoint redis = TestInfrastructure.redis();
-    return new RedisStandaloneConfiguration(redis.host(), redis.port());
-  }
 
-  /** A started connection factory; the caller destroys it. */
-  public static LettuceConnectionFactory connectionFactory() {
-    LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration());
-    factory.afterPropertiesSet();
-    factory.start();
-    return factory;
-  }
+    /** A started connection factory; the caller destroys it. */
+    public static LettuceConnectionFactory connectionFactory() {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(configuration());
+        factory.afterPropertiesSet();
+        factory.start();
+        return factory;
+    }
 }

@@ -24,44 +24,44 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(EventsProperties.class)
 public class EventsAutoConfiguration {
 
-  @Bean
-  @ConditionalOnMissingBean
-  EventPublisher distpatternsEventPublisher(DistpatternsClient client) {
-    return client.publisher();
-  }
-
-  @Bean
-  DurableListeners distpatternsDurableListeners(EventsProperties properties) {
-    return new DurableListeners(properties);
-  }
-
-  @Bean
-  SuiteEventListeners distpatternsSuiteEventListeners(ConfigurableListableBeanFactory beans, DistpatternsClient client,
-      EventsProperties properties, DurableListeners durable, ObjectProvider<WebhookEndpoint> webhook) {
-    return new SuiteEventListeners(beans, client, properties, durable, webhook.getIfAvailable() != null);
-  }
-
-  /** Marks that this application serves the webhook of its durable listeners (no servlet type in its signature). */
-  record WebhookEndpoint() {
-  }
-
-  @Configuration(proxyBeanMethods = false)
-  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-  @ConditionalOnClass(name = "jakarta.servlet.http.HttpServlet")
-  static class WebhookConfiguration {
-
     @Bean
-    ServletRegistrationBean<WebhookServlet> distpatternsWebhookServlet(DurableListeners durable,
-        EventsProperties properties) {
-      ServletRegistrationBean<WebhookServlet> registration =
-          new ServletRegistrationBean<>(new WebhookServlet(durable), properties.webhookPath() + "/*");
-      registration.setName("distpatternsWebhook");
-      return registration;
+    @ConditionalOnMissingBean
+    EventPublisher distpatternsEventPublisher(DistpatternsClient client) {
+        return client.publisher();
     }
 
     @Bean
-    WebhookEndpoint distpatternsWebhookEndpoint() {
-      return new WebhookEndpoint();
+    DurableListeners distpatternsDurableListeners(EventsProperties properties) {
+        return new DurableListeners(properties);
     }
-  }
+
+    @Bean
+    SuiteEventListeners distpatternsSuiteEventListeners(ConfigurableListableBeanFactory beans,
+            DistpatternsClient client,
+            EventsProperties properties, DurableListeners durable, ObjectProvider<WebhookEndpoint> webhook) {
+        return new SuiteEventListeners(beans, client, properties, durable, webhook.getIfAvailable() != null);
+    }
+
+    /** Marks that this application serves the webhook of its durable listeners (no servlet type in its signature). */
+    record WebhookEndpoint() {}
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "jakarta.servlet.http.HttpServlet")
+    static class WebhookConfiguration {
+
+        @Bean
+        ServletRegistrationBean<WebhookServlet> distpatternsWebhookServlet(DurableListeners durable,
+                EventsProperties properties) {
+            ServletRegistrationBean<WebhookServlet> registration = new ServletRegistrationBean<>(
+                    new WebhookServlet(durable), properties.webhookPath() + "/*");
+            registration.setName("distpatternsWebhook");
+            return registration;
+        }
+
+        @Bean
+        WebhookEndpoint distpatternsWebhookEndpoint() {
+            return new WebhookEndpoint();
+        }
+    }
 }

@@ -25,23 +25,25 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("distpatterns.events")
 public record EventsProperties(
-    URI callbackUrl,
-    @DefaultValue("/distpatterns/events") String webhookPath,
-    String secretsDir,
-    Map<String, String> secrets,
-    @DefaultValue("5m") Duration signatureTolerance,
-    @DefaultValue("10000") int remembered) {
+        URI callbackUrl,
+        @DefaultValue("/distpatterns/events") String webhookPath,
+        String secretsDir,
+        Map<String, String> secrets,
+        @DefaultValue("5m") Duration signatureTolerance,
+        @DefaultValue("10000") int remembered) {
 
-  public EventsProperties {
-    if (!webhookPath.startsWith("/") || webhookPath.endsWith("/") || webhookPath.contains("*")) {
-      throw new IllegalArgumentException("distpatterns.events.webhook-path must start with / and not end with one, was "
-          + webhookPath);
+    public EventsProperties {
+        if (!webhookPath.startsWith("/") || webhookPath.endsWith("/") || webhookPath.contains("*")) {
+            throw new IllegalArgumentException(
+                    "distpatterns.events.webhook-path must start with / and not end with one, was "
+                            + webhookPath);
+        }
+        secretsDir = secretsDir == null || secretsDir.isBlank()
+                ? Path.of(System.getProperty("user.home"), ".distpatterns", "webhook-secrets").toString()
+                : secretsDir;
+        secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
+        if (remembered < 0) {
+            throw new IllegalArgumentException("distpatterns.events.remembered must be >= 0");
+        }
     }
-    secretsDir = secretsDir == null || secretsDir.isBlank()
-        ? Path.of(System.getProperty("user.home"), ".distpatterns", "webhook-secrets").toString() : secretsDir;
-    secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
-    if (remembered < 0) {
-      throw new IllegalArgumentException("distpatterns.events.remembered must be >= 0");
-    }
-  }
 }

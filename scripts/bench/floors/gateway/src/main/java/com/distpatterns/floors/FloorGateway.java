@@ -11,7 +11,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class FloorGateway {
 
-  public static void main(String[] args) {
-    SpringApplication.run(FloorGateway.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(FloorGateway.class, args);
+    }
 }

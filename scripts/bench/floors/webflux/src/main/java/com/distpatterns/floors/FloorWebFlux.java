@@ -17,17 +17,17 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @SpringBootApplication
 public class FloorWebFlux {
 
-  public static void main(String[] args) {
-    SpringApplication.run(FloorWebFlux.class, args);
-  }
+    public static void main(String[] args) {
+        SpringApplication.run(FloorWebFlux.class, args);
+    }
 
-  @Bean
-  RouterFunction<ServerResponse> entries(ReactiveStringRedisTemplate redis) {
-    return RouterFunctions.route()
-        .GET("/api/caches/{cache}/entries/{key}", request -> redis.opsForValue()
-            .get("floor:" + request.pathVariable("cache") + ":" + request.pathVariable("key"))
-            .flatMap(value -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(value))
-            .switchIfEmpty(ServerResponse.notFound().build()))
-        .build();
-  }
+    @Bean
+    RouterFunction<ServerResponse> entries(ReactiveStringRedisTemplate redis) {
+        return RouterFunctions.route()
+                .GET("/api/caches/{cache}/entries/{key}", request -> redis.opsForValue()
+                        .get("floor:" + request.pathVariable("cache") + ":" + request.pathVariable("key"))
+                        .flatMap(value -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(value))
+                        .switchIfEmpty(ServerResponse.notFound().build()))
+                .build();
+    }
 }
