@@ -171,6 +171,9 @@ class EventStreamTest {
             // 100, 200, 400, 400 ms ... (+/-20 %): a handful in 1.5 s, not a busy loop.
             assertThat(attempts).isBetween(3, 8);
             stream.close();
+            // close() has joined the stream's thread; an attempt it sent just before may still be on its way into
+            // the server's handler: let it land, then no further attempt may come (the backoff is at most 480 ms).
+            Thread.sleep(200);
             int afterClose = connections.get();
             Thread.sleep(600);
             assertThat(connections.get()).isEqualTo(afterClose);
