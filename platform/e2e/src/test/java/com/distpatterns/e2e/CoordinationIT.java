@@ -1,5 +1,8 @@
 package com.distpatterns.e2e;
 
+import static com.distpatterns.e2e.SuiteIT.body;
+import static com.distpatterns.e2e.SuiteIT.call;
+import static com.distpatterns.e2e.SuiteIT.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,11 +20,11 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What etcd is used for, through the gateway as a user reaches it: a lease, a key under it, a leader elected under
@@ -33,7 +36,6 @@ class CoordinationIT {
 
     static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    static final JsonMapper json = JsonMapper.builder().build();
 
     @Test
     void aLeaseHoldsAKeyAndALeadershipThatAWatcherSeesGoTogether() throws Exception {
@@ -105,23 +107,5 @@ class CoordinationIT {
                 return line.substring("data:".length()).strip();
             }
         }
-    }
-
-    static HttpResponse<String> call(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(SharedSuite.GATEWAY + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("X-API-Key", SharedSuite.KEY);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json").method(method,
-                    HttpRequest.BodyPublishers.ofString(body));
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static JsonNode body(HttpResponse<String> response, int expectedStatus) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(expectedStatus);
-        return json.readTree(response.body());
     }
 }
