@@ -5,8 +5,6 @@ import com.distpatterns.consensus.core.ConsensusUnavailableException;
 import com.distpatterns.consensus.core.ElectionLeader;
 import com.distpatterns.consensus.core.Elections;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -30,7 +28,7 @@ class ElectionCampaigns implements SmartLifecycle {
     private final JsonMapper json;
     /** Store calls a campaign may still make after its wait (the withdrawal), each bounded by this. */
     private final Duration callLimit;
-    private final Set<Thread> waiting = ConcurrentHashMap.newKeySet();
+    private final RequestThreads waiting = new RequestThreads("election-campaign");
     private volatile boolean running;
 
     ElectionCampaigns(Elections elections, JsonMapper json, ConsensusProperties properties) {
@@ -46,7 +44,7 @@ class ElectionCampaigns implements SmartLifecycle {
             result.setErrorResult(stopping());
             return result;
         }
-        Thread thread = Thread.ofVirtual().name("campaign-" + name).unstarted(() -> {
+        Thread thread = waiting.start(() -> {
             try {
                 ElectionLeader leader = elections.campaign(name, request.value(), request.leaseId(), request.maxWait());
                 log.info("election '{}': {} leads, token {}", name, leader.key(), leader.revision());
@@ -56,14 +54,10 @@ class ElectionCampaigns implements SmartLifecycle {
                 result.setErrorResult(stopping());
             } catch (RuntimeException e) {
                 result.setErrorResult(e);
-            } finally {
-                waiting.remove(Thread.currentThread());
             }
         });
-        waiting.add(thread);
         result.onTimeout(thread::interrupt);
         result.onError(e -> thread.interrupt());
-        thread.start();
         return result;
     }
 
@@ -81,15 +75,7 @@ class ElectionCampaigns implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        waiting.forEach(Thread::interrupt);
-        for (Thread thread : waiting) {
-            try {
-                thread.join(callLimit);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        waiting.interruptAndJoin(callLimit);
     }
 
     @Override

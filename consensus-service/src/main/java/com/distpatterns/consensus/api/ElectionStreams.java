@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -25,7 +24,7 @@ class ElectionStreams implements SmartLifecycle {
     private static final byte[] COMMENT = ": still observing\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final JsonMapper json;
-    private final Set<Thread> open = ConcurrentHashMap.newKeySet();
+    private final RequestThreads open = new RequestThreads("election-observe");
     private volatile boolean running;
 
     ElectionStreams(JsonMapper json) {
@@ -35,12 +34,10 @@ class ElectionStreams implements SmartLifecycle {
     /** Streams {@code first} and then what {@code observer} tells, until the client or the node goes. */
     SseEmitter stream(ElectionObserver observer, ElectionEvent first) {
         SseEmitter emitter = new SseEmitter(0L); // no timeout: it lasts as long as its client wants it
-        Thread thread = Thread.ofVirtual().name("election-observe").unstarted(() -> run(observer, first, emitter));
+        Thread thread = open.start(() -> run(observer, first, emitter));
         emitter.onCompletion(thread::interrupt);
         emitter.onTimeout(thread::interrupt);
         emitter.onError(e -> thread.interrupt());
-        open.add(thread);
-        thread.start();
         if (!running) {
             thread.interrupt();
         }
@@ -62,8 +59,6 @@ class ElectionStreams implements SmartLifecycle {
         } catch (RuntimeException e) {
             // The store could not be read (no leader, the node stopping): end the stream, the client reconnects.
             emitter.complete();
-        } finally {
-            open.remove(Thread.currentThread());
         }
     }
 
@@ -79,15 +74,7 @@ class ElectionStreams implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        open.forEach(Thread::interrupt);
-        for (Thread thread : open) {
-            try {
-                thread.join(Duration.ofSeconds(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        open.interruptAndJoin(Duration.ofSeconds(2));
     }
 
     @Override

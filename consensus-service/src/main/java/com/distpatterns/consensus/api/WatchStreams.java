@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -34,7 +33,7 @@ class WatchStreams implements SmartLifecycle {
     private static final byte[] OPENED = ": watching\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final WatchFrames frames;
-    private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    private final RequestThreads open = new RequestThreads("watch-stream");
     private volatile boolean running;
 
     WatchStreams(JsonMapper json) {
@@ -48,8 +47,7 @@ class WatchStreams implements SmartLifecycle {
         emitter.onCompletion(stream::stop);
         emitter.onTimeout(stream::stop);
         emitter.onError(e -> stream.stop());
-        open.add(stream);
-        stream.thread = Thread.ofVirtual().name("watch-stream").start(stream::run);
+        open.start(stream::run);
         if (!running) {
             stream.stop();
         }
@@ -65,7 +63,6 @@ class WatchStreams implements SmartLifecycle {
         private final Watch watch;
         private final SseEmitter emitter;
         private volatile boolean stopped;
-        private volatile Thread thread;
 
         Stream(Watch watch, SseEmitter emitter) {
             this.watch = watch;
@@ -97,7 +94,6 @@ class WatchStreams implements SmartLifecycle {
                 emitter.complete();
             } finally {
                 watch.close();
-                open.remove(this);
             }
         }
 
@@ -129,20 +125,7 @@ class WatchStreams implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        for (Stream stream : open) {
-            stream.stop();
-        }
-        for (Stream stream : open) {
-            Thread thread = stream.thread;
-            try {
-                if (thread != null) {
-                    thread.join(Duration.ofSeconds(2));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        open.interruptAndJoin(Duration.ofSeconds(2)); // a stream's wait for its watch ends, and it completes
     }
 
     @Override
