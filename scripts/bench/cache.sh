@@ -18,6 +18,9 @@
 #   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" ...   profile the gateway
 #   CACHE_JAVA_OPTS="-Xlog:gc:file=/tmp/cache-gc.log" ...   the same for cache-service
 #   DIRECT_ONLY=yes scripts/bench/cache.sh         only the direct GET and the bare WebFlux floor's (and nginx)
+#   PACED_RATE=10000 DIRECT_ONLY=yes ...           also the three at a fixed rate below saturation, open loop
+#                                                  (scripts/bench/paced/PacedGet.java: latency from when each
+#                                                  request was due), for their latency where wrk saturates the cores
 #
 # The suite's gateway runs with every feature on by default: API keys (wrk sends one), the rate limit (with a limit
 # far above the load, so that it decides on every call but refuses none), circuit breaker, discovery, metrics and
@@ -38,6 +41,8 @@ gateway_warmup="${WARMUP:-30s}"
 max_warmup_rounds="${WARMUP_ROUNDS:-12}"
 gateway_only="${GATEWAY_ONLY:-no}"
 direct_only="${DIRECT_ONLY:-no}"
+paced_rate="${PACED_RATE:-}"
+paced_nginx="" paced_direct="" paced_floor=""
 connections=50
 work="$(mktemp -d /tmp/cache-bench.XXXXXX)"
 
@@ -234,6 +239,7 @@ measure() {
     read -r nginx_rps nginx_p50 nginx_p99 nginx_bad _ <<<"$(wrk_run "$duration" "http://127.0.0.1:$nginx_port/")"
     read -r dget_rps dget_p50 dget_p99 dget_bad _ <<<"$(wrk_run "$duration" "$direct")"
     read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
+    [[ -z $paced_rate ]] || measure_paced
     return 0
   fi
   if [[ $gateway_only != yes ]]; then
@@ -260,6 +266,16 @@ measure() {
   read -r dput_rps dput_p50 dput_p99 dput_bad _ <<<"$(wrk_run "$duration" -s "$work/put.lua" "$direct")"
   read -r gput_rps gput_p50 gput_p99 gput_bad _ <<<"$(wrk_run "$duration" "${keyed[@]}" -s "$work/put.lua" "$gateway")"
   read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
+}
+
+# The same three at PACED_RATE requests/s, open loop: "requests/s p50 p90 p99 p99.9 max non2xx" each.
+measure_paced() {
+  local seconds="${duration%s}"
+  say "measuring at a fixed $paced_rate req/s, ${duration} each ..."
+  paced_nginx="$("$java" "$root/scripts/bench/paced/PacedGet.java" "http://127.0.0.1:$nginx_port/" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
+  paced_direct="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$direct" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
+  paced_floor="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$floor_webflux" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
+  printf '%s\n' "nginx $paced_nginx" "direct $paced_direct" "floor $paced_floor" >>"$work/paced.log"
 }
 
 # What GATEWAY_ONLY=yes or DIRECT_ONLY=yes does not measure stays blank in the table.
@@ -313,3 +329,16 @@ suite's gateway features: ${GATEWAY_FEATURES:-on} (${gateway_features[*]})
 | floor: bare WebFlux GET / nginx    | $(printf '%5s' "$(ratio "$fwf_rps" "$nginx_rps")") | (info)  |        |
 | floor: bare gateway GET / direct GET | $(printf '%5s' "$(ratio "$fgw_rps" "$dget_rps")") | (info)  |        |
 TABLE
+if [[ -n $paced_rate ]]; then
+  cat <<PACED
+
+At a fixed $paced_rate req/s, open loop, $connections connections (latency from when each request was due):
+
+| what                          | req/s  | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | non-2xx |
+|-------------------------------|-------:|-------:|-------:|-------:|---------:|-------:|--------:|
+$(for row in "anchor: nginx fixed JSON|$paced_nginx" "direct GET|$paced_direct" "floor: bare WebFlux + Redis GET|$paced_floor"; do
+    read -r rps p50 p90 p99 p999 max bad <<<"${row#*|}"
+    printf '| %-29s | %6s | %6s | %6s | %6s | %8s | %6s | %7s |\n' "${row%%|*}" "$rps" "$p50" "$p90" "$p99" "$p999" "$max" "$bad"
+  done)
+PACED
+fi

@@ -1,15 +1,23 @@
 package com.distpatterns.cache.core;
 
+import java.util.ArrayDeque;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
 /**
- * An instance's copy of hot entries, bounded by entries and bytes (least recently used goes first), and served only
- * while its invalidation channel is known to be live.
+ * An instance's copy of hot entries, bounded by entries and bytes, and served only while its invalidation channel is
+ * known to be live.
+ *
+ * <p>A hit takes no lock and writes nothing shared but a hit counter (and, once per sweep of the clock, the entry's
+ * reference bit): the slots are a {@link ConcurrentHashMap}, and eviction is CLOCK, an approximate least recently used
+ * (an entry looked up since the hand last passed it gets a second chance). Every change to the slots (reserve, fill,
+ * release, invalidations, eviction) still happens under the instance's lock, so the rules below read as before; a
+ * lookup sees either the slot before such a change or after it. (An access-ordered {@code LinkedHashMap} under one
+ * lock made every hit a write to the shared list under that lock.)
  *
  * <p>Two rules keep it from serving a value older than a completed write:
  * <ul>
@@ -42,11 +50,34 @@ public final class NearCache {
      */
     public record Entry(byte[] json, long expiresAtNanos) {}
 
+    /** A kept entry in the slots and on the clock; a slot holds either this or a {@link Reservation}. */
+    private static final class Kept {
+        final String key;
+        final Entry entry;
+        /**
+         * Looked up since the clock's hand last passed. Written racily by readers: a lost write costs at most an early
+         * eviction, never a wrong answer.
+         */
+        boolean referenced;
+
+        Kept(String key, Entry entry) {
+            this.key = key;
+            this.entry = entry;
+        }
+    }
+
+    /** The clock may hold this many stale nodes (invalidated, replaced) per kept entry before it is compacted. */
+    private static final int STALE_PER_ENTRY = 1;
+    private static final int STALE_SLACK = 64;
+
     private final int maxEntries;
     private final long maxBytes;
     private final long maxStalenessNanos;
-    private final LinkedHashMap<String, Object> slots = new LinkedHashMap<>(256, 0.75f, true);
+    private final ConcurrentHashMap<String, Object> slots = new ConcurrentHashMap<>(256);
+    /** Kept entries in the order the hand visits them; may hold stale nodes, skipped when the hand reaches them. */
+    private final ArrayDeque<Kept> clock = new ArrayDeque<>();
     private final LongAdder hits = new LongAdder();
+    private int entries;
     private long bytes;
     private volatile long confirmedAtNanos;
     private volatile boolean confirmed;
@@ -58,18 +89,26 @@ public final class NearCache {
         this.maxStalenessNanos = maxStalenessNanos;
     }
 
-    /** The entry under {@code key} if it may be served now: the lease holds and the entry has not expired. */
+    /**
+     * The entry under {@code key} if it may be served now: the lease holds and the entry has not expired. Takes no lock
+     * unless the entry has expired.
+     */
     public Optional<Entry> lookup(String key, long nowNanos) {
         if (!serving(nowNanos)) {
             return Optional.empty();
         }
-        synchronized (this) {
-            if (slots.get(key) instanceof Entry entry) {
-                if (entry.expiresAtNanos() - nowNanos > 0) {
-                    hits.increment();
-                    return Optional.of(entry);
+        if (slots.get(key) instanceof Kept kept) {
+            if (kept.entry.expiresAtNanos() - nowNanos > 0) {
+                if (!kept.referenced) {
+                    kept.referenced = true;
                 }
-                remove(key);
+                hits.increment();
+                return Optional.of(kept.entry);
+            }
+            synchronized (this) {
+                if (slots.get(key) == kept) {
+                    drop(kept);
+                }
             }
         }
         return Optional.empty();
@@ -81,16 +120,15 @@ public final class NearCache {
         if (slot instanceof Reservation) {
             return null;
         }
-        if (slot instanceof Entry entry) {
-            bytes -= entry.json().length;
+        if (slot instanceof Kept kept) {
+            forget(kept);
         }
         Reservation reservation = new Reservation();
         slots.put(key, reservation);
-        evict();
         return reservation;
     }
 
-    /** Keeps what the reader found, unless the key was invalidated (or evicted) since it was reserved. */
+    /** Keeps what the reader found, unless the key was invalidated since it was reserved. */
     public synchronized void fill(Reservation reservation, String key, Entry entry) {
         if (slots.get(key) != reservation) {
             return;
@@ -99,20 +137,28 @@ public final class NearCache {
             slots.remove(key);
             return;
         }
-        slots.put(key, entry);
+        slots.remove(key);
+        makeRoom(entry.json().length);
+        Kept kept = new Kept(key, entry);
+        slots.put(key, kept);
+        entries++;
         bytes += entry.json().length;
-        evict();
+        clock.addLast(kept);
+        if (clock.size() > (1 + STALE_PER_ENTRY) * entries + STALE_SLACK) {
+            clock.removeIf(node -> slots.get(node.key) != node);
+        }
     }
 
     /** Gives a reservation up (nothing found, or the read failed). */
     public synchronized void release(Reservation reservation, String key) {
-        if (slots.get(key) == reservation) {
-            slots.remove(key);
-        }
+        slots.remove(key, reservation);
     }
 
     public synchronized void invalidate(String key) {
-        remove(key);
+        Object slot = slots.remove(key);
+        if (slot instanceof Kept kept) {
+            forget(kept);
+        }
     }
 
     /** Drops every key the predicate accepts (a flushed cache's entries). */
@@ -120,8 +166,8 @@ public final class NearCache {
         for (Iterator<Map.Entry<String, Object>> it = slots.entrySet().iterator(); it.hasNext();) {
             Map.Entry<String, Object> slot = it.next();
             if (keys.test(slot.getKey())) {
-                if (slot.getValue() instanceof Entry entry) {
-                    bytes -= entry.json().length;
+                if (slot.getValue() instanceof Kept kept) {
+                    forget(kept);
                 }
                 it.remove();
             }
@@ -133,6 +179,8 @@ public final class NearCache {
         confirmed = false;
         epoch++;
         slots.clear();
+        clock.clear();
+        entries = 0;
         bytes = 0;
     }
 
@@ -165,13 +213,8 @@ public final class NearCache {
         return confirmed && nowNanos - confirmedAtNanos < maxStalenessNanos;
     }
 
+    /** Entries kept (reservations not counted). */
     public synchronized int size() {
-        int entries = 0;
-        for (Object slot : slots.values()) {
-            if (slot instanceof Entry) {
-                entries++;
-            }
-        }
         return entries;
     }
 
@@ -184,20 +227,40 @@ public final class NearCache {
         return hits.sum();
     }
 
-    private void remove(String key) {
-        if (slots.remove(key) instanceof Entry entry) {
-            bytes -= entry.json().length;
-        }
+    /** Removes a kept entry that is still in its slot. */
+    private void drop(Kept kept) {
+        slots.remove(kept.key, kept);
+        forget(kept);
     }
 
-    /** Least recently used first, until both bounds hold. */
-    private void evict() {
-        Iterator<Map.Entry<String, Object>> eldest = slots.entrySet().iterator();
-        while ((slots.size() > maxEntries || bytes > maxBytes) && eldest.hasNext()) {
-            if (eldest.next().getValue() instanceof Entry entry) {
-                bytes -= entry.json().length;
+    /** Takes a kept entry, already out of its slot or about to be, off the counts; its clock node goes stale. */
+    private void forget(Kept kept) {
+        entries--;
+        bytes -= kept.entry.json().length;
+    }
+
+    /**
+     * CLOCK, before an entry of {@code size} bytes goes in: the hand takes the oldest node; an entry looked up since
+     * its last pass goes to the back with its bit cleared, any other is evicted, until the new entry fits both bounds.
+     * Room is made first so that the new entry, not yet looked up, is never its own victim. Each node gets at most one
+     * second chance per call, so readers setting bits meanwhile cannot keep the hand going round.
+     */
+    private void makeRoom(int size) {
+        int chances = clock.size();
+        while (entries + 1 > maxEntries || bytes + size > maxBytes) {
+            Kept candidate = clock.pollFirst();
+            if (candidate == null) {
+                return;
             }
-            eldest.remove();
+            if (slots.get(candidate.key) != candidate) {
+                continue;
+            }
+            if (candidate.referenced && chances-- > 0) {
+                candidate.referenced = false;
+                clock.addLast(candidate);
+                continue;
+            }
+            drop(candidate);
         }
     }
 }

@@ -1,0 +1,173 @@
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An open-loop HTTP/1.1 GET load at a fixed rate, for the latency of a service below saturation (wrk keeps every
+ * connection busy, so its percentiles are those of a saturated machine; wrk2 is not packaged here).
+ *
+ * <p>Each of {@code connections} keep-alive connections sends its share of the requests on a fixed schedule (request
+ * i of connection c is due at start + (i * connections + c) / rate). Latency is measured from when a request was due,
+ * not from when it was sent, so a stall delays the requests behind it and they count (no coordinated omission).
+ *
+ * <pre>java PacedGet.java URL RATE_PER_SECOND SECONDS [CONNECTIONS=50]</pre>
+ *
+ * Prints one line: {@code requests/s p50_ms p90_ms p99_ms p999_ms max_ms non2xx}.
+ */
+public final class PacedGet {
+
+    public static void main(String[] args) throws Exception {
+        URI uri = URI.create(args[0]);
+        double rate = Double.parseDouble(args[1]);
+        double seconds = Double.parseDouble(args[2]);
+        int connections = args.length > 3 ? Integer.parseInt(args[3]) : 50;
+        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        long perConnection = (long) (rate * seconds / connections);
+        double intervalNanos = 1e9 * connections / rate;
+        long[][] latencies = new long[connections][];
+        long[] failures = new long[connections];
+        Thread[] threads = new Thread[connections];
+        long start = System.nanoTime() + 200_000_000L;
+        for (int c = 0; c < connections; c++) {
+            int connection = c;
+            threads[c] = Thread.ofPlatform().start(() -> {
+                long[] mine = new long[(int) perConnection];
+                long offset = (long) (connection * 1e9 / rate);
+                Connection open = null;
+                try {
+                    for (int i = 0; i < perConnection; i++) {
+                        long due = start + offset + (long) (i * intervalNanos);
+                        long wait;
+                        while ((wait = due - System.nanoTime()) > 0) {
+                            LockSupport.parkNanos(wait);
+                        }
+                        int status = -1;
+                        // A server may close a keep-alive connection after so many requests (nginx: 1,000): reconnect
+                        // and send again; the time that takes counts in the request's latency.
+                        for (int attempt = 0; status < 0; attempt++) {
+                            try {
+                                if (open == null) {
+                                    open = new Connection(uri);
+                                }
+                                status = open.get(request);
+                            } catch (IOException e) {
+                                if (open != null) {
+                                    open.close();
+                                    open = null;
+                                }
+                                if (attempt == 2) {
+                                    throw e;
+                                }
+                            }
+                        }
+                        if (status / 100 != 2) {
+                            failures[connection]++;
+                        }
+                        mine[i] = System.nanoTime() - due;
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    if (open != null) {
+                        open.close();
+                    }
+                }
+                latencies[connection] = mine;
+            });
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+        long failed = Arrays.stream(failures).sum();
+        System.out.printf("%.0f %.2f %.2f %.2f %.2f %.2f %d%n", all.length / elapsed, ms(all, 0.50), ms(all, 0.90),
+                ms(all, 0.99), ms(all, 0.999), all[all.length - 1] / 1e6, failed);
+    }
+
+    /** One keep-alive connection. */
+    private static final class Connection {
+        private final Socket socket = new Socket();
+        private final OutputStream out;
+        private final InputStream in;
+
+        Connection(URI uri) throws IOException {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()));
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        }
+
+        int get(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            return readResponse(in);
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static double ms(long[] sorted, double quantile) {
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(quantile * sorted.length) - 1)] / 1e6;
+    }
+
+    /** Reads one response (headers, then a Content-Length or chunked body) and returns its status. */
+    private static int readResponse(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int status = -1;
+        long length = 0;
+        boolean chunked = false;
+        while (!readLine(in, line).isEmpty()) {
+            String header = line.toString();
+            if (status < 0) {
+                status = Integer.parseInt(header.substring(9, 12));
+            } else if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
+                length = Long.parseLong(header.substring(15).trim());
+            } else if (header.regionMatches(true, 0, "transfer-encoding:", 0, 18)) {
+                chunked = header.contains("chunked");
+            }
+        }
+        if (!chunked) {
+            in.skipNBytes(length);
+            return status;
+        }
+        long chunk;
+        while ((chunk = Long.parseLong(readLine(in, line).toString().split(";")[0].trim(), 16)) > 0) {
+            in.skipNBytes(chunk);
+            readLine(in, line);
+        }
+        while (!readLine(in, line).isEmpty()) {
+            // trailers
+        }
+        return status;
+    }
+
+    private static StringBuilder readLine(InputStream in, StringBuilder line) throws IOException {
+        line.setLength(0);
+        int b;
+        while ((b = in.read()) != '\n') {
+            if (b < 0) {
+                throw new IOException("connection closed by the server");
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line;
+    }
+}
