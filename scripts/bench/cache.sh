@@ -289,7 +289,11 @@ measure
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 release_bench_lock
 
-verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == "min") ? v >= t : v < t; print ok ? "met" : "MISSED" }'; }
+# A ratio this run could not form (a mode that skips one side, a failed measurement) is no verdict either way.
+verdict() {
+  [[ "$1" =~ ^[0-9.]+$ ]] || { echo "not measured"; return; }
+  awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == "min") ? v >= t : v < t; print ok ? "met" : "MISSED" }'
+}
 
 r_get_nginx="$(ratio "$dget_rps" "$nginx_rps")"
 r_gw_get="$(ratio "$gget_rps" "$dget_rps")"
@@ -322,6 +326,8 @@ suite's gateway features: ${GATEWAY_FEATURES:-on} (${gateway_features[*]})
 | gateway CPU us per GET             | $(printf '%5s' "$gget_cpu") | (info)  |        |
 | bare gateway CPU us per GET        | $(printf '%5s' "$fgw_cpu") | (info)  |        |
 | gateway PUT / direct PUT           | $(printf '%5s' "$r_gw_put") | >= 0.5  | $(verdict "$r_gw_put" 0.5 min) |
+| direct GET / bare WebFlux floor    | $(printf '%5s' "$(ratio "$dget_rps" "$fwf_rps")") | >= 1.5  | $(verdict "$(ratio "$dget_rps" "$fwf_rps")" 1.5 min) |
+| direct GET p99 (ms), near cache    | $(printf '%5s' "$dget_p99") | < 5     | $(verdict "$dget_p99" 5 max) |
 | direct GET p99 (ms)                | $(printf '%5s' "$dget_p99") | < 10    | $(verdict "$dget_p99" 10 max) |
 | direct PUT p99 (ms)                | $(printf '%5s' "$dput_p99") | < 10    | $(verdict "$dput_p99" 10 max) |
 | direct GET / redis-benchmark GET   | $(printf '%5s' "$(ratio "$dget_rps" "$redis_get")") | (info)  |        |
