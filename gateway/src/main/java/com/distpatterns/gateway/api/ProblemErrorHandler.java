@@ -1,6 +1,7 @@
 package com.distpatterns.gateway.api;
 
 import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -47,11 +48,12 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
         String service = route == null ? "the service" : route.getUri().getHost();
         String routeId = route == null ? "" : route.getId();
 
+        // RouteBreaker's open breaker; ServiceUnavailableException is Spring Cloud Gateway's CircuitBreaker filter's.
+        if (failure instanceof CallNotPermittedException open) {
+            return circuitOpen(service, openWait(open.getCausingCircuitBreakerName()));
+        }
         if (failure instanceof ServiceUnavailableException) {
-            Duration wait = openWait(routeId);
-            return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "circuit-open",
-                    service + " is failing, so the gateway stopped calling it for a while (circuit breaker open).",
-                    wait);
+            return circuitOpen(service, openWait(routeId));
         }
         if (has(failure, BulkheadFullException.class)) {
             return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "overloaded",
@@ -86,8 +88,13 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler {
                 "The gateway failed; the error is logged.");
     }
 
-    private Duration openWait(String routeId) {
-        return breakers.find(routeId)
+    private static Problem circuitOpen(String service, Duration wait) {
+        return new Problem(HttpStatus.SERVICE_UNAVAILABLE, "circuit-open",
+                service + " is failing, so the gateway stopped calling it for a while (circuit breaker open).", wait);
+    }
+
+    private Duration openWait(String breakerName) {
+        return breakers.find(breakerName)
                 .map(breaker -> Duration
                         .ofMillis(breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1)))
                 .orElse(DEFAULT_RETRY);

@@ -8,13 +8,16 @@ import com.distpatterns.gateway.api.ProblemWriter;
 import com.distpatterns.gateway.api.RateLimitFilter;
 import com.distpatterns.gateway.api.RequestIdFilter;
 import com.distpatterns.gateway.api.RetryGetOnConnectFailureGatewayFilterFactory;
+import com.distpatterns.gateway.api.RouteBreakerGatewayFilterFactory;
 import com.distpatterns.gateway.core.ApiKeys;
 import com.distpatterns.gateway.core.LeasingRateLimiter;
 import com.distpatterns.gateway.core.RateLimitDecision;
 import com.distpatterns.gateway.core.RateLimiter;
 import com.distpatterns.gateway.core.TokenSource;
 import com.distpatterns.gateway.infra.RedisTokenBucket;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.tracing.propagation.Propagator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +70,13 @@ public class GatewayConfiguration {
     @Bean
     RetryGetOnConnectFailureGatewayFilterFactory retryGetOnConnectFailureGatewayFilterFactory() {
         return new RetryGetOnConnectFailureGatewayFilterFactory();
+    }
+
+    /** Route filter {@code RouteBreaker}: each route's circuit breaker, bulkhead and time limit. */
+    @Bean
+    RouteBreakerGatewayFilterFactory routeBreakerGatewayFilterFactory(CircuitBreakerRegistry breakers,
+            BulkheadRegistry bulkheads, TimeLimiterRegistry timeLimiters) {
+        return new RouteBreakerGatewayFilterFactory(breakers, bulkheads, timeLimiters);
     }
 
     @Bean
