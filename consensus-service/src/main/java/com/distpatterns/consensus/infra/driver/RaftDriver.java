@@ -210,12 +210,12 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
 
     @Override
     public CompletableFuture<Optional<Versioned>> read(String key, ReadConsistency consistency) {
-        return submitRead(consistency, StoreQueries.latest(key));
+        return submitPointRead(consistency, StoreQueries.latest(key));
     }
 
     @Override
     public CompletableFuture<KeyRead> get(String key, long revision, ReadConsistency consistency) {
-        return submitRead(consistency, StoreQueries.key(key, revision));
+        return submitPointRead(consistency, StoreQueries.key(key, revision));
     }
 
     @Override
@@ -229,8 +229,22 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
     }
 
     /**
-     * Queues the read's permit for the driver, which completes it with the term once the read may be served; the
-     * read itself runs on a store reader's thread, not the driver's.
+     * Queues a one-key read, served on the driver thread once it may be: its two RocksDB lookups cost less there
+     * than a hand-over to a reader thread, a snapshot and two more lookups for the view's revisions (served by the
+     * readers, single-key reads measured 1.14x and 1.26x etcd's against 1.38x and 1.57x on the driver, 2026-12-03).
+     */
+    private <T> CompletableFuture<T> submitPointRead(ReadConsistency consistency,
+            BiFunction<MvccStore.View, Long, T> reader) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        enqueue(new Read(consistency == ReadConsistency.LINEARIZABLE,
+                new StoreRead<>((store, term) -> store.readInPlace(view -> reader.apply(view, term)), result),
+                deadline()), result);
+        return result;
+    }
+
+    /**
+     * Queues a range's permit for the driver, which completes it with the term once the range may be served; the
+     * range itself runs on a store reader's thread, so a long one never holds up the driver.
      */
     private <T> CompletableFuture<T> submitRead(ReadConsistency consistency,
             BiFunction<MvccStore.View, Long, T> reader) {

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * Serves key-value reads off the driver thread. The driver only says when a read may be served (its ReadIndex round
+ * Serves ranges off the driver thread (one-key reads stay there). The driver only says when a read may be served (its ReadIndex round
  * applied, or at once for a local read) by completing a permit with the node's term; a reader thread then reads a
  * {@link MvccStore.View}, one RocksDB snapshot of the store as it is then: at or past the round's index, since the
  * store only moves forward. The driver goes on applying and answering meanwhile.

@@ -2,7 +2,7 @@
  * The Raft driver: the one thread that owns the Raft node, the key-value store and the storage, and the pieces it
  * is made of. {@link com.distpatterns.consensus.infra.driver.RaftDriver} is the way in (the API other threads call,
  * the lifecycle Spring calls) and builds the rest; every other class here runs on the driver thread but
- * {@code StoreReaders} (key-value reads, off the driver thread once the driver lets them), and each says which state
+ * {@code StoreReaders} (ranges, off the driver thread once the driver lets them), and each says which state
  * it owns and who else may read it:
  * <ul>
  * <li>{@code DriverLoop}: the thread, the queue, the clock, and what a failure ends;

@@ -102,6 +102,23 @@ class MvccStoreTest {
     }
 
     @Test
+    void aViewInPlaceReadsTheStoreAsItIsNow() throws Exception {
+        try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
+            store.apply(1, new KvCommand.Put("k/a", v("1")));
+            store.apply(2, new KvCommand.Put("k/a", v("2")));
+            store.apply(3, new KvCommand.Put("k/b", v("1")));
+            store.apply(4, new KvCommand.Compact(2));
+            assertThat(store.<String>readInPlace(view -> view.revision() + " " + view.compactedRevision() + " "
+                    + s(view.get("k/a").orElseThrow().value()) + " " + s(view.get("k/a", 2).orElseThrow().value())
+                    + " " + view.get("k/c").isPresent()))
+                    .isEqualTo("3 2 2 2 false");
+            store.apply(5, new KvCommand.Delete("k/a"));
+            assertThat(store.<String>readInPlace(view -> view.revision() + " " + view.get("k/a").isPresent()))
+                    .as("the driver's next read sees its last write").isEqualTo("4 false");
+        }
+    }
+
+    @Test
     void rangesAreBytewiseAndSeeOneRevision() throws Exception {
         try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
             long index = 1;
