@@ -44,7 +44,10 @@ sealed interface DriverInput {
         }
     }
 
-    /** What a read does with the store once it may, and who waits for it. Driver thread. */
+    /**
+     * What a read does with the store once it may, and who waits for it: a lease read, or a key-value read's permit
+     * (its term: {@link StoreReaders} reads off the driver thread). Driver thread.
+     */
     record StoreRead<T>(BiFunction<MvccStore, Long, T> reader, CompletableFuture<T> result) {
         /** Reads the store as it is now; {@code raftTerm} is the node's term. */
         void serve(MvccStore store, long raftTerm) {

@@ -49,9 +49,10 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * This node's replicated store as the API calls it, and the Raft driver behind it as Spring starts and stops it
- * (its pieces: see the package's documentation). One thread, the driver's, owns the Raft node, the store and the
- * storage; every other thread talks to it through a bounded queue: HTTP threads put proposals and reads with a
- * future to complete, the transport's reader threads put peer frames.
+ * (its pieces: see the package's documentation). One thread, the driver's, owns the Raft node, the store's writes
+ * and the storage; every other thread talks to it through a bounded queue: HTTP threads put proposals and reads with a
+ * future to complete, the transport's reader threads put peer frames. A key-value read only waits there for its
+ * turn (its ReadIndex round applied); {@link StoreReaders} reads the store for it off the driver thread.
  *
  * <p>Threads: the methods here are called from any thread. They check limits, read what the driver thread
  * publishes (volatile) and queue a call; none touches the node. The lifecycle methods are Spring's (or a test's).
@@ -78,6 +79,7 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
     private final DriverLoop loop;
     private final LeaseKeeper leaseKeeper;
     private final DriverLeases leases;
+    private final StoreReaders readers;
     /** Bytes of writes accepted and not yet answered: with the queue's length, what bounds the heap they take. */
     private final AtomicLong pendingBytes = new AtomicLong();
 
@@ -125,6 +127,7 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
                 transport,
                 leaseKeeper, leaseCalls, settings.requestTimeout().toNanos()));
         this.leases = new DriverLeases(this);
+        this.readers = new StoreReaders(selfId, applier);
     }
 
     /** Builds the transport once the driver can take its frames. */
@@ -207,12 +210,12 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
 
     @Override
     public CompletableFuture<Optional<Versioned>> read(String key, ReadConsistency consistency) {
-        return submitRead(consistency, StoreQueries.latest(key));
+        return submitPointRead(consistency, StoreQueries.latest(key));
     }
 
     @Override
     public CompletableFuture<KeyRead> get(String key, long revision, ReadConsistency consistency) {
-        return submitRead(consistency, StoreQueries.key(key, revision));
+        return submitPointRead(consistency, StoreQueries.key(key, revision));
     }
 
     @Override
@@ -225,11 +228,30 @@ public final class RaftDriver implements ReplicatedStore, SmartLifecycle, AutoCl
         return new long[] {applier.revision(), applier.compactedRevision()};
     }
 
-    private <T> CompletableFuture<T> submitRead(ReadConsistency consistency, BiFunction<MvccStore, Long, T> reader) {
+    /**
+     * Queues a one-key read, served on the driver thread once it may be: its two RocksDB lookups cost less there
+     * than a hand-over to a reader thread, a snapshot and two more lookups for the view's revisions (served by the
+     * readers, single-key reads measured 1.14x and 1.26x etcd's against 1.38x and 1.57x on the driver, 2026-12-03).
+     */
+    private <T> CompletableFuture<T> submitPointRead(ReadConsistency consistency,
+            BiFunction<MvccStore.View, Long, T> reader) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        enqueue(new Read(consistency == ReadConsistency.LINEARIZABLE, new StoreRead<>(reader, result), deadline()),
-                result);
+        enqueue(new Read(consistency == ReadConsistency.LINEARIZABLE,
+                new StoreRead<>((store, term) -> store.readInPlace(view -> reader.apply(view, term)), result),
+                deadline()), result);
         return result;
+    }
+
+    /**
+     * Queues a range's permit for the driver, which completes it with the term once the range may be served; the
+     * range itself runs on a store reader's thread, so a long one never holds up the driver.
+     */
+    private <T> CompletableFuture<T> submitRead(ReadConsistency consistency,
+            BiFunction<MvccStore.View, Long, T> reader) {
+        CompletableFuture<Long> permit = new CompletableFuture<>();
+        enqueue(new Read(consistency == ReadConsistency.LINEARIZABLE,
+                new StoreRead<>((store, term) -> term, permit), deadline()), permit);
+        return readers.after(permit, reader);
     }
 
     @Override

@@ -28,7 +28,8 @@ final class StoreApplier {
     private final StoreDirectory stores;
     private final AddressBook addresses;
     private final AppliedRevisions listener;
-    private MvccStore store;
+    /** Written by the driver thread (a restore replaces it); read by any (the store readers). */
+    private volatile MvccStore store;
     private long bytesSinceSnapshot;
     private volatile long sizeOnDisk;
     private volatile long revision;

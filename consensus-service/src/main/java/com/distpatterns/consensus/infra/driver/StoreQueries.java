@@ -12,25 +12,26 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * What each read does with the store once it may be served, given the node's term: built on the caller's thread,
- * run on the driver thread (the store is its alone). Stateless.
+ * What each read does with a view of the store once it may be served, given the node's term: built on the caller's
+ * thread, run on a store reader's thread (the view is one RocksDB snapshot, so the revision it answers is the one its
+ * keys are at). Stateless.
  */
 final class StoreQueries {
 
     private StoreQueries() {}
 
-    static BiFunction<MvccStore, Long, Optional<Versioned>> latest(String key) {
+    static BiFunction<MvccStore.View, Long, Optional<Versioned>> latest(String key) {
         return (s, term) -> s.get(key).map(KeyValue::versioned);
     }
 
-    static BiFunction<MvccStore, Long, KeyRead> key(String key, long revision) {
+    static BiFunction<MvccStore.View, Long, KeyRead> key(String key, long revision) {
         return (s, term) -> {
             long at = readableRevision(s, revision);
             return new KeyRead(s.get(key, at), at, term);
         };
     }
 
-    static BiFunction<MvccStore, Long, RangeRead> range(RangeQuery q) {
+    static BiFunction<MvccStore.View, Long, RangeRead> range(RangeQuery q) {
         return (s, term) -> {
             long at = readableRevision(s, q.revision());
             return new RangeRead(s.range(q.from(), q.to(), q.start(), at, q.limit(), q.keysOnly(), q.countOnly()), at,
@@ -39,7 +40,7 @@ final class StoreQueries {
     }
 
     /** The revision a read asked for (0: the current one), once checked readable. */
-    private static long readableRevision(MvccStore s, long asked) {
+    private static long readableRevision(MvccStore.View s, long asked) {
         if (asked == 0) {
             return s.revision();
         }

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Checkpoint;
@@ -131,11 +132,18 @@ public final class MvccStore implements AutoCloseable {
 
     /** The key as it was at {@code atRevision}. */
     public Optional<KeyValue> get(String key, long atRevision) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        if (atRevision >= revision) {
-            return current(key, k, MvccStore::dbGet);
+        try (ReadOptions read = new ReadOptions()) {
+            return get(read, revision, key, atRevision);
         }
-        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
+    }
+
+    /** The key as it was at {@code atRevision}, read through {@code read}, whose view is at {@code current}. */
+    private Optional<KeyValue> get(ReadOptions read, long current, String key, long atRevision) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        if (atRevision >= current) {
+            return current(key, k, (store, storageKey) -> store.db.get(read, storageKey));
+        }
+        try (RocksIterator it = db.newIterator(read)) {
             return versionAt(it, k, atRevision).map(found -> toKeyValue(key, found));
         }
     }
@@ -144,10 +152,6 @@ public final class MvccStore implements AutoCloseable {
     @FunctionalInterface
     private interface Lookup {
         byte[] get(MvccStore store, byte[] key) throws RocksDBException;
-    }
-
-    private static byte[] dbGet(MvccStore store, byte[] key) throws RocksDBException {
-        return store.db.get(key);
     }
 
     /** The current version of a key by two point lookups: its 'k' entry, then the version it names. */
@@ -202,6 +206,88 @@ public final class MvccStore implements AutoCloseable {
                 MvccKeys.leaseOfRecord(found.record()));
     }
 
+    // ------------------------------------------------------------------ reads from any thread
+
+    /**
+     * What a read sees: the store at one moment, its revisions and keys all read from one RocksDB snapshot, so
+     * that a range at the current revision names the revision its keys are at even while the driver applies
+     * more. Valid only inside {@link #read}.
+     */
+    public final class View {
+        private final ReadOptions read;
+        private final long revision;
+        private final long compactedRevision;
+
+        private View(ReadOptions read) throws RocksDBException {
+            this(read, MvccKeys.readLong(db.get(read, MvccKeys.META_REVISION)),
+                    MvccKeys.readLong(db.get(read, MvccKeys.META_COMPACTED)));
+        }
+
+        private View(ReadOptions read, long revision, long compactedRevision) {
+            this.read = read;
+            this.revision = revision;
+            this.compactedRevision = compactedRevision;
+        }
+
+        public long revision() {
+            return revision;
+        }
+
+        public long compactedRevision() {
+            return compactedRevision;
+        }
+
+        /** The current version of a key. */
+        public Optional<KeyValue> get(String key) {
+            return get(key, Long.MAX_VALUE);
+        }
+
+        /** The key as it was at {@code atRevision}. */
+        public Optional<KeyValue> get(String key, long atRevision) {
+            return MvccStore.this.get(read, revision, key, atRevision);
+        }
+
+        /** As {@link MvccStore#range(byte[], byte[], byte[], long, int, boolean, boolean)}, in this view. */
+        public KvRange range(byte[] from, byte[] to, byte[] start, long atRevision, int limit, boolean keysOnly,
+                boolean countOnly) {
+            return MvccStore.this.range(read, revision, from, to, start, atRevision, limit, keysOnly, countOnly);
+        }
+    }
+
+    /**
+     * Runs {@code reader} on a {@link View} of the store as it is now, on the calling thread; empty if the store
+     * is closed (a checkpoint replaced it: ask the store that did). Safe from any thread: the store is not closed
+     * while a reader runs, and the snapshot is released after it.
+     */
+    /**
+     * Runs {@code reader} on the store as it is, without a snapshot: only on the thread that applies writes (the
+     * driver), where nothing changes the store while it reads. A point read costs its lookups and nothing more.
+     */
+    public <T> T readInPlace(Function<View, T> reader) {
+        try (ReadOptions read = new ReadOptions()) {
+            return reader.apply(new View(read, revision, compactedRevision));
+        }
+    }
+
+    public <T> Optional<T> read(Function<View, T> reader) {
+        closing.readLock().lock();
+        try {
+            if (closed) {
+                return Optional.empty();
+            }
+            org.rocksdb.Snapshot snapshot = db.getSnapshot();
+            try (ReadOptions read = new ReadOptions().setSnapshot(snapshot)) {
+                return Optional.of(reader.apply(new View(read)));
+            } catch (RocksDBException e) {
+                throw new StoreFailedException("reading the store's revision failed", e);
+            } finally {
+                db.releaseSnapshot(snapshot);
+            }
+        } finally {
+            closing.readLock().unlock();
+        }
+    }
+
     // ------------------------------------------------------------------ leases
 
     /** The lease's TTL in seconds, if it exists. */
@@ -241,17 +327,25 @@ public final class MvccStore implements AutoCloseable {
     /** As {@link #range(byte[], byte[], long, int, boolean, boolean)}, the page starting at {@code start}. */
     public KvRange range(byte[] from, byte[] to, byte[] start, long atRevision, int limit, boolean keysOnly,
             boolean countOnly) {
-        try (ReadOptions read = new ReadOptions(); RocksIterator it = db.newIterator(read)) {
-            if (atRevision >= revision) {
-                return currentRange(it, from, to, start, limit, keysOnly, countOnly);
+        try (ReadOptions read = new ReadOptions()) {
+            return range(read, revision, from, to, start, atRevision, limit, keysOnly, countOnly);
+        }
+    }
+
+    /** As {@link #range(byte[], byte[], byte[], long, int, boolean, boolean)}, through {@code read} at {@code current}. */
+    private KvRange range(ReadOptions read, long current, byte[] from, byte[] to, byte[] start, long atRevision,
+            int limit, boolean keysOnly, boolean countOnly) {
+        try (RocksIterator it = db.newIterator(read)) {
+            if (atRevision >= current) {
+                return currentRange(read, it, from, to, start, limit, keysOnly, countOnly);
             }
             return range(it, from, to, start, atRevision, limit, keysOnly, countOnly);
         }
     }
 
     /** A range at the current revision: one pass over the current versions, a point lookup per value returned. */
-    private KvRange currentRange(RocksIterator it, byte[] from, byte[] to, byte[] start, int limit, boolean keysOnly,
-            boolean countOnly) {
+    private KvRange currentRange(ReadOptions read, RocksIterator it, byte[] from, byte[] to, byte[] start, int limit,
+            boolean keysOnly, boolean countOnly) {
         List<KeyValue> kvs = new ArrayList<>();
         long count = 0;
         long bytes = 0;
@@ -275,7 +369,7 @@ public final class MvccStore implements AutoCloseable {
             byte[] value = new byte[0];
             if (!keysOnly) {
                 try {
-                    byte[] record = db.get(MvccKeys.history(key, mod));
+                    byte[] record = db.get(read, MvccKeys.history(key, mod));
                     value = MvccKeys.valueOf(record);
                 } catch (RocksDBException e) {
                     throw new StoreFailedException("reading a range failed", e);

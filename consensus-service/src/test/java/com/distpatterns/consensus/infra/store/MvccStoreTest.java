@@ -75,6 +75,50 @@ class MvccStoreTest {
     }
 
     @Test
+    void aViewReadsItsRevisionAndKeysFromOneSnapshotWhileWritesGoOn() throws Exception {
+        MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES);
+        try {
+            store.apply(1, new KvCommand.Put("k/a", v("1")));
+            store.apply(2, new KvCommand.Put("k/b", v("1")));
+            String seen = store.read(view -> {
+                // The driver applies and compacts while a reader holds its view (here, on the same thread).
+                store.apply(3, new KvCommand.Put("k/a", v("2")));
+                store.apply(4, new KvCommand.Delete("k/b"));
+                store.apply(5, new KvCommand.Put("k/c", v("1")));
+                store.apply(6, new KvCommand.Compact(4));
+                KvRange range = view.range(v("k/"), MvccStore.prefixEnd(v("k/")), v("k/"), view.revision(), 10,
+                        false, false);
+                return view.revision() + " " + view.compactedRevision() + " " + s(view.get("k/a").orElseThrow().value())
+                        + " " + range.kvs().stream().map(kv -> kv.key() + "@" + kv.modRevision()).toList();
+            }).orElseThrow();
+            assertThat(seen).as("the store as it was when the view was taken, the old version of k/a included")
+                    .isEqualTo("2 0 1 [k/a@1, k/b@2]");
+            assertThat(store.read(view -> view.revision() + " " + view.compactedRevision())).contains("5 4");
+        } finally {
+            store.close();
+        }
+        assertThat(store.read(view -> view.revision())).as("a closed store is not read: ask the one replacing it")
+                .isEmpty();
+    }
+
+    @Test
+    void aViewInPlaceReadsTheStoreAsItIsNow() throws Exception {
+        try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
+            store.apply(1, new KvCommand.Put("k/a", v("1")));
+            store.apply(2, new KvCommand.Put("k/a", v("2")));
+            store.apply(3, new KvCommand.Put("k/b", v("1")));
+            store.apply(4, new KvCommand.Compact(2));
+            assertThat(store.<String>readInPlace(view -> view.revision() + " " + view.compactedRevision() + " "
+                    + s(view.get("k/a").orElseThrow().value()) + " " + s(view.get("k/a", 2).orElseThrow().value())
+                    + " " + view.get("k/c").isPresent()))
+                    .isEqualTo("3 2 2 2 false");
+            store.apply(5, new KvCommand.Delete("k/a"));
+            assertThat(store.<String>readInPlace(view -> view.revision() + " " + view.get("k/a").isPresent()))
+                    .as("the driver's next read sees its last write").isEqualTo("4 false");
+        }
+    }
+
+    @Test
     void rangesAreBytewiseAndSeeOneRevision() throws Exception {
         try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
             long index = 1;
