@@ -255,11 +255,6 @@ public final class MvccStore implements AutoCloseable {
     }
 
     /**
-     * Runs {@code reader} on a {@link View} of the store as it is now, on the calling thread; empty if the store
-     * is closed (a checkpoint replaced it: ask the store that did). Safe from any thread: the store is not closed
-     * while a reader runs, and the snapshot is released after it.
-     */
-    /**
      * Runs {@code reader} on the store as it is, without a snapshot: only on the thread that applies writes (the
      * driver), where nothing changes the store while it reads. A point read costs its lookups and nothing more.
      */
@@ -269,6 +264,11 @@ public final class MvccStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code reader} on a {@link View} of the store as it is now, on the calling thread; empty if the store
+     * is closed (a checkpoint replaced it: ask the store that did). Safe from any thread: the store is not closed
+     * while a reader runs, and the snapshot is released after it.
+     */
     public <T> Optional<T> read(Function<View, T> reader) {
         closing.readLock().lock();
         try {
