@@ -3,7 +3,8 @@
 # and linearizable reads per second with p50/p99 at 50 connections over HTTP, driven by the same load generator
 # (wrk, two threads) with the same value size (96 bytes) over the same 1,000 keys, both clusters addressed at
 # their leader. etcd 3.4 (Debian's etcd-server) is driven through its JSON gateway (/v3/kv/put, /v3/kv/range).
-# Prints a table with the ratios the targets are stated in.
+# Prints a table with the ratios the targets are stated in, and beside each line the CPU time the three members of
+# each cluster used per request together (what bounds the rates when the two cores are busy, docs/benchmarks.md).
 #
 # Unattended: installs etcd-server and wrk from Debian if missing, builds the jar if missing or stale, starts both
 # clusters on private ports with data in a temporary directory, stops exactly what it started and deletes the data.
@@ -165,15 +166,21 @@ populate() {
 # ---- leases (issue 20), MODE=leases: 1,000 leases kept alive at once on each cluster. LEASES leases of 60 s are
 # granted on each leader, then keepalives go round-robin over them at 50 connections, as the writes do:
 # keepalives/s, p50/p99, and the leader's CPU meanwhile (user + system, in percent of one core, and per keepalive).
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# CPU ticks (user + system) the processes named in $1 (pids separated by spaces) have used so far, together.
+cpu_ticks() {
+  local pid files=()
+  for pid in $1; do files+=("/proc/$pid/stat"); done
+  awk '{ t += $14 + $15 } END { print t }' "${files[@]}"
+}
 
-# measure, plus the CPU the process $1 used meanwhile: "requests/s p50 p99 errors cpu% cpu-us-per-request".
+# measure, plus the CPU the processes in $1 used meanwhile: "requests/s p50 p99 errors cpu% cpu-us-per-request"
+# (cpu% in percent of one core, all of them together).
 measure_cpu() {
-  local pid=$1 before after start end result
+  local pids=$1 before after start end result
   shift
-  before="$(cpu_ticks "$pid")" start="$(date +%s%N)"
+  before="$(cpu_ticks "$pids")" start="$(date +%s%N)"
   result="$(measure "$@")"
-  after="$(cpu_ticks "$pid")" end="$(date +%s%N)"
+  after="$(cpu_ticks "$pids")" end="$(date +%s%N)"
   awk -v r="$result" -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v ns="$((end - start))" 'BEGIN {
     split(r, f, " "); cpu = t / hz; secs = ns / 1e9
     printf "%s %.0f %.0f\n", r, 100 * cpu / secs, (f[1] > 0 ? cpu * 1e6 / (f[1] * secs) : 0) }'
@@ -223,6 +230,8 @@ start_consensus
 etcd_port="$(wait_for "etcd cluster" etcd_leader)"
 consensus_port="$(wait_for "consensus cluster" consensus_leader)"
 say "etcd leader on :$etcd_port, consensus-service leader on :$consensus_port"
+# The members of each cluster, for the CPU they use together (start_etcd ran first).
+etcd_pids="${pids[*]:0:3}" consensus_pids="${pids[*]:3:3}"
 
 hold_bench_lock
 say "java: $("$(find_java)" -version 2>&1 | head -1); etcd: $(etcd --version 2>/dev/null | head -1); cpus: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -275,34 +284,35 @@ measure "$consensus_url" get.lua "$warmup" >/dev/null
 measure "$etcd_url" etcd-range.lua "$warmup" >/dev/null
 
 say "measuring, $duration each ..."
-read -r etcd_w etcd_w50 etcd_w99 etcd_werr < <(measure "$etcd_url" etcd-put.lua "$duration")
-read -r cs_w cs_w50 cs_w99 cs_werr < <(measure "$consensus_url" put.lua "$duration")
-read -r etcd_r etcd_r50 etcd_r99 etcd_rerr < <(measure "$etcd_url" etcd-range.lua "$duration")
-read -r cs_r cs_r50 cs_r99 cs_rerr < <(measure "$consensus_url" get.lua "$duration")
+read -r etcd_w etcd_w50 etcd_w99 etcd_werr _ etcd_wcpu < <(measure_cpu "$etcd_pids" "$etcd_url" etcd-put.lua "$duration")
+read -r cs_w cs_w50 cs_w99 cs_werr _ cs_wcpu < <(measure_cpu "$consensus_pids" "$consensus_url" put.lua "$duration")
+read -r etcd_r etcd_r50 etcd_r99 etcd_rerr _ etcd_rcpu < <(measure_cpu "$etcd_pids" "$etcd_url" etcd-range.lua "$duration")
+read -r cs_r cs_r50 cs_r99 cs_rerr _ cs_rcpu < <(measure_cpu "$consensus_pids" "$consensus_url" get.lua "$duration")
 # etcd's data model: ranges of 100 keys by prefix (linearizable), a two-compare two-put transaction, create-if-absent.
-read -r etcd_g etcd_g50 etcd_g99 etcd_gerr < <(measure "$etcd_url" etcd-range100.lua "$duration")
-read -r cs_g cs_g50 cs_g99 cs_gerr < <(measure "$consensus_url" range.lua "$duration")
-read -r etcd_t etcd_t50 etcd_t99 etcd_terr < <(measure "$etcd_url" etcd-txn.lua "$duration")
-read -r cs_t cs_t50 cs_t99 cs_terr < <(measure "$consensus_url" txn.lua "$duration")
-read -r etcd_c etcd_c50 etcd_c99 etcd_cerr < <(measure "$etcd_url" etcd-put-if.lua "$duration")
-read -r cs_c cs_c50 cs_c99 cs_cerr < <(measure "$consensus_url" put-if.lua "$duration")
+read -r etcd_g etcd_g50 etcd_g99 etcd_gerr _ etcd_gcpu < <(measure_cpu "$etcd_pids" "$etcd_url" etcd-range100.lua "$duration")
+read -r cs_g cs_g50 cs_g99 cs_gerr _ cs_gcpu < <(measure_cpu "$consensus_pids" "$consensus_url" range.lua "$duration")
+read -r etcd_t etcd_t50 etcd_t99 etcd_terr _ etcd_tcpu < <(measure_cpu "$etcd_pids" "$etcd_url" etcd-txn.lua "$duration")
+read -r cs_t cs_t50 cs_t99 cs_terr _ cs_tcpu < <(measure_cpu "$consensus_pids" "$consensus_url" txn.lua "$duration")
+read -r etcd_c etcd_c50 etcd_c99 etcd_cerr _ etcd_ccpu < <(measure_cpu "$etcd_pids" "$etcd_url" etcd-put-if.lua "$duration")
+read -r cs_c cs_c50 cs_c99 cs_cerr _ cs_ccpu < <(measure_cpu "$consensus_pids" "$consensus_url" put-if.lua "$duration")
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 release_bench_lock
 
-printf '\n%-34s %10s %9s %9s %7s\n' "three nodes, 50 connections" "req/s" "p50 ms" "p99 ms" "errors"
-printf '%-34s %10s %9s %9s %7s\n' "consensus-service PUT /api/kv" "$cs_w" "$cs_w50" "$cs_w99" "$cs_werr"
-printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/put" "$etcd_w" "$etcd_w50" "$etcd_w99" "$etcd_werr"
-printf '%-34s %10s %9s %9s %7s\n' "consensus-service GET /api/kv" "$cs_r" "$cs_r50" "$cs_r99" "$cs_rerr"
-printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/range" "$etcd_r" "$etcd_r50" "$etcd_r99" "$etcd_rerr"
-printf '%-34s %10s %9s %9s %7s\n' "consensus-service range 100 keys" "$cs_g" "$cs_g50" "$cs_g99" "$cs_gerr"
-printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 range 100 keys" "$etcd_g" "$etcd_g50" "$etcd_g99" "$etcd_gerr"
-printf '%-34s %10s %9s %9s %7s\n' "consensus-service POST /api/txn" "$cs_t" "$cs_t50" "$cs_t99" "$cs_terr"
-printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 POST /v3/kv/txn" "$etcd_t" "$etcd_t50" "$etcd_t99" "$etcd_terr"
-printf '%-34s %10s %9s %9s %7s\n' "consensus-service PUT ifModRevision" "$cs_c" "$cs_c50" "$cs_c99" "$cs_cerr"
-printf '%-34s %10s %9s %9s %7s\n' "etcd 3.4 txn put if mod=0" "$etcd_c" "$etcd_c50" "$etcd_c99" "$etcd_cerr"
+printf '\n%-34s %10s %9s %9s %7s %10s\n' "three nodes, 50 connections" "req/s" "p50 ms" "p99 ms" "errors" "CPU us/req"
+printf '%-34s %10s %9s %9s %7s %10s\n' "consensus-service PUT /api/kv" "$cs_w" "$cs_w50" "$cs_w99" "$cs_werr" "$cs_wcpu"
+printf '%-34s %10s %9s %9s %7s %10s\n' "etcd 3.4 POST /v3/kv/put" "$etcd_w" "$etcd_w50" "$etcd_w99" "$etcd_werr" "$etcd_wcpu"
+printf '%-34s %10s %9s %9s %7s %10s\n' "consensus-service GET /api/kv" "$cs_r" "$cs_r50" "$cs_r99" "$cs_rerr" "$cs_rcpu"
+printf '%-34s %10s %9s %9s %7s %10s\n' "etcd 3.4 POST /v3/kv/range" "$etcd_r" "$etcd_r50" "$etcd_r99" "$etcd_rerr" "$etcd_rcpu"
+printf '%-34s %10s %9s %9s %7s %10s\n' "consensus-service range 100 keys" "$cs_g" "$cs_g50" "$cs_g99" "$cs_gerr" "$cs_gcpu"
+printf '%-34s %10s %9s %9s %7s %10s\n' "etcd 3.4 range 100 keys" "$etcd_g" "$etcd_g50" "$etcd_g99" "$etcd_gerr" "$etcd_gcpu"
+printf '%-34s %10s %9s %9s %7s %10s\n' "consensus-service POST /api/txn" "$cs_t" "$cs_t50" "$cs_t99" "$cs_terr" "$cs_tcpu"
+printf '%-34s %10s %9s %9s %7s %10s\n' "etcd 3.4 POST /v3/kv/txn" "$etcd_t" "$etcd_t50" "$etcd_t99" "$etcd_terr" "$etcd_tcpu"
+printf '%-34s %10s %9s %9s %7s %10s\n' "consensus-service PUT ifModRevision" "$cs_c" "$cs_c50" "$cs_c99" "$cs_cerr" "$cs_ccpu"
+printf '%-34s %10s %9s %9s %7s %10s\n' "etcd 3.4 txn put if mod=0" "$etcd_c" "$etcd_c50" "$etcd_c99" "$etcd_cerr" "$etcd_ccpu"
 printf '\nwrites: throughput %sx etcd (target >= 2.0), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_w" "$etcd_w")" "$(ratio "$cs_w99" "$etcd_w99")"
 printf 'linearizable reads: throughput %sx etcd (target >= 2.0), p99 %sx etcd\n' "$(ratio "$cs_r" "$etcd_r")" "$(ratio "$cs_r99" "$etcd_r99")"
 printf 'ranges of 100: throughput %sx etcd (target >= 1.5), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_g" "$etcd_g")" "$(ratio "$cs_g99" "$etcd_g99")"
 printf 'transactions: throughput %sx etcd (target >= 1.5), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_t" "$etcd_t")" "$(ratio "$cs_t99" "$etcd_t99")"
 printf 'conditional puts: throughput %sx etcd (target >= 1.5), p99 %sx etcd (target <= 1.0)\n' "$(ratio "$cs_c" "$etcd_c")" "$(ratio "$cs_c99" "$etcd_c99")"
+printf 'CPU us/req: user + system time of the three members together per request (wrk not included); CPU per write %sx etcd'"'"'s\n' "$(ratio "$cs_wcpu" "$etcd_wcpu")"
 printf 'load average after: %s (the benchmark'"'"'s own processes included)\n' "$load_after"
