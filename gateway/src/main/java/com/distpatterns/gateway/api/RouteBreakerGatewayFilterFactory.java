@@ -97,11 +97,14 @@ public final class RouteBreakerGatewayFilterFactory
      * this application) falls back to Netty's one global timer thread.
      */
     static EventExecutor timer(ServerWebExchange exchange) {
+        EventExecutor loop = eventLoop(exchange);
+        return loop != null ? loop : GlobalEventExecutor.INSTANCE;
+    }
+
+    /** The event loop of the caller's connection, or null when the server is not Reactor Netty. */
+    static EventExecutor eventLoop(ServerWebExchange exchange) {
         Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-        if (request instanceof Connection connection) {
-            return connection.channel().eventLoop();
-        }
-        return GlobalEventExecutor.INSTANCE;
+        return request instanceof Connection connection ? connection.channel().eventLoop() : null;
     }
 
     /** {@code name}: the resilience4j instances' name; the route's id when not given. */
