@@ -91,7 +91,7 @@ public final class MemoryStorage implements Storage {
                     "range [" + lo + ", " + hi + ") is outside [" + firstIndex() + ", " + (lastIndex() + 1) + ")");
         }
         List<Entry> slice = entries.subList((int) (lo - offset), (int) (hi - offset));
-        return new ArrayList<>(RaftLog.limitSize(slice, maxBytes));
+        return List.copyOf(RaftLog.limitSize(slice, maxBytes)); // immutable: a Ready hands it on uncopied
     }
 
     @Override

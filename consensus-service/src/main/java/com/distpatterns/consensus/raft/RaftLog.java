@@ -75,6 +75,14 @@ public final class RaftLog {
             return List.of();
         }
         long unstableFrom = unstable.offset();
+        // One copy where the range lies on one side: Ready and AppendEntries keep an immutable list as it is, and
+        // the ArrayList this method otherwise fills was copied once more by each (JFR, 2026-12-03).
+        if (hi <= unstableFrom) {
+            return limitSize(storage.entries(lo, hi, maxBytes), maxBytes);
+        }
+        if (lo >= unstableFrom) {
+            return limitSize(List.copyOf(unstable.slice(lo, hi)), maxBytes);
+        }
         List<Entry> result = new ArrayList<>();
         if (lo < unstableFrom) {
             result.addAll(storage.entries(lo, Math.min(hi, unstableFrom), maxBytes));
@@ -89,6 +97,9 @@ public final class RaftLog {
     }
 
     static List<Entry> limitSize(List<Entry> entries, long maxBytes) {
+        if (entries.size() <= 1) {
+            return entries; // at least one is kept whatever its size
+        }
         long size = 0;
         for (int i = 0; i < entries.size(); i++) {
             size += entries.get(i).sizeBytes();

@@ -282,7 +282,7 @@ public final class RaftNode {
         } else if (!committed.isEmpty()) {
             appliedAfter = committed.getLast().index();
         }
-        List<ReadState> servable = new ArrayList<>();
+        List<ReadState> servable = confirmedReads.isEmpty() ? List.of() : new ArrayList<>();
         for (Iterator<ReadState> it = confirmedReads.iterator(); it.hasNext();) {
             ReadState read = it.next();
             if (read.index() <= appliedAfter) {
@@ -883,6 +883,9 @@ public final class RaftNode {
     }
 
     private boolean hasServableRead() {
+        if (confirmedReads.isEmpty()) {
+            return false; // hasReady asks on every pass: no iterator then
+        }
         for (ReadState read : confirmedReads) {
             if (read.index() <= log.committed()) {
                 return true;

@@ -24,11 +24,19 @@ public record Ready(Optional<HardState> hardState, List<Entry> entries, Optional
         List<ReadState> readStates) {
 
     public Ready {
-        entries = List.copyOf(entries);
-        committedEntries = List.copyOf(committedEntries);
-        messages = List.copyOf(messages);
-        messagesAfterPersist = List.copyOf(messagesAfterPersist);
-        readStates = List.copyOf(readStates);
+        entries = copy(entries);
+        committedEntries = copy(committedEntries);
+        messages = copy(messages);
+        messagesAfterPersist = copy(messagesAfterPersist);
+        readStates = copy(readStates);
+    }
+
+    /**
+     * An immutable copy; free for the immutable lists the engine hands over, which {@link List#copyOf} keeps as they
+     * are. Most lists of a Ready are empty, and copying an empty ArrayList still allocates an empty array.
+     */
+    private static <T> List<T> copy(List<T> list) {
+        return list.isEmpty() ? List.of() : List.copyOf(list);
     }
 
     /** Whether anything must reach the disk before {@link #messagesAfterPersist()} may be sent. */
