@@ -166,11 +166,11 @@ final class TxnRequests {
                 case "get" -> new TxnOp.Get(key(args, "key"));
                 case "range" -> {
                     JsonNode limit = args.get("limit");
-                    int max = KvController.DEFAULT_LIMIT;
+                    int max = KvCalls.DEFAULT_LIMIT;
                     if (limit != null) {
                         if (!limit.isIntegralNumber() || limit.asLong() < 1
-                                || limit.asLong() > KvController.MAX_LIMIT) {
-                            throw invalid("A range's limit is 1.." + KvController.MAX_LIMIT + ".");
+                                || limit.asLong() > KvCalls.MAX_LIMIT) {
+                            throw invalid("A range's limit is 1.." + KvCalls.MAX_LIMIT + ".");
                         }
                         max = limit.asInt();
                     }

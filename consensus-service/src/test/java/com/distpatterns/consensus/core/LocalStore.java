@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * test picks).
  * Not a model of the cluster: the process tests run the real thing.
  */
-final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseable {
+public final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseable {
 
     private final MvccStore store;
     private final ReentrantLock lock = new ReentrantLock();
@@ -27,7 +27,7 @@ final class LocalStore implements ReplicatedStore, Watches, Leases, AutoCloseabl
     /** Reads of ranges so far: a waiting campaign must not poll. */
     int ranges;
 
-    LocalStore(Path dir) throws Exception {
+    public LocalStore(Path dir) throws Exception {
         store = MvccStore.open(dir, MvccStore.Tuning.SMALL, ValueEquivalence.BYTES);
     }
 
