@@ -343,13 +343,17 @@ public final class MvccStore implements AutoCloseable {
         }
     }
 
-    /** A range at the current revision: one pass over the current versions, a point lookup per value returned. */
+    /**
+     * A range at the current revision: one pass over the current versions, then the values of the page in one
+     * {@code multiGet} (one call into RocksDB instead of one per key: under the benchmark's ranges of 100 keys the
+     * per-key gets were the largest part of a range's cost in RocksDB).
+     */
     private KvRange currentRange(ReadOptions read, RocksIterator it, byte[] from, byte[] to, byte[] start, int limit,
             boolean keysOnly, boolean countOnly) {
-        List<KeyValue> kvs = new ArrayList<>();
+        List<byte[]> keys = new ArrayList<>();
+        List<long[]> fields = new ArrayList<>(); // createRevision, modRevision, version, lease
         long count = 0;
-        long bytes = 0;
-        byte[] next = null;
+        byte[] overflow = null; // the first key past the limit
         byte[] end = to == null ? new byte[] {MvccKeys.CURRENT + 1} : MvccKeys.current(to);
         for (it.seek(MvccKeys.current(from)); it.isValid(); it.next()) {
             byte[] storageKey = it.key();
@@ -357,32 +361,59 @@ public final class MvccStore implements AutoCloseable {
                 break;
             }
             count++;
-            byte[] key = Arrays.copyOfRange(storageKey, 1, storageKey.length);
-            if (countOnly || next != null || Arrays.compareUnsigned(key, start) < 0) {
+            if (countOnly || overflow != null || Arrays.compareUnsigned(storageKey, 1, storageKey.length, start, 0,
+                    start.length) < 0) {
                 continue;
             }
-            long lease = MvccKeys.leaseOfCurrent(it.value());
-            ByteBuffer fields = ByteBuffer.wrap(it.value());
-            long create = fields.getLong();
-            long mod = fields.getLong();
-            long version = fields.getLong();
-            byte[] value = new byte[0];
-            if (!keysOnly) {
-                try {
-                    byte[] record = db.get(read, MvccKeys.history(key, mod));
-                    value = MvccKeys.valueOf(record);
-                } catch (RocksDBException e) {
-                    throw new StoreFailedException("reading a range failed", e);
-                }
+            byte[] key = Arrays.copyOfRange(storageKey, 1, storageKey.length);
+            if (keys.size() == limit) {
+                overflow = key;
+                continue;
             }
-            if (kvs.size() < limit && (kvs.isEmpty() || bytes + value.length <= MAX_PAGE_BYTES)) {
-                bytes += value.length;
-                kvs.add(new KeyValue(new String(key, StandardCharsets.UTF_8), value, create, mod, version, lease));
-            } else {
-                next = key;
+            byte[] current = it.value();
+            ByteBuffer record = ByteBuffer.wrap(current);
+            keys.add(key);
+            fields.add(new long[] {record.getLong(), record.getLong(), record.getLong(),
+                    MvccKeys.leaseOfCurrent(current)});
+        }
+        List<byte[]> values = keysOnly || keys.isEmpty() ? null : values(read, keys, fields);
+        List<KeyValue> kvs = new ArrayList<>(keys.size());
+        long bytes = 0;
+        byte[] next = overflow;
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] value = values == null ? new byte[0] : values.get(i);
+            if (!kvs.isEmpty() && bytes + value.length > MAX_PAGE_BYTES) {
+                next = keys.get(i);
+                break;
             }
+            bytes += value.length;
+            long[] f = fields.get(i);
+            kvs.add(new KeyValue(new String(keys.get(i), StandardCharsets.UTF_8), value, f[0], f[1], f[2], f[3]));
         }
         return new KvRange(kvs, count, next);
+    }
+
+    /** The values of these keys' current versions, read through {@code read}'s snapshot in one call. */
+    private List<byte[]> values(ReadOptions read, List<byte[]> keys, List<long[]> fields) {
+        List<byte[]> historyKeys = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            historyKeys.add(MvccKeys.history(keys.get(i), fields.get(i)[1]));
+        }
+        List<byte[]> records;
+        try {
+            records = db.multiGetAsList(read, historyKeys);
+        } catch (RocksDBException e) {
+            throw new StoreFailedException("reading a range failed", e);
+        }
+        List<byte[]> values = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            if (record == null) {
+                throw new StoreFailedException("a current version without its history record",
+                        new IllegalStateException("missing history record"));
+            }
+            values.add(MvccKeys.valueOf(record));
+        }
+        return values;
     }
 
     private static KvRange range(RocksIterator it, byte[] from, byte[] to, byte[] start, long atRevision, int limit,

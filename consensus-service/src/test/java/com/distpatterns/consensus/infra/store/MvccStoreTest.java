@@ -147,6 +147,42 @@ class MvccStoreTest {
     }
 
     @Test
+    void pagesAtTheCurrentRevisionEndAtTheLimitOrTheirBytes() throws Exception {
+        try (MvccStore store = MvccStore.open(dir.resolve("state"), MvccStore.Tuning.SMALL, ValueEquivalence.BYTES)) {
+            long index = 1;
+            for (String key : List.of("r/a", "r/b", "r/c", "r/d", "r/e")) {
+                store.apply(++index, new KvCommand.Put(key, v("\"" + key + "\"")));
+            }
+            store.apply(++index, new KvCommand.Put("r/b", v("2"))); // a second version: the page shows the newest
+
+            KvRange first = store.range(v("r/"), v("r0"), Long.MAX_VALUE, 2, false, false);
+            assertThat(first.kvs()).extracting(KeyValue::key).containsExactly("r/a", "r/b");
+            assertThat(first.kvs()).extracting(kv -> s(kv.value())).containsExactly("\"r/a\"", "2");
+            assertThat(first.kvs().get(1).version()).isEqualTo(2);
+            assertThat(first.count()).isEqualTo(5);
+            assertThat(s(first.next())).isEqualTo("r/c");
+            KvRange second = store.range(v("r/"), v("r0"), first.next(), Long.MAX_VALUE, 2, false, false);
+            assertThat(second.kvs()).extracting(KeyValue::key).containsExactly("r/c", "r/d");
+            assertThat(s(second.next())).isEqualTo("r/e");
+            KvRange last = store.range(v("r/"), v("r0"), second.next(), Long.MAX_VALUE, 2, true, false);
+            assertThat(last.kvs()).extracting(KeyValue::key).containsExactly("r/e");
+            assertThat(last.kvs().getFirst().value()).isEmpty();
+            assertThat(last.next()).isNull();
+            assertThat(store.range(v("r/"), v("r0"), Long.MAX_VALUE, 2, false, true).kvs()).isEmpty();
+
+            // Values of 3 MiB: the page stops before passing MAX_PAGE_BYTES (8 MiB), whatever the limit.
+            String big = "\"" + "x".repeat(3 << 20) + "\"";
+            for (String key : List.of("s/a", "s/b", "s/c", "s/d")) {
+                store.apply(++index, new KvCommand.Put(key, v(big)));
+            }
+            KvRange bounded = store.range(v("s/"), v("s0"), Long.MAX_VALUE, 100, false, false);
+            assertThat(bounded.kvs()).extracting(KeyValue::key).containsExactly("s/a", "s/b");
+            assertThat(s(bounded.next())).isEqualTo("s/c");
+            assertThat(bounded.count()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aCheckpointStreamedToAnotherNodeRestoresTheSameStore() throws Exception {
         Path leaderData = dir.resolve("leader");
         Path followerData = dir.resolve("follower");
