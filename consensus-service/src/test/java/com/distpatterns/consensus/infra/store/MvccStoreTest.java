@@ -179,6 +179,19 @@ class MvccStoreTest {
             assertThat(bounded.kvs()).extracting(KeyValue::key).containsExactly("s/a", "s/b");
             assertThat(s(bounded.next())).isEqualTo("s/c");
             assertThat(bounded.count()).isEqualTo(4);
+
+            // A page longer than one batch of values: every key has its own value, in order, and the cursor.
+            for (int i = 0; i < 70; i++) {
+                store.apply(++index, new KvCommand.Put("t/%03d".formatted(i), v(Integer.toString(i))));
+            }
+            KvRange longPage = store.range(v("t/"), v("t0"), Long.MAX_VALUE, 50, false, false);
+            assertThat(longPage.kvs()).hasSize(50);
+            for (int i = 0; i < 50; i++) {
+                assertThat(longPage.kvs().get(i).key()).isEqualTo("t/%03d".formatted(i));
+                assertThat(s(longPage.kvs().get(i).value())).isEqualTo(Integer.toString(i));
+            }
+            assertThat(s(longPage.next())).isEqualTo("t/050");
+            assertThat(longPage.count()).isEqualTo(70);
         }
     }
 
