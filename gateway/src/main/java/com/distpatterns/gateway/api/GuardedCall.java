@@ -69,6 +69,13 @@ final class GuardedCall extends MonoOperator<Void, Void> {
                 "ended");
 
         private final CoreSubscriber<? super Void> actual;
+        /**
+         * The caller's context, read once: a subscriber's context is fixed when it subscribes (Reactor's own
+         * {@code contextWrite} keeps it the same way), and the operators of the downstream call below ask for it
+         * for every element they drop or discard. Without this each such ask walked on up through every filter
+         * above the route's breaker: 3.3-3.5 % of the gateway's samples in the fourth-session profile.
+         */
+        private final Context context;
         private final GuardedCall call;
         private final long start = System.nanoTime();
         /** Set before the caller or the timer can use it (both come after {@code onSubscribe}). */
@@ -78,12 +85,13 @@ final class GuardedCall extends MonoOperator<Void, Void> {
 
         Guard(CoreSubscriber<? super Void> actual, GuardedCall call) {
             this.actual = actual;
+            this.context = actual.currentContext();
             this.call = call;
         }
 
         @Override
         public Context currentContext() {
-            return actual.currentContext();
+            return context;
         }
 
         @Override
@@ -120,7 +128,7 @@ final class GuardedCall extends MonoOperator<Void, Void> {
                 call.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, failure);
                 actual.onError(failure);
             } else {
-                Operators.onErrorDropped(failure, actual.currentContext());
+                Operators.onErrorDropped(failure, context);
             }
         }
 
