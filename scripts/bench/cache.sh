@@ -21,6 +21,8 @@
 #   PACED_RATE=10000 DIRECT_ONLY=yes ...           also the three at a fixed rate below saturation, open loop
 #                                                  (scripts/bench/paced/PacedGet.java: latency from when each
 #                                                  request was due), for their latency where wrk saturates the cores
+#   PACED_RATE=3000 GATEWAY_ONLY=yes ...           the same for nginx and the two gateways: the latency the suite's
+#                                                  gateway adds at the same load, below both gateways' saturation
 #
 # The suite's gateway runs with every feature on by default: API keys (wrk sends one), the rate limit (with a limit
 # far above the load, so that it decides on every call but refuses none), circuit breaker, discovery, metrics and
@@ -42,7 +44,7 @@ max_warmup_rounds="${WARMUP_ROUNDS:-12}"
 gateway_only="${GATEWAY_ONLY:-no}"
 direct_only="${DIRECT_ONLY:-no}"
 paced_rate="${PACED_RATE:-}"
-paced_nginx="" paced_direct="" paced_floor=""
+paced_nginx="" paced_direct="" paced_floor="" paced_gateway="" paced_floor_gateway=""
 connections=50
 work="$(mktemp -d /tmp/cache-bench.XXXXXX)"
 
@@ -261,7 +263,10 @@ measure() {
   # The suite's gateway and the bare one back to back: their ratio is a target, and the machine's load moves.
   read -r gget_rps gget_p50 gget_p99 gget_bad _ gget_cpu <<<"$(wrk_run_cpu "$gateway_pid" "$duration" "${keyed[@]}" "$gateway")"
   read -r fgw_rps fgw_p50 fgw_p99 fgw_bad _ fgw_cpu <<<"$(wrk_run_cpu "$floor_gateway_pid" "$duration" "$floor_gateway")"
-  [[ $gateway_only != yes ]] || return 0
+  if [[ $gateway_only == yes ]]; then
+    [[ -z $paced_rate ]] || measure_paced_gateways
+    return 0
+  fi
   read -r dget_rps dget_p50 dget_p99 dget_bad _ <<<"$(wrk_run "$duration" "$direct")"
   read -r dput_rps dput_p50 dput_p99 dput_bad _ <<<"$(wrk_run "$duration" -s "$work/put.lua" "$direct")"
   read -r gput_rps gput_p50 gput_p99 gput_bad _ <<<"$(wrk_run "$duration" "${keyed[@]}" -s "$work/put.lua" "$gateway")"
@@ -276,6 +281,16 @@ measure_paced() {
   paced_direct="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$direct" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
   paced_floor="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$floor_webflux" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
   printf '%s\n' "nginx $paced_nginx" "direct $paced_direct" "floor $paced_floor" >>"$work/paced.log"
+}
+
+# nginx and the two gateways at PACED_RATE requests/s, open loop, the same line each as measure_paced.
+measure_paced_gateways() {
+  local seconds="${duration%s}"
+  say "measuring at a fixed $paced_rate req/s, ${duration} each ..."
+  paced_nginx="$("$java" "$root/scripts/bench/paced/PacedGet.java" "http://127.0.0.1:$nginx_port/" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
+  paced_gateway="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$gateway" "$paced_rate" "$seconds" "$connections" "X-API-Key: $api_key" 2>>"$work/paced.err" || echo failed)"
+  paced_floor_gateway="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$floor_gateway" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
+  printf '%s\n' "nginx $paced_nginx" "gateway $paced_gateway" "floor-gateway $paced_floor_gateway" >>"$work/paced.log"
 }
 
 # What GATEWAY_ONLY=yes or DIRECT_ONLY=yes does not measure stays blank in the table.
@@ -342,9 +357,24 @@ At a fixed $paced_rate req/s, open loop, $connections connections (latency from 
 
 | what                          | req/s  | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | non-2xx |
 |-------------------------------|-------:|-------:|-------:|-------:|---------:|-------:|--------:|
-$(for row in "anchor: nginx fixed JSON|$paced_nginx" "direct GET|$paced_direct" "floor: bare WebFlux + Redis GET|$paced_floor"; do
+$(if [[ $gateway_only == yes ]]; then
+    rows=("anchor: nginx fixed JSON|$paced_nginx" "gateway GET|$paced_gateway" "floor: bare gateway GET|$paced_floor_gateway")
+  else
+    rows=("anchor: nginx fixed JSON|$paced_nginx" "direct GET|$paced_direct" "floor: bare WebFlux + Redis GET|$paced_floor")
+  fi
+  for row in "${rows[@]}"; do
     read -r rps p50 p90 p99 p999 max bad <<<"${row#*|}"
     printf '| %-29s | %6s | %6s | %6s | %6s | %8s | %6s | %7s |\n' "${row%%|*}" "$rps" "$p50" "$p90" "$p99" "$p999" "$max" "$bad"
   done)
 PACED
+  if [[ $gateway_only == yes ]]; then
+    read -r _ _ _ paced_gw_p99 _ <<<"$paced_gateway"
+    read -r _ _ _ paced_fgw_p99 _ <<<"$paced_floor_gateway"
+    paced_p99_ratio="n/a" # a failed paced run prints "failed": no ratio, no verdict
+    if [[ $paced_gw_p99 =~ ^[0-9.]+$ && $paced_fgw_p99 =~ ^[0-9.]+$ ]]; then
+      paced_p99_ratio="$(ratio "$paced_gw_p99" "$paced_fgw_p99")"
+    fi
+    echo
+    echo "gateway GET p99 / bare gateway p99 at the same $paced_rate req/s: $paced_p99_ratio (target <= 1.2: $(verdict "$paced_p99_ratio" 1.2 max))"
+  fi
 fi

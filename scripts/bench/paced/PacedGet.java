@@ -17,7 +17,11 @@ import java.util.concurrent.locks.LockSupport;
  * i of connection c is due at start + (i * connections + c) / rate). Latency is measured from when a request was due,
  * not from when it was sent, so a stall delays the requests behind it and they count (no coordinated omission).
  *
- * <pre>java PacedGet.java URL RATE_PER_SECOND SECONDS [CONNECTIONS=50]</pre>
+ * <pre>java PacedGet.java URL RATE_PER_SECOND SECONDS [CONNECTIONS=50] ["Name: value" ...]</pre>
+ *
+ * The arguments after {@code CONNECTIONS} are request headers sent with every request (an API key, say). The requests
+ * due in the first fifth of the run (at most 2 s) are sent but not counted: they warm the connections and this
+ * program's own JIT, whose pauses would otherwise show in every target's tail alike.
  *
  * Prints one line: {@code requests/s p50_ms p90_ms p99_ms p999_ms max_ms non2xx}.
  */
@@ -29,9 +33,14 @@ public final class PacedGet {
         double seconds = Double.parseDouble(args[2]);
         int connections = args.length > 3 ? Integer.parseInt(args[3]) : 50;
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        StringBuilder headers = new StringBuilder();
+        for (int i = 4; i < args.length; i++) {
+            headers.append(args[i]).append("\r\n");
+        }
         byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                + "\r\nAccept: */*\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                + "\r\nAccept: */*\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII);
         long perConnection = (long) (rate * seconds / connections);
+        long uncounted = (long) (rate * Math.min(2.0, seconds / 5) / connections); // per connection, at the start
         double intervalNanos = 1e9 * connections / rate;
         long[][] latencies = new long[connections][];
         long[] failures = new long[connections];
@@ -72,7 +81,7 @@ public final class PacedGet {
                         if (status / 100 != 2) {
                             failures[connection]++;
                         }
-                        mine[i] = System.nanoTime() - due;
+                        mine[i] = i < uncounted ? -1 : System.nanoTime() - due;
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
@@ -88,9 +97,9 @@ public final class PacedGet {
             thread.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+        long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(l -> l >= 0).sorted().toArray();
         long failed = Arrays.stream(failures).sum();
-        System.out.printf("%.0f %.2f %.2f %.2f %.2f %.2f %d%n", all.length / elapsed, ms(all, 0.50), ms(all, 0.90),
+        System.out.printf("%.0f %.2f %.2f %.2f %.2f %.2f %d%n", (perConnection * connections) / elapsed, ms(all, 0.50), ms(all, 0.90),
                 ms(all, 0.99), ms(all, 0.999), all[all.length - 1] / 1e6, failed);
     }
 
