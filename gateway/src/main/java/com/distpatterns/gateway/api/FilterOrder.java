@@ -1,9 +1,6 @@
 package com.distpatterns.gateway.api;
 
-import java.net.URI;
 import java.util.Set;
-import org.springframework.cloud.client.loadbalancer.Response;
-import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -16,7 +13,7 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
  *
  * <p>The first four are {@code WebFilter}s: they run on every request, before Spring Cloud Gateway picks a route
  * (its routing, load balancing, breaker, retry and metrics filters run inside the last web handler, after all of
- * them). The next two are {@code GlobalFilter}s in that handler's chain. The last is an {@code HttpHeadersFilter}: it shapes the headers of the request sent downstream, after
+ * them). The last is an {@code HttpHeadersFilter}: it shapes the headers of the request sent downstream, after
  * Spring Cloud Gateway's own header filters.
  */
 public enum FilterOrder {
@@ -35,21 +32,6 @@ public enum FilterOrder {
 
     /** After the key check: a caller without a valid key never spends tokens, and a keyed one spends its own. */
     RATE_LIMIT(Ordered.HIGHEST_PRECEDENCE + 3, Set.of(Attributes.CLIENT), Set.of()),
-
-    /**
-     * A {@code GlobalFilter}, the first of Spring Cloud Gateway's chain after its response writer (-1), where its own
-     * metrics filter stood (0), which this replaces: times the call from there to the response.
-     */
-    ROUTE_METRICS(0, Set.of(Attributes.ROUTE), Set.of()),
-
-    /**
-     * A {@code GlobalFilter}, inside Spring Cloud Gateway's chain: turns the route's {@code lb://service} URL into an
-     * instance's address. After {@code RouteToRequestUrlFilter} (10000), which writes that URL, and just before
-     * {@code ReactiveLoadBalancerClientFilter} (10150), which then finds nothing left to do.
-     */
-    INSTANCE_CHOICE(ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 1,
-            Set.of(Attributes.REQUEST_URL, Attributes.SCHEME_PREFIX),
-            Set.of(Attributes.REQUEST_URL, Attributes.LOAD_BALANCER_RESPONSE)),
 
     /**
      * The outgoing request's headers: drops {@code X-API-Key} (the key authenticates the caller to the gateway;
@@ -75,34 +57,12 @@ public enum FilterOrder {
                 ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE,
                 ServerRequestObservationContext.class);
 
-        /** Written by Spring Cloud Gateway once it picked a route, after the web filters: read by route metrics and error handling. */
+        /** Written by Spring Cloud Gateway once it picked a route, after every filter above: read by error handling. */
         public static final ExchangeAttribute<Route> ROUTE = new ExchangeAttribute<>(
                 ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, Route.class);
 
-        /**
-         * Written by Spring Cloud Gateway's {@code RouteToRequestUrlFilter} (order 10000), before
-         * {@link FilterOrder#INSTANCE_CHOICE}: the route's URL with the request's path, {@code lb://service/...} for a route to
-         * a service; then replaced by the chosen instance's.
-         */
-        public static final ExchangeAttribute<URI> REQUEST_URL = new ExchangeAttribute<>(
-                ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, URI.class);
-
-        /** Written by {@code RouteToRequestUrlFilter} for a route URL such as {@code lb:ws://service}: {@code lb}. */
-        public static final ExchangeAttribute<String> SCHEME_PREFIX = new ExchangeAttribute<>(
-                ServerWebExchangeUtils.GATEWAY_SCHEME_PREFIX_ATTR, String.class);
-
-        /** The chosen instance, where Spring Cloud Gateway's load-balancer filter leaves it for the filters after. */
-        @SuppressWarnings("rawtypes")
-        public static final ExchangeAttribute<Response> LOAD_BALANCER_RESPONSE = new ExchangeAttribute<>(
-                ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, Response.class);
-
-        /**
-         * What the frameworks write, not one of the filters above: there before the filter that reads it runs (the
-         * observation before the first; the route before {@link FilterOrder#ROUTE_METRICS}; the request URL before
-         * {@link FilterOrder#INSTANCE_CHOICE}).
-         */
-        public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION, ROUTE, REQUEST_URL,
-                SCHEME_PREFIX);
+        /** What the frameworks write, not one of the filters above: there before the first filter runs. */
+        public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION);
 
         private Attributes() {}
     }
