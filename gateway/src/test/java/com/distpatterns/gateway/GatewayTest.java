@@ -45,6 +45,7 @@ class GatewayTest {
     static final String PATHS_KEY = "key-paths";
     static final String LIMITED_KEY = "key-limited";
     static final String FAULT_KEY = "key-faults";
+    static final String METRICS_KEY = "key-metrics";
 
     static final EmbeddedEureka eureka = EmbeddedEureka.start();
     static final StubService cacheService;
@@ -76,7 +77,7 @@ class GatewayTest {
         registry.add("eureka.client.service-url.defaultZone", eureka::serviceUrl);
         registry.add("spring.cloud.loadbalancer.cache.enabled", () -> "false");
         registry.add("gateway.api-keys",
-                () -> String.join(",", ROUTING_KEY, CONSENSUS_KEY, PATHS_KEY, LIMITED_KEY, FAULT_KEY));
+                () -> String.join(",", ROUTING_KEY, CONSENSUS_KEY, PATHS_KEY, LIMITED_KEY, FAULT_KEY, METRICS_KEY));
         registry.add("gateway.rate-limit.key-prefix", () -> "test:gateway:" + UUID.randomUUID() + ":");
         registry.add("gateway.rate-limit.burst-capacity", () -> "10");
         // One token per 10 s: however slow a loaded machine sends the burst, the bucket does not refill meanwhile.
@@ -326,6 +327,46 @@ class GatewayTest {
                     .expectStatus().isOk()
                     .expectBody().jsonPath("$.path").isEqualTo(path);
         }
+    }
+
+    @Test
+    void everyRoutedCallIsTimedOnItsRouteWithItsOutcome() {
+        String[] okOnCache = {"routeId=\"cache-service\"", "routeUri=\"lb://cache-service\"", "httpMethod=\"GET\"",
+                "httpStatusCode=\"200\"", "outcome=\"SUCCESSFUL\"", "status=\"OK\""};
+        String[] failedOnLocks = {"routeId=\"lock-service\"", "httpStatusCode=\"503\"",
+                "outcome=\"SERVER_ERROR\"", "status=\"SERVICE_UNAVAILABLE\""};
+        String before = prometheus();
+
+        for (int i = 0; i < 3; i++) {
+            http.get().uri("/api/caches/metrics/entries/k" + i).header("X-API-Key", METRICS_KEY)
+                    .exchange().expectStatus().isOk();
+        }
+        // Its only instance is down: 503, whether the breaker is still closed or already open.
+        http.get().uri("/api/locks/metrics").header("X-API-Key", METRICS_KEY)
+                .exchange().expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+
+        String after = prometheus();
+        assertThat(sample(after, "spring_cloud_gateway_requests_seconds_count", okOnCache)
+                - sample(before, "spring_cloud_gateway_requests_seconds_count", okOnCache)).isEqualTo(3);
+        assertThat(sample(after, "spring_cloud_gateway_requests_seconds_count", failedOnLocks)
+                - sample(before, "spring_cloud_gateway_requests_seconds_count", failedOnLocks)).isEqualTo(1);
+        assertThat(sample(after, "spring_cloud_gateway_requests_seconds_bucket", okOnCache))
+                .as("a histogram per route, for the p99 of ops/prometheus/rules").isPositive();
+        assertThat(after).contains("spring_cloud_gateway_routes_count");
+    }
+
+    private String prometheus() {
+        return http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    /** The summed value of the samples of {@code name} whose labels include all of {@code labels} (0 if none). */
+    private static double sample(String exposition, String name, String... labels) {
+        return exposition.lines()
+                .filter(line -> line.startsWith(name + "{"))
+                .filter(line -> java.util.Arrays.stream(labels).allMatch(line::contains))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test
