@@ -99,7 +99,8 @@ public final class PacedGet {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(l -> l >= 0).sorted().toArray();
         long failed = Arrays.stream(failures).sum();
-        System.out.printf("%.0f %.2f %.2f %.2f %.2f %.2f %d%n", (perConnection * connections) / elapsed, ms(all, 0.50), ms(all, 0.90),
+        System.out.printf("%.0f %.2f %.2f %.2f %.2f %.2f %d%n", (perConnection * connections) / elapsed, ms(all, 0.50),
+                ms(all, 0.90),
                 ms(all, 0.99), ms(all, 0.999), all[all.length - 1] / 1e6, failed);
     }
 
