@@ -273,23 +273,28 @@ measure() {
   read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
 }
 
-# The same three at PACED_RATE requests/s, open loop: "requests/s p50 p90 p99 p99.9 max non2xx" each.
+# One target at PACED_RATE requests/s, open loop: "requests/s p50 p90 p99 p99.9 max non2xx", or "failed".
+# paced_get URL [HEADER...]
+paced_get() {
+  "$java" "$root/scripts/bench/paced/PacedGet.java" "$1" "$paced_rate" "${duration%s}" "$connections" "${@:2}" \
+    2>>"$work/paced.err" || echo failed
+}
+
+# nginx, the direct GET and the WebFlux floor at PACED_RATE.
 measure_paced() {
-  local seconds="${duration%s}"
   say "measuring at a fixed $paced_rate req/s, ${duration} each ..."
-  paced_nginx="$("$java" "$root/scripts/bench/paced/PacedGet.java" "http://127.0.0.1:$nginx_port/" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
-  paced_direct="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$direct" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
-  paced_floor="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$floor_webflux" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
+  paced_nginx="$(paced_get "http://127.0.0.1:$nginx_port/")"
+  paced_direct="$(paced_get "$direct")"
+  paced_floor="$(paced_get "$floor_webflux")"
   printf '%s\n' "nginx $paced_nginx" "direct $paced_direct" "floor $paced_floor" >>"$work/paced.log"
 }
 
-# nginx and the two gateways at PACED_RATE requests/s, open loop, the same line each as measure_paced.
+# nginx and the two gateways at PACED_RATE.
 measure_paced_gateways() {
-  local seconds="${duration%s}"
   say "measuring at a fixed $paced_rate req/s, ${duration} each ..."
-  paced_nginx="$("$java" "$root/scripts/bench/paced/PacedGet.java" "http://127.0.0.1:$nginx_port/" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
-  paced_gateway="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$gateway" "$paced_rate" "$seconds" "$connections" "X-API-Key: $api_key" 2>>"$work/paced.err" || echo failed)"
-  paced_floor_gateway="$("$java" "$root/scripts/bench/paced/PacedGet.java" "$floor_gateway" "$paced_rate" "$seconds" "$connections" 2>>"$work/paced.err" || echo failed)"
+  paced_nginx="$(paced_get "http://127.0.0.1:$nginx_port/")"
+  paced_gateway="$(paced_get "$gateway" "X-API-Key: $api_key")"
+  paced_floor_gateway="$(paced_get "$floor_gateway")"
   printf '%s\n' "nginx $paced_nginx" "gateway $paced_gateway" "floor-gateway $paced_floor_gateway" >>"$work/paced.log"
 }
 
@@ -370,10 +375,7 @@ PACED
   if [[ $gateway_only == yes ]]; then
     read -r _ _ _ paced_gw_p99 _ <<<"$paced_gateway"
     read -r _ _ _ paced_fgw_p99 _ <<<"$paced_floor_gateway"
-    paced_p99_ratio="n/a" # a failed paced run prints "failed": no ratio, no verdict
-    if [[ $paced_gw_p99 =~ ^[0-9.]+$ && $paced_fgw_p99 =~ ^[0-9.]+$ ]]; then
-      paced_p99_ratio="$(ratio "$paced_gw_p99" "$paced_fgw_p99")"
-    fi
+    paced_p99_ratio="$(ratio "$paced_gw_p99" "$paced_fgw_p99")"
     echo
     echo "gateway GET p99 / bare gateway p99 at the same $paced_rate req/s: $paced_p99_ratio (target <= 1.2: $(verdict "$paced_p99_ratio" 1.2 max))"
   fi

@@ -51,5 +51,7 @@ hold_bench_lock() {
 }
 release_bench_lock() { flock -u 9; }
 
-# A ratio of two measured figures; n/a when either was not measured (empty) or the divisor is 0.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# A ratio of two measured figures; n/a when either is not a number (not measured, "failed") or the divisor is 0.
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'
+}
