@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# Compares two configurations or builds of the suite's gateway, both live at once, beside the bare gateway floor:
+# one Redis, registry and cache-service behind gateways A and B (every feature on, as cache.sh runs them) and the
+# bare Spring Cloud Gateway (scripts/bench/floors/gateway). Each round loads A, B and the floor in turn with wrk
+# (hot cache GETs, 50 connections), in alternating order, and records each one's rate, p99 and CPU per GET.
+#
+# Why not two runs of cache.sh: one run's gateway ratio moves by a tenth between runs of the same jar (start-up,
+# JIT, the machine's load), more than a configuration change of a few percent. Here both gateways are warm at once
+# and take turns within minutes, so the machine's drift falls on both.
+#
+#   A_ARGS="--some.property=old" scripts/bench/gateway-ab.sh   A: a property set back; B: as built
+#   B_JAR=/path/to/other/gateway.jar scripts/bench/gateway-ab.sh   A: this build; B: another
+#   ROUNDS=8 DURATION=10s scripts/bench/gateway-ab.sh              rounds (default 8), length of each load
+#
+# Unattended, as cache.sh: installs wrk/redis-server/curl if missing, builds stale jars, runs on private ports, stops
+# exactly what it started, and holds the benchmark lock (common.sh) while it measures.
+set -euo pipefail
+
+script_name=gateway-ab.sh
+source "$(dirname "$0")/common.sh"
+cd "$root"
+rounds="${ROUNDS:-8}"
+duration="${DURATION:-10s}"
+warmup_rounds="${WARMUP_ROUNDS:-4}"
+work="$(mktemp -d /tmp/gateway-ab.XXXXXX)"
+floors="$root/scripts/bench/floors"
+redis_port="$(free_port 27391)"
+registry_port="$(free_port 27761)"
+cache_port="$(free_port 27081)"
+a_port="$(free_port 27181)"
+b_port="$(free_port $((a_port + 1)))"
+floor_port="$(free_port 27481)"
+path=/api/caches/bench/entries/k1
+api_key=bench-key
+
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  say "logs of this run: $work"
+}
+trap cleanup EXIT
+
+for pair in wrk:wrk redis-server:redis-server curl:curl; do
+  command -v "${pair%%:*}" >/dev/null || install_packages "${pair#*:}"
+done
+build_if_stale_modules registry gateway cache-service
+if stale "$floors/gateway/target/floor-gateway-$version.jar" "$floors/gateway/src" "$floors/gateway/pom.xml"; then
+  say "building the floor applications ..."
+  ./mvnw -q -f "$floors/pom.xml" package
+fi
+java="$(find_java)"
+# Run copies: a build in this working tree may replace a jar under a JVM that is still loading classes from it.
+for module in registry cache-service; do cp "$(jar_of "$module")" "$work/$module.jar"; done
+cp "${A_JAR:-$(jar_of gateway)}" "$work/gateway-a.jar"
+cp "${B_JAR:-$(jar_of gateway)}" "$work/gateway-b.jar"
+cp "$floors/gateway/target/floor-gateway-$version.jar" "$work/floor-gateway.jar"
+
+# start_jvm NAME JAR PORT "ARGS" [ENV...]: the JVM options cache.sh gives every JVM.
+start_jvm() {
+  local name=$1 jar=$2 port=$3 args=()
+  read -r -a args <<<"$4"
+  shift 4
+  env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
+    --enable-native-access=ALL-UNNAMED -jar "$work/$jar" "${args[@]}" >"$work/$name.log" 2>&1 9>&- &
+  pids+=($!)
+}
+
+await_http() {
+  local deadline=$((SECONDS + 600))
+  until curl -fsS -o /dev/null --max-time 2 "${@:2}" "$1" 2>/dev/null; do
+    [[ $SECONDS -lt $deadline ]] || fail "$1 not up after 600 s (logs in $work)"
+    sleep 1
+  done
+}
+
+say "starting Redis :$redis_port, registry :$registry_port, cache-service :$cache_port," \
+  "gateways :$a_port (A) and :$b_port (B), bare gateway :$floor_port"
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 9>&- &
+pids+=($!)
+start_jvm registry registry.jar "$registry_port" ""
+await_http "http://127.0.0.1:$registry_port/actuator/health"
+env=(EUREKA_URL="http://127.0.0.1:$registry_port/eureka/" EUREKA_INSTANCE_IPADDRESS=127.0.0.1
+  SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port")
+features=(GATEWAY_API_KEYS="$api_key" GATEWAY_RATE_LIMIT_PER_SECOND=10000000 GATEWAY_RATE_LIMIT_BURST=10000000)
+start_jvm cache-service cache-service.jar "$cache_port" "" "${env[@]}"
+start_jvm gateway-a gateway-a.jar "$a_port" "${A_ARGS:-}" "${env[@]}" "${features[@]}"
+a_pid=${pids[-1]}
+start_jvm gateway-b gateway-b.jar "$b_port" "${B_ARGS:-}" "${env[@]}" "${features[@]}"
+b_pid=${pids[-1]}
+start_jvm floor-gateway floor-gateway.jar "$floor_port" "" FLOOR_TARGET="http://127.0.0.1:$cache_port"
+floor_pid=${pids[-1]}
+await_http "http://127.0.0.1:$cache_port/actuator/health/readiness"
+curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' --data-binary '{"value":"x"}' \
+  "http://127.0.0.1:$cache_port$path"
+keyed=(-H "X-API-Key: $api_key")
+# The gateways learn of cache-service from Eureka within a few fetch intervals.
+await_http "http://127.0.0.1:$a_port$path" "${keyed[@]}"
+await_http "http://127.0.0.1:$b_port$path" "${keyed[@]}"
+await_http "http://127.0.0.1:$floor_port$path"
+
+cpu_us() { awk -v tck="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1000000 / tck }' "/proc/$1/stat"; }
+
+# load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms"
+load() {
+  local name=$1 pid=$2 port=$3 before after out
+  before="$(cpu_us "$pid")"
+  out="$(wrk -t2 -c50 -d"$duration" --latency "${keyed[@]}" "http://127.0.0.1:$port$path")"
+  after="$(cpu_us "$pid")"
+  echo "$out" >>"$work/wrk.log"
+  awk -v name="$name" -v cpu=$((after - before)) '
+    function ms(v) {
+      if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v
+    }
+    /^ +99%/ { p99 = ms($2) } /^Requests\/sec:/ { rps = $2 } / requests in / { total = $1 }
+    END { printf "%s %.0f %.0f %.2f\n", name, rps, (total > 0 ? cpu / total : 0), p99 }' <<<"$out"
+}
+
+hold_bench_lock
+say "warming up, $warmup_rounds rounds ..."
+for _ in $(seq "$warmup_rounds"); do
+  load A "$a_pid" "$a_port" >/dev/null
+  load B "$b_pid" "$b_port" >/dev/null
+  load floor "$floor_pid" "$floor_port" >/dev/null
+done
+say "measuring, $rounds rounds of ${duration} each ..."
+for round in $(seq "$rounds"); do
+  if ((round % 2)); then
+    load A "$a_pid" "$a_port"; load B "$b_pid" "$b_port"; load floor "$floor_pid" "$floor_port"
+  else
+    load floor "$floor_pid" "$floor_port"; load B "$b_pid" "$b_port"; load A "$a_pid" "$a_port"
+  fi | tee -a "$work/rounds.txt" >&2
+done
+release_bench_lock
+
+echo
+echo "gateway A: ${A_JAR:-this build} ${A_ARGS:-}"
+echo "gateway B: ${B_JAR:-this build} ${B_ARGS:-}"
+echo
+awk '
+  { rps[$1] += $2; cpu[$1] += $3; p99[$1] += $4; n[$1]++ }
+  END {
+    print "| gateway | requests/s (mean) | CPU us per GET | p99 ms (mean) |"
+    print "|---|---:|---:|---:|"
+    split("A B floor", names, " ")
+    for (i = 1; i <= 3; i++) {
+      k = names[i]
+      printf "| %s | %.0f | %.0f | %.2f |\n", k, rps[k] / n[k], cpu[k] / n[k], p99[k] / n[k]
+    }
+    printf "\nA / floor %.3f, B / floor %.3f, B / A %.3f (rate); B / A %.3f (CPU per GET)\n",
+      rps["A"] / rps["floor"], rps["B"] / rps["floor"], rps["B"] / rps["A"], cpu["B"] / cpu["A"]
+  }' "$work/rounds.txt"
+awk '$1 == "A" { a[++i] = $2 } $1 == "B" { b[++j] = $2 }
+  END { for (r = 1; r <= i; r++) won += (b[r] > a[r]); printf "B faster than A in %d of %d rounds\n", won, i }' \
+  "$work/rounds.txt"
