@@ -1,6 +1,9 @@
 package com.distpatterns.gateway.api;
 
+import java.net.URI;
 import java.util.Set;
+import org.springframework.cloud.client.loadbalancer.Response;
+import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -13,8 +16,8 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
  *
  * <p>The first four are {@code WebFilter}s: they run on every request, before Spring Cloud Gateway picks a route
  * (its routing, load balancing, breaker, retry and metrics filters run inside the last web handler, after all of
- * them). The last is an {@code HttpHeadersFilter}: it shapes the headers of the request sent downstream, after
- * Spring Cloud Gateway's own header filters.
+ * them). The next is a {@code GlobalFilter} in that handler's chain. The last is an {@code HttpHeadersFilter}: it
+ * shapes the headers of the request sent downstream, after Spring Cloud Gateway's own header filters.
  */
 public enum FilterOrder {
 
@@ -32,6 +35,15 @@ public enum FilterOrder {
 
     /** After the key check: a caller without a valid key never spends tokens, and a keyed one spends its own. */
     RATE_LIMIT(Ordered.HIGHEST_PRECEDENCE + 3, Set.of(Attributes.CLIENT), Set.of()),
+
+    /**
+     * A {@code GlobalFilter}, inside Spring Cloud Gateway's chain: turns the route's {@code lb://service} URL into an
+     * instance's address. After {@code RouteToRequestUrlFilter} (10000), which writes that URL, and just before
+     * {@code ReactiveLoadBalancerClientFilter} (10150), which then finds nothing left to do.
+     */
+    INSTANCE_CHOICE(ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 1,
+            Set.of(Attributes.REQUEST_URL, Attributes.SCHEME_PREFIX),
+            Set.of(Attributes.REQUEST_URL, Attributes.LOAD_BALANCER_RESPONSE)),
 
     /**
      * The outgoing request's headers: drops {@code X-API-Key} (the key authenticates the caller to the gateway;
@@ -61,8 +73,28 @@ public enum FilterOrder {
         public static final ExchangeAttribute<Route> ROUTE = new ExchangeAttribute<>(
                 ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, Route.class);
 
-        /** What the frameworks write, not one of the filters above: there before the first filter runs. */
-        public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION);
+        /**
+         * Written by Spring Cloud Gateway's {@code RouteToRequestUrlFilter} (order 10000), before
+         * {@link FilterOrder#INSTANCE_CHOICE}: the route's URL with the request's path, {@code lb://service/...} for a
+         * route to a service; then replaced by the chosen instance's.
+         */
+        public static final ExchangeAttribute<URI> REQUEST_URL = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, URI.class);
+
+        /** Written by {@code RouteToRequestUrlFilter} for a route URL such as {@code lb:ws://service}: {@code lb}. */
+        public static final ExchangeAttribute<String> SCHEME_PREFIX = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.GATEWAY_SCHEME_PREFIX_ATTR, String.class);
+
+        /** The chosen instance, where Spring Cloud Gateway's load-balancer filter leaves it for the filters after. */
+        @SuppressWarnings("rawtypes")
+        public static final ExchangeAttribute<Response> LOAD_BALANCER_RESPONSE = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, Response.class);
+
+        /**
+         * What the frameworks write, not one of the filters above: there before the filter that reads it runs (the
+         * observation before the first; the request URL and scheme prefix before {@link FilterOrder#INSTANCE_CHOICE}).
+         */
+        public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION, REQUEST_URL, SCHEME_PREFIX);
 
         private Attributes() {}
     }

@@ -1,6 +1,7 @@
 package com.distpatterns.gateway.config;
 
 import com.distpatterns.gateway.api.ApiKeyFilter;
+import com.distpatterns.gateway.api.InstanceChoiceFilter;
 import com.distpatterns.gateway.api.OutgoingHeadersFilter;
 import com.distpatterns.gateway.api.PathGuardFilter;
 import com.distpatterns.gateway.api.ProblemErrorHandler;
@@ -10,20 +11,25 @@ import com.distpatterns.gateway.api.RequestIdFilter;
 import com.distpatterns.gateway.api.RetryGetOnConnectFailureGatewayFilterFactory;
 import com.distpatterns.gateway.api.RouteBreakerGatewayFilterFactory;
 import com.distpatterns.gateway.core.ApiKeys;
+import com.distpatterns.gateway.core.InstanceChooser;
 import com.distpatterns.gateway.core.LeasingRateLimiter;
 import com.distpatterns.gateway.core.RateLimitDecision;
 import com.distpatterns.gateway.core.RateLimiter;
 import com.distpatterns.gateway.core.TokenSource;
+import com.distpatterns.gateway.infra.DiscoveryInstanceChooser;
 import com.distpatterns.gateway.infra.RedisTokenBucket;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.tracing.propagation.Propagator;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -77,6 +83,25 @@ public class GatewayConfiguration {
     RouteBreakerGatewayFilterFactory routeBreakerGatewayFilterFactory(CircuitBreakerRegistry breakers,
             BulkheadRegistry bulkheads, TimeLimiterRegistry timeLimiters) {
         return new RouteBreakerGatewayFilterFactory(breakers, bulkheads, timeLimiters);
+    }
+
+    /**
+     * The instance a routed call goes to ({@link InstanceChoiceFilter}): round-robin over discovery's list, re-read
+     * at most once per {@code spring.cloud.loadbalancer.cache.ttl} (on every call with {@code cache.enabled=false}),
+     * the settings of Spring Cloud LoadBalancer's own cache, with its defaults.
+     */
+    @Bean
+    InstanceChooser instanceChooser(DiscoveryClient discovery, Environment environment) {
+        boolean cached = environment.getProperty("spring.cloud.loadbalancer.cache.enabled", Boolean.class, true);
+        Duration refresh = cached
+                ? environment.getProperty("spring.cloud.loadbalancer.cache.ttl", Duration.class, Duration.ofSeconds(35))
+                : Duration.ZERO;
+        return new DiscoveryInstanceChooser(discovery, refresh, System::nanoTime);
+    }
+
+    @Bean
+    InstanceChoiceFilter instanceChoiceFilter(InstanceChooser instances) {
+        return new InstanceChoiceFilter(instances);
     }
 
     @Bean
