@@ -18,11 +18,13 @@ free_port() { local port=$1; while ! port_free "$port"; do port=$((port + 1)); d
 
 jar_of() { echo "$root/$1/target/$1-$version.jar"; }
 
-# Whether a file is missing or older than any file under the given paths (build output excluded).
+# Whether a file is missing or older than any file under the given paths (build output excluded). Older than when
+# it was written (its status change time): the build stamps every jar's modification time with
+# project.build.outputTimestamp, a fixed date, so that time would call every jar stale and rebuild it on every run.
 stale() {
   local file=$1
   shift
-  [[ ! -f "$file" ]] || [[ -n "$(find "$@" -newer "$file" -type f -not -path '*/target/*' -print -quit)" ]]
+  [[ ! -f "$file" ]] || [[ -n "$(find "$@" -newermc "$file" -type f -not -path '*/target/*' -print -quit)" ]]
 }
 
 # Builds the given service modules (and what they need) in one Maven run when any of their jars is missing or
