@@ -27,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -87,15 +87,15 @@ public class GatewayConfiguration {
 
     /**
      * The instance a routed call goes to ({@link InstanceChoiceFilter}): round-robin over discovery's list, re-read
-     * at most once per {@code spring.cloud.loadbalancer.cache.ttl} (on every call with {@code cache.enabled=false}),
-     * the settings of Spring Cloud LoadBalancer's own cache, with its defaults.
+     * at most once per {@code spring.cloud.loadbalancer.cache.ttl}, the setting of Spring Cloud LoadBalancer's own
+     * cache. With that cache off ({@code spring.cloud.loadbalancer.cache.enabled=false}: its properties are not
+     * bound), the list is read on every call, as Spring Cloud LoadBalancer would.
      */
     @Bean
-    InstanceChooser instanceChooser(DiscoveryClient discovery, Environment environment) {
-        boolean cached = environment.getProperty("spring.cloud.loadbalancer.cache.enabled", Boolean.class, true);
-        Duration refresh = cached
-                ? environment.getProperty("spring.cloud.loadbalancer.cache.ttl", Duration.class, Duration.ofSeconds(35))
-                : Duration.ZERO;
+    InstanceChooser instanceChooser(DiscoveryClient discovery, ObjectProvider<LoadBalancerCacheProperties> cache) {
+        Duration refresh = cache.stream().findFirst().map(LoadBalancerCacheProperties::getTtl).orElse(Duration.ZERO);
+        log.info("Routed calls go round-robin over each service's instances; the list is re-read from discovery {}",
+                refresh.isZero() ? "on every call" : "every " + refresh.toMillis() + " ms");
         return new DiscoveryInstanceChooser(discovery, refresh, System::nanoTime);
     }
 
