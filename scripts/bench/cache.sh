@@ -60,10 +60,8 @@ floors="$root/scripts/bench/floors"
 
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_processes "${pids[@]}"
   say "logs of this run: $work"
 }
 trap cleanup EXIT
@@ -95,15 +93,6 @@ build_if_stale() {
 
 floor_jar() { echo "$floors/$1/target/floor-$1-$version.jar"; }
 
-await_http() {
-  local url=$1 what=$2 seconds=${3:-240}
-  local deadline=$((SECONDS + seconds))
-  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
-    [[ $SECONDS -lt $deadline ]] || fail "$what not up after ${seconds} s (logs in $work)"
-    sleep 1
-  done
-}
-
 start_jvm() {
   local name=$1 module=$2 port=$3 extra=()
   shift 3
@@ -131,8 +120,6 @@ wrk_run() {
 }
 
 # CPU time (user + system) a process has used so far, in microseconds.
-cpu_us() { awk -v tck="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1000000 / tck }' "/proc/$1/stat"; }
-
 # wrk_run, plus the CPU a process spent per completed request: "requests/s p50_ms p99_ms non2xx total cpu_us_per_request"
 wrk_run_cpu() {
   local pid=$1 before after line

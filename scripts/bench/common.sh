@@ -2,7 +2,7 @@
 #   script_name=cache.sh; source "$(dirname "$0")/common.sh"
 # On top of scripts/lib/common.sh (fail, reachable, find_java, install_packages) it sets root (the repository) and
 # version, and defines say (to stderr: benchmark functions answer on stdout), port_free, free_port, jar_of, stale,
-# build_if_stale_modules, hold_bench_lock, release_bench_lock and ratio.
+# build_if_stale_modules, await_http, stop_processes, cpu_us, hold_bench_lock, release_bench_lock and ratio.
 # shellcheck shell=bash
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -41,6 +41,28 @@ build_if_stale_modules() {
     (cd "$root" && ./mvnw -q -pl "$list" -am -DskipTests package)
   fi
 }
+
+# await_http URL WHAT [SECONDS [CURL_ARGS...]]: waits until URL answers 2xx, at most SECONDS (240), then fails
+# naming WHAT. CURL_ARGS go with each try (an API key header, say). $work, if set, is named as where the logs are.
+await_http() {
+  local url=$1 what=$2 seconds=${3:-240}
+  local deadline=$((SECONDS + seconds))
+  until curl -fsS -o /dev/null --max-time 2 "${@:4}" "$url" 2>/dev/null; do
+    [[ $SECONDS -lt $deadline ]] || fail "$what not up after ${seconds} s${work:+ (logs in $work)}"
+    sleep 1
+  done
+}
+
+# Stops the given processes (this shell's children) and waits for every one, so that none outlives the run and
+# holds its port into the next.
+stop_processes() {
+  local pid
+  for pid in "$@"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
+}
+
+# The CPU time (user + system, all threads) a process has used so far, in microseconds.
+cpu_us() { awk -v tck="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1000000 / tck }' "/proc/$1/stat"; }
 
 # Two benchmarks never measure at once: the measuring part holds /tmp/distpatterns-bench.lock on descriptor 9
 # (BENCH_LOCK to name another: a process that inherited the lock's descriptor from an earlier benchmark and

@@ -41,9 +41,7 @@ etcd_peer_ports=(12380 22380 32380)
 
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_processes "${pids[@]}"
   if [[ -n "${KEEP:-}" ]]; then
     say "logs and data of this run: $work"
   else

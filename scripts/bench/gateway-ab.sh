@@ -35,9 +35,7 @@ api_key=bench-key
 
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_processes "${pids[@]}"
   say "logs of this run: $work"
 }
 trap cleanup EXIT
@@ -67,20 +65,12 @@ start_jvm() {
   pids+=($!)
 }
 
-await_http() {
-  local deadline=$((SECONDS + 600))
-  until curl -fsS -o /dev/null --max-time 2 "${@:2}" "$1" 2>/dev/null; do
-    [[ $SECONDS -lt $deadline ]] || fail "$1 not up after 600 s (logs in $work)"
-    sleep 1
-  done
-}
-
 say "starting Redis :$redis_port, registry :$registry_port, cache-service :$cache_port," \
   "gateways :$a_port (A) and :$b_port (B), bare gateway :$floor_port"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 9>&- &
 pids+=($!)
 start_jvm registry registry.jar "$registry_port" ""
-await_http "http://127.0.0.1:$registry_port/actuator/health"
+await_http "http://127.0.0.1:$registry_port/actuator/health" registry 600
 env=(EUREKA_URL="http://127.0.0.1:$registry_port/eureka/" EUREKA_INSTANCE_IPADDRESS=127.0.0.1
   SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port")
 features=(GATEWAY_API_KEYS="$api_key" GATEWAY_RATE_LIMIT_PER_SECOND=10000000 GATEWAY_RATE_LIMIT_BURST=10000000)
@@ -91,16 +81,14 @@ start_jvm gateway-b gateway-b.jar "$b_port" "${B_ARGS:-}" "${env[@]}" "${feature
 b_pid=${pids[-1]}
 start_jvm floor-gateway floor-gateway.jar "$floor_port" "" FLOOR_TARGET="http://127.0.0.1:$cache_port"
 floor_pid=${pids[-1]}
-await_http "http://127.0.0.1:$cache_port/actuator/health/readiness"
+await_http "http://127.0.0.1:$cache_port/actuator/health/readiness" cache-service 600
 curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' --data-binary '{"value":"x"}' \
   "http://127.0.0.1:$cache_port$path"
 keyed=(-H "X-API-Key: $api_key")
 # The gateways learn of cache-service from Eureka within a few fetch intervals.
-await_http "http://127.0.0.1:$a_port$path" "${keyed[@]}"
-await_http "http://127.0.0.1:$b_port$path" "${keyed[@]}"
-await_http "http://127.0.0.1:$floor_port$path"
-
-cpu_us() { awk -v tck="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1000000 / tck }' "/proc/$1/stat"; }
+await_http "http://127.0.0.1:$a_port$path" "gateway A's route to cache-service" 600 "${keyed[@]}"
+await_http "http://127.0.0.1:$b_port$path" "gateway B's route to cache-service" 600 "${keyed[@]}"
+await_http "http://127.0.0.1:$floor_port$path" "the bare gateway's route to cache-service" 600
 
 # load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms"
 load() {

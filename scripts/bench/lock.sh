@@ -47,9 +47,7 @@ gateway_port="${BENCH_GATEWAY_PORT:-28080}"
 
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_processes "${pids[@]}"
   say "logs of this run: $work"
 }
 trap cleanup EXIT
@@ -79,15 +77,6 @@ build_if_stale() {
     say "fetching Redisson and its dependencies ..."
     ./mvnw -q -f "$bench_dir/pom.xml" dependency:copy-dependencies
   fi
-}
-
-await_http() {
-  local url=$1 what=$2 seconds=${3:-240}
-  local deadline=$((SECONDS + seconds))
-  until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
-    [[ $SECONDS -lt $deadline ]] || fail "$what not up after ${seconds} s (logs in $work)"
-    sleep 1
-  done
 }
 
 start_jvm() {

@@ -68,9 +68,7 @@ install_tools() {
 
 pids=()
 cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  stop_processes "${pids[@]}"
   if [ -d "$work/lib" ]; then
     bench clean "$prefix" >/dev/null 2>&1 || true
   fi
