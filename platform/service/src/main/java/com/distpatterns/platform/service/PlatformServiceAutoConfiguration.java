@@ -3,11 +3,14 @@ package com.distpatterns.platform.service;
 import com.distpatterns.platform.tracing.TracePropagation;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
+import org.apache.catalina.core.StandardHost;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -49,6 +52,20 @@ public class PlatformServiceAutoConfiguration {
      * The trace across raw AMQP publishes, hand-built consumers and JDK HTTP calls; inert without a tracer. Only in
      * services with Spring AMQP: its signatures name AMQP types, which a service without them cannot introspect.
      */
+    /** Tomcat's own error answers (a request it refuses before any application sees it) as problem+json. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({StandardHost.class, TomcatServletWebServerFactory.class})
+    static class TomcatErrors {
+        @Bean
+        WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+            return factory -> factory.addContextCustomizers(context -> {
+                if (context.getParent() instanceof StandardHost host) {
+                    host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+                }
+            });
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.amqp.core.MessageProperties")
     static class Tracing {

@@ -22,7 +22,12 @@ public class ProblemErrorController implements ErrorController {
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
                 ? HttpStatus.valueOf(value)
                 : HttpStatus.INTERNAL_SERVER_ERROR;
-        String detail = switch (status) {
+        return Problems.response(Problems.detail(status, null, detail(status)), null);
+    }
+
+    /** What an error of the container's says to the caller; {@link ProblemErrorReportValve} says the same. */
+    static String detail(HttpStatus status) {
+        return switch (status) {
             case NOT_FOUND -> "No resource at this path.";
             case BAD_REQUEST -> "The request could not be parsed.";
             case METHOD_NOT_ALLOWED -> "This method is not allowed on this path.";
@@ -31,6 +36,5 @@ public class ProblemErrorController implements ErrorController {
                     ? "The service failed unexpectedly; the error is logged."
                     : status.getReasonPhrase() + ".";
         };
-        return Problems.response(Problems.detail(status, null, detail), null);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -194,6 +195,22 @@ class HttpEdgeTest {
         Reply malformed = post("/orders", "{\"item\":");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.field("type")).isEqualTo("/problems/unreadable-body");
+    }
+
+    @Test
+    void aPathTomcatCannotDecodeIsA400ProblemNotItsHtmlPage() throws Exception {
+        // Tomcat refuses this before any application sees it; an HTTP client library would not even send it.
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write("GET /orders/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String head = answer.substring(0, answer.indexOf("\r\n\r\n"));
+            assertThat(head).startsWith("HTTP/1.1 400").containsIgnoringCase("Content-Type: application/problem+json");
+            JsonNode body = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(body.path("status").asInt()).isEqualTo(400);
+            assertThat(body.path("title").asString()).isEqualTo("Bad Request");
+            assertThat(body.path("detail").asString()).isEqualTo("The request could not be parsed.");
+        }
     }
 
     @Test
