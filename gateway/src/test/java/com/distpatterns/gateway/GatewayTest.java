@@ -6,10 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.distpatterns.gateway.testsupport.EmbeddedEureka;
 import com.distpatterns.gateway.testsupport.StubService;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,6 +130,18 @@ class GatewayTest {
         StubService.Received received = cacheService.lastReceived();
         assertThat(received.path()).isEqualTo("/api/caches/users/entries/alice");
         assertThat(received.headers().containsKey("X-api-key")).as("the API key stays at the gateway").isFalse();
+    }
+
+    @Test
+    void aUriThatCannotBeParsedIsA400Problem() throws IOException {
+        // Refused before any filter runs; an HTTP client library would not even send it.
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET /api/caches/users/entries/%zz HTTP/1.1\r\nHost: localhost\r\n"
+                    + "X-API-Key: " + PATHS_KEY + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
+                    .contains("\"type\":\"/problems/unparsable-uri\"");
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import com.distpatterns.gateway.api.RateLimitFilter;
 import com.distpatterns.gateway.api.RequestIdFilter;
 import com.distpatterns.gateway.api.RetryGetOnConnectFailureGatewayFilterFactory;
 import com.distpatterns.gateway.api.RouteBreakerGatewayFilterFactory;
+import com.distpatterns.gateway.api.UnparsableUriProblem;
 import com.distpatterns.gateway.core.ApiKeys;
 import com.distpatterns.gateway.core.InstanceChooser;
 import com.distpatterns.gateway.core.LeasingRateLimiter;
@@ -102,6 +103,12 @@ public class GatewayConfiguration {
     @Bean
     InstanceChoiceFilter instanceChoiceFilter(InstanceChooser instances) {
         return new InstanceChoiceFilter(instances);
+    }
+
+    /** A request whose URI cannot be parsed: 400 problem+json, not Spring's bare 400. */
+    @Bean
+    UnparsableUriProblem unparsableUriProblem() {
+        return new UnparsableUriProblem();
     }
 
     @Bean
