@@ -136,7 +136,7 @@ class ConsoleIT {
                     && nodes.stream().allMatch(row -> "true".equals(row.getAttribute("data-reachable")))
                     && nodes.stream().filter(row -> "LEADER".equals(row.getAttribute("data-role"))).count() == 1;
         });
-        assertThat(browser.findElement(By.cssSelector("#instances tbody tr td:nth-child(3)")).getText())
+        assertThat(text(By.cssSelector("#instances tbody tr td:nth-child(3)")))
                 .as("a text label, not only a colour")
                 .isEqualTo("up");
     }
@@ -151,9 +151,9 @@ class ConsoleIT {
                 call("POST", "/api/locks/" + name + "/acquire", "{\"ttlMs\":30000,\"owner\":\"console-it\"}"), 200);
         By row = By.cssSelector("#locks tbody tr[data-lock='" + name + "']");
         until(Duration.ofSeconds(2), () -> !browser.findElements(row).isEmpty());
-        assertThat(browser.findElement(row).findElement(By.cssSelector(".token")).getText())
+        assertThat(text(By.cssSelector("#locks tbody tr[data-lock='" + name + "'] .token")))
                 .isEqualTo(Long.toString(lease.get("fencingToken").asLong()));
-        assertThat(browser.findElement(row).getText()).contains("console-it");
+        assertThat(text(row)).contains("console-it");
         String token = Long.toString(lease.get("fencingToken").asLong());
         By granted = By.cssSelector(
                 "#lock-changes li[data-lock='" + name + "'][data-change='granted'][data-token='" + token + "']");
@@ -180,10 +180,10 @@ class ConsoleIT {
         By bar = By.cssSelector("#batches [data-batch='" + batch.get("id").asString() + "']");
         until(Duration.ofSeconds(90), () -> !browser.findElements(bar).isEmpty()
                 && "100".equals(browser.findElement(bar).getAttribute("data-percent")));
-        WebElement progress = browser.findElement(bar).findElement(By.tagName("progress"));
-        assertThat(progress.getAttribute("value")).isEqualTo("200");
-        assertThat(progress.getAttribute("max")).isEqualTo("200");
-        assertThat(browser.findElement(bar).getText()).contains("100 %");
+        By progress = By.cssSelector("#batches [data-batch='" + batch.get("id").asString() + "'] progress");
+        assertThat(attribute(progress, "value")).isEqualTo("200");
+        assertThat(attribute(progress, "max")).isEqualTo("200");
+        assertThat(text(bar)).contains("100 %");
         By transformRate = By.cssSelector("#task-types tr[data-type='transform'] .rate-success");
         until(Duration.ofSeconds(5), () -> !browser.findElements(transformRate).isEmpty()
                 && Double.parseDouble(browser.findElement(transformRate).getText()) > 0);
@@ -212,7 +212,7 @@ class ConsoleIT {
         body(call("POST", "/api/events/order.created", "{\"run\":\"" + RUN + "\",\"last\":true}"), 202);
         body(call("POST", "/api/events/user.created", "{\"run\":\"" + RUN + "\",\"last\":true}"), 202);
         until(Duration.ofSeconds(5), () -> browser.findElements(users).size() > seen);
-        assertThat(browser.findElement(users).getText()).contains(RUN);
+        assertThat(text(users)).contains(RUN);
         assertThat(browser.findElements(By.cssSelector("#tail li[data-type='order.created']"))).isEmpty();
     }
 
@@ -223,8 +223,7 @@ class ConsoleIT {
         openWithKey();
         until(Duration.ofSeconds(30),
                 () -> browser.findElements(By.cssSelector("#consensus tbody tr[data-role='LEADER']")).size() == 1);
-        String leader = browser.findElement(By.cssSelector("#consensus tbody tr[data-role='LEADER']"))
-                .getAttribute("data-node");
+        String leader = attribute(By.cssSelector("#consensus tbody tr[data-role='LEADER']"), "data-node");
         long pid = SharedSuite.suite().pid("consensus-" + leader);
         signal("STOP", pid);
         try {
@@ -253,6 +252,25 @@ class ConsoleIT {
                     .executeScript("sessionStorage.setItem('console.apiKey', arguments[0])", KEY);
             browser.navigate().refresh();
         }
+    }
+
+    /**
+     * The text of the element the locator finds, found again if the console re-rendered it between the finding and
+     * the reading (its tables are redrawn on each update of the stream).
+     */
+    private static String text(By locator) {
+        return read(() -> browser.findElement(locator).getText());
+    }
+
+    /** An attribute of the element the locator finds, found again if the console re-rendered it meanwhile. */
+    private static String attribute(By locator, String name) {
+        return read(() -> browser.findElement(locator).getAttribute(name));
+    }
+
+    private static String read(java.util.function.Supplier<String> reading) {
+        return new WebDriverWait(browser, Duration.ofSeconds(5), Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(driver -> reading.get());
     }
 
     private static void until(Duration timeout, java.util.function.Supplier<Boolean> condition) {
