@@ -48,10 +48,6 @@ public class PlatformServiceAutoConfiguration {
         return new RelativeServerOpenApi(environment.getProperty("spring.application.name", "service"));
     }
 
-    /**
-     * The trace across raw AMQP publishes, hand-built consumers and JDK HTTP calls; inert without a tracer. Only in
-     * services with Spring AMQP: its signatures name AMQP types, which a service without them cannot introspect.
-     */
     /** Tomcat's own error answers (a request it refuses before any application sees it) as problem+json. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({StandardHost.class, TomcatServletWebServerFactory.class})
@@ -66,6 +62,10 @@ public class PlatformServiceAutoConfiguration {
         }
     }
 
+    /**
+     * The trace across raw AMQP publishes, hand-built consumers and JDK HTTP calls; inert without a tracer. Only in
+     * services with Spring AMQP: its signatures name AMQP types, which a service without them cannot introspect.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.amqp.core.MessageProperties")
     static class Tracing {
