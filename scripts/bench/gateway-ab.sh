@@ -11,6 +11,7 @@
 #   A_ARGS="--some.property=old" scripts/bench/gateway-ab.sh   A: a property set back; B: as built
 #   B_JAR=/path/to/other/gateway.jar scripts/bench/gateway-ab.sh   A: this build; B: another
 #   ROUNDS=8 DURATION=10s scripts/bench/gateway-ab.sh              rounds (default 8), length of each load
+#   A_JAVA_OPTS="-XX:StartFlightRecording=..." scripts/bench/gateway-ab.sh   JVM options of A (B_JAVA_OPTS: of B)
 #
 # Unattended, as cache.sh: installs wrk/redis-server/curl if missing, builds stale jars, runs on private ports, stops
 # exactly what it started, and holds the benchmark lock (common.sh) while it measures.
@@ -55,13 +56,14 @@ cp "${A_JAR:-$(jar_of gateway)}" "$work/gateway-a.jar"
 cp "${B_JAR:-$(jar_of gateway)}" "$work/gateway-b.jar"
 cp "$floors/gateway/target/floor-gateway-$version.jar" "$work/floor-gateway.jar"
 
-# start_jvm NAME JAR PORT "ARGS" [ENV...]: the JVM options cache.sh gives every JVM.
+# start_jvm NAME JAR PORT "JVM_OPTS" "ARGS" [ENV...]: the JVM options cache.sh gives every JVM, then JVM_OPTS.
 start_jvm() {
-  local name=$1 jar=$2 port=$3 args=()
-  read -r -a args <<<"$4"
-  shift 4
+  local name=$1 jar=$2 port=$3 opts=() args=()
+  read -r -a opts <<<"$4"
+  read -r -a args <<<"$5"
+  shift 5
   env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
-    --enable-native-access=ALL-UNNAMED -jar "$work/$jar" "${args[@]}" >"$work/$name.log" 2>&1 9>&- &
+    --enable-native-access=ALL-UNNAMED "${opts[@]}" -jar "$work/$jar" "${args[@]}" >"$work/$name.log" 2>&1 9>&- &
   pids+=($!)
 }
 
@@ -69,17 +71,17 @@ say "starting Redis :$redis_port, registry :$registry_port, cache-service :$cach
   "gateways :$a_port (A) and :$b_port (B), bare gateway :$floor_port"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 9>&- &
 pids+=($!)
-start_jvm registry registry.jar "$registry_port" ""
+start_jvm registry registry.jar "$registry_port" "" ""
 await_http "http://127.0.0.1:$registry_port/actuator/health" registry 600
 env=(EUREKA_URL="http://127.0.0.1:$registry_port/eureka/" EUREKA_INSTANCE_IPADDRESS=127.0.0.1
   SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port")
 features=(GATEWAY_API_KEYS="$api_key" GATEWAY_RATE_LIMIT_PER_SECOND=10000000 GATEWAY_RATE_LIMIT_BURST=10000000)
-start_jvm cache-service cache-service.jar "$cache_port" "" "${env[@]}"
-start_jvm gateway-a gateway-a.jar "$a_port" "${A_ARGS:-}" "${env[@]}" "${features[@]}"
+start_jvm cache-service cache-service.jar "$cache_port" "" "" "${env[@]}"
+start_jvm gateway-a gateway-a.jar "$a_port" "${A_JAVA_OPTS:-}" "${A_ARGS:-}" "${env[@]}" "${features[@]}"
 a_pid=${pids[-1]}
-start_jvm gateway-b gateway-b.jar "$b_port" "${B_ARGS:-}" "${env[@]}" "${features[@]}"
+start_jvm gateway-b gateway-b.jar "$b_port" "${B_JAVA_OPTS:-}" "${B_ARGS:-}" "${env[@]}" "${features[@]}"
 b_pid=${pids[-1]}
-start_jvm floor-gateway floor-gateway.jar "$floor_port" "" FLOOR_TARGET="http://127.0.0.1:$cache_port"
+start_jvm floor-gateway floor-gateway.jar "$floor_port" "" "" FLOOR_TARGET="http://127.0.0.1:$cache_port"
 floor_pid=${pids[-1]}
 await_http "http://127.0.0.1:$cache_port/actuator/health/readiness" cache-service 600
 curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' --data-binary '{"value":"x"}' \
