@@ -121,6 +121,8 @@ class GatewayTest {
     @Test
     void routesThroughEurekaToTheServiceThatOwnsThePath() throws InterruptedException {
         http.get().uri("/api/caches/users/entries/alice").header("X-API-Key", ROUTING_KEY)
+                .header("Forwarded", "for=203.0.113.9").header("X-Forwarded-For", "203.0.113.9")
+                .header("Proxy-Authorization", "Basic eA==").header("X-Custom", "kept")
                 .exchange()
                 .expectStatus().isOk()
                 .expectBody()
@@ -130,6 +132,11 @@ class GatewayTest {
         StubService.Received received = cacheService.lastReceived();
         assertThat(received.path()).isEqualTo("/api/caches/users/entries/alice");
         assertThat(received.headers().containsKey("X-api-key")).as("the API key stays at the gateway").isFalse();
+        for (String dropped : List.of("Forwarded", "X-Forwarded-For", "Proxy-Authorization")) {
+            // No proxy in front of the gateway is trusted; Proxy-Authorization is hop-by-hop.
+            assertThat(received.headers().containsKey(dropped)).as(dropped).isFalse();
+        }
+        assertThat(received.headers().getFirst("X-Custom")).isEqualTo("kept");
     }
 
     @Test

@@ -49,7 +49,8 @@ public enum FilterOrder {
      * The outgoing request's headers: drops {@code X-API-Key} (the key authenticates the caller to the gateway;
      * services never see it) and adds the request id. Last among the header filters, after Spring Cloud Gateway's
      * {@code RemoveHopByHopHeadersFilter} ({@code LOWEST_PRECEDENCE - 1}), which hands on a fresh, writable copy: so
-     * the headers are edited in place rather than copied once more.
+     * the headers are edited in place rather than copied once more. A routed HTTP call does all of that in
+     * {@link OneCopyRoutingFilter}'s one copy; this order holds where the header filters run one by one.
      */
     OUTGOING_HEADERS(Ordered.LOWEST_PRECEDENCE, Set.of(Attributes.REQUEST_ID, Attributes.OBSERVATION), Set.of());
 

@@ -2,6 +2,7 @@ package com.distpatterns.gateway.config;
 
 import com.distpatterns.gateway.api.ApiKeyFilter;
 import com.distpatterns.gateway.api.InstanceChoiceFilter;
+import com.distpatterns.gateway.api.OneCopyRoutingFilter;
 import com.distpatterns.gateway.api.OutgoingHeadersFilter;
 import com.distpatterns.gateway.api.PathGuardFilter;
 import com.distpatterns.gateway.api.ProblemErrorHandler;
@@ -24,15 +25,20 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.tracing.propagation.Propagator;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
+import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The gateway's own filters and error handling, around Spring Cloud Gateway's routing. */
@@ -71,6 +77,28 @@ public class GatewayConfiguration {
     @Bean
     OutgoingHeadersFilter outgoingHeadersFilter(ObjectProvider<Propagator> propagator) {
         return new OutgoingHeadersFilter(propagator.getIfAvailable());
+    }
+
+    /**
+     * Spring Cloud Gateway's routing filter with a routed call's headers copied once, not once per header filter. Its
+     * own bean is off ({@code spring.cloud.gateway.server.webflux.global-filter.netty-routing.enabled=false}); this one
+     * takes its name, so that start-up fails rather than route twice should that setting go missing.
+     */
+    @Bean
+    OneCopyRoutingFilter routingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
+            HttpClientProperties properties) {
+        return new OneCopyRoutingFilter(httpClient, headersFilters, properties);
+    }
+
+    /**
+     * Writes the routed call's response body back: Spring Cloud Gateway makes this filter only with its own routing
+     * filter on, so it is made here as it would be.
+     */
+    @Bean
+    NettyWriteResponseFilter nettyWriteResponseFilter(
+            org.springframework.cloud.gateway.config.GatewayProperties gatewayProperties,
+            ObjectProvider<List<HttpHeadersFilter>> headersFilters) {
+        return new NettyWriteResponseFilter(gatewayProperties.getStreamingMediaTypes(), headersFilters);
     }
 
     /** Route filter {@code RetryGetOnConnectFailure}. */
