@@ -14,12 +14,17 @@ import reactor.core.publisher.Mono;
  * A client's rate limit, decided in this replica from tokens it leases in batches from the bucket every replica
  * shares: most calls cost no round trip to that bucket.
  *
- * <p>Per client, this replica holds a few tokens leased from the shared bucket and spends them locally; when they
- * run out it leases more, and concurrent calls wait for that one lease. A lease starts at one token and doubles
- * while the client spends each one before it expires, up to {@code min(maxLease, burst / 10)}; it halves when
- * tokens expire unspent. Leased tokens expire {@code leaseTtl} after they were granted: so that a replica's
- * unspent tokens cannot be saved up for a later burst. When the shared bucket says it is empty, this replica
- * refuses the client locally until the bucket holds a token again.
+ * <p>Per client, this replica holds a few tokens leased from the shared bucket and spends them locally. A lease
+ * starts at one token and doubles while the client spends each one before it expires, up to
+ * {@code min(maxLease, burst / 10)}; it halves when tokens expire unspent. Leased tokens expire {@code leaseTtl}
+ * after they were granted: so that a replica's unspent tokens cannot be saved up for a later burst. When the shared
+ * bucket says it is empty, this replica refuses the client locally until the bucket holds a token again.
+ *
+ * <p>A busy client's next lease is asked for ahead, once a quarter of the last one is left, so that its calls do
+ * not wait for the round trip. They did every time its tokens ran out: with one client at 7,000 calls/s through
+ * one replica, a sixth of the gateway's CPU samples were calls going on after such a wait, each one more hop from
+ * the Redis client's thread back to its own. What a replica holds, the tokens left and those leased ahead, stays at
+ * most {@code maxLease}. Calls that find no token while a lease is on its way wait for that one lease.
  *
  * <p>The bound: tokens leave the shared bucket only when granted, and a granted token is spent within
  * {@code leaseTtl} or never. So over any window of {@code T} seconds, all replicas together admit at most
@@ -87,24 +92,33 @@ public final class LeasingRateLimiter implements RateLimiter {
         Mono<Boolean> lease;
         while (true) {
             LocalBucket bucket = buckets.computeIfAbsent(clientId, id -> new LocalBucket());
+            Mono<Boolean> ahead = null;
+            RateLimitDecision decided;
             synchronized (bucket) {
                 if (bucket.swept) {
                     continue; // forgotten between the lookup and the lock: the map holds (or will make) its successor
                 }
-                RateLimitDecision decided = bucket.take(now);
+                decided = bucket.take(now);
                 if (decided != null) {
-                    return Mono.just(decided);
-                }
-                if (attempt > MAX_ATTEMPTS) {
+                    if (decided.allowed() && bucket.pending == null && bucket.leaseAheadDue()) {
+                        ahead = lease(clientId, bucket, bucket.aheadLeaseSize());
+                        bucket.pending = ahead;
+                    }
+                } else if (attempt > MAX_ATTEMPTS) {
                     return Mono.just(refusal(
                             Duration.ofMillis(Math.max(1, (long) Math.ceil(1000 / settings.replenishPerSecond())))));
+                } else {
+                    if (bucket.pending == null) {
+                        bucket.pending = lease(clientId, bucket, bucket.nextLeaseSize(now));
+                    }
+                    lease = bucket.pending;
+                    break;
                 }
-                if (bucket.pending == null) {
-                    bucket.pending = lease(clientId, bucket, now);
-                }
-                lease = bucket.pending;
-                break;
             }
+            if (ahead != null) {
+                ahead.subscribe(); // settles on its own, failures included (lease); later calls may wait for it
+            }
+            return Mono.just(decided);
         }
         // A failed lease lets its waiters through whatever the clock says since: failing open never refuses.
         return lease.flatMap(leased -> leased
@@ -116,8 +130,7 @@ public final class LeasingRateLimiter implements RateLimiter {
      * One lease for every call of this client that waits meanwhile, true when it was granted (even zero tokens),
      * false when the shared bucket could not be reached; each settles before the waiters look again.
      */
-    private Mono<Boolean> lease(String clientId, LocalBucket bucket, long now) {
-        int wanted = bucket.nextLeaseSize(now);
+    private Mono<Boolean> lease(String clientId, LocalBucket bucket, int wanted) {
         return source.lease(clientId, wanted)
                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("the shared bucket gave no answer")))
                 .doOnNext(lease -> {
@@ -179,8 +192,12 @@ public final class LeasingRateLimiter implements RateLimiter {
 
     /** This replica's share of one client's bucket. Guarded by its own monitor. */
     private final class LocalBucket {
+        /** The batch being spent. */
         private int tokens;
         private long expiresAt;
+        /** A batch leased ahead while the one above was still being spent: spent once that one is gone. */
+        private int aheadTokens;
+        private long aheadExpiresAt;
         /** Whole tokens the shared bucket had left at the last lease. */
         private long sharedRemaining;
         private boolean empty;
@@ -193,9 +210,14 @@ public final class LeasingRateLimiter implements RateLimiter {
 
         /** A decision from what this replica holds, or null when it must lease first. */
         RateLimitDecision take(long now) {
+            if (!(tokens > 0 && now - expiresAt < 0) && aheadTokens > 0) {
+                tokens = aheadTokens;
+                expiresAt = aheadExpiresAt;
+                aheadTokens = 0;
+            }
             if (tokens > 0 && now - expiresAt < 0) {
                 tokens--;
-                return allowed(tokens + sharedRemaining);
+                return allowed(tokens + aheadTokens + sharedRemaining);
             }
             if (empty && now - emptyUntil < 0) {
                 return refusal(Duration.ofNanos(emptyUntil - now));
@@ -203,19 +225,44 @@ public final class LeasingRateLimiter implements RateLimiter {
             return null;
         }
 
+        /** The size of a lease the calls wait for: every token held is gone, spent or expired. */
         int nextLeaseSize(long now) {
-            if (tokens > 0) {
+            if (tokens > 0 || aheadTokens > 0) {
                 leaseSize = Math.max(1, leaseSize / 2);
                 tokens = 0;
+                aheadTokens = 0;
             } else if (lastLeaseFull && now - expiresAt < 0) {
                 leaseSize = Math.min(maxLease, leaseSize * 2);
             }
             return leaseSize;
         }
 
+        /**
+         * Whether to lease ahead: the client is busy (its leases grew past one token: it spent a whole lease before
+         * it expired), spent all but a quarter of the last one (a call was just allowed), the shared bucket granted
+         * that lease in full and still held another as large, and nothing is leased ahead yet. A client that calls
+         * once in a while never costs a lease ahead, nor does a limit too small for leases of more than one token;
+         * nor does a client at its limit, whose lease ahead would come back empty, one more round trip for nothing.
+         */
+        boolean leaseAheadDue() {
+            return leaseSize > 1 && lastLeaseFull && sharedRemaining >= leaseSize && aheadTokens == 0
+                    && tokens <= leaseSize / 4;
+        }
+
+        /** The size of a lease ahead: grown as for a client that spends its tokens, within maxLease held in all. */
+        int aheadLeaseSize() {
+            leaseSize = Math.min(maxLease, leaseSize * 2);
+            return Math.max(1, Math.min(leaseSize, maxLease - tokens));
+        }
+
         void receive(TokenLease lease, int wanted, long now) {
-            tokens = lease.granted();
-            expiresAt = now + leaseTtlNanos;
+            if (tokens > 0 && now - expiresAt < 0) {
+                aheadTokens = lease.granted();
+                aheadExpiresAt = now + leaseTtlNanos;
+            } else {
+                tokens = lease.granted();
+                expiresAt = now + leaseTtlNanos;
+            }
             sharedRemaining = lease.remaining();
             lastLeaseFull = lease.granted() >= wanted;
             empty = lease.retryAfter().isPositive();
@@ -224,7 +271,8 @@ public final class LeasingRateLimiter implements RateLimiter {
         }
 
         boolean idle(long now) {
-            return pending == null && now - expiresAt >= 0 && (!empty || now - emptyUntil >= 0);
+            return pending == null && now - expiresAt >= 0 && (aheadTokens == 0 || now - aheadExpiresAt >= 0)
+                    && (!empty || now - emptyUntil >= 0);
         }
     }
 }

@@ -1,0 +1,130 @@
+package com.distpatterns.gateway.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import reactor.core.Fuseable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * When {@link LeasingRateLimiter} leases, step by step: each lease is answered by the test, when it chooses, as the
+ * shared bucket would answer it (its contents are not modelled: it grants what is asked). What several replicas
+ * admit together over a real Redis is {@code SharedRateLimitTest}'s.
+ */
+class LeasingRateLimiterTest {
+
+    private static final Duration TTL = Duration.ofSeconds(1);
+
+    /** A lease asked for and not answered yet. */
+    record Asked(int wanted, Sinks.One<TokenLease> answer) {
+        void grant() {
+            answer.tryEmitValue(new TokenLease(wanted, 1_000_000, Duration.ZERO, Duration.ZERO));
+        }
+    }
+
+    private final Queue<Asked> asked = new ArrayDeque<>();
+    private final AtomicLong clock = new AtomicLong();
+    private final LeasingRateLimiter limiter = new LeasingRateLimiter((client, wanted) -> {
+        Sinks.One<TokenLease> answer = Sinks.one();
+        asked.add(new Asked(wanted, answer));
+        return answer.asMono();
+    }, new LeasingRateLimiter.Settings(10_000, 10_000, 40, TTL, Duration.ofSeconds(1)), clock::get);
+
+    @Test
+    void aBusyClientsCallsDoNotWaitOnceItsLeasesAreAskedForAhead() {
+        AtomicReference<RateLimitDecision> first = new AtomicReference<>();
+        limiter.consume("c").subscribe(first::set);
+        assertThat(first.get()).as("the very first call waits for a lease").isNull();
+        int granted = grantAll();
+        assertThat(first.get().allowed()).isTrue();
+        int allowed = 1;
+        List<Integer> waited = new ArrayList<>();
+        for (int call = 2; call <= 1_000; call++) {
+            clock.addAndGet(100_000); // 10,000 calls/s: every lease spent long before it expires
+            Mono<RateLimitDecision> decision = limiter.consume("c");
+            if (!(decision instanceof Fuseable.ScalarCallable<?>)) {
+                waited.add(call);
+            }
+            AtomicReference<RateLimitDecision> answer = new AtomicReference<>();
+            decision.subscribe(answer::set);
+            granted += grantAll(); // the shared bucket answers before the next call
+            assertThat(answer.get().allowed()).isTrue();
+            allowed++;
+            assertThat(granted - allowed).as("tokens held after call %d", call).isBetween(0, limiter.maxLease());
+        }
+        // The second call grows the lease past one token (a client seen once leases nothing ahead); none after.
+        assertThat(waited).as("calls that waited for a lease, after the first").containsExactly(2);
+        assertThat(granted).as("leases grow to their largest").isGreaterThan(1_000);
+    }
+
+    @Test
+    void callsThatRunOutWhileALeaseIsOnItsWayWaitForThatOne() {
+        int granted = spendUntilALeaseIsAskedForAhead();
+        Asked ahead = asked.poll();
+        // Spend what is left; the next call finds nothing and waits for the lease already asked for.
+        int held = granted - spent;
+        for (int i = 0; i < held; i++) {
+            assertThat(limiter.consume("c")).isInstanceOf(Fuseable.ScalarCallable.class);
+            spent++;
+        }
+        AtomicReference<RateLimitDecision> waiting = new AtomicReference<>();
+        limiter.consume("c").subscribe(waiting::set);
+        assertThat(waiting.get()).isNull();
+        assertThat(asked).as("no second lease while one is on its way").isEmpty();
+
+        ahead.grant();
+        assertThat(waiting.get().allowed()).isTrue();
+    }
+
+    @Test
+    void tokensLeasedAheadExpireALeaseLifetimeAfterTheirGrantUnspent() {
+        spendUntilALeaseIsAskedForAhead();
+        asked.poll().grant();
+        clock.addAndGet(TTL.toNanos()); // both batches expire: none of their tokens may be spent now
+        AtomicReference<RateLimitDecision> waiting = new AtomicReference<>();
+        limiter.consume("c").subscribe(waiting::set);
+        assertThat(waiting.get()).isNull();
+        Asked fresh = asked.poll();
+        assertThat(fresh).isNotNull();
+        assertThat(fresh.wanted()).as("halved: tokens expired unspent").isLessThan(limiter.maxLease());
+        fresh.grant();
+        assertThat(waiting.get().allowed()).isTrue();
+    }
+
+    private int spent;
+
+    /** Calls (each lease granted at once) until a call asks for a lease ahead; returns the tokens granted so far. */
+    private int spendUntilALeaseIsAskedForAhead() {
+        limiter.consume("c").subscribe();
+        int granted = grantAll();
+        spent = 1;
+        // Past the ramp-up: leases double while they are spent, so the largest comes after a handful.
+        while (granted < 200 || asked.isEmpty()) {
+            if (!asked.isEmpty()) {
+                granted += grantAll();
+            }
+            clock.addAndGet(100_000);
+            limiter.consume("c").subscribe();
+            spent++;
+        }
+        return granted;
+    }
+
+    private int grantAll() {
+        int granted = 0;
+        Asked next;
+        while ((next = asked.poll()) != null) {
+            granted += next.wanted();
+            next.grant();
+        }
+        return granted;
+    }
+}
