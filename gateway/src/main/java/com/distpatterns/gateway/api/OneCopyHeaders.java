@@ -2,9 +2,9 @@ package com.distpatterns.gateway.api;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -57,13 +57,8 @@ final class OneCopyHeaders {
     private HttpHeaders request(HttpHeaders input, ServerWebExchange exchange) {
         Set<String> dropped = withConnectionTokens(input);
         boolean chunked = "chunked".equalsIgnoreCase(trimmed(input.getFirst(HttpHeaders.TRANSFER_ENCODING)));
-        HttpHeaders copy = new HttpHeaders();
-        input.forEach((name, values) -> {
-            if (!dropped.contains(name) && !forwarded(name)
-                    && !(chunked && HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name))) {
-                copy.addAll(name, values);
-            }
-        });
+        HttpHeaders copy = copyWithout(input, name -> dropped.contains(name) || forwarded(name)
+                || (chunked && HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)));
         String contentType = input.getFirst(HttpHeaders.CONTENT_TYPE);
         if (contentType != null && contentType.regionMatches(true, 0, "application/grpc", 0, 16)) {
             copy.add(HttpHeaders.TE, "trailers");
@@ -87,14 +82,18 @@ final class OneCopyHeaders {
             present.forEach(input::remove);
             return input;
         } catch (UnsupportedOperationException readOnly) {
-            HttpHeaders copy = new HttpHeaders();
-            input.forEach((name, values) -> {
-                if (!dropped.contains(name)) {
-                    copy.addAll(name, values);
-                }
-            });
-            return copy;
+            return copyWithout(input, dropped::contains);
         }
+    }
+
+    private static HttpHeaders copyWithout(HttpHeaders input, Predicate<String> dropped) {
+        HttpHeaders copy = new HttpHeaders();
+        input.forEach((name, values) -> {
+            if (!dropped.test(name)) {
+                copy.addAll(name, values);
+            }
+        });
+        return copy;
     }
 
     /** The hop-by-hop headers, and the ones this message's {@code Connection} header names (rare: a new set then). */
@@ -105,7 +104,7 @@ final class OneCopyHeaders {
         }
         Set<String> dropped = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         dropped.addAll(hopByHop);
-        connection.forEach(token -> dropped.add(token.toLowerCase(Locale.ROOT)));
+        dropped.addAll(connection);
         return dropped;
     }
 
