@@ -36,7 +36,7 @@ import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
 import org.springframework.cloud.loadbalancer.cache.LoadBalancerCacheProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -149,16 +149,22 @@ public class GatewayConfiguration {
         return new ApiKeyFilter(keys, properties.adminPaths(), problems);
     }
 
+    /** Connects on the first lease; closed with the context, its connection to Redis being its own. */
     @Bean
-    RateLimiter rateLimiter(ReactiveStringRedisTemplate redis, GatewayProperties properties) {
+    RedisTokenBucket sharedTokenBuckets(LettuceConnectionFactory redis, GatewayProperties properties) {
+        GatewayProperties.RateLimit settings = properties.rateLimit();
+        return new RedisTokenBucket(redis::getRequiredNativeClient, settings.keyPrefix(),
+                settings.replenishPerSecond(), settings.burstCapacity(), settings.redisTimeout());
+    }
+
+    @Bean
+    RateLimiter rateLimiter(TokenSource sharedBuckets, GatewayProperties properties) {
         GatewayProperties.RateLimit settings = properties.rateLimit();
         if (!settings.enabled()) {
             log.warn("Rate limiting is disabled (gateway.rate-limit.enabled=false)");
             return client -> Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
         }
-        TokenSource shared = new RedisTokenBucket(redis, settings.keyPrefix(), settings.replenishPerSecond(),
-                settings.burstCapacity(), settings.redisTimeout());
-        LeasingRateLimiter limiter = new LeasingRateLimiter(shared, new LeasingRateLimiter.Settings(
+        LeasingRateLimiter limiter = new LeasingRateLimiter(sharedBuckets, new LeasingRateLimiter.Settings(
                 settings.replenishPerSecond(), settings.burstCapacity(), settings.maxLease(), settings.leaseTtl(),
                 settings.failOpenFor()), System::nanoTime);
         log.info("Rate limit: {}/s, burst {}, per client, shared in Redis; leases of up to {} tokens, spendable for {}",

@@ -34,9 +34,11 @@ class SharedRateLimitTest {
 
     static final String PREFIX = "test:gateway-lease:" + UUID.randomUUID() + ":";
     static final List<LettuceConnectionFactory> factories = new ArrayList<>();
+    static final List<RedisTokenBucket> opened = new ArrayList<>();
 
     @AfterAll
     static void close() {
+        opened.forEach(RedisTokenBucket::close);
         factories.forEach(LettuceConnectionFactory::destroy);
     }
 
@@ -53,14 +55,14 @@ class SharedRateLimitTest {
         }
     }
 
-    static ReactiveStringRedisTemplate redis(int port) {
+    static LettuceConnectionFactory redis(int port) {
         LettuceConnectionFactory factory = new LettuceConnectionFactory(
                 new RedisStandaloneConfiguration("127.0.0.1", port),
                 LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1)).build());
         factory.afterPropertiesSet();
         factory.start();
         factories.add(factory);
-        return new ReactiveStringRedisTemplate(factory);
+        return factory;
     }
 
     static LeasingRateLimiter replica(Counted source, double rate, int burst) {
@@ -69,7 +71,10 @@ class SharedRateLimitTest {
     }
 
     static Counted shared(int port, double rate, int burst) {
-        return new Counted(new RedisTokenBucket(redis(port), PREFIX, rate, burst, Duration.ofMillis(250)));
+        RedisTokenBucket buckets = new RedisTokenBucket(redis(port)::getRequiredNativeClient, PREFIX, rate, burst,
+                Duration.ofMillis(250));
+        opened.add(buckets);
+        return new Counted(buckets);
     }
 
     @Test
@@ -190,9 +195,21 @@ class SharedRateLimitTest {
         assertThat(source.leases().get()).isEqualTo(2);
     }
 
+    @Test
+    void aLeaseAfterRedisForgotTheScriptSendsTheScriptAgain() {
+        Counted source = shared(6379, 0.001, 200); // no token comes back during the test
+        assertThat(source.lease("key:flushed", 1).block(Duration.ofSeconds(5)).granted()).isEqualTo(1);
+        // As after a restart or a failover: EVALSHA answers NOSCRIPT, and the lease must not fail open for it.
+        new ReactiveStringRedisTemplate(redis(6379)).execute(connection -> connection.scriptingCommands().scriptFlush())
+                .blockLast(Duration.ofSeconds(5));
+        TokenLease again = source.lease("key:flushed", 1).block(Duration.ofSeconds(5));
+        assertThat(again.granted()).isEqualTo(1);
+        assertThat(again.remaining()).isEqualTo(198);
+    }
+
     @BeforeAll
     static void redisAnswers() {
-        assertThat(redis(6379).opsForValue().get(PREFIX + "probe").defaultIfEmpty("none").block(Duration.ofSeconds(5)))
+        assertThat(new ReactiveStringRedisTemplate(redis(6379)).opsForValue().get(PREFIX + "probe").defaultIfEmpty("none").block(Duration.ofSeconds(5)))
                 .isEqualTo("none");
     }
 }

@@ -18,6 +18,10 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  * EVAL once when the server does not know the script yet (after a restart, a failover or SCRIPT FLUSH). All keys of
  * one call share a Redis Cluster hash tag ({@code {...}}), so the call is served by one slot.
  *
+ * <p>One exception, measured: the gateway's rate-limit leases ({@code RedisTokenBucket}) send their script straight
+ * through Lettuce, with the same EVALSHA-then-EVAL, where the reactive template's work around each call was most of
+ * the leases' cost.
+ *
  * <p>A script that answers more than one value answers a flat array of names and values, read with
  * {@link ScriptReply}, never by position.
  */
