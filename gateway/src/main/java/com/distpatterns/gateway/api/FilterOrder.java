@@ -8,6 +8,8 @@ import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
+import reactor.netty.Connection;
+import reactor.netty.http.client.HttpClientResponse;
 
 /**
  * The order of the gateway's own filters, declared here and nowhere else, with why each stands where it does, and
@@ -90,6 +92,28 @@ public enum FilterOrder {
         @SuppressWarnings("rawtypes")
         public static final ExchangeAttribute<Response> LOAD_BALANCER_RESPONSE = new ExchangeAttribute<>(
                 ServerWebExchangeUtils.GATEWAY_LOADBALANCER_RESPONSE_ATTR, Response.class);
+
+        /** Set by a route's {@code PreserveHostHeader} filter: the call goes with the caller's {@code Host}. */
+        public static final ExchangeAttribute<Boolean> PRESERVE_HOST = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.PRESERVE_HOST_HEADER_ATTRIBUTE, Boolean.class);
+
+        /**
+         * Written by the routing filter ({@link OneCopyRoutingFilter}, last) for Spring Cloud Gateway's filters that
+         * write the response back: the service's answer and its connection, its {@code Content-Type} and the names
+         * of the headers passed on.
+         */
+        public static final ExchangeAttribute<HttpClientResponse> CLIENT_RESPONSE = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR, HttpClientResponse.class);
+
+        public static final ExchangeAttribute<Connection> CLIENT_RESPONSE_CONNECTION = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR, Connection.class);
+
+        public static final ExchangeAttribute<String> ORIGINAL_CONTENT_TYPE = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.ORIGINAL_RESPONSE_CONTENT_TYPE_ATTR, String.class);
+
+        @SuppressWarnings("rawtypes")
+        public static final ExchangeAttribute<Set> CLIENT_RESPONSE_HEADER_NAMES = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.CLIENT_RESPONSE_HEADER_NAMES, Set.class);
 
         /**
          * What the frameworks write, not one of the filters above: there before the filter that reads it runs (the

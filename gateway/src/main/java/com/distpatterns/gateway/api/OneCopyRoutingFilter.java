@@ -1,13 +1,21 @@
 package com.distpatterns.gateway.api;
 
+import io.netty.handler.codec.http.HttpMethod;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.headers.GRPCRequestHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
@@ -15,15 +23,36 @@ import org.springframework.cloud.gateway.filter.headers.RemoveForwardedHeadersFi
 import org.springframework.cloud.gateway.filter.headers.RemoveHopByHopHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.RemoveXForwardedHeadersFilter;
 import org.springframework.cloud.gateway.filter.headers.TransferEncodingNormalizationHeadersFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.RouteMetadataUtils;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 
 /**
- * Spring Cloud Gateway's routing filter, with its header filters' work on the request done in one copy of the
- * headers instead of one copy per filter ({@link OneCopyHeaders}), and the hop-by-hop headers removed from the
- * response in place. Everything else is Spring Cloud Gateway's own: the call, the timeouts, the response.
+ * Spring Cloud Gateway's routing filter with less work per call, everything it does otherwise kept: the call, its
+ * timeouts, the response's status and headers where the filters after it look for them.
  *
- * <p>Only when the header filters are the defaults it knows (no trusted proxies, so forwarded headers are removed
- * rather than added; no header filter of another kind): else it keeps them all, as they are, and says so once.
+ * <ul>
+ *   <li>The request's header filters' work is done in one copy of the headers instead of one copy per filter
+ *       ({@link OneCopyHeaders}), and the hop-by-hop headers are removed from the response in place. Only when the
+ *       header filters are the defaults it knows (no trusted proxies, so forwarded headers are removed rather than
+ *       added; no header filter of another kind): else it keeps them all, as they are, and says so once.
+ *   <li>The instance's URL goes to Reactor Netty as the {@link URI} it already is. Spring Cloud Gateway hands it over
+ *       as a string, which Reactor Netty parses again with a regular expression on every call: 4 % of the gateway's
+ *       CPU samples under load. The filtered headers go into the outgoing request in one copy, not two; and the
+ *       HTTP client with the route's connect timeout is made once per timeout, not once per call.
+ * </ul>
  */
 public final class OneCopyRoutingFilter extends NettyRoutingFilter {
 
@@ -34,11 +63,124 @@ public final class OneCopyRoutingFilter extends NettyRoutingFilter {
             RemoveXForwardedHeadersFilter.class, TransferEncodingNormalizationHeadersFilter.class,
             RemoveHopByHopHeadersFilter.class, GRPCRequestHeadersFilter.class, OutgoingHeadersFilter.class);
 
+    private final HttpClientProperties properties;
+    /** The HTTP client with a connect timeout, by that timeout: the routes have one or two between them. */
+    private final Map<Object, HttpClient> clients = new ConcurrentHashMap<>();
     private volatile List<HttpHeadersFilter> chosen;
 
     public OneCopyRoutingFilter(HttpClient httpClient, ObjectProvider<List<HttpHeadersFilter>> headersFilters,
             HttpClientProperties properties) {
         super(httpClient, headersFilters, properties);
+        this.properties = properties;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        URI url = Objects.requireNonNull(FilterOrder.Attributes.REQUEST_URL.get(exchange), "request URL");
+        if (ServerWebExchangeUtils.isAlreadyRouted(exchange)
+                || !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))) {
+            return chain.filter(exchange);
+        }
+        ServerWebExchangeUtils.setAlreadyRouted(exchange);
+        Route route = Objects.requireNonNull(FilterOrder.Attributes.ROUTE.get(exchange), "route");
+        ServerHttpRequest request = exchange.getRequest();
+        HttpHeaders outgoing = HttpHeadersFilter.filterRequest(getHeadersFilters(), exchange);
+        // Netty sets Host from the URL unless the route keeps the caller's (PreserveHostHeader).
+        String host = Boolean.TRUE.equals(FilterOrder.Attributes.PRESERVE_HOST.get(exchange))
+                ? request.getHeaders().getFirst(HttpHeaders.HOST)
+                : null;
+        Flux<HttpClientResponse> call;
+        try {
+            call = getHttpClient(route, exchange)
+                    .headers(headers -> {
+                        outgoing.forEach(headers::add);
+                        headers.remove(HttpHeaders.HOST);
+                        if (host != null) {
+                            headers.add(HttpHeaders.HOST, host);
+                        }
+                    })
+                    .request(HttpMethod.valueOf(request.getMethod().name()))
+                    .uri(ascii(url))
+                    .send((sent, out) -> out.send(request.getBody().map(this::getByteBuf)))
+                    .responseConnection((response, connection) -> {
+                        answer(exchange, response, connection);
+                        return Mono.just(response);
+                    });
+        } catch (IllegalArgumentException unusable) {
+            return Mono.error(unusable);
+        }
+        Duration limit = responseTimeout(route);
+        if (limit != null) {
+            call = call.timeout(limit).onErrorMap(TimeoutException.class, late -> new ResponseStatusException(
+                    HttpStatus.GATEWAY_TIMEOUT, "Response took longer than timeout: " + limit, late));
+        }
+        return call.then(chain.filter(exchange));
+    }
+
+    /**
+     * The URL as Spring Cloud Gateway's filter sends it ({@code toASCIIString}): the same URI unless its raw form
+     * holds a character outside ASCII, which a caller may send unencoded.
+     */
+    static URI ascii(URI url) {
+        String raw = url.toString();
+        for (int i = 0; i < raw.length(); i++) {
+            if (raw.charAt(i) >= 0x80) {
+                return URI.create(url.toASCIIString());
+            }
+        }
+        return url;
+    }
+
+    /**
+     * The service's answer, where the filters after this one (NettyWriteResponseFilter writes the body) and the
+     * response's own filters look for it: its status, and its headers through the response header filters.
+     */
+    private void answer(ServerWebExchange exchange, HttpClientResponse answer, Connection connection) {
+        FilterOrder.Attributes.CLIENT_RESPONSE.put(exchange, answer);
+        FilterOrder.Attributes.CLIENT_RESPONSE_CONNECTION.put(exchange, connection);
+        HttpHeaders received = new HttpHeaders();
+        answer.responseHeaders().forEach(header -> received.add(header.getKey(), header.getValue()));
+        String contentType = received.getFirst(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null && !contentType.isEmpty()) {
+            FilterOrder.Attributes.ORIGINAL_CONTENT_TYPE.put(exchange, contentType);
+        }
+        ServerHttpResponse response = exchange.getResponse();
+        // Before the header filters, which may read the status.
+        response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
+        HttpHeaders headers = HttpHeadersFilter.filter(getHeadersFilters(), received, exchange,
+                HttpHeadersFilter.Type.RESPONSE);
+        FilterOrder.Attributes.CLIENT_RESPONSE_HEADER_NAMES.put(exchange, headers.headerNames());
+        if (!response.isCommitted()) {
+            // Else a filter before routing already answered: its headers are read-only and sent.
+            response.getHeaders().addAll(headers);
+        }
+    }
+
+    /** The route's response timeout ({@code response-timeout} metadata, negative: none), else the client's. */
+    private Duration responseTimeout(Route route) {
+        Object own = route.getMetadata().get(RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR);
+        if (own != null) {
+            try {
+                long millis = own instanceof Number number ? number.longValue() : Long.parseLong(own.toString());
+                return millis >= 0 ? Duration.ofMillis(millis) : null;
+            } catch (NumberFormatException unreadable) {
+                // As Spring Cloud Gateway: the client's timeout then.
+            }
+        }
+        return properties.getResponseTimeout();
+    }
+
+    /** Spring Cloud Gateway's client for the route, made once per connect timeout rather than on every call. */
+    @Override
+    protected HttpClient getHttpClient(Route route, ServerWebExchange exchange) {
+        Object timeout = route.getMetadata().get(RouteMetadataUtils.CONNECT_TIMEOUT_ATTR);
+        if (timeout == null) {
+            timeout = properties.getConnectTimeout();
+        }
+        if (timeout == null) {
+            return super.getHttpClient(route, exchange);
+        }
+        return clients.computeIfAbsent(timeout, same -> super.getHttpClient(route, exchange));
     }
 
     @Override
