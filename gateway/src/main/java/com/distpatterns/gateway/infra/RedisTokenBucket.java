@@ -65,7 +65,9 @@ public final class RedisTokenBucket implements TokenSource, AutoCloseable {
         Mono<List<Object>> reply = ready != null
                 ? run(ready.commands(), keys, args)
                 : connection().flatMap(opened -> run(opened.commands(), keys, args));
-        return reply.timeout(timeout).map(RedisTokenBucket::decode);
+        // Named: else timeout() names its description by walking the chain's class names through a regular
+        // expression on every lease (1.4 % of the gateway's CPU samples under load).
+        return reply.name("rate-limit lease").timeout(timeout).map(RedisTokenBucket::decode);
     }
 
     /** EVALSHA, and EVAL once when Redis does not know the script (after a restart, a failover or SCRIPT FLUSH). */
