@@ -13,6 +13,7 @@ import io.lettuce.core.api.reactive.RedisScriptingReactiveCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.springframework.data.redis.core.script.RedisScript;
 import reactor.core.publisher.Mono;
@@ -39,8 +40,8 @@ public final class RedisTokenBucket implements TokenSource, AutoCloseable {
     private final String capacity;
     private final Duration timeout;
     private volatile Connected connected;
-    /** The connection being opened, shared by every lease that asks meanwhile; null when none is. */
-    private Mono<Connected> connecting;
+    /** The last attempt to connect, shared by every lease that asks meanwhile; guarded by this. */
+    private CompletableFuture<Connected> connecting;
 
     /** An open connection and its reactive commands. */
     private record Connected(StatefulConnection<String, String> connection,
@@ -84,19 +85,19 @@ public final class RedisTokenBucket implements TokenSource, AutoCloseable {
         if (ready != null) {
             return Mono.just(ready);
         }
-        if (connecting == null) {
-            // Lettuce connects blocking, for up to spring.data.redis.connect-timeout: never on an event loop.
-            connecting = Mono.fromCallable(this::connect)
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .doOnNext(opened -> connected = opened)
-                    .doFinally(signal -> connectingDone())
-                    .cache();
+        if (connecting == null || connecting.isCompletedExceptionally()) {
+            // Lettuce connects blocking, for up to spring.data.redis.connect-timeout: never on an event loop. One
+            // attempt at a time, and its connection kept even when every lease that waited for it has timed out.
+            connecting = CompletableFuture.supplyAsync(this::connectAndKeep,
+                    task -> Schedulers.boundedElastic().schedule(task));
         }
-        return connecting;
+        return Mono.fromFuture(connecting, true);
     }
 
-    private synchronized void connectingDone() {
-        connecting = null;
+    private Connected connectAndKeep() {
+        Connected opened = connect();
+        connected = opened;
+        return opened;
     }
 
     private Connected connect() {

@@ -24,6 +24,7 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -205,6 +206,33 @@ class SharedRateLimitTest {
         TokenLease again = source.lease("key:flushed", 1).block(Duration.ofSeconds(5));
         assertThat(again.granted()).isEqualTo(1);
         assertThat(again.remaining()).isEqualTo(198);
+    }
+
+    @Test
+    void aConnectionSlowerThanTheLeaseTimeoutIsOpenedOnceAndKeptForTheNextLease() throws Exception {
+        LettuceConnectionFactory factory = redis(6379);
+        AtomicInteger attempts = new AtomicInteger();
+        RedisTokenBucket buckets = new RedisTokenBucket(() -> {
+            attempts.incrementAndGet();
+            try {
+                Thread.sleep(500); // a connect slower than the lease's 250 ms
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return factory.getRequiredNativeClient();
+        }, PREFIX, 0.001, 200, Duration.ofMillis(250));
+        opened.add(buckets);
+        List<Mono<TokenLease>> waiting = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiting.add(buckets.lease("key:slow-connect", 1));
+        }
+        List<String> outcomes = Flux.fromIterable(waiting)
+                .flatMap(lease -> lease.map(granted -> "granted").onErrorReturn("timed out"))
+                .collectList().block(Duration.ofSeconds(5));
+        assertThat(outcomes).containsOnly("timed out").hasSize(5);
+        TimeUnit.MILLISECONDS.sleep(600);
+        assertThat(buckets.lease("key:slow-connect", 1).block(Duration.ofSeconds(5)).granted()).isEqualTo(1);
+        assertThat(attempts.get()).as("one attempt to connect, its connection kept").isEqualTo(1);
     }
 
     @BeforeAll
