@@ -237,7 +237,8 @@ class SharedRateLimitTest {
 
     @BeforeAll
     static void redisAnswers() {
-        assertThat(new ReactiveStringRedisTemplate(redis(6379)).opsForValue().get(PREFIX + "probe").defaultIfEmpty("none").block(Duration.ofSeconds(5)))
+        assertThat(new ReactiveStringRedisTemplate(redis(6379)).opsForValue().get(PREFIX + "probe")
+                .defaultIfEmpty("none").block(Duration.ofSeconds(5)))
                 .isEqualTo("none");
     }
 }
