@@ -137,8 +137,10 @@ class SharedRateLimitTest {
         assertThat(admitted.get()).as("at most 10 %% over the configured rate")
                 .isLessThanOrEqualTo((int) (single * 1.10));
         assertThat(admitted.get()).as("and not far under it").isGreaterThanOrEqualTo((int) (single * 0.90));
+        // While the shared bucket is empty, a replica asks again only once it holds a token (its retry-after): about
+        // one lease per replica per token refilled, 3,000 here; asking on every refused call would be one per call.
         assertThat(leases).as("refusals are decided locally while the shared bucket is empty")
-                .isLessThan(offered.get() / 2);
+                .isLessThanOrEqualTo((int) (replicas * rate * window * 1.1));
     }
 
     @Test
