@@ -1,18 +1,15 @@
 package com.distpatterns.consensus.api;
 
+import com.distpatterns.platform.service.DirectPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
-import org.springframework.web.servlet.ModelAndView;
-import org.springframework.web.util.UriUtils;
 
 /**
  * The key-value calls that are nearly all of the traffic (get, put and delete of one key, a range, a transaction),
@@ -66,11 +63,12 @@ final class KvDirectPath extends HttpFilter {
         String uri = request.getRequestURI();
         Call call = route(request.getMethod(), uri);
         String key = call == Call.GET || call == Call.PUT || call == Call.DELETE ? key(uri) : "";
-        if (call == null || key == null || mvcKeys().contains(key) || !acceptsJson(request.getHeader("Accept"))) {
+        if (call == null || key == null || mvcKeys().contains(key)
+                || !DirectPaths.acceptsJson(request.getHeader("Accept"))) {
             chain.doFilter(request, response);
             return;
         }
-        ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> c.setPathPattern(call.pattern));
+        DirectPaths.observeAs(request, call.pattern);
         byte[] body;
         try {
             body = switch (call) {
@@ -85,7 +83,7 @@ final class KvDirectPath extends HttpFilter {
                 case TXN -> calls.txn(request);
             };
         } catch (RuntimeException | IOException e) {
-            refuse(request, response, e);
+            DirectPaths.refuse(problems, request, response, e);
             return;
         }
         response.setStatus(HttpServletResponse.SC_OK);
@@ -109,22 +107,13 @@ final class KvDirectPath extends HttpFilter {
         return uri.equals("/api/txn") && method.equals("POST") ? Call.TXN : null;
     }
 
-    /** The key of {@code /api/kv/{key}} decoded, or null when only MVC's path rules can say what it is. */
+    /**
+     * The key of {@code /api/kv/{key}} decoded, or null when only MVC's path rules can say what it is; a key is one
+     * segment here, so an encoded {@code /} is MVC's too.
+     */
     private static String key(String uri) {
-        String segment = uri.substring(KEY_PREFIX.length());
-        if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.indexOf('/') >= 0
-                || segment.indexOf(';') >= 0) {
-            return null;
-        }
-        if (segment.indexOf('%') < 0) {
-            return segment;
-        }
-        try {
-            String key = UriUtils.decode(segment, StandardCharsets.UTF_8);
-            return key.indexOf('/') >= 0 || key.equals(".") || key.equals("..") ? null : key;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        String key = DirectPaths.segment(uri.substring(KEY_PREFIX.length()));
+        return key == null || key.indexOf('/') >= 0 ? null : key;
     }
 
     private Set<String> mvcKeys() {
@@ -134,20 +123,5 @@ final class KvDirectPath extends HttpFilter {
             mvcKeys = keys;
         }
         return keys;
-    }
-
-    /** Whether the answer may be JSON; when not, MVC answers 406 as it always did. */
-    private static boolean acceptsJson(String accept) {
-        return accept == null || accept.isEmpty() || accept.contains("*/*") || accept.contains("application/json")
-                || accept.contains("application/*");
-    }
-
-    /** Answers a refusal exactly as MVC would have answered it from the controller: the platform's problem advice. */
-    private void refuse(HttpServletRequest request, HttpServletResponse response, Exception e)
-            throws ServletException {
-        ModelAndView answered = problems.resolveException(request, response, null, e);
-        if (answered == null) {
-            throw new ServletException(e); // the container's error page: a 500 problem, logged
-        }
     }
 }
