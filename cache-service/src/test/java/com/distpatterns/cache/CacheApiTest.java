@@ -2,6 +2,9 @@ package com.distpatterns.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.distpatterns.cache.config.CacheServiceProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -20,23 +23,17 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The cache API against a real Redis, as a client uses it. */
 // A generous Redis timeout: this shared machine is often overloaded, and the outage test checks the real 1 s.
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"spring.data.redis.timeout=5s", "cache.flush-batch-size=50"})
+        properties = {"spring.data.redis.timeout=5s", "cache.flush-batch-size=50", CacheApiTest.UNIQUE_KEYS})
 class CacheApiTest {
 
-    private static final String PREFIX = "test-" + UUID.randomUUID() + ":";
-
-    @DynamicPropertySource
-    static void uniqueKeys(DynamicPropertyRegistry registry) {
-        registry.add("cache.key-prefix", () -> PREFIX);
-    }
+    /** A key prefix of the context's own, bound once: a subclass's context never sees this one's caches. */
+    static final String UNIQUE_KEYS = "cache.key-prefix=test-${random.uuid}:";
 
     @LocalServerPort
     int port;
@@ -46,6 +43,12 @@ class CacheApiTest {
 
     @Autowired
     RedisConnectionFactory redis;
+
+    @Autowired
+    CacheServiceProperties properties;
+
+    @Autowired
+    MeterRegistry meters;
 
     CacheClient client;
     String cache;
@@ -95,7 +98,7 @@ class CacheApiTest {
 
         try (RedisConnection connection = redis.getConnection()) {
             byte[] stored = connection.stringCommands()
-                    .get((PREFIX + "{" + cache + "}:e:user:1").getBytes(StandardCharsets.UTF_8));
+                    .get((properties.keyPrefix() + "{" + cache + "}:e:user:1").getBytes(StandardCharsets.UTF_8));
             assertThat(stored).isEqualTo("{\"a\": 1}".getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -315,6 +318,29 @@ class CacheApiTest {
     @Test
     void aSquareOfSomethingThatIsNotANumberIs400() {
         assertProblem(client.get("/api/compute/square/seven"), 400, "/problems/invalid-argument");
+    }
+
+    @Test
+    void anEntryGetIsMeasuredUnderItsRoutePattern() throws InterruptedException {
+        client.put(cache, "k", "1");
+        assertThat(client.get("/api/caches/" + cache + "/entries/k").statusCode()).isEqualTo(200);
+        assertThat(client.get("/api/caches/" + cache + "/entries/missing").statusCode()).isEqualTo(404);
+
+        for (String status : new String[] {"200", "404"}) {
+            // The observation stops once the response is complete, which may be just after the client has it.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (entryGets(status) == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(entryGets(status)).as("GET %s measured under its route pattern", status).isNotNull();
+        }
+        assertThat(meters.find("http.server.requests.active").longTaskTimer())
+                .as("no second, long-task timer per call (platform-defaults.properties)").isNull();
+    }
+
+    private Timer entryGets(String status) {
+        return meters.find("http.server.requests").tags("method", "GET", "status", status, "uri",
+                "/api/caches/{cache}/entries/{key}").timer();
     }
 
     @Test

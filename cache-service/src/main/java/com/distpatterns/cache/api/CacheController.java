@@ -5,7 +5,6 @@ import com.distpatterns.cache.core.CacheName;
 import com.distpatterns.cache.core.CacheStore;
 import com.distpatterns.cache.core.EntryKey;
 import com.distpatterns.cache.core.EntryLimits;
-import com.distpatterns.cache.core.StoredEntry;
 import com.distpatterns.platform.service.ApiException;
 import com.distpatterns.platform.service.JsonBodies;
 import com.distpatterns.platform.service.PageSize;
@@ -36,14 +35,14 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "caches", description = "A shared cache of JSON values with per-entry TTLs")
 class CacheController {
 
-    static final String TTL_REMAINING = "Cache-TTL-Remaining";
-
     private final CacheStore store;
+    private final EntryReads reads;
     private final JsonBodies bodies;
     private final Duration defaultTtl;
 
-    CacheController(CacheStore store, JsonBodies bodies, CacheServiceProperties properties) {
+    CacheController(CacheStore store, EntryReads reads, JsonBodies bodies, CacheServiceProperties properties) {
         this.store = store;
+        this.reads = reads;
         this.bodies = bodies;
         this.defaultTtl = properties.defaultTtl();
     }
@@ -76,21 +75,12 @@ class CacheController {
     @GetMapping(path = "/api/caches/{cache}/entries/{key}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Read a value back exactly as stored")
     @ApiResponse(responseCode = "200", description = "the value",
-            headers = @Header(name = TTL_REMAINING, description = "whole seconds the entry still lives, rounded up"),
+            headers = @Header(name = EntryReads.TTL_REMAINING,
+                    description = "whole seconds the entry still lives, rounded up"),
             content = @Content(mediaType = "application/json", schema = @Schema(description = "the JSON value")))
     @ApiResponse(responseCode = "404", description = "never stored, expired, deleted or flushed")
     void get(@PathVariable String cache, @PathVariable String key, HttpServletResponse response) throws IOException {
-        CacheName name = new CacheName(cache);
-        EntryKey entryKey = new EntryKey(key);
-        StoredEntry entry = store.get(name, entryKey).orElseThrow(() -> ApiException.notFound("entry-not-found",
-                "Cache '" + name + "' has no entry '" + key + "': it was never stored, has expired, or was deleted."));
-        long remainingSeconds = (entry.remaining().toMillis() + 999) / 1000;
-        // The stored bytes go straight to the response: a ResponseEntity would cost a headers map, content negotiation
-        // and a message converter's lookup on every hit, for the same bytes and headers.
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setHeader(TTL_REMAINING, Long.toString(remainingSeconds));
-        response.setContentLength(entry.json().length);
-        response.getOutputStream().write(entry.json());
+        reads.answer(cache, key, response);
     }
 
     @DeleteMapping("/api/caches/{cache}/entries/{key}")
