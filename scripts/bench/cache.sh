@@ -27,7 +27,8 @@
 # The suite's gateway runs with every feature on by default: API keys (wrk sends one), the rate limit (with a limit
 # far above the load, so that it decides on every call but refuses none), circuit breaker, discovery, metrics and
 # tracing. CPU per proxied request (the gateway process's user+system time over the requests wrk completed) is
-# reported beside the suite's gateway and the bare gateway.
+# reported beside the suite's gateway and the bare gateway, and likewise cache-service's and the bare WebFlux
+# application's own CPU per direct GET (Redis's not counted: the floor reads it on every GET, a near-cache hit does not).
 #
 # The measuring part holds /tmp/distpatterns-bench.lock (BENCH_LOCK to name another: a process that inherited the
 # lock's descriptor from an earlier benchmark and outlived it holds it for ever) so that two benchmarks never run at once.
@@ -172,12 +173,14 @@ await_http "http://127.0.0.1:$registry_port/actuator/health" registry 600
 # Everything registers in Eureka as 127.0.0.1: the benchmark's traffic stays on the loopback interface.
 start_jvm cache-service cache-service "$cache_port" EUREKA_URL="$eureka" EUREKA_INSTANCE_IPADDRESS=127.0.0.1 \
   SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port"
+cache_pid=${pids[-1]}
 start_jvm gateway gateway "$gateway_port" EUREKA_URL="$eureka" EUREKA_INSTANCE_IPADDRESS=127.0.0.1 \
   SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port" "${gateway_features[@]}"
 gateway_pid=${pids[-1]}
 await_http "http://127.0.0.1:$cache_port/actuator/health/readiness" cache-service 600
 await_http "http://127.0.0.1:$gateway_port/actuator/health/readiness" gateway 600
 start_jvm floor-webflux floor-webflux "$floor_webflux_port" SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port"
+floor_webflux_pid=${pids[-1]}
 start_jvm floor-gateway floor-gateway "$floor_gateway_port" FLOOR_TARGET="http://127.0.0.1:$cache_port"
 floor_gateway_pid=${pids[-1]}
 
@@ -226,8 +229,8 @@ measure() {
     warm "$warmup" "$floor_webflux"
     say "measuring, ${duration} each ..."
     read -r nginx_rps nginx_p50 nginx_p99 nginx_bad _ <<<"$(wrk_run "$duration" "http://127.0.0.1:$nginx_port/")"
-    read -r dget_rps dget_p50 dget_p99 dget_bad _ <<<"$(wrk_run "$duration" "$direct")"
-    read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
+    read -r dget_rps dget_p50 dget_p99 dget_bad _ dget_cpu <<<"$(wrk_run_cpu "$cache_pid" "$duration" "$direct")"
+    read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ fwf_cpu <<<"$(wrk_run_cpu "$floor_webflux_pid" "$duration" "$floor_webflux")"
     [[ -z $paced_rate ]] || measure_paced
     return 0
   fi
@@ -254,10 +257,10 @@ measure() {
     [[ -z $paced_rate ]] || measure_paced_gateways
     return 0
   fi
-  read -r dget_rps dget_p50 dget_p99 dget_bad _ <<<"$(wrk_run "$duration" "$direct")"
+  read -r dget_rps dget_p50 dget_p99 dget_bad _ dget_cpu <<<"$(wrk_run_cpu "$cache_pid" "$duration" "$direct")"
   read -r dput_rps dput_p50 dput_p99 dput_bad _ <<<"$(wrk_run "$duration" -s "$work/put.lua" "$direct")"
   read -r gput_rps gput_p50 gput_p99 gput_bad _ <<<"$(wrk_run "$duration" "${keyed[@]}" -s "$work/put.lua" "$gateway")"
-  read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ <<<"$(wrk_run "$duration" "$floor_webflux")"
+  read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ fwf_cpu <<<"$(wrk_run_cpu "$floor_webflux_pid" "$duration" "$floor_webflux")"
 }
 
 # One target at PACED_RATE requests/s, open loop: "requests/s p50 p90 p99 p99.9 max non2xx", or "failed".
@@ -286,7 +289,7 @@ measure_paced_gateways() {
 }
 
 # What GATEWAY_ONLY=yes or DIRECT_ONLY=yes does not measure stays blank in the table.
-redis_get=0 redis_set=0 gget_cpu="" fgw_cpu=""
+redis_get=0 redis_set=0 gget_cpu="" fgw_cpu="" dget_cpu="" fwf_cpu=""
 for what in dget dput gget gput fwf fgw; do
   for field in rps p50 p99 bad; do printf -v "${what}_$field" '%s' ""; done
 done
@@ -334,6 +337,8 @@ suite's gateway features: ${GATEWAY_FEATURES:-on} (${gateway_features[*]})
 | bare gateway CPU us per GET        | $(printf '%5s' "$fgw_cpu") | (info)  |        |
 | gateway PUT / direct PUT           | $(printf '%5s' "$r_gw_put") | >= 0.5  | $(verdict "$r_gw_put" 0.5 min) |
 | direct GET / bare WebFlux floor    | $(printf '%5s' "$(ratio "$dget_rps" "$fwf_rps")") | >= 1.5  | $(verdict "$(ratio "$dget_rps" "$fwf_rps")" 1.5 min) |
+| direct GET CPU us per GET          | $(printf '%5s' "$dget_cpu") | (info)  |        |
+| bare WebFlux CPU us per GET        | $(printf '%5s' "$fwf_cpu") | (info)  |        |
 | direct GET p99 (ms), near cache    | $(printf '%5s' "$dget_p99") | < 5     | $(verdict "$dget_p99" 5 max) |
 | direct GET p99 (ms)                | $(printf '%5s' "$dget_p99") | < 10    | $(verdict "$dget_p99" 10 max) |
 | direct PUT p99 (ms)                | $(printf '%5s' "$dput_p99") | < 10    | $(verdict "$dput_p99" 10 max) |
