@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration;
@@ -59,6 +60,17 @@ public class PlatformServiceAutoConfiguration {
                     host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
                 }
             });
+        }
+    }
+
+    /** Jetty's own error answers (a request it refuses before any application sees it) as problem+json. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.eclipse.jetty.server.Server",
+            "org.springframework.boot.jetty.servlet.JettyServletWebServerFactory"})
+    static class JettyErrors {
+        @Bean
+        JettyServerCustomizer problemErrorHandler() {
+            return server -> server.setErrorHandler(new ProblemJettyErrorHandler());
         }
     }
 

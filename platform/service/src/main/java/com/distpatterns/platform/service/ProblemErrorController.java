@@ -25,7 +25,20 @@ public class ProblemErrorController implements ErrorController {
         return Problems.response(Problems.detail(status, null, detail(status)), null);
     }
 
-    /** What an error of the container's says to the caller; {@link ProblemErrorReportValve} says the same. */
+    /**
+     * The body of an error the container answers itself, before any application sees the request (Tomcat's
+     * {@link ProblemErrorReportValve}, Jetty's {@link ProblemJettyErrorHandler}). Title and detail are fixed text of
+     * our own, so nothing in them needs JSON escaping.
+     */
+    static String containerProblem(int code) {
+        HttpStatus status = HttpStatus.resolve(code);
+        String title = status != null ? status.getReasonPhrase() : "Error";
+        String detail = status != null ? detail(status) : title + ".";
+        return "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + code + ",\"detail\":\"" + detail
+                + "\"}";
+    }
+
+    /** What an error of the container's says to the caller. */
     static String detail(HttpStatus status) {
         return switch (status) {
             case NOT_FOUND -> "No resource at this path.";

@@ -7,8 +7,6 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
-import org.apache.tomcat.util.json.JSONFilter;
-import org.springframework.http.HttpStatus;
 
 /**
  * Tomcat's own error answers as problem+json instead of its HTML page: what Tomcat refuses before any application
@@ -29,11 +27,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         if (!writable.get()) {
             return;
         }
-        HttpStatus status = HttpStatus.resolve(code);
-        String title = status != null ? status.getReasonPhrase() : "Error";
-        String detail = status != null ? ProblemErrorController.detail(status) : title + ".";
-        String body = "{\"type\":\"about:blank\",\"title\":\"" + JSONFilter.escape(title) + "\",\"status\":" + code
-                + ",\"detail\":\"" + JSONFilter.escape(detail) + "\"}";
+        String body = ProblemErrorController.containerProblem(code);
         try {
             response.setContentType("application/problem+json");
             response.setCharacterEncoding("UTF-8");

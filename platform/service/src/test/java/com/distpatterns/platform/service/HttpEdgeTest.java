@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -36,9 +37,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The platform's HTTP edge in a real servlet container: one error mapping (a service's rules before the platform's,
- * causes matched too, anything unmapped a 500 that hides its message) and one bounded body reader.
+ * causes matched too, anything unmapped a 500 that hides its message) and one bounded body reader. Here on Tomcat,
+ * which most services run on; {@link HttpEdgeOnJettyTest} runs the same cases on Jetty (cache-service).
  */
 @ExtendWith(OutputCaptureExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpEdgeTest {
 
     private static final JsonMapper JSON = JsonMapper.shared();
@@ -105,13 +108,27 @@ class HttpEdgeTest {
         }
     }
 
+    static final String TOMCAT = "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration";
+    static final String JETTY = "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration";
+
+    /** Both containers are on this module's class path: the one not under test is left out. */
+    String otherContainer() {
+        return JETTY;
+    }
+
+    String expectedServer() {
+        return "TomcatWebServer";
+    }
+
     @BeforeAll
-    static void start() {
+    void start() {
         context = new SpringApplicationBuilder(Application.class).run("--server.port=0",
                 "--eureka.client.enabled=false",
                 "--spring.cloud.discovery.enabled=false", "--spring.application.name=edge-test",
-                "--platform.http.max-request-body=64B");
-        port = ((WebServerApplicationContext) context).getWebServer().getPort();
+                "--platform.http.max-request-body=64B", "--spring.autoconfigure.exclude=" + otherContainer());
+        var server = ((WebServerApplicationContext) context).getWebServer();
+        assertThat(server.getClass().getSimpleName()).isEqualTo(expectedServer());
+        port = server.getPort();
         http = HttpClient.newHttpClient();
     }
 
@@ -198,8 +215,8 @@ class HttpEdgeTest {
     }
 
     @Test
-    void aPathTomcatCannotDecodeIsA400ProblemNotItsHtmlPage() throws Exception {
-        // Tomcat refuses this before any application sees it; an HTTP client library would not even send it.
+    void aPathTheContainerCannotDecodeIsA400ProblemNotItsHtmlPage() throws Exception {
+        // The container refuses this before any application sees it; an HTTP client library would not even send it.
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.getOutputStream().write("GET /orders/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
