@@ -1,5 +1,6 @@
 package com.distpatterns.platform.service;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import java.util.Comparator;
@@ -51,8 +52,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(ApiException.class)
-    ResponseEntity<ProblemDetail> apiException(ApiException e) {
-        return Problems.response(e);
+    ResponseEntity<ProblemDetail> apiException(ApiException e, HttpServletRequest request) {
+        return UnreadBodies.drained(Problems.response(e), request);
     }
 
     @ExceptionHandler(ConstraintViolationException.class)
@@ -65,8 +66,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> mapped(Exception e) {
-        return mapped((Throwable) e).map(Problems::response).orElseGet(() -> unexpected(e));
+    ResponseEntity<ProblemDetail> mapped(Exception e, HttpServletRequest request) {
+        return UnreadBodies.drained(mapped((Throwable) e).map(Problems::response).orElseGet(() -> unexpected(e)),
+                request);
     }
 
     private Optional<ApiException> mapped(Throwable e) {
