@@ -20,6 +20,10 @@ import com.distpatterns.cache.infra.NearCacheSupport;
 import com.distpatterns.cache.infra.NearCachedStore;
 import io.lettuce.core.resource.Delay;
 import java.util.UUID;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
-import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
+import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.support.SimpleCacheManager;
@@ -58,14 +62,25 @@ public class CacheServiceConfiguration {
     }
 
     /**
-     * Keys are any UTF-8, '/' and '\\' included: Tomcat refuses their encoded forms by default; passed through
-     * undecoded, they stay inside the {key} path segment and Spring decodes them into the variable.
+     * Keys are any UTF-8, '/', '\\' and '%' included: Jetty refuses their encoded forms by default as ambiguous; let
+     * through, they stay inside the {key} path segment and Spring decodes them into the variable. Decoding is safe
+     * here: no path is ever mapped to a file, and every route names its variables by segment.
      */
     @Bean
-    TomcatConnectorCustomizer slashesInKeys() {
-        return connector -> {
-            connector.setEncodedSolidusHandling("passthrough");
-            connector.setEncodedReverseSolidusHandling("passthrough");
+    JettyServerCustomizer slashesInKeys() {
+        UriCompliance keys = UriCompliance.DEFAULT.with("KEYS_IN_PATHS",
+                UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+                UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS);
+        return server -> {
+            for (Connector connector : server.getConnectors()) {
+                HttpConnectionFactory http = connector.getConnectionFactory(HttpConnectionFactory.class);
+                if (http != null) {
+                    http.getHttpConfiguration().setUriCompliance(keys);
+                }
+            }
+            for (ServletContextHandler context : server.getDescendants(ServletContextHandler.class)) {
+                context.getServletHandler().setDecodeAmbiguousURIs(true);
+            }
         };
     }
 
