@@ -18,7 +18,7 @@ import reactor.netty.http.client.HttpClientResponse;
  *
  * <p>The first four are {@code WebFilter}s: they run on every request, before Spring Cloud Gateway picks a route
  * (its routing, load balancing, breaker, retry and metrics filters run inside the last web handler, after all of
- * them). The next is a {@code GlobalFilter} in that handler's chain. The last is an {@code HttpHeadersFilter}: it
+ * them). The next two are {@code GlobalFilter}s in that handler's chain. The last is an {@code HttpHeadersFilter}: it
  * shapes the headers of the request sent downstream, after Spring Cloud Gateway's own header filters.
  */
 public enum FilterOrder {
@@ -37,6 +37,13 @@ public enum FilterOrder {
 
     /** After the key check: a caller without a valid key never spends tokens, and a keyed one spends its own. */
     RATE_LIMIT(Ordered.HIGHEST_PRECEDENCE + 3, Set.of(Attributes.CLIENT), Set.of()),
+
+    /**
+     * A {@code GlobalFilter}: times the routed call on its route. Where Spring Cloud Gateway's own metrics filter
+     * stands (0), around every route filter (the breaker, the retry) and the routing, so that it times what the
+     * caller waits for.
+     */
+    ROUTE_TIMING(0, Set.of(Attributes.ROUTE), Set.of()),
 
     /**
      * A {@code GlobalFilter}, inside Spring Cloud Gateway's chain: turns the route's {@code lb://service} URL into an
@@ -72,7 +79,10 @@ public enum FilterOrder {
                 ServerRequestObservationContext.CURRENT_OBSERVATION_CONTEXT_ATTRIBUTE,
                 ServerRequestObservationContext.class);
 
-        /** Written by Spring Cloud Gateway once it picked a route, after every filter above: read by error handling. */
+        /**
+         * Written by Spring Cloud Gateway once it picked a route, after the web filters above and before any
+         * {@code GlobalFilter}: read by {@link FilterOrder#ROUTE_TIMING} and by error handling.
+         */
         public static final ExchangeAttribute<Route> ROUTE = new ExchangeAttribute<>(
                 ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, Route.class);
 
@@ -117,9 +127,11 @@ public enum FilterOrder {
 
         /**
          * What the frameworks write, not one of the filters above: there before the filter that reads it runs (the
-         * observation before the first; the request URL and scheme prefix before {@link FilterOrder#INSTANCE_CHOICE}).
+         * observation before the first; the route before {@link FilterOrder#ROUTE_TIMING}; the request URL and scheme
+         * prefix before {@link FilterOrder#INSTANCE_CHOICE}).
          */
-        public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION, REQUEST_URL, SCHEME_PREFIX);
+        public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION, ROUTE, REQUEST_URL,
+                SCHEME_PREFIX);
 
         private Attributes() {}
     }
