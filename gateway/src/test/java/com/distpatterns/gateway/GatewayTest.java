@@ -1,5 +1,6 @@
 package com.distpatterns.gateway;
 
+import com.distpatterns.gateway.api.ImmediateRouteLookup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -97,6 +99,8 @@ class GatewayTest {
     int port;
     @Autowired
     DiscoveryClient discovery;
+    @Autowired
+    RoutePredicateHandlerMapping routeLookup;
     WebTestClient http;
 
     @BeforeEach
@@ -116,6 +120,12 @@ class GatewayTest {
         slowTaskService.close();
         consensusService.close();
         eureka.close();
+    }
+
+    /** The gateway's own look-up stands in Spring Cloud Gateway's place; every routed call here goes through it. */
+    @Test
+    void routesAreLookedUpByTheGatewaysOwnLookup() {
+        assertThat(routeLookup).isInstanceOf(ImmediateRouteLookup.class);
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.util.context.ContextView;
 
 /**
  * The order of the gateway's own filters, declared here and nowhere else, with why each stands where it does, and
@@ -124,6 +125,20 @@ public enum FilterOrder {
         @SuppressWarnings("rawtypes")
         public static final ExchangeAttribute<Set> CLIENT_RESPONSE_HEADER_NAMES = new ExchangeAttribute<>(
                 ServerWebExchangeUtils.CLIENT_RESPONSE_HEADER_NAMES, Set.class);
+
+        /**
+         * Written by Spring Cloud Gateway's handler mapping before it looks a route up: the Reactor context of that
+         * look-up, which {@link ImmediateRouteLookup} hands to the routes' predicates.
+         */
+        public static final ExchangeAttribute<ContextView> LOOKUP_CONTEXT = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.GATEWAY_REACTOR_CONTEXT_ATTR, ContextView.class);
+
+        /**
+         * Written by the route look-up ({@link ImmediateRouteLookup}) before it tests each route: the id of the route
+         * whose predicate is being asked, for the predicates that read it.
+         */
+        public static final ExchangeAttribute<String> PREDICATE_ROUTE = new ExchangeAttribute<>(
+                ServerWebExchangeUtils.GATEWAY_PREDICATE_ROUTE_ATTR, String.class);
 
         /**
          * What the frameworks write, not one of the filters above: there before the filter that reads it runs (the
