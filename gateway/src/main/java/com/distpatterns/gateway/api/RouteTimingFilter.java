@@ -43,7 +43,26 @@ public final class RouteTimingFilter implements GlobalFilter, Ordered {
     private final ConcurrentMap<Key, Timer> timers = new ConcurrentHashMap<>();
 
     /** What the tags are made of; {@code status} -1 when the answer has none. */
-    private record Key(String routeId, String routeUri, String method, int status) {}
+    private record Key(String routeId, String routeUri, String method, int status) {
+
+        /** Spring Cloud Gateway's tags, value for value: no status is {@code CUSTOM}/{@code NA}, an unknown one its number. */
+        Tags tags() {
+            String outcome = "CUSTOM";
+            String name = "CUSTOM";
+            String code = "NA";
+            if (status >= 0) {
+                code = String.valueOf(status);
+                name = code;
+                HttpStatus known = HttpStatus.resolve(status);
+                if (known != null) {
+                    outcome = known.series().name();
+                    name = known.name();
+                }
+            }
+            Tags tags = Tags.of("outcome", outcome, "status", name, "httpStatusCode", code, "httpMethod", method);
+            return routeId == null ? tags : tags.and("routeId", routeId, "routeUri", routeUri);
+        }
+    }
 
     public RouteTimingFilter(MeterRegistry registry) {
         this.registry = registry;
@@ -79,7 +98,7 @@ public final class RouteTimingFilter implements GlobalFilter, Ordered {
     }
 
     private Timer register(Key key) {
-        Timer timer = registry.timer(TIMER, tags(key));
+        Timer timer = registry.timer(TIMER, key.tags());
         if (timers.size() < MAX_KEPT) {
             timers.putIfAbsent(key, timer);
         }
@@ -88,28 +107,6 @@ public final class RouteTimingFilter implements GlobalFilter, Ordered {
 
     private void forget(Meter removed) {
         timers.values().removeIf(timer -> timer.getId().equals(removed.getId()));
-    }
-
-    /** Spring Cloud Gateway's tags, value for value: no status is {@code CUSTOM}/{@code NA}, an unknown one its number. */
-    static Tags tags(String routeId, String routeUri, String method, int status) {
-        String outcome = "CUSTOM";
-        String name = "CUSTOM";
-        String code = "NA";
-        if (status >= 0) {
-            code = String.valueOf(status);
-            name = code;
-            HttpStatus known = HttpStatus.resolve(status);
-            if (known != null) {
-                outcome = known.series().name();
-                name = known.name();
-            }
-        }
-        Tags tags = Tags.of("outcome", outcome, "status", name, "httpStatusCode", code, "httpMethod", method);
-        return routeId == null ? tags : tags.and("routeId", routeId, "routeUri", routeUri);
-    }
-
-    private static Tags tags(Key key) {
-        return tags(key.routeId(), key.routeUri(), key.method(), key.status());
     }
 
     @Override
