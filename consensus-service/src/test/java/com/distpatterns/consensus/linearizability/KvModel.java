@@ -61,9 +61,6 @@ public final class KvModel implements Model<KvModel.KeyState, KvInput, KvOutput>
     }
 
     private static List<KeyState> read(KeyState state, KvOutput output) {
-        if (output == null) {
-            return List.of(state);
-        }
         if (!(output instanceof KvOutput.Read r) || !Objects.equals(r.value(), state.value())) {
             return List.of();
         }
@@ -73,7 +70,8 @@ public final class KvModel implements Model<KvModel.KeyState, KvInput, KvOutput>
     private static List<KeyState> compareAndSet(KeyState state, KvInput.Cas cas, KvOutput output) {
         boolean matches = Objects.equals(state.value(), cas.expected());
         if (output == null) {
-            return List.of(matches ? new KeyState(cas.value(), UNKNOWN, state.floor()) : state);
+            // Only where it swapped: the checker may leave out an operation whose answer was lost.
+            return matches ? List.of(new KeyState(cas.value(), UNKNOWN, state.floor())) : List.of();
         }
         if (!(output instanceof KvOutput.Swapped s) || s.succeeded() != matches) {
             return List.of();

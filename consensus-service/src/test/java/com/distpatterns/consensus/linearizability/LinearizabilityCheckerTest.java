@@ -55,6 +55,16 @@ class LinearizabilityCheckerTest {
     }
 
     @Test
+    void aLostAnswerDoesNotExcuseAStaleRead() {
+        var history = List.of(
+                Operation.<KvInput, KvOutput>unknown(2, new KvInput.Put("k", "z"), 0),
+                op(0, new KvInput.Put("k", "a"), new KvOutput.Written(5), 0, 1),
+                op(0, new KvInput.Put("k", "b"), new KvOutput.Written(6), 2, 3),
+                op(1, new KvInput.Get("k"), new KvOutput.Read("a", 5), 4, 5));
+        assertThat(check(history)).isEqualTo(CheckResult.Verdict.NOT_LINEARIZABLE);
+    }
+
+    @Test
     void compareAndSetMustSeeTheCurrentValue() {
         var history = List.of(
                 op(0, new KvInput.Put("k", "a"), new KvOutput.Written(3), 0, 1),

@@ -9,7 +9,8 @@ public interface Model<S, I, O> {
 
     /**
      * The states possible after {@code input} answered with {@code output} in {@code state}: empty when that
-     * answer is impossible there, several when the answer leaves it open. A null output is unknown.
+     * answer is impossible there, several when the answer leaves it open. A null output is unknown: give only
+     * the states in which the operation took effect, since the checker may leave such an operation out.
      */
     List<S> step(S state, I input, O output);
 

@@ -1,6 +1,5 @@
 package com.distpatterns.consensus.linearizability;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -9,7 +8,7 @@ import java.util.Objects;
  * transaction writes both or neither, at one store revision; a conditional write changes one key if its
  * modRevision is the one expected; a range reads both at once. Revisions are store-wide, so every change's
  * revision exceeds every revision seen before it. Writes whose answer was lost may have happened or not, with a
- * revision learnt later (as in {@link KvModel}).
+ * revision learnt later (as in {@link KvModel}); "not happened" is the checker's to choose, by leaving them out.
  */
 public final class PairModel implements Model<PairModel.State, PairModel.Input, PairModel.Output> {
 
@@ -53,11 +52,8 @@ public final class PairModel implements Model<PairModel.State, PairModel.Input, 
     public List<State> step(State s, Input input, Output output) {
         return switch (input) {
             case Read r -> {
-                if (output == null) {
-                    yield List.of(s);
-                }
                 if (!(output instanceof Seen seen)) {
-                    yield List.of();
+                    yield List.of(); // a lost read changes nothing: the checker leaves it out
                 }
                 Key x = matches(s.x(), seen.x(), s.floor());
                 Key y = matches(s.y(), seen.y(), s.floor());
@@ -86,13 +82,12 @@ public final class PairModel implements Model<PairModel.State, PairModel.Input, 
         boolean holds = key.value() == null ? expected == 0
                 : key.revision() == UNKNOWN ? expected > s.floor() : key.revision() == expected;
         if (output == null) {
-            List<State> states = new ArrayList<>();
-            states.add(s);
-            if (holds) {
-                State applied = apply.with(UNKNOWN);
-                states.add(new State(applied.x(), applied.y(), s.floor()));
+            // Only where it took effect: the checker may leave out a write whose answer was lost.
+            if (!holds) {
+                return List.of();
             }
-            return states;
+            State applied = apply.with(UNKNOWN);
+            return List.of(new State(applied.x(), applied.y(), s.floor()));
         }
         if (output instanceof Written w) {
             if (!holds || w.revision() <= s.floor()) {
