@@ -150,6 +150,21 @@ class GatewayTest {
     }
 
     @Test
+    void theServicesResponseHeadersComeBackWithoutTheHopByHopOnes() {
+        http.get().uri("/api/caches/users/entries/bob").header("X-API-Key", ROUTING_KEY)
+                .header("X-Stub-Answer-Headers", "yes")
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("Set-Cookie", "a=1", "b=2")
+                .expectHeader().valueEquals("Cache-TTL-Remaining", "42")
+                .expectHeader().valueEquals("Content-Type", "application/json")
+                .expectHeader().doesNotExist("X-Hop")
+                .expectHeader().doesNotExist("Proxy-Authenticate")
+                .expectHeader().doesNotExist("Keep-Alive")
+                .expectHeader().exists("X-Request-Id");
+    }
+
+    @Test
     void aUriThatCannotBeParsedIsA400Problem() throws IOException {
         // Refused before any filter runs; an HTTP client library would not even send it.
         try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -20,7 +20,7 @@ import org.springframework.web.server.ServerWebExchange;
  * header names ({@code RemoveHopByHopHeadersFilter}, whose configured set is used); then it adds
  * {@code TE: trailers} to a gRPC call ({@code GRPCRequestHeadersFilter}) and does what {@link OutgoingHeadersFilter}
  * does (no API key; the request id and the trace context). On the response, it removes the hop-by-hop headers
- * from the fresh copy Spring Cloud Gateway hands it, in place. {@code OneCopyHeadersTest} checks it against those
+ * in place from the headers {@link OneCopyRoutingFilter} hands it: a view of the service's answer. {@code OneCopyHeadersTest} checks it against those
  * filters themselves.
  */
 final class OneCopyHeaders {

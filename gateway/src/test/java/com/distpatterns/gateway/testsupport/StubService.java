@@ -34,6 +34,16 @@ public final class StubService implements AutoCloseable {
             byte[] body = ("{\"service\":\"" + name + "\",\"path\":\"" + exchange.getRequestURI().getPath() + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (exchange.getRequestHeaders().containsKey("X-Stub-Answer-Headers")) {
+                // Headers a gateway must pass on as they are, beside hop-by-hop ones it must not.
+                exchange.getResponseHeaders().add("Set-Cookie", "a=1");
+                exchange.getResponseHeaders().add("Set-Cookie", "b=2");
+                exchange.getResponseHeaders().add("Cache-TTL-Remaining", "42");
+                exchange.getResponseHeaders().add("Connection", "X-Hop");
+                exchange.getResponseHeaders().add("X-Hop", "private");
+                exchange.getResponseHeaders().add("Proxy-Authenticate", "Basic");
+                exchange.getResponseHeaders().add("Keep-Alive", "timeout=5");
+            }
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
