@@ -30,7 +30,10 @@ final class PairHistories {
         return new Simulation(new Random(seed), seconds * 1000 * MS, electionMillis * MS, false).run();
     }
 
-    /** The same, but one read at second 12 is answered from the store as it was at second 11: not linearizable. */
+    /**
+     * The same, but one read at second 12 is answered from the store as it was at second 11, before writes that
+     * were answered meanwhile: not linearizable.
+     */
     static List<Operation<Input, Output>> withAStaleRead(long seed, int seconds, int electionMillis) {
         return new Simulation(new Random(seed), seconds * 1000 * MS, electionMillis * MS, true).run();
     }
@@ -97,12 +100,12 @@ final class PairHistories {
 
         List<Operation<Input, Output>> run() {
             for (int client = 0; client < 6; client++) {
-                schedule(millis(0, 5), new Call(client, 0), Kind.CALL);
+                callAt(millis(0, 5), client);
             }
             while (!events.isEmpty()) {
                 Event event = events.poll();
                 switch (event.kind()) {
-                    case CALL -> call(event.time(), event.call().client);
+                    case CALL -> call(event.call());
                     case APPLY -> apply(event.call());
                     case RETURN -> answer(event.time(), event.call());
                 }
@@ -110,11 +113,15 @@ final class PairHistories {
             return history;
         }
 
-        private void call(long now, int client) {
-            if (now > end) {
-                return;
+        private void callAt(long time, int client) {
+            if (time <= end) {
+                schedule(time, new Call(client, time), Kind.CALL);
             }
-            Call call = new Call(client, now);
+        }
+
+        private void call(Call call) {
+            int client = call.client;
+            long now = call.at;
             String value = "c" + client + "-" + calls[client]++;
             call.input = switch (random.nextInt(3)) {
                 case 0 -> new PairModel.Txn(xRevision[client], value);
@@ -184,7 +191,7 @@ final class PairHistories {
                 if (!(call.input instanceof PairModel.Read)) {
                     history.add(Operation.unknown(client, call.input, call.at));
                 }
-                schedule(now + 100 * MS, new Call(client, 0), Kind.CALL);
+                callAt(now + 100 * MS, client);
                 return;
             }
             history.add(new Operation<>(client, call.input, call.output, call.at, now));
@@ -199,7 +206,7 @@ final class PairHistories {
                     yRevision[client] = s.y().revision();
                 }
             }
-            schedule(now, new Call(client, 0), Kind.CALL);
+            callAt(now, client);
         }
     }
 }
