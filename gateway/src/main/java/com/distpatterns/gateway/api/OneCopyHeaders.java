@@ -19,7 +19,8 @@ import org.springframework.web.server.ServerWebExchange;
  * ({@code TransferEncodingNormalizationHeadersFilter}); the hop-by-hop headers and those the {@code Connection}
  * header names ({@code RemoveHopByHopHeadersFilter}, whose configured set is used); then it adds
  * {@code TE: trailers} to a gRPC call ({@code GRPCRequestHeadersFilter}) and does what {@link OutgoingHeadersFilter}
- * does (no API key; the request id and the trace context). On the response, it removes the hop-by-hop headers
+ * does (no API key; the request id and the trace context), writing into the headers it is handed: for a routed call,
+ * a view of those of the request Netty sends. On the response, it removes the hop-by-hop headers
  * in place from the headers {@link OneCopyRoutingFilter} hands it: a view of the service's answer. {@code OneCopyHeadersTest} checks it against those
  * filters themselves.
  */
@@ -35,8 +36,8 @@ final class OneCopyHeaders {
     }
 
     /** The request's side: the headers sent downstream. */
-    HttpHeadersFilter requests() {
-        return this::request;
+    Requests requests() {
+        return new Requests();
     }
 
     /** The response's side: the headers returned to the caller. */
@@ -54,17 +55,35 @@ final class OneCopyHeaders {
         };
     }
 
-    private HttpHeaders request(HttpHeaders input, ServerWebExchange exchange) {
-        Set<String> dropped = withConnectionTokens(input);
-        boolean chunked = "chunked".equalsIgnoreCase(trimmed(input.getFirst(HttpHeaders.TRANSFER_ENCODING)));
-        HttpHeaders copy = copyWithout(input, name -> dropped.contains(name) || forwarded(name)
-                || (chunked && HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)));
-        String contentType = input.getFirst(HttpHeaders.CONTENT_TYPE);
-        if (contentType != null && contentType.regionMatches(true, 0, "application/grpc", 0, 16)) {
-            copy.add(HttpHeaders.TE, "trailers");
+    /**
+     * The request's side as a header filter, and as the routing filter uses it: written straight into the headers of
+     * the outgoing request, through a view of them, so that the one copy is the one Netty sends.
+     */
+    final class Requests implements HttpHeadersFilter {
+
+        @Override
+        public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+            HttpHeaders copy = new HttpHeaders();
+            copyInto(copy, input, exchange);
+            return copy;
         }
-        outgoing.edit(copy, exchange);
-        return copy;
+
+        /** Adds the request's headers that go downstream to {@code target}, writable and empty. */
+        void copyInto(HttpHeaders target, HttpHeaders input, ServerWebExchange exchange) {
+            Set<String> dropped = withConnectionTokens(input);
+            boolean chunked = "chunked".equalsIgnoreCase(trimmed(input.getFirst(HttpHeaders.TRANSFER_ENCODING)));
+            input.forEach((name, values) -> {
+                if (!(dropped.contains(name) || forwarded(name)
+                        || (chunked && HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)))) {
+                    target.addAll(name, values);
+                }
+            });
+            String contentType = input.getFirst(HttpHeaders.CONTENT_TYPE);
+            if (contentType != null && contentType.regionMatches(true, 0, "application/grpc", 0, 16)) {
+                target.add(HttpHeaders.TE, "trailers");
+            }
+            outgoing.edit(target, exchange);
+        }
     }
 
     private HttpHeaders response(HttpHeaders input) {

@@ -2,6 +2,7 @@ package com.distpatterns.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.springframework.cloud.gateway.filter.headers.TransferEncodingNormaliz
 import org.springframework.cloud.gateway.filter.headers.XForwardedHeadersFilter;
 import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
@@ -147,6 +149,12 @@ class OneCopyHeadersTest {
         assertThat(sorted(actual)).isEqualTo(sorted(expected));
         assertThat(actual.getFirst("X-Request-Id")).isEqualTo("req-1");
         assertThat(actual.containsHeader("X-API-Key")).isFalse();
+
+        // As a routed call uses it: written into the headers of Netty's outgoing request, through a view of them.
+        OneCopyHeaders.Requests oneCopy = (OneCopyHeaders.Requests) OneCopyRoutingFilter.choose(defaults()).getFirst();
+        DefaultHttpHeaders sent = new DefaultHttpHeaders();
+        oneCopy.copyInto(new HttpHeaders(new Netty4HeadersAdapter(sent)), exchange.getRequest().getHeaders(), exchange);
+        assertThat(sorted(new HttpHeaders(new Netty4HeadersAdapter(sent)))).isEqualTo(sorted(expected));
     }
 
     private static HttpHeaders copy(HttpHeaders headers) {
