@@ -3,8 +3,11 @@ package com.distpatterns.gateway.api;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.time.Duration;
+import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -162,7 +165,7 @@ public final class OneCopyRoutingFilter extends NettyRoutingFilter {
         response.setStatusCode(HttpStatusCode.valueOf(answer.status().code()));
         HttpHeaders headers = HttpHeadersFilter.filter(getHeadersFilters(), received, exchange,
                 HttpHeadersFilter.Type.RESPONSE);
-        FilterOrder.Attributes.CLIENT_RESPONSE_HEADER_NAMES.put(exchange, headers.headerNames());
+        FilterOrder.Attributes.CLIENT_RESPONSE_HEADER_NAMES.put(exchange, new HeaderNames(headers));
         if (response.isCommitted()) {
             return; // a filter before routing already answered: its headers are read-only and sent
         }
@@ -172,6 +175,43 @@ public final class OneCopyRoutingFilter extends NettyRoutingFilter {
             server.responseHeaders().add(answer.responseHeaders());
         } else {
             response.getHeaders().addAll(headers);
+        }
+    }
+
+    /**
+     * The names of the headers handed on, where Spring Cloud Gateway records them for the filters after it: a view,
+     * its set made only if a filter reads it. No filter of Spring Cloud Gateway's or the suite's does, and making it on
+     * every call (a case-insensitive map of the names) was 0.6 % of the gateway's CPU samples under load.
+     */
+    static final class HeaderNames extends AbstractSet<String> {
+
+        private final HttpHeaders headers;
+        private Set<String> names;
+
+        HeaderNames(HttpHeaders headers) {
+            this.headers = headers;
+        }
+
+        @Override
+        public boolean contains(Object name) {
+            return name instanceof String header && headers.containsHeader(header);
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return names().iterator();
+        }
+
+        @Override
+        public int size() {
+            return names().size();
+        }
+
+        private Set<String> names() {
+            if (names == null) {
+                names = Collections.unmodifiableSet(headers.headerNames());
+            }
+            return names;
         }
     }
 
