@@ -20,9 +20,9 @@ import org.springframework.web.server.ServerWebExchange;
  * header names ({@code RemoveHopByHopHeadersFilter}, whose configured set is used); then it adds
  * {@code TE: trailers} to a gRPC call ({@code GRPCRequestHeadersFilter}) and does what {@link OutgoingHeadersFilter}
  * does (no API key; the request id and the trace context), writing into the headers it is handed: for a routed call,
- * a view of those of the request Netty sends. On the response, it removes the hop-by-hop headers
- * in place from the headers {@link OneCopyRoutingFilter} hands it: a view of the service's answer. {@code OneCopyHeadersTest} checks it against those
- * filters themselves.
+ * a view of those of the request Netty sends. On the response, it removes the hop-by-hop headers in place from the
+ * headers {@link OneCopyRoutingFilter} hands it: a view of the service's answer. {@code OneCopyHeadersTest} checks it
+ * against those filters themselves.
  */
 final class OneCopyHeaders {
 

@@ -11,8 +11,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.support.Netty4HeadersAdapter;
 
 /**
- * The URL the routing filter hands to Reactor Netty (as Spring Cloud Gateway's {@code toASCIIString} would send it), and
- * the names of the headers it hands on, as Spring Cloud Gateway records them.
+ * The URL the routing filter hands to Reactor Netty (as Spring Cloud Gateway's {@code toASCIIString} would send
+ * it), and the names of the headers it hands on, as Spring Cloud Gateway records them.
  */
 class OneCopyRoutingFilterTest {
 
