@@ -12,6 +12,11 @@
 #   B_JAR=/path/to/other/gateway.jar scripts/bench/gateway-ab.sh   A: this build; B: another
 #   ROUNDS=8 DURATION=10s scripts/bench/gateway-ab.sh              rounds (default 8), length of each load
 #   A_JAVA_OPTS="-XX:StartFlightRecording=..." scripts/bench/gateway-ab.sh   JVM options of A (B_JAVA_OPTS: of B)
+#   PACED_RATE=10000 scripts/bench/gateway-ab.sh   after each wrk load, the same gateway at this fixed rate, open loop
+#                                                 (scripts/bench/paced/PacedGet.java): p50, p99 and p99.9 at the same
+#                                                 load, in the same alternating rounds (one run of cache.sh's paced
+#                                                 mode measures each gateway once, minutes apart, and the bare
+#                                                 gateway's own p99 moved 2.8-5.7 ms between such runs)
 #
 # Unattended, as cache.sh: installs wrk/redis-server/curl if missing, builds stale jars, runs on private ports, stops
 # exactly what it started, and holds the benchmark lock (common.sh) while it measures.
@@ -22,6 +27,7 @@ source "$(dirname "$0")/common.sh"
 cd "$root"
 rounds="${ROUNDS:-8}"
 duration="${DURATION:-10s}"
+paced_rate="${PACED_RATE:-}"
 warmup_rounds="${WARMUP_ROUNDS:-4}"
 work="$(mktemp -d /tmp/gateway-ab.XXXXXX)"
 floors="$root/scripts/bench/floors"
@@ -92,29 +98,41 @@ await_http "http://127.0.0.1:$a_port$path" "gateway A's route to cache-service" 
 await_http "http://127.0.0.1:$b_port$path" "gateway B's route to cache-service" 600 "${keyed[@]}"
 await_http "http://127.0.0.1:$floor_port$path" "the bare gateway's route to cache-service" 600
 
-# load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms"
+# load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms", and with PACED_RATE " paced_p50 paced_p99 paced_p999"
 load() {
-  local name=$1 pid=$2 port=$3 before after out
+  local name=$1 pid=$2 port=$3 before after out paced=""
   before="$(cpu_us "$pid")"
   out="$(wrk -t2 -c50 -d"$duration" --latency "${keyed[@]}" "http://127.0.0.1:$port$path")"
   after="$(cpu_us "$pid")"
   echo "$out" >>"$work/wrk.log"
-  awk -v name="$name" -v cpu=$((after - before)) '
+  if [[ -n $paced_rate && $measuring == yes ]]; then
+    # "requests/s p50 p90 p99 p99.9 max non2xx"; a failed run counts as missing, not as zero latency.
+    paced="$("$java" "$root/scripts/bench/paced/PacedGet.java" "http://127.0.0.1:$port$path" "$paced_rate" \
+      "${duration%s}" 50 "X-API-Key: $api_key" 2>>"$work/paced.err" || echo failed)"
+    echo "$name $paced" >>"$work/paced.log"
+  fi
+  awk -v name="$name" -v cpu=$((after - before)) -v paced="$paced" '
     function ms(v) {
       if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v
     }
     /^ +99%/ { p99 = ms($2) } /^Requests\/sec:/ { rps = $2 } / requests in / { total = $1 }
-    END { printf "%s %.0f %.0f %.2f\n", name, rps, (total > 0 ? cpu / total : 0), p99 }' <<<"$out"
+    END {
+      printf "%s %.0f %.0f %.2f", name, rps, (total > 0 ? cpu / total : 0), p99
+      if (split(paced, f, " ") >= 7) printf " %s %s %s", f[2], f[4], f[5]; else if (paced != "") printf " - - -"
+      printf "\n"
+    }' <<<"$out"
 }
 
 hold_bench_lock
+measuring=no # the warm-up rounds load with wrk only
 say "warming up, $warmup_rounds rounds ..."
 for _ in $(seq "$warmup_rounds"); do
   load A "$a_pid" "$a_port" >/dev/null
   load B "$b_pid" "$b_port" >/dev/null
   load floor "$floor_pid" "$floor_port" >/dev/null
 done
-say "measuring, $rounds rounds of ${duration} each ..."
+measuring=yes
+say "measuring, $rounds rounds of ${duration} each${paced_rate:+, then ${duration} at a fixed $paced_rate req/s} ..."
 for round in $(seq "$rounds"); do
   if ((round % 2)); then
     load A "$a_pid" "$a_port"; load B "$b_pid" "$b_port"; load floor "$floor_pid" "$floor_port"
@@ -130,6 +148,7 @@ echo "gateway B: ${B_JAR:-this build} ${B_ARGS:-}"
 echo
 awk '
   { rps[$1] += $2; cpu[$1] += $3; p99[$1] += $4; n[$1]++ }
+  NF >= 7 && $5 != "-" { pp50[$1] += $5; pp99[$1] += $6; pp999[$1] += $7; pn[$1]++ }
   END {
     print "| gateway | requests/s (mean) | CPU us per GET | p99 ms (mean) |"
     print "|---|---:|---:|---:|"
@@ -140,7 +159,27 @@ awk '
     }
     printf "\nA / floor %.3f, B / floor %.3f, B / A %.3f (rate); B / A %.3f (CPU per GET)\n",
       rps["A"] / rps["floor"], rps["B"] / rps["floor"], rps["B"] / rps["A"], cpu["B"] / cpu["A"]
+    printf "p99 under wrk: A / floor %.2f, B / floor %.2f\n", p99["A"] / p99["floor"], p99["B"] / p99["floor"]
+    if (pn["A"] && pn["B"] && pn["floor"]) {
+      print "\nAt a fixed rate, open loop (means over the rounds; latency from when each request was due):\n"
+      print "| gateway | p50 ms | p99 ms | p99.9 ms |"
+      print "|---|---:|---:|---:|"
+      for (i = 1; i <= 3; i++) {
+        k = names[i]
+        printf "| %s | %.2f | %.2f | %.2f |\n", k, pp50[k] / pn[k], pp99[k] / pn[k], pp999[k] / pn[k]
+      }
+      printf "\np99 at the fixed rate: A / floor %.2f, B / floor %.2f\n",
+        (pp99["A"] / pn["A"]) / (pp99["floor"] / pn["floor"]), (pp99["B"] / pn["B"]) / (pp99["floor"] / pn["floor"])
+    }
   }' "$work/rounds.txt"
+if [[ -n $paced_rate ]]; then
+  # One stall of the machine moves a round's p99 at a fixed rate by several times: the median over rounds as well.
+  for name in A B floor; do
+    awk -v k="$name" '$1 == k && NF >= 7 && $6 != "-" { print $6 }' "$work/rounds.txt" | sort -n |
+      awk -v k="$name" '{ v[++n] = $1 }
+        END { if (n) printf "%s: median p99 at the fixed rate %.2f ms over %d rounds\n", k, (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), n }'
+  done
+fi
 awk '$1 == "A" { a[++i] = $2 } $1 == "B" { b[++j] = $2 }
   END { for (r = 1; r <= i; r++) won += (b[r] > a[r]); printf "B faster than A in %d of %d rounds\n", won, i }' \
   "$work/rounds.txt"
