@@ -16,7 +16,7 @@
 #                                                 (scripts/bench/paced/PacedGet.java): p50, p99 and p99.9 at the same
 #                                                 load, in the same alternating rounds (one run of cache.sh's paced
 #                                                 mode measures each gateway once, minutes apart, and the bare
-#                                                 gateway's own p99 moved 2.8-5.7 ms between such runs)
+#                                                 gateway's own p99 moved 2.8-6.1 ms between such runs)
 #
 # Unattended, as cache.sh: installs wrk/redis-server/curl if missing, builds stale jars, runs on private ports, stops
 # exactly what it started, and holds the benchmark lock (common.sh) while it measures.
