@@ -164,8 +164,11 @@ public class GatewayConfiguration {
             log.warn("Rate limiting is disabled (gateway.rate-limit.enabled=false)");
             return client -> Mono.just(RateLimitDecision.unlimited(settings.burstCapacity()));
         }
+        int maxLease = settings.maxLease() != null
+                ? settings.maxLease()
+                : LeasingRateLimiter.defaultMaxLease(settings.replenishPerSecond());
         LeasingRateLimiter limiter = new LeasingRateLimiter(sharedBuckets, new LeasingRateLimiter.Settings(
-                settings.replenishPerSecond(), settings.burstCapacity(), settings.maxLease(), settings.leaseTtl(),
+                settings.replenishPerSecond(), settings.burstCapacity(), maxLease, settings.leaseTtl(),
                 settings.failOpenFor()), System::nanoTime);
         log.info("Rate limit: {}/s, burst {}, per client, shared in Redis; leases of up to {} tokens, spendable for {}",
                 settings.replenishPerSecond(), settings.burstCapacity(), limiter.maxLease(), settings.leaseTtl());

@@ -37,7 +37,8 @@ public record GatewayProperties(
      * @param burstCapacity the bucket's size: the largest burst
      * @param keyPrefix the Redis key prefix of the buckets
      * @param redisTimeout how long to wait for Redis before letting the request through unlimited
-     * @param maxLease the most tokens a replica leases at once for one client (and at most a tenth of the burst)
+     * @param maxLease the most tokens a replica leases at once for one client (and at most a tenth of the burst); null
+     *     for 20 ms of the rate, at least 40 ({@code LeasingRateLimiter.defaultMaxLease})
      * @param leaseTtl how long leased tokens stay spendable in the replica that leased them
      * @param failOpenFor after Redis failed to answer, how long calls pass unlimited before Redis is asked again
      */
@@ -47,7 +48,7 @@ public record GatewayProperties(
             @Positive int burstCapacity,
             @NotBlank String keyPrefix,
             @NotNull Duration redisTimeout,
-            @Positive int maxLease,
+            @Positive Integer maxLease,
             @NotNull Duration leaseTtl,
             @NotNull Duration failOpenFor) {
 

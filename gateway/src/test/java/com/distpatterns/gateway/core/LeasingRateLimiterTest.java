@@ -99,6 +99,56 @@ class LeasingRateLimiterTest {
         assertThat(waiting.get().allowed()).isTrue();
     }
 
+    @Test
+    void theDefaultCapIsTwentyMillisecondsOfTheRateAndAtLeastFortyTokens() {
+        assertThat(LeasingRateLimiter.defaultMaxLease(0.1)).isEqualTo(40);
+        assertThat(LeasingRateLimiter.defaultMaxLease(200)).as("the default rate").isEqualTo(40);
+        assertThat(LeasingRateLimiter.defaultMaxLease(2_000)).isEqualTo(40);
+        assertThat(LeasingRateLimiter.defaultMaxLease(20_000)).isEqualTo(400);
+        assertThat(LeasingRateLimiter.defaultMaxLease(10_000_000)).isEqualTo(200_000);
+        assertThat(LeasingRateLimiter.defaultMaxLease(1e12)).isEqualTo(Integer.MAX_VALUE);
+        // Still at most a tenth of the burst: a replica never holds more of a small bucket.
+        assertThat(limiterWith(20_000, 1_000, LeasingRateLimiter.defaultMaxLease(20_000)).maxLease()).isEqualTo(100);
+    }
+
+    @Test
+    void aBusyClientsLeasesPerSecondFallAsItsCapGrowsWithItsRate() {
+        // One client at its full 20,000 calls/s for one second through one replica, each lease granted at once.
+        assertThat(leasesForOneSecondAt(20_000, 40)).as("a fixed cap of 40").isGreaterThanOrEqualTo(500);
+        // A lease ahead tops up what is held to the cap, so leases average some 300 of the 400 tokens it allows.
+        assertThat(leasesForOneSecondAt(20_000, LeasingRateLimiter.defaultMaxLease(20_000)))
+                .as("the default cap at that rate")
+                .isLessThanOrEqualTo(100);
+    }
+
+    private static LeasingRateLimiter limiterWith(double rate, int burst, int maxLease) {
+        return new LeasingRateLimiter((client, wanted) -> Mono.never(),
+                new LeasingRateLimiter.Settings(rate, burst, maxLease, TTL, Duration.ofSeconds(1)), () -> 0);
+    }
+
+    private int leasesForOneSecondAt(int rate, int maxLease) {
+        Queue<Asked> leases = new ArrayDeque<>();
+        AtomicLong now = new AtomicLong();
+        LeasingRateLimiter busy = new LeasingRateLimiter((client, wanted) -> {
+            Sinks.One<TokenLease> answer = Sinks.one();
+            leases.add(new Asked(wanted, answer));
+            return answer.asMono();
+        }, new LeasingRateLimiter.Settings(rate, rate, maxLease, TTL, Duration.ofSeconds(1)), now::get);
+        int count = 0;
+        for (int call = 0; call < rate; call++) {
+            now.addAndGet(1_000_000_000L / rate);
+            AtomicReference<RateLimitDecision> answer = new AtomicReference<>();
+            busy.consume("c").subscribe(answer::set);
+            Asked next;
+            while ((next = leases.poll()) != null) {
+                count++;
+                next.grant();
+            }
+            assertThat(answer.get().allowed()).isTrue();
+        }
+        return count;
+    }
+
     private int spent;
 
     /** Calls (each lease granted at once) until a call asks for a lease ahead; returns the tokens granted so far. */
