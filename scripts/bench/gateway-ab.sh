@@ -2,7 +2,8 @@
 # Compares two configurations or builds of the suite's gateway, both live at once, beside the bare gateway floor:
 # one Redis, registry and cache-service behind gateways A and B (every feature on, as cache.sh runs them) and the
 # bare Spring Cloud Gateway (scripts/bench/floors/gateway). Each round loads A, B and the floor in turn with wrk
-# (hot cache GETs, 50 connections), in alternating order, and records each one's rate, p99 and CPU per GET.
+# (hot cache GETs, 50 connections), in alternating order, and records each one's rate, p99 and CPU per GET, and
+# Redis's commands per GET during its loads (the rate limit's leases: the near cache serves every hit).
 #
 # Why not two runs of cache.sh: one run's gateway ratio moves by a tenth between runs of the same jar (start-up,
 # JIT, the machine's load), more than a configuration change of a few percent. Here both gateways are warm at once
@@ -98,13 +99,23 @@ await_http "http://127.0.0.1:$a_port$path" "gateway A's route to cache-service" 
 await_http "http://127.0.0.1:$b_port$path" "gateway B's route to cache-service" 600 "${keyed[@]}"
 await_http "http://127.0.0.1:$floor_port$path" "the bare gateway's route to cache-service" 600
 
+redis_commands() {
+  redis-cli -p "$redis_port" info stats | awk -F: '/^total_commands_processed:/ { print $2 + 0 }'
+}
+
 # load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms", and with PACED_RATE " paced_p50 paced_p99 paced_p999"
 load() {
-  local name=$1 pid=$2 port=$3 before after out paced=""
+  local name=$1 pid=$2 port=$3 before after out paced="" redis_before
+  redis_before="$(redis_commands)"
   before="$(cpu_us "$pid")"
   out="$(wrk -t2 -c50 -d"$duration" --latency "${keyed[@]}" "http://127.0.0.1:$port$path")"
   after="$(cpu_us "$pid")"
   echo "$out" >>"$work/wrk.log"
+  # Redis's commands during the load, per GET: the gateway's rate-limit leases (the near cache serves every hit).
+  if [[ $measuring == yes ]]; then
+    awk -v name="$name" -v redis=$(($(redis_commands) - redis_before)) \
+      '/ requests in / { printf "%s %d %d\n", name, redis, $1 }' <<<"$out" >>"$work/redis-commands.log"
+  fi
   if [[ -n $paced_rate && $measuring == yes ]]; then
     # "requests/s p50 p90 p99 p99.9 max non2xx"; a failed run counts as missing, not as zero latency.
     paced="$("$java" "$root/scripts/bench/paced/PacedGet.java" "http://127.0.0.1:$port$path" "$paced_rate" \
@@ -180,6 +191,10 @@ if [[ -n $paced_rate ]]; then
         END { if (n) printf "%s: median p99 at the fixed rate %.2f ms over %d rounds\n", k, (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), n }'
   done
 fi
+awk '{ redis[$1] += $2; gets[$1] += $3 }
+  END { printf "Redis commands per 1,000 GETs: A %.1f, B %.1f, floor %.1f\n",
+    1000 * redis["A"] / gets["A"], 1000 * redis["B"] / gets["B"], 1000 * redis["floor"] / gets["floor"] }' \
+  "$work/redis-commands.log"
 awk '$1 == "A" { a[++i] = $2 } $1 == "B" { b[++j] = $2 }
   END { for (r = 1; r <= i; r++) won += (b[r] > a[r]); printf "B faster than A in %d of %d rounds\n", won, i }' \
   "$work/rounds.txt"
