@@ -223,8 +223,13 @@ public final class SuiteProbe {
         }
     }
 
+    /**
+     * A service's JSON answer; an answer with no body is an error, not an empty result: an empty part would leave
+     * {@link #snapshot()} empty, and the console without a snapshot for as long as the service answered so.
+     */
     private Mono<JsonNode> get(String url) {
         return http.get().uri(url).retrieve().bodyToMono(String.class)
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("an answer with no body")))
                 .map(json::readTree)
                 .timeout(callTimeout);
     }

@@ -19,8 +19,13 @@ public final class StubService implements AutoCloseable {
 
     private final HttpServer server;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    /** While set, calls are taken and held unanswered, as by a process stopped with SIGSTOP. */
+    private volatile boolean frozen;
+    /** Answers 204 with no body. */
+    private final boolean empty;
 
-    private StubService(String name, Duration delay) throws IOException {
+    private StubService(String name, Duration delay, boolean empty) throws IOException {
+        this.empty = empty;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
@@ -28,6 +33,9 @@ public final class StubService implements AutoCloseable {
                     exchange.getRequestHeaders()));
             try {
                 Thread.sleep(delay);
+                while (frozen) {
+                    Thread.sleep(50);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -44,6 +52,11 @@ public final class StubService implements AutoCloseable {
                 exchange.getResponseHeaders().add("Proxy-Authenticate", "Basic");
                 exchange.getResponseHeaders().add("Keep-Alive", "timeout=5");
             }
+            if (empty) {
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+                return;
+            }
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -52,11 +65,16 @@ public final class StubService implements AutoCloseable {
     }
 
     public static StubService start(String name) throws IOException {
-        return new StubService(name, Duration.ZERO);
+        return new StubService(name, Duration.ZERO, false);
+    }
+
+    /** A stub that answers every call with 204 and no body. */
+    public static StubService startEmpty(String name) throws IOException {
+        return new StubService(name, Duration.ZERO, true);
     }
 
     public static StubService startSlow(String name, Duration delay) throws IOException {
-        return new StubService(name, delay);
+        return new StubService(name, delay, false);
     }
 
     /** A port nothing listens on: a service instance that is registered but down. */
@@ -64,6 +82,11 @@ public final class StubService implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** Holds every call unanswered from now on, those on connections already open included. */
+    public void freeze() {
+        frozen = true;
     }
 
     public int port() {
