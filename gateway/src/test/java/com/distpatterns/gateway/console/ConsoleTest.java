@@ -11,9 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -98,16 +96,12 @@ class ConsoleTest {
     void theStreamSendsASnapshotOfEveryInstanceAndSaysWhatDoesNotAnswer() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> !discovery.getInstances("cache-service").isEmpty()
                 && !discovery.getInstances("lock-service").isEmpty());
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/console/stream"))
-                .header("X-API-Key", KEY).build();
-        HttpResponse<Stream<String>> stream = http.send(request, HttpResponse.BodyHandlers.ofLines());
-        assertThat(stream.statusCode()).isEqualTo(200);
-        assertThat(stream.headers().firstValue("Content-Type"))
-                .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
-        try (Stream<String> lines = stream.body()) {
-            Iterator<String> each = lines.iterator();
-            JsonNode first = nextSnapshot(each);
-            JsonNode second = nextSnapshot(each);
+        try (ConsoleStream stream = ConsoleStream.open(http, port, KEY)) {
+            assertThat(stream.response().statusCode()).isEqualTo(200);
+            assertThat(stream.response().headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+            JsonNode first = stream.next();
+            JsonNode second = stream.next();
             assertThat(java.time.Instant.parse(second.get("at").asString())).as("a fresh snapshot follows the first")
                     .isAfter(java.time.Instant.parse(first.get("at").asString()));
 
@@ -125,19 +119,6 @@ class ConsoleTest {
             assertThat(second.get("tasks").get("error").asString()).contains("no instance");
             assertThat(second.get("consensus")).isEmpty();
         }
-    }
-
-    private JsonNode nextSnapshot(Iterator<String> lines) {
-        String event = null;
-        while (lines.hasNext()) {
-            String line = lines.next();
-            if (line.startsWith("event:")) {
-                event = line.substring("event:".length()).strip();
-            } else if (line.startsWith("data:") && "snapshot".equals(event)) {
-                return json.readTree(line.substring("data:".length()));
-            }
-        }
-        throw new AssertionError("the stream ended before a snapshot");
     }
 
     private HttpResponse<String> get(String path, String key) throws IOException, InterruptedException {

@@ -32,11 +32,17 @@ class LeasingRateLimiterTest {
 
     private final Queue<Asked> asked = new ArrayDeque<>();
     private final AtomicLong clock = new AtomicLong();
-    private final LeasingRateLimiter limiter = new LeasingRateLimiter((client, wanted) -> {
-        Sinks.One<TokenLease> answer = Sinks.one();
-        asked.add(new Asked(wanted, answer));
-        return answer.asMono();
-    }, new LeasingRateLimiter.Settings(10_000, 10_000, 40, TTL, Duration.ofSeconds(1)), clock::get);
+    private final LeasingRateLimiter limiter = new LeasingRateLimiter(answeredBy(this.asked),
+            new LeasingRateLimiter.Settings(10_000, 10_000, 40, TTL, Duration.ofSeconds(1)), clock::get);
+
+    /** A shared bucket whose every lease waits in {@code asked} until the test answers it. */
+    static TokenSource answeredBy(Queue<Asked> asked) {
+        return (client, wanted) -> {
+            Sinks.One<TokenLease> answer = Sinks.one();
+            asked.add(new Asked(wanted, answer));
+            return answer.asMono();
+        };
+    }
 
     @Test
     void aBusyClientsCallsDoNotWaitOnceItsLeasesAreAskedForAhead() {
@@ -129,11 +135,8 @@ class LeasingRateLimiterTest {
     private int leasesForOneSecondAt(int rate, int maxLease) {
         Queue<Asked> leases = new ArrayDeque<>();
         AtomicLong now = new AtomicLong();
-        LeasingRateLimiter busy = new LeasingRateLimiter((client, wanted) -> {
-            Sinks.One<TokenLease> answer = Sinks.one();
-            leases.add(new Asked(wanted, answer));
-            return answer.asMono();
-        }, new LeasingRateLimiter.Settings(rate, rate, maxLease, TTL, Duration.ofSeconds(1)), now::get);
+        LeasingRateLimiter busy = new LeasingRateLimiter(answeredBy(leases),
+                new LeasingRateLimiter.Settings(rate, rate, maxLease, TTL, Duration.ofSeconds(1)), now::get);
         int count = 0;
         for (int call = 0; call < rate; call++) {
             now.addAndGet(1_000_000_000L / rate);
