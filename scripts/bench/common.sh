@@ -2,7 +2,8 @@
 #   script_name=cache.sh; source "$(dirname "$0")/common.sh"
 # On top of scripts/lib/common.sh (fail, reachable, find_java, install_packages) it sets root (the repository) and
 # version, and defines say (to stderr: benchmark functions answer on stdout), port_free, free_port, jar_of, stale,
-# build_if_stale_modules, await_http, stop_processes, cpu_us, hold_bench_lock, release_bench_lock and ratio.
+# build_if_stale_modules, floor_jar, build_floors_if_stale, await_http, stop_processes, cpu_us, paced_get,
+# hold_bench_lock, release_bench_lock and ratio.
 # shellcheck shell=bash
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -42,6 +43,22 @@ build_if_stale_modules() {
   fi
 }
 
+# The floors of the stack (scripts/bench/floors): a bare Spring WebFlux application and a bare Spring Cloud Gateway.
+floors="$root/scripts/bench/floors"
+floor_jar() { echo "$floors/$1/target/floor-$1-$version.jar"; }
+
+# Builds both floor applications in one Maven run when either jar is missing or older than its sources or poms.
+build_floors_if_stale() {
+  local module
+  for module in webflux gateway; do
+    if stale "$(floor_jar "$module")" "$floors/$module/src" "$floors/$module/pom.xml" "$floors/pom.xml"; then
+      say "building the floor applications ..."
+      (cd "$root" && ./mvnw -q -f "$floors/pom.xml" package)
+      return
+    fi
+  done
+}
+
 # await_http URL WHAT [SECONDS [CURL_ARGS...]]: waits until URL answers 2xx, at most SECONDS (240), then fails
 # naming WHAT. CURL_ARGS go with each try (an API key header, say). $work, if set, is named as where the logs are.
 await_http() {
@@ -63,6 +80,13 @@ stop_processes() {
 
 # The CPU time (user + system, all threads) a process has used so far, in microseconds.
 cpu_us() { awk -v tck="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1000000 / tck }' "/proc/$1/stat"; }
+
+# paced_get URL RATE SECONDS CONNECTIONS [HEADER...]: GETs URL at RATE requests/s for SECONDS, open loop
+# (scripts/bench/paced/PacedGet.java; latency from when each request was due) -> "requests/s p50 p90 p99 p99.9 max
+# non2xx" in ms, or "failed". Needs $java; its errors go to $work/paced.err.
+paced_get() {
+  "$java" "$root/scripts/bench/paced/PacedGet.java" "$@" 2>>"$work/paced.err" || echo failed
+}
 
 # Two benchmarks never measure at once: the measuring part holds /tmp/distpatterns-bench.lock on descriptor 9
 # (BENCH_LOCK to name another: a process that inherited the lock's descriptor from an earlier benchmark and

@@ -3,7 +3,8 @@
 # one Redis, registry and cache-service behind gateways A and B (every feature on, as cache.sh runs them) and the
 # bare Spring Cloud Gateway (scripts/bench/floors/gateway). Each round loads A, B and the floor in turn with wrk
 # (hot cache GETs, 50 connections), in alternating order, and records each one's rate, p99 and CPU per GET, and
-# Redis's commands per GET during its loads (the rate limit's leases: the near cache serves every hit).
+# Redis's commands per GET during its loads (the rate limit's leases: the near cache serves every hit), and from each
+# gateway's GC log what it allocated per GET under wrk and how long its collections paused it.
 #
 # Why not two runs of cache.sh: one run's gateway ratio moves by a tenth between runs of the same jar (start-up,
 # JIT, the machine's load), more than a configuration change of a few percent. Here both gateways are warm at once
@@ -31,7 +32,6 @@ duration="${DURATION:-10s}"
 paced_rate="${PACED_RATE:-}"
 warmup_rounds="${WARMUP_ROUNDS:-4}"
 work="$(mktemp -d /tmp/gateway-ab.XXXXXX)"
-floors="$root/scripts/bench/floors"
 redis_port="$(free_port 27391)"
 registry_port="$(free_port 27761)"
 cache_port="$(free_port 27081)"
@@ -52,16 +52,13 @@ for pair in wrk:wrk redis-server:redis-server curl:curl; do
   command -v "${pair%%:*}" >/dev/null || install_packages "${pair#*:}"
 done
 build_if_stale_modules registry gateway cache-service
-if stale "$floors/gateway/target/floor-gateway-$version.jar" "$floors/gateway/src" "$floors/gateway/pom.xml"; then
-  say "building the floor applications ..."
-  ./mvnw -q -f "$floors/pom.xml" package
-fi
+build_floors_if_stale
 java="$(find_java)"
 # Run copies: a build in this working tree may replace a jar under a JVM that is still loading classes from it.
 for module in registry cache-service; do cp "$(jar_of "$module")" "$work/$module.jar"; done
 cp "${A_JAR:-$(jar_of gateway)}" "$work/gateway-a.jar"
 cp "${B_JAR:-$(jar_of gateway)}" "$work/gateway-b.jar"
-cp "$floors/gateway/target/floor-gateway-$version.jar" "$work/floor-gateway.jar"
+cp "$(floor_jar gateway)" "$work/floor-gateway.jar"
 
 # start_jvm NAME JAR PORT "JVM_OPTS" "ARGS" [ENV...]: the JVM options cache.sh gives every JVM, then JVM_OPTS.
 start_jvm() {
@@ -84,11 +81,12 @@ env=(EUREKA_URL="http://127.0.0.1:$registry_port/eureka/" EUREKA_INSTANCE_IPADDR
   SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port")
 features=(GATEWAY_API_KEYS="$api_key" GATEWAY_RATE_LIMIT_PER_SECOND=10000000 GATEWAY_RATE_LIMIT_BURST=10000000)
 start_jvm cache-service cache-service.jar "$cache_port" "" "" "${env[@]}"
-start_jvm gateway-a gateway-a.jar "$a_port" "${A_JAVA_OPTS:-}" "${A_ARGS:-}" "${env[@]}" "${features[@]}"
+# Every gateway logs its collections: what they free, per GET, is what the gateway allocates per GET.
+start_jvm gateway-a gateway-a.jar "$a_port" "-Xlog:gc:file=$work/gc-A.log ${A_JAVA_OPTS:-}" "${A_ARGS:-}" "${env[@]}" "${features[@]}"
 a_pid=${pids[-1]}
-start_jvm gateway-b gateway-b.jar "$b_port" "${B_JAVA_OPTS:-}" "${B_ARGS:-}" "${env[@]}" "${features[@]}"
+start_jvm gateway-b gateway-b.jar "$b_port" "-Xlog:gc:file=$work/gc-B.log ${B_JAVA_OPTS:-}" "${B_ARGS:-}" "${env[@]}" "${features[@]}"
 b_pid=${pids[-1]}
-start_jvm floor-gateway floor-gateway.jar "$floor_port" "" "" FLOOR_TARGET="http://127.0.0.1:$cache_port"
+start_jvm floor-gateway floor-gateway.jar "$floor_port" "-Xlog:gc:file=$work/gc-floor.log" "" FLOOR_TARGET="http://127.0.0.1:$cache_port"
 floor_pid=${pids[-1]}
 await_http "http://127.0.0.1:$cache_port/actuator/health/readiness" cache-service 600
 curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' --data-binary '{"value":"x"}' \
@@ -103,10 +101,29 @@ redis_commands() {
   redis-cli -p "$redis_port" info stats | awk -F: '/^total_commands_processed:/ { print $2 + 0 }'
 }
 
+# gc_during NAME FROM_LINE -> "collected_kB pause_ms collections": the collections a gateway's GC log (-Xlog:gc) has
+# recorded after line FROM_LINE. What they free is, in steady state, what it allocated then (to within one young
+# generation, a few percent over a 10 s load; promotion to the old generation is near nothing here).
+gc_during() {
+  tail -n +"$(($2 + 1))" "$work/gc-$1.log" | awk '
+    function kb(v, unit) {
+      unit = substr(v, length(v)); v = substr(v, 1, length(v) - 1) + 0
+      return unit == "G" ? v * 1048576 : unit == "M" ? v * 1024 : v
+    }
+    / Pause / {
+      if (match($0, /[0-9]+[KMG]->[0-9]+[KMG]/)) { split(substr($0, RSTART, RLENGTH), heap, "->"); freed += kb(heap[1]) - kb(heap[2]) }
+      if (match($0, /[0-9.]+ms$/)) pause += substr($0, RSTART, RLENGTH - 2)
+      n++
+    }
+    END { printf "%d %.1f %d\n", freed, pause, n }'
+}
+gc_lines() { wc -l <"$work/gc-$1.log"; }
+
 # load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms", and with PACED_RATE " paced_p50 paced_p99 paced_p999"
 load() {
-  local name=$1 pid=$2 port=$3 before after out paced="" redis_before
+  local name=$1 pid=$2 port=$3 before after out paced="" redis_before gc_from
   redis_before="$(redis_commands)"
+  gc_from="$(gc_lines "$name")"
   before="$(cpu_us "$pid")"
   out="$(wrk -t2 -c50 -d"$duration" --latency "${keyed[@]}" "http://127.0.0.1:$port$path")"
   after="$(cpu_us "$pid")"
@@ -115,11 +132,13 @@ load() {
   if [[ $measuring == yes ]]; then
     awk -v name="$name" -v redis=$(($(redis_commands) - redis_before)) \
       '/ requests in / { printf "%s %d %d\n", name, redis, $1 }' <<<"$out" >>"$work/redis-commands.log"
+    # "NAME collected_kB pause_ms collections GETs"
+    awk -v name="$name" -v gc="$(gc_during "$name" "$gc_from")" \
+      '/ requests in / { printf "%s %s %d\n", name, gc, $1 }' <<<"$out" >>"$work/gc-per-load.log"
   fi
   if [[ -n $paced_rate && $measuring == yes ]]; then
     # "requests/s p50 p90 p99 p99.9 max non2xx"; a failed run counts as missing, not as zero latency.
-    paced="$("$java" "$root/scripts/bench/paced/PacedGet.java" "http://127.0.0.1:$port$path" "$paced_rate" \
-      "${duration%s}" 50 "X-API-Key: $api_key" 2>>"$work/paced.err" || echo failed)"
+    paced="$(paced_get "http://127.0.0.1:$port$path" "$paced_rate" "${duration%s}" 50 "X-API-Key: $api_key")"
     echo "$name $paced" >>"$work/paced.log"
   fi
   awk -v name="$name" -v cpu=$((after - before)) -v paced="$paced" '
@@ -195,6 +214,14 @@ awk '{ redis[$1] += $2; gets[$1] += $3 }
   END { printf "Redis commands per 1,000 GETs: A %.1f, B %.1f, floor %.1f\n",
     1000 * redis["A"] / gets["A"], 1000 * redis["B"] / gets["B"], 1000 * redis["floor"] / gets["floor"] }' \
   "$work/redis-commands.log"
+awk -v seconds="${duration%s}" '{ kb[$1] += $2; pause[$1] += $3; n[$1] += $4; gets[$1] += $5; loads[$1]++ }
+  END {
+    printf "Allocated per GET under wrk (what the collections freed): A %.1f kB, B %.1f kB, floor %.1f kB\n",
+      kb["A"] / gets["A"], kb["B"] / gets["B"], kb["floor"] / gets["floor"]
+    printf "GC pauses under wrk, ms per second of load (collections per second): A %.1f (%.1f), B %.1f (%.1f), floor %.1f (%.1f)\n",
+      pause["A"] / (loads["A"] * seconds), n["A"] / (loads["A"] * seconds), pause["B"] / (loads["B"] * seconds),
+      n["B"] / (loads["B"] * seconds), pause["floor"] / (loads["floor"] * seconds), n["floor"] / (loads["floor"] * seconds)
+  }' "$work/gc-per-load.log"
 awk '$1 == "A" { a[++i] = $2 } $1 == "B" { b[++j] = $2 }
   END { for (r = 1; r <= i; r++) won += (b[r] > a[r]); printf "B faster than A in %d of %d rounds\n", won, i }' \
   "$work/rounds.txt"

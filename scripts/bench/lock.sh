@@ -5,14 +5,16 @@
 #     hand-off being an acquisition by another client than the previous holder (a lock that lets the releasing
 #     client take it straight back, as Redisson's RLock does, makes more acquire+release cycles than hand-offs:
 #     both are shown);
-# each direct to the service and through the gateway, with a lean HTTP client and with the suite's Java client
+# each direct to the service and through the gateway (and, with the lean client, through a bare Spring Cloud Gateway
+# with one static route, scripts/bench/floors/gateway: what the suite's gateway costs above the stack's floor), with a
+# lean HTTP client and with the suite's Java client
 # (DistributedLock, client/distpatterns-client), beside the same work done in-process with Redisson's RLock
 # (the comparator; its fair lock too, for information), and beside redis-benchmark running the service's acquire
 # script (the storage limit). Prints a table with the ratios the targets are stated in.
 #
 # Unattended: installs redis-server/redis-tools/curl from Debian if missing, builds the jars if stale, fetches
-# Redisson from Maven Central (scripts/bench/lock/pom.xml), starts its own Redis, registry, lock-service and
-# gateway on private ports, and stops exactly what it started. The load generator is scripts/bench/lock/LockBench.java
+# Redisson from Maven Central (scripts/bench/lock/pom.xml), starts its own Redis, registry, lock-service, gateway and
+# bare gateway on private ports, and stops exactly what it started. The load generator is scripts/bench/lock/LockBench.java
 # (a lean keep-alive HTTP/1.1 client: acquire, then release with the leaseId it got).
 #
 #   scripts/bench/lock.sh                          5 rounds; 10 s per measurement after 30 s of warm-up
@@ -44,6 +46,7 @@ redis_port="${BENCH_REDIS_PORT:-26392}"
 registry_port="${BENCH_REGISTRY_PORT:-28761}"
 lock_port="${BENCH_LOCK_PORT:-28082}"
 gateway_port="${BENCH_GATEWAY_PORT:-28080}"
+floor_gateway_port="${BENCH_FLOOR_GATEWAY_PORT:-28083}"
 
 pids=()
 cleanup() {
@@ -69,6 +72,7 @@ client_jar="$root/client/distpatterns-client/target/distpatterns-client-$version
 
 build_if_stale() {
   build_if_stale_modules registry gateway lock-service
+  build_floors_if_stale
   if stale "$client_jar" "$root/client/distpatterns-client/src/main"; then
     say "building the Java client ..."
     ./mvnw -q -pl client/distpatterns-client -am -DskipTests package
@@ -79,15 +83,16 @@ build_if_stale() {
   fi
 }
 
+# start_jvm NAME JAR PORT [ENV...]
 start_jvm() {
-  local name=$1 module=$2 port=$3
+  local name=$1 jar=$2 port=$3
   shift 3
   # A private copy: others build in this tree, and a jar rewritten under a running JVM breaks it.
-  cp "$(jar_of "$module")" "$work/$module.jar"
+  cp "$jar" "$work/$name.jar"
   # Throughput settings: a fixed heap and the parallel collector; the rest is the production configuration.
   env PORT="$port" "$@" "$java" -Xms512m -Xmx512m -XX:+UseParallelGC \
     -Dsun.misc.unsafe.memory.access=allow --enable-native-access=ALL-UNNAMED \
-    -jar "$work/$module.jar" >"$work/$name.log" 2>&1 &
+    -jar "$work/$name.jar" >"$work/$name.log" 2>&1 &
   pids+=($!)
 }
 
@@ -109,18 +114,19 @@ build_if_stale
 java="$(find_java)"
 # A private copy, as for the services' jars.
 cp "$client_jar" "$work/distpatterns-client.jar"
-for port in "$redis_port" "$registry_port" "$lock_port" "$gateway_port"; do
+for port in "$redis_port" "$registry_port" "$lock_port" "$gateway_port" "$floor_gateway_port"; do
   port_free "$port" || fail "port $port is taken; set BENCH_*_PORT to free ones"
 done
 
-say "starting Redis :$redis_port, registry :$registry_port, lock-service :$lock_port, gateway :$gateway_port"
+say "starting Redis :$redis_port, registry :$registry_port, lock-service :$lock_port, gateway :$gateway_port," \
+  "bare gateway :$floor_gateway_port"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
 pids+=($!)
-start_jvm registry registry "$registry_port"
+start_jvm registry "$(jar_of registry)" "$registry_port"
 eureka="http://127.0.0.1:$registry_port/eureka/"
 await_http "http://127.0.0.1:$registry_port/actuator/health" registry
 redis_env=(SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port")
-start_jvm lock-service lock-service "$lock_port" EUREKA_URL="$eureka" "${redis_env[@]}"
+start_jvm lock-service "$(jar_of lock-service)" "$lock_port" EUREKA_URL="$eureka" "${redis_env[@]}"
 lock_pid="${pids[-1]}"
 # No rate limit, and a bulkhead wider than the clients: the gateway's default admits 25 concurrent calls per
 # route, and a waiting acquire holds its permit for as long as it waits.
@@ -130,15 +136,18 @@ if [[ "${GATEWAY_RATE_LIMIT:-off}" == on ]]; then
 else
   rate_limit=(GATEWAY_RATE_LIMIT_ENABLED=false)
 fi
-start_jvm gateway gateway "$gateway_port" EUREKA_URL="$eureka" "${redis_env[@]}" "${rate_limit[@]}" \
+start_jvm gateway "$(jar_of gateway)" "$gateway_port" EUREKA_URL="$eureka" "${redis_env[@]}" "${rate_limit[@]}" \
   SPRING_APPLICATION_JSON='{"resilience4j.bulkhead.instances.lock-service.max-concurrent-calls":1000}'
+start_jvm floor-gateway "$(floor_jar gateway)" "$floor_gateway_port" FLOOR_TARGET="http://127.0.0.1:$lock_port"
 await_http "http://127.0.0.1:$lock_port/actuator/health/readiness" lock-service
 await_http "http://127.0.0.1:$gateway_port/actuator/health/readiness" gateway
 # The gateway learns of the service from Eureka within a few fetch intervals.
 await_http "http://127.0.0.1:$gateway_port/api/locks/bench-probe" "the gateway's route to lock-service" 120
+await_http "http://127.0.0.1:$floor_gateway_port/api/locks/bench-probe" "the bare gateway's route to lock-service" 120
 
 direct="http://127.0.0.1:$lock_port"
 gateway="http://127.0.0.1:$gateway_port"
+floor_gateway="http://127.0.0.1:$floor_gateway_port"
 redis_address="127.0.0.1:$redis_port"
 
 # lock-service's CPU time (clock ticks) and context switches (all its threads) so far: "ticks switches"
@@ -174,6 +183,8 @@ round() {
   bench redisson-fair-contended redis="$redis_address" clients=$contended_clients prefix="rf$r-" >>"$work/redisson-fair-contended"
   bench http-uncontended url="$gateway" clients=$uncontended_clients prefix="gu$r-" >>"$work/gateway-uncontended"
   bench http-contended url="$gateway" clients=$contended_clients prefix="gc$r-" >>"$work/gateway-contended"
+  bench http-uncontended url="$floor_gateway" clients=$uncontended_clients prefix="fu$r-" >>"$work/floor-gateway-uncontended"
+  bench http-contended url="$floor_gateway" clients=$contended_clients prefix="fc$r-" >>"$work/floor-gateway-contended"
   bench_direct client-direct-uncontended client-uncontended clients=$uncontended_clients prefix="cu$r-"
   bench client-uncontended url="$gateway" clients=$uncontended_clients prefix="cgu$r-" >>"$work/client-gateway-uncontended"
   bench_direct client-direct-contended client-contended clients=$contended_clients prefix="cc$r-"
@@ -186,6 +197,8 @@ measure() {
   bench http-contended url="$direct" clients=$contended_clients prefix=warm-dc- seconds=5 >/dev/null
   bench http-uncontended url="$gateway" clients=$uncontended_clients prefix=warm-gu- seconds=10 >/dev/null
   bench http-contended url="$gateway" clients=$contended_clients prefix=warm-gc- seconds=5 >/dev/null
+  bench http-uncontended url="$floor_gateway" clients=$uncontended_clients prefix=warm-fu- seconds=10 >/dev/null
+  bench http-contended url="$floor_gateway" clients=$contended_clients prefix=warm-fc- seconds=5 >/dev/null
   bench client-uncontended url="$direct" clients=$uncontended_clients prefix=warm-cu- seconds=5 >/dev/null
   local r
   for r in $(seq 1 "$rounds"); do
@@ -252,6 +265,8 @@ $(row gateway-uncontended "gateway, uncontended")
 $(row redisson-uncontended "Redisson RLock in-process, uncontended")
 $(row direct-contended "direct, contended hand-offs")
 $(row gateway-contended "gateway, contended hand-offs")
+$(row floor-gateway-uncontended "floor: bare gateway, uncontended")
+$(row floor-gateway-contended "floor: bare gateway, contended hand-offs")
 $(row redisson-contended "Redisson RLock in-process, contended")
 $(row redisson-fair-contended "Redisson fair lock in-process, contended")
 $(row client-direct-uncontended "client DistributedLock, direct, uncontended")
@@ -268,6 +283,10 @@ $(row client-gateway-contended "client DistributedLock, gateway, contended")
 | direct contended / Redisson fair lock contended, hand-offs | $(printf '%5s' "$(ratio_median direct-contended redisson-fair-contended 6)") | (info)  |        |
 | gateway uncontended / direct uncontended         | $(printf '%5s' "$(ratio_median gateway-uncontended direct-uncontended)") | (info)  |        |
 | gateway contended / direct contended             | $(printf '%5s' "$(ratio_median gateway-contended direct-contended)") | (info)  |        |
+| gateway uncontended / bare gateway uncontended   | $(printf '%5s' "$(ratio_median gateway-uncontended floor-gateway-uncontended)") | (info)  |        |
+| gateway contended / bare gateway contended, hand-offs | $(printf '%5s' "$(ratio_median gateway-contended floor-gateway-contended 6)") | (info)  |        |
+| bare gateway uncontended / direct uncontended    | $(printf '%5s' "$(ratio_median floor-gateway-uncontended direct-uncontended)") | (info)  |        |
+| bare gateway contended / direct contended, hand-offs | $(printf '%5s' "$(ratio_median floor-gateway-contended direct-contended 6)") | (info)  |        |
 | client direct uncontended / lean direct uncontended, cycles | $(printf '%5s' "$(ratio_median client-direct-uncontended direct-uncontended)") | (info)  |        |
 | client gateway uncontended / lean gateway uncontended, cycles | $(printf '%5s' "$(ratio_median client-gateway-uncontended gateway-uncontended)") | (info)  |        |
 | client direct contended / lean direct contended, hand-offs | $(printf '%5s' "$(ratio_median client-direct-contended direct-contended 6)") | (info)  |        |
