@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,6 +80,12 @@ class WatchHubTest {
 
     /** Reads changes until {@code revision} was handed; fails on anything but changes and progress. */
     private static List<WatchMessage.Changes> readUntil(Watch watch, long revision) throws InterruptedException {
+        return readUntil(watch, revision, new AtomicLong());
+    }
+
+    /** The same, setting {@code at} to the last revision handed as it goes. */
+    private static List<WatchMessage.Changes> readUntil(Watch watch, long revision, AtomicLong at)
+            throws InterruptedException {
         List<WatchMessage.Changes> got = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (got.isEmpty() || got.getLast().revision() < revision) {
@@ -87,6 +94,7 @@ class WatchHubTest {
             WatchMessage message = watch.next(Duration.ofMillis(200));
             if (message instanceof WatchMessage.Changes changes) {
                 got.add(changes);
+                at.set(changes.revision());
             } else {
                 assertThat(message).as("only changes or nothing").isNull();
             }
@@ -189,20 +197,28 @@ class WatchHubTest {
             assertThat(slow.next(Duration.ZERO)).isNull(); // joins the live watchers at revision 0
             assertThat(fast.next(Duration.ZERO)).isNull();
             List<WatchMessage.Changes> fastGot = new ArrayList<>();
+            AtomicLong fastAt = new AtomicLong();
+            AtomicReference<Throwable> readerFailed = new AtomicReference<>();
             Thread reader = Thread.ofPlatform().start(() -> {
                 try {
-                    fastGot.addAll(readUntil(fast, 100));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    fastGot.addAll(readUntil(fast, 100, fastAt));
+                } catch (Throwable e) {
+                    readerFailed.set(e);
                 }
             });
+            // The writer waits for the fast reader to be at most 10 revisions behind, half its buffer: a machine that
+            // does not schedule the reader for a while must not make the fast reader the slow one.
+            long deadline = System.nanoTime() + WAIT.toNanos();
             for (int i = 0; i < 100; i++) {
-                put("s/" + i, "x");
-                if (i % 10 == 0) {
-                    Thread.sleep(2);
+                while (i - fastAt.get() > 10 && readerFailed.get() == null) {
+                    assertThat(System.nanoTime() - deadline).as("the fast reader at revision %d", fastAt.get())
+                            .isNegative();
+                    Thread.sleep(1);
                 }
+                put("s/" + i, "x");
             }
             reader.join();
+            assertThat(readerFailed.get()).isNull();
             assertThat(revisions(fastGot)).hasSize(100).doesNotHaveDuplicates().isSorted();
             assertThat(slow.next(WAIT)).as("the slow reader was handed nothing: it resumes from 1")
                     .isEqualTo(new WatchMessage.Lagging(1));
