@@ -18,7 +18,9 @@
 #                                                 (scripts/bench/paced/PacedGet.java): p50, p99 and p99.9 at the same
 #                                                 load, in the same alternating rounds (one run of cache.sh's paced
 #                                                 mode measures each gateway once, minutes apart, and the bare
-#                                                 gateway's own p99 moved 2.8-6.1 ms between such runs)
+#                                                 gateway's own p99 moved 2.8-6.1 ms between such runs); every
+#                                                 request's due time and latency go to $work/trace-NAME-ROUND.txt, for
+#                                                 scripts/bench/paced/slow_near.py beside a flight recording (A_JAVA_OPTS)
 #
 # Unattended, as cache.sh: installs wrk/redis-server/curl if missing, builds stale jars, runs on private ports, stops
 # exactly what it started, and holds the benchmark lock (common.sh) while it measures.
@@ -82,11 +84,11 @@ env=(EUREKA_URL="http://127.0.0.1:$registry_port/eureka/" EUREKA_INSTANCE_IPADDR
 features=(GATEWAY_API_KEYS="$api_key" GATEWAY_RATE_LIMIT_PER_SECOND=10000000 GATEWAY_RATE_LIMIT_BURST=10000000)
 start_jvm cache-service cache-service.jar "$cache_port" "" "" "${env[@]}"
 # Every gateway logs its collections: what they free, per GET, is what the gateway allocates per GET.
-start_jvm gateway-a gateway-a.jar "$a_port" "-Xlog:gc:file=$work/gc-A.log ${A_JAVA_OPTS:-}" "${A_ARGS:-}" "${env[@]}" "${features[@]}"
+start_jvm gateway-a gateway-a.jar "$a_port" "-Xlog:gc:file=$work/gc-A.log:time,uptime,level,tags ${A_JAVA_OPTS:-}" "${A_ARGS:-}" "${env[@]}" "${features[@]}"
 a_pid=${pids[-1]}
-start_jvm gateway-b gateway-b.jar "$b_port" "-Xlog:gc:file=$work/gc-B.log ${B_JAVA_OPTS:-}" "${B_ARGS:-}" "${env[@]}" "${features[@]}"
+start_jvm gateway-b gateway-b.jar "$b_port" "-Xlog:gc:file=$work/gc-B.log:time,uptime,level,tags ${B_JAVA_OPTS:-}" "${B_ARGS:-}" "${env[@]}" "${features[@]}"
 b_pid=${pids[-1]}
-start_jvm floor-gateway floor-gateway.jar "$floor_port" "-Xlog:gc:file=$work/gc-floor.log" "" FLOOR_TARGET="http://127.0.0.1:$cache_port"
+start_jvm floor-gateway floor-gateway.jar "$floor_port" "-Xlog:gc:file=$work/gc-floor.log:time,uptime,level,tags" "" FLOOR_TARGET="http://127.0.0.1:$cache_port"
 floor_pid=${pids[-1]}
 await_http "http://127.0.0.1:$cache_port/actuator/health/readiness" cache-service 600
 curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' --data-binary '{"value":"x"}' \
@@ -138,7 +140,9 @@ load() {
   fi
   if [[ -n $paced_rate && $measuring == yes ]]; then
     # "requests/s p50 p90 p99 p99.9 max non2xx"; a failed run counts as missing, not as zero latency.
-    paced="$(paced_get "http://127.0.0.1:$port$path" "$paced_rate" "${duration%s}" 50 "X-API-Key: $api_key")"
+    # Each request's due time and latency, to set beside the gateway's GC log: trace-NAME-ROUND.txt.
+    paced="$(PACED_TRACE="$work/trace-$name-$round.txt" \
+      paced_get "http://127.0.0.1:$port$path" "$paced_rate" "${duration%s}" 50 "X-API-Key: $api_key")"
     echo "$name $paced" >>"$work/paced.log"
   fi
   awk -v name="$name" -v cpu=$((after - before)) -v paced="$paced" '

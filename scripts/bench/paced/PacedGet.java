@@ -6,7 +6,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -23,7 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * due in the first fifth of the run (at most 2 s) are sent but not counted: they warm the connections and this
  * program's own JIT, whose pauses would otherwise show in every target's tail alike.
  *
- * Prints one line: {@code requests/s p50_ms p90_ms p99_ms p999_ms max_ms non2xx}.
+ * Prints one line: {@code requests/s p50_ms p90_ms p99_ms p999_ms max_ms non2xx}. With the environment variable
+ * {@code PACED_TRACE} naming a file, it also writes there every counted request as {@code due_epoch_ms latency_us},
+ * in the order they were due: where in time the slow ones fall (a stall, or a steady queue), to set beside a
+ * server's GC log or flight recording.
  */
 public final class PacedGet {
 
@@ -46,6 +54,7 @@ public final class PacedGet {
         long[] failures = new long[connections];
         Thread[] threads = new Thread[connections];
         long start = System.nanoTime() + 200_000_000L;
+        long startEpochNanos = System.currentTimeMillis() * 1_000_000L + 200_000_000L;
         for (int c = 0; c < connections; c++) {
             int connection = c;
             threads[c] = Thread.ofPlatform().start(() -> {
@@ -99,6 +108,10 @@ public final class PacedGet {
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(l -> l >= 0).sorted().toArray();
         long failed = Arrays.stream(failures).sum();
+        String trace = System.getenv("PACED_TRACE");
+        if (trace != null && !trace.isEmpty()) {
+            writeTrace(Path.of(trace), latencies, startEpochNanos, rate, intervalNanos);
+        }
         System.out.printf("%.0f %.2f %.2f %.2f %.2f %.2f %d%n", (perConnection * connections) / elapsed, ms(all, 0.50),
                 ms(all, 0.90),
                 ms(all, 0.99), ms(all, 0.999), all[all.length - 1] / 1e6, failed);
@@ -130,6 +143,26 @@ public final class PacedGet {
                 // closing anyway
             }
         }
+    }
+
+    /** Every counted request as "due_epoch_ms latency_us", sorted by when it was due. */
+    private static void writeTrace(Path file, long[][] latencies, long startEpochNanos, double rate,
+            double intervalNanos) throws IOException {
+        List<long[]> rows = new ArrayList<>();
+        for (int c = 0; c < latencies.length; c++) {
+            long offset = (long) (c * 1e9 / rate);
+            for (int i = 0; i < latencies[c].length; i++) {
+                if (latencies[c][i] >= 0) {
+                    rows.add(new long[] {startEpochNanos + offset + (long) (i * intervalNanos), latencies[c][i]});
+                }
+            }
+        }
+        rows.sort(Comparator.comparingLong(row -> row[0]));
+        StringBuilder out = new StringBuilder(rows.size() * 24);
+        for (long[] row : rows) {
+            out.append(String.format("%.3f %d%n", row[0] / 1e6, row[1] / 1000));
+        }
+        Files.writeString(file, out);
     }
 
     private static double ms(long[] sorted, double quantile) {
