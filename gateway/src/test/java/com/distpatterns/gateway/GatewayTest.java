@@ -1,9 +1,9 @@
 package com.distpatterns.gateway;
 
-import com.distpatterns.gateway.api.ImmediateRouteLookup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.distpatterns.gateway.api.ImmediateRouteLookup;
 import com.distpatterns.gateway.testsupport.EmbeddedEureka;
 import com.distpatterns.gateway.testsupport.StubService;
 import java.io.IOException;
@@ -20,15 +20,24 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
+import org.springframework.cloud.context.scope.refresh.RefreshScopeRefreshedEvent;
+import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
+import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -421,5 +430,59 @@ class GatewayTest {
         http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
         http.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
         http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
+    }
+
+    /**
+     * The routes are read once at start-up and then left alone: Eureka's client announces a new heartbeat after every
+     * registry fetch (every second here), and Spring Cloud Gateway's own listener rebuilt every route on each.
+     */
+    @Test
+    void theRoutesAreReadAtStartAndNotRebuiltOnEveryDiscoveryFetch() {
+        assertThat(((ImmediateRouteLookup) routeLookup).routes()).extracting(route -> route.getId())
+                .as("read at start-up, in the configured order").startsWith("cache-service", "lock-service");
+        List<?> read = ((ImmediateRouteLookup) routeLookup).routes();
+        int heartbeats = events.heartbeats.get();
+        int refreshes = events.routeRefreshes.get();
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.heartbeats.get() >= heartbeats + 3);
+        assertThat(events.routeRefreshes.get()).as("route refreshes during three discovery fetches")
+                .isEqualTo(refreshes);
+        assertThat(((ImmediateRouteLookup) routeLookup).routes()).as("the same routes").isSameAs(read);
+
+        // A refresh of the configuration the routes come from reads them again, as before.
+        context.publishEvent(new RefreshScopeRefreshedEvent());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ((ImmediateRouteLookup) routeLookup).routes() != read);
+        assertThat(events.routeRefreshes.get()).isEqualTo(refreshes + 1);
+        http.get().uri("/api/caches/users/entries/bob").header("X-API-Key", ROUTING_KEY).exchange()
+                .expectStatus().isOk();
+    }
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    RouteEvents events;
+
+    /** Counts discovery heartbeats and route refreshes. */
+    @TestConfiguration
+    static class RouteEventsConfiguration {
+        @Bean
+        RouteEvents routeEvents() {
+            return new RouteEvents();
+        }
+    }
+
+    static final class RouteEvents implements ApplicationListener<ApplicationEvent> {
+        final AtomicInteger heartbeats = new AtomicInteger();
+        final AtomicInteger routeRefreshes = new AtomicInteger();
+
+        @Override
+        public void onApplicationEvent(ApplicationEvent event) {
+            if (event instanceof HeartbeatEvent) {
+                heartbeats.incrementAndGet();
+            } else if (event instanceof RefreshRoutesEvent) {
+                routeRefreshes.incrementAndGet();
+            }
+        }
     }
 }

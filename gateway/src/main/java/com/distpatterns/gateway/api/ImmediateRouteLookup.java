@@ -57,6 +57,12 @@ public final class ImmediateRouteLookup extends RoutePredicateHandlerMapping
                 error -> log.warn("Routes not re-read after a refresh; the routes read before still serve", error));
     }
 
+    /** The routes this look-up asks, in order; empty until they are first read. */
+    public List<Route> routes() {
+        List<Route> known = routes;
+        return known == null ? List.of() : known;
+    }
+
     @Override
     protected Mono<Route> lookupRoute(ServerWebExchange exchange) {
         List<Route> known = routes;
