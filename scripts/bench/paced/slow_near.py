@@ -8,11 +8,10 @@ RECORDING.jfr is a flight recording of the server (settings=profile) taken durin
 PacedGet.java's (PACED_TRACE: "due_epoch_ms latency_us" per request). For each trace it prints the share of its
 100 ms windows in which, or just after which, the recording sampled a thread whose name contains THREAD_NAME_PART,
 and the share of the requests at or above the trace's p99 that were due in those windows. A thread whose work
-delays requests holds more of the slow ones than of the time.
+delays requests holds more of the slow ones than of the time. Reads the recording with the `jfr` first on PATH.
 """
 import datetime
 import json
-import shutil
 import subprocess
 import sys
 
@@ -24,8 +23,7 @@ def epoch_ms(stamp):
 
 
 def samples(recording, thread_part):
-    jfr = shutil.which("jfr") or "jfr"
-    out = subprocess.run([jfr, "print", "--json", "--events", "jdk.ExecutionSample", "--stack-depth", "1",
+    out = subprocess.run(["jfr", "print", "--json", "--events", "jdk.ExecutionSample", "--stack-depth", "1",
                           recording], check=True, capture_output=True, text=True).stdout
     events = json.loads(out)["recording"]["events"]
     return [epoch_ms(e["values"]["startTime"]) for e in events

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -34,6 +34,7 @@ import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.cloud.context.scope.refresh.RefreshScopeRefreshedEvent;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.handler.RoutePredicateHandlerMapping;
+import org.springframework.cloud.gateway.route.Route;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
@@ -438,20 +439,20 @@ class GatewayTest {
      */
     @Test
     void theRoutesAreReadAtStartAndNotRebuiltOnEveryDiscoveryFetch() {
-        assertThat(((ImmediateRouteLookup) routeLookup).routes()).extracting(route -> route.getId())
-                .as("read at start-up, in the configured order").startsWith("cache-service", "lock-service");
-        List<?> read = ((ImmediateRouteLookup) routeLookup).routes();
+        ImmediateRouteLookup lookup = (ImmediateRouteLookup) routeLookup;
+        List<Route> read = lookup.routes();
+        assertThat(read).extracting(Route::getId).as("read at start-up, in the configured order")
+                .startsWith("cache-service", "lock-service");
         int heartbeats = events.heartbeats.get();
         int refreshes = events.routeRefreshes.get();
         await().atMost(Duration.ofSeconds(20)).until(() -> events.heartbeats.get() >= heartbeats + 3);
         assertThat(events.routeRefreshes.get()).as("route refreshes during three discovery fetches")
                 .isEqualTo(refreshes);
-        assertThat(((ImmediateRouteLookup) routeLookup).routes()).as("the same routes").isSameAs(read);
+        assertThat(lookup.routes()).as("the same routes").isSameAs(read);
 
         // A refresh of the configuration the routes come from reads them again, as before.
         context.publishEvent(new RefreshScopeRefreshedEvent());
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> ((ImmediateRouteLookup) routeLookup).routes() != read);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lookup.routes() != read);
         assertThat(events.routeRefreshes.get()).isEqualTo(refreshes + 1);
         http.get().uri("/api/caches/users/entries/bob").header("X-API-Key", ROUTING_KEY).exchange()
                 .expectStatus().isOk();

@@ -19,16 +19,17 @@ import org.springframework.web.reactive.accept.ApiVersionStrategy;
 
 /**
  * How a request finds its route: {@link ImmediateRouteLookup} in place of Spring Cloud Gateway's handler mapping,
- * under its bean name, so that its auto-configuration steps aside; and when the routes are read: once at start-up,
- * not on every discovery fetch.
+ * under its bean name, so that its auto-configuration steps aside; and when the routes are read: at start-up and
+ * after a configuration refresh, not on every discovery fetch.
  *
  * <p>Spring Cloud Gateway's {@code RouteRefreshListener} rebuilds every route (each filter's configuration bound
  * again) whenever a discovery client's heartbeat changes, and Eureka's client sends a new one after each registry
  * fetch: every 5 s here. The routes' {@code lb://} services are resolved per call ({@code InstanceChoiceFilter}), so
  * a rebuild changed nothing, and it cost a burst of CPU every 5 s: in a flight recording at a fixed 4,000 req/s, the
  * 4-5 % of the time when it ran (the 100 ms it was seen in, and the next) held 14-30 % of the requests slower than
- * the p99 (docs/benchmarks.md, twentieth session). Its listener is off ({@code spring.cloud.gateway.server.webflux.route-refresh-listener}); the
- * refreshes it made at start-up and after a configuration refresh are made here.
+ * the p99 (docs/benchmarks.md, twentieth session). Its listener is off
+ * ({@code spring.cloud.gateway.server.webflux.route-refresh-listener.enabled}); the refreshes it made at start-up and
+ * after a configuration refresh are made here.
  */
 @Configuration(proxyBeanMethods = false)
 public class RouteLookupConfiguration {
