@@ -21,6 +21,7 @@
 #                                                 gateway's own p99 moved 2.8-6.1 ms between such runs); every
 #                                                 request's due time and latency go to $work/trace-NAME-ROUND.txt, for
 #                                                 scripts/bench/paced/slow_near.py beside a flight recording (A_JAVA_OPTS)
+#                                                 and all rounds' requests pooled give each gateway's p99 over the run
 #
 # Unattended, as cache.sh: installs wrk/redis-server/curl if missing, builds stale jars, runs on private ports, stops
 # exactly what it started, and holds the benchmark lock (common.sh) while it measures.
@@ -213,6 +214,27 @@ if [[ -n $paced_rate ]]; then
       awk -v k="$name" '{ v[++n] = $1 }
         END { if (n) printf "%s: median p99 at the fixed rate %.2f ms over %d rounds\n", k, (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), n }'
   done
+  # Every request of every round in one distribution: the run's own p99 at the fixed rate, which neither the mean of
+  # the rounds' p99s (one stalled round moves it) nor their median (it drops the stalls) is. "NAME p50 p99 p99.9 n".
+  for name in A B floor; do
+    cat "$work"/trace-"$name"-*.txt 2>/dev/null | awk '{ print $2 }' | sort -n | awk -v k="$name" '{ v[++n] = $1 }
+      function at(q, i) { i = int(q * n); if (i < q * n) i++; return v[i < 1 ? 1 : i] / 1000 }
+      END { if (n) printf "%s %.2f %.2f %.2f %d\n", k, at(0.5), at(0.99), at(0.999), n }'
+  done >"$work/pooled.txt"
+  awk '{ p50[$1] = $2; p99[$1] = $3; p999[$1] = $4; n[$1] = $5 }
+    END {
+      if (!n["A"] || !n["B"] || !n["floor"]) exit
+      print "\nAt the fixed rate, every request of every round pooled (nearest rank):\n"
+      print "| gateway | requests | p50 ms | p99 ms | p99.9 ms |"
+      print "|---|---:|---:|---:|---:|"
+      split("A B floor", names, " ")
+      for (i = 1; i <= 3; i++) {
+        k = names[i]
+        printf "| %s | %d | %.2f | %.2f | %.2f |\n", k, n[k], p50[k], p99[k], p999[k]
+      }
+      printf "\npooled p99 at the fixed rate: A / floor %.2f, B / floor %.2f\n",
+        p99["A"] / p99["floor"], p99["B"] / p99["floor"]
+    }' "$work/pooled.txt"
 fi
 awk '{ redis[$1] += $2; gets[$1] += $3 }
   END { printf "Redis commands per 1,000 GETs: A %.1f, B %.1f, floor %.1f\n",
