@@ -3,11 +3,9 @@ package com.distpatterns.gateway.api;
 import com.distpatterns.gateway.core.ApiKeys;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -17,7 +15,7 @@ import reactor.core.publisher.Mono;
  * Requires a known {@code X-API-Key} on every {@code /api/**} call when keys are configured, and on admin
  * paths always. Records who the caller is for the rate limiter ({@link FilterOrder.Attributes#CLIENT}).
  */
-public final class ApiKeyFilter implements WebFilter, Ordered {
+public final class ApiKeyFilter extends NamedWebFilter {
 
     public static final String HEADER = "X-API-Key";
 

@@ -3,7 +3,7 @@ package com.distpatterns.gateway.api;
 import java.net.URI;
 import java.util.Set;
 import org.springframework.cloud.client.loadbalancer.Response;
-import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
@@ -19,7 +19,7 @@ import reactor.util.context.ContextView;
  *
  * <p>The first four are {@code WebFilter}s: they run on every request, before Spring Cloud Gateway picks a route
  * (its routing, load balancing, breaker, retry and metrics filters run inside the last web handler, after all of
- * them). The next two are {@code GlobalFilter}s in that handler's chain. The last is an {@code HttpHeadersFilter}: it
+ * them). The next three are {@code GlobalFilter}s in that handler's chain. The last is an {@code HttpHeadersFilter}: it
  * shapes the headers of the request sent downstream, after Spring Cloud Gateway's own header filters.
  */
 public enum FilterOrder {
@@ -40,6 +40,13 @@ public enum FilterOrder {
     RATE_LIMIT(Ordered.HIGHEST_PRECEDENCE + 3, Set.of(Attributes.CLIENT), Set.of()),
 
     /**
+     * A {@code GlobalFilter}: holds the Reactor context for every filter below it. Above Spring Cloud Gateway's
+     * {@code NettyWriteResponseFilter} (-1), whose writing of the response asks for the context most, and every other
+     * filter that does; only {@code RemoveCachedBodyFilter} ({@code HIGHEST_PRECEDENCE}) is above it.
+     */
+    CACHED_CONTEXT(Ordered.HIGHEST_PRECEDENCE + 4, Set.of(), Set.of()),
+
+    /**
      * A {@code GlobalFilter}: times the routed call on its route. Where Spring Cloud Gateway's own metrics filter
      * stands (0), around every route filter (the breaker, the retry) and the routing, so that it times what the
      * caller waits for.
@@ -48,12 +55,12 @@ public enum FilterOrder {
 
     /**
      * A {@code GlobalFilter}, inside Spring Cloud Gateway's chain: turns the route's {@code lb://service} URL into an
-     * instance's address. After {@code RouteToRequestUrlFilter} (10000), which writes that URL, and just before
-     * {@code ReactiveLoadBalancerClientFilter} (10150), which then finds nothing left to do.
+     * instance's address, in place of Spring Cloud Gateway's {@code RouteToRequestUrlFilter} (10000), whose order it
+     * takes and whose code it runs for every other route; before {@code ReactiveLoadBalancerClientFilter} (10150),
+     * which then finds nothing left to do.
      */
-    INSTANCE_CHOICE(ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER - 1,
-            Set.of(Attributes.REQUEST_URL, Attributes.SCHEME_PREFIX),
-            Set.of(Attributes.REQUEST_URL, Attributes.LOAD_BALANCER_RESPONSE)),
+    INSTANCE_CHOICE(RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER, Set.of(Attributes.ROUTE),
+            Set.of(Attributes.REQUEST_URL, Attributes.SCHEME_PREFIX, Attributes.LOAD_BALANCER_RESPONSE)),
 
     /**
      * The outgoing request's headers: drops {@code X-API-Key} (the key authenticates the caller to the gateway;
@@ -88,14 +95,17 @@ public enum FilterOrder {
                 ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR, Route.class);
 
         /**
-         * Written by Spring Cloud Gateway's {@code RouteToRequestUrlFilter} (order 10000), before
-         * {@link FilterOrder#INSTANCE_CHOICE}: the route's URL with the request's path, {@code lb://service/...} for a
-         * route to a service; then replaced by the chosen instance's.
+         * Written by {@link FilterOrder#INSTANCE_CHOICE}: where the call goes. For an {@code lb://service} route the
+         * chosen instance's URL with the request's path; for any other route the route's URL with the request's path
+         * (Spring Cloud Gateway's {@code RouteToRequestUrlFilter}, which that filter runs for them).
          */
         public static final ExchangeAttribute<URI> REQUEST_URL = new ExchangeAttribute<>(
                 ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR, URI.class);
 
-        /** Written by {@code RouteToRequestUrlFilter} for a route URL such as {@code lb:ws://service}: {@code lb}. */
+        /**
+         * Written by {@code RouteToRequestUrlFilter} (run by {@link FilterOrder#INSTANCE_CHOICE}) for a route URL such
+         * as {@code lb:ws://service}: {@code lb}.
+         */
         public static final ExchangeAttribute<String> SCHEME_PREFIX = new ExchangeAttribute<>(
                 ServerWebExchangeUtils.GATEWAY_SCHEME_PREFIX_ATTR, String.class);
 
@@ -142,11 +152,9 @@ public enum FilterOrder {
 
         /**
          * What the frameworks write, not one of the filters above: there before the filter that reads it runs (the
-         * observation before the first; the route before {@link FilterOrder#ROUTE_TIMING}; the request URL and scheme
-         * prefix before {@link FilterOrder#INSTANCE_CHOICE}).
+         * observation before the first; the route before {@link FilterOrder#ROUTE_TIMING}).
          */
-        public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION, ROUTE, REQUEST_URL,
-                SCHEME_PREFIX);
+        public static final Set<ExchangeAttribute<?>> FROM_FRAMEWORK = Set.of(OBSERVATION, ROUTE);
 
         private Attributes() {}
     }

@@ -3,10 +3,8 @@ package com.distpatterns.gateway.api;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
@@ -16,7 +14,7 @@ import reactor.core.publisher.Mono;
  * double-encoded {@code %252e} is decoded once downstream, to a harmless literal.) Without it
  * {@code /api/caches/..%2F..%2Factuator/env} could reach a service's actuator.
  */
-public final class PathGuardFilter implements WebFilter, Ordered {
+public final class PathGuardFilter extends NamedWebFilter {
 
     /** The paths whose last segment (or the one before {@code /cas}) is a free-form key: a cache entry, a kv key. */
     private static final Pattern KEY_SEGMENT = Pattern.compile(

@@ -8,12 +8,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -33,7 +31,7 @@ import reactor.core.scheduler.Schedulers;
  * downstream call, the response) ran on that one Redis thread, for every call that had waited (a fifth of the
  * gateway's CPU samples under load), and the downstream connection was picked away from the caller's event loop.
  */
-public final class RateLimitFilter implements WebFilter, Ordered {
+public final class RateLimitFilter extends NamedWebFilter {
 
     private static final PathPattern API = PathPatternParser.defaultInstance.parse("/api/**");
 

@@ -1,9 +1,7 @@
 package com.distpatterns.gateway.api;
 
 import com.distpatterns.gateway.core.RequestIds;
-import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
@@ -11,7 +9,7 @@ import reactor.core.publisher.Mono;
  * Gives every request an {@code X-Request-Id} and returns it on every response. The id reaches the service through
  * {@link OutgoingHeadersFilter}: a mutated request here would copy every request header once more per call.
  */
-public final class RequestIdFilter implements WebFilter, Ordered {
+public final class RequestIdFilter extends NamedWebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {

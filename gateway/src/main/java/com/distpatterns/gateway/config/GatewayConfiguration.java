@@ -1,6 +1,7 @@
 package com.distpatterns.gateway.config;
 
 import com.distpatterns.gateway.api.ApiKeyFilter;
+import com.distpatterns.gateway.api.CachedContextFilter;
 import com.distpatterns.gateway.api.InstanceChoiceFilter;
 import com.distpatterns.gateway.api.OneCopyRoutingFilter;
 import com.distpatterns.gateway.api.OutgoingHeadersFilter;
@@ -73,6 +74,12 @@ public class GatewayConfiguration {
         return new RequestIdFilter();
     }
 
+    /** Holds the Reactor context once for every filter of a routed call below it. */
+    @Bean
+    CachedContextFilter cachedContextFilter() {
+        return new CachedContextFilter();
+    }
+
     /** Drops the API key from, and adds the request id and the trace context to, the request sent downstream. */
     @Bean
     OutgoingHeadersFilter outgoingHeadersFilter(ObjectProvider<Propagator> propagator) {
@@ -128,8 +135,13 @@ public class GatewayConfiguration {
         return new DiscoveryInstanceChooser(discovery, refresh, System::nanoTime);
     }
 
+    /**
+     * In place of Spring Cloud Gateway's {@code RouteToRequestUrlFilter}, whose bean is off
+     * ({@code spring.cloud.gateway.server.webflux.global-filter.route-to-request-url.enabled=false}); this one takes its
+     * name, so that start-up fails rather than make every URL twice should that setting go missing.
+     */
     @Bean
-    InstanceChoiceFilter instanceChoiceFilter(InstanceChooser instances) {
+    InstanceChoiceFilter routeToRequestUrlFilter(InstanceChooser instances) {
         return new InstanceChoiceFilter(instances);
     }
 

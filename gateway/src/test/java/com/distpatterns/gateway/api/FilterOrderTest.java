@@ -32,6 +32,7 @@ class FilterOrderTest {
         assertThat(new PathGuardFilter(null).getOrder()).isEqualTo(FilterOrder.PATH_GUARD.order());
         assertThat(new ApiKeyFilter(null, java.util.List.of(), null).getOrder()).isEqualTo(FilterOrder.API_KEY.order());
         assertThat(new RateLimitFilter(null, null).getOrder()).isEqualTo(FilterOrder.RATE_LIMIT.order());
+        assertThat(new CachedContextFilter().getOrder()).isEqualTo(FilterOrder.CACHED_CONTEXT.order());
         assertThat(new RouteTimingFilter(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).getOrder())
                 .isEqualTo(FilterOrder.ROUTE_TIMING.order());
         assertThat(new InstanceChoiceFilter(null).getOrder()).isEqualTo(FilterOrder.INSTANCE_CHOICE.order());
