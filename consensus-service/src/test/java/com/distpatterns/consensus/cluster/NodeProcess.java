@@ -1,11 +1,14 @@
 package com.distpatterns.consensus.cluster;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /** One consensus-service node as a separate JVM, started from the test classpath with its settings in the environment. */
@@ -32,10 +35,42 @@ final class NodeProcess {
         environment.put(name, value);
     }
 
+    /**
+     * A port nothing listens on, picked below the kernel's range for the local ports of outgoing connections where
+     * there is room: a node binds its ports seconds after they are picked, and again after each restart, and a port
+     * from that range can meanwhile become any outgoing connection's local port. In CI a node once failed to start
+     * ("port 41997 ... already in use") and the process tests ran on without it.
+     */
     static int freePort() throws IOException {
+        int below = ephemeralRangeStart();
+        if (below > LOWEST_PICKED + 1000) {
+            for (int attempt = 0; attempt < 200; attempt++) {
+                int port = ThreadLocalRandom.current().nextInt(LOWEST_PICKED, below);
+                try (ServerSocket socket = new ServerSocket()) {
+                    socket.setReuseAddress(true);
+                    socket.bind(new InetSocketAddress(port));
+                    return port;
+                } catch (IOException taken) {
+                    // another one
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
+        }
+    }
+
+    private static final int LOWEST_PICKED = 10_000;
+
+    /** The first port of the kernel's ephemeral range (Linux), or 0 where it cannot be read. */
+    private static int ephemeralRangeStart() {
+        try {
+            // One line, "32768\t60999"; Files.readString returned only its first character from procfs (JDK 25).
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst().trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException unknown) {
+            return 0;
         }
     }
 
