@@ -14,14 +14,21 @@
 #   B_JAR=/path/to/other/gateway.jar scripts/bench/gateway-ab.sh   A: this build; B: another
 #   ROUNDS=8 DURATION=10s scripts/bench/gateway-ab.sh              rounds (default 8), length of each load
 #   A_JAVA_OPTS="-XX:StartFlightRecording=..." scripts/bench/gateway-ab.sh   JVM options of A (B_JAVA_OPTS: of B)
-#   PACED_RATE=10000 scripts/bench/gateway-ab.sh   after each wrk load, the same gateway at this fixed rate, open loop
+#   PACED_RATE=10000 scripts/bench/gateway-ab.sh   after each round's wrk loads, the three gateways at this fixed rate,
+#                                                 open loop, taking turns in 1 s slices for DURATION each
 #                                                 (scripts/bench/paced/PacedGet.java): p50, p99 and p99.9 at the same
-#                                                 load, in the same alternating rounds (one run of cache.sh's paced
-#                                                 mode measures each gateway once, minutes apart, and the bare
-#                                                 gateway's own p99 moved 2.8-6.1 ms between such runs); every
-#                                                 request's due time and latency go to $work/trace-NAME-ROUND.txt, for
-#                                                 scripts/bench/paced/slow_near.py beside a flight recording (A_JAVA_OPTS)
-#                                                 and all rounds' requests pooled give each gateway's p99 over the run
+#                                                 load, with any slowdown of the machine spread over all three (one
+#                                                 run of cache.sh's paced mode measures each gateway once, minutes
+#                                                 apart, and the bare gateway's own p99 moved 2.8-6.1 ms between such
+#                                                 runs); every request's due time and latency go to
+#                                                 $work/trace-NAME-ROUND.txt, for scripts/bench/paced/slow_near.py
+#                                                 beside a flight recording (A_JAVA_OPTS); all rounds' requests pooled
+#                                                 give each gateway's p99 over the run, and again without the requests
+#                                                 that the load generator's own stalls delayed (the machine running
+#                                                 none of its threads for 100 ms or more: stalls-ROUND.txt, stalls.log)
+#   PACED_SLICE_MS=0 PACED_RATE=1333 scripts/bench/gateway-ab.sh   the three at once instead of in turns, each at
+#                                                 this rate for three times DURATION: the same machine for all, each
+#                                                 one's load slowing the others
 #
 # Unattended, as cache.sh: installs wrk/redis-server/curl if missing, builds stale jars, runs on private ports, stops
 # exactly what it started, and holds the benchmark lock (common.sh) while it measures.
@@ -121,10 +128,12 @@ gc_during() {
     END { printf "%d %.1f %d\n", freed, pause, n }'
 }
 gc_lines() { wc -l <"$work/gc-$1.log"; }
+# The machine's steal time so far, in ms: /proc/stat's eighth figure, in clock ticks.
+steal_ms() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print int($9 * 1000 / hz) }' /proc/stat; }
 
 # load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms", and with PACED_RATE " paced_p50 paced_p99 paced_p999"
 load() {
-  local name=$1 pid=$2 port=$3 before after out paced="" redis_before gc_from
+  local name=$1 pid=$2 port=$3 before after out redis_before gc_from
   redis_before="$(redis_commands)"
   gc_from="$(gc_lines "$name")"
   before="$(cpu_us "$pid")"
@@ -139,23 +148,37 @@ load() {
     awk -v name="$name" -v gc="$(gc_during "$name" "$gc_from")" \
       '/ requests in / { printf "%s %s %d\n", name, gc, $1 }' <<<"$out" >>"$work/gc-per-load.log"
   fi
-  if [[ -n $paced_rate && $measuring == yes ]]; then
-    # "requests/s p50 p90 p99 p99.9 max non2xx"; a failed run counts as missing, not as zero latency.
-    # Each request's due time and latency, to set beside the gateway's GC log: trace-NAME-ROUND.txt.
-    paced="$(PACED_TRACE="$work/trace-$name-$round.txt" \
-      paced_get "http://127.0.0.1:$port$path" "$paced_rate" "${duration%s}" 50 "X-API-Key: $api_key")"
-    echo "$name $paced" >>"$work/paced.log"
-  fi
-  awk -v name="$name" -v cpu=$((after - before)) -v paced="$paced" '
+  awk -v name="$name" -v cpu=$((after - before)) '
     function ms(v) {
       if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v
     }
     /^ +99%/ { p99 = ms($2) } /^Requests\/sec:/ { rps = $2 } / requests in / { total = $1 }
-    END {
-      printf "%s %.0f %.0f %.2f", name, rps, (total > 0 ? cpu / total : 0), p99
-      if (split(paced, f, " ") >= 7) printf " %s %s %s", f[2], f[4], f[5]; else if (paced != "") printf " - - -"
-      printf "\n"
-    }' <<<"$out"
+    END { printf "%s %.0f %.0f %.2f", name, rps, (total > 0 ? cpu / total : 0), p99 }' <<<"$out"
+}
+
+# paced_round NAME... -> "NAME p50 p99 p99.9" per gateway at PACED_RATE, open loop ("NAME - - -" if the load failed).
+# The gateways take turns in 1 s slices (PacedGet.java with several URLs) for DURATION each: a slowdown of the machine
+# that lasts seconds (every gateway's CPU per GET up by a third in some rounds, and the queues at a fixed rate with
+# it) falls on all of them, where loads one after another left it to whichever ran then. Each request's due time and
+# latency go to trace-NAME-ROUND.txt; the load generator's own stalls to stalls-ROUND.txt (a copy per gateway,
+# stalls-NAME-ROUND.txt), and with the machine's steal time to stalls.log: "ROUND stalls stalled_ms steal_ms".
+paced_round() {
+  local urls=() name row steal_before out i=0
+  for name in "$@"; do urls+=("http://127.0.0.1:${port_of[$name]}$path"); done
+  steal_before="$(steal_ms)"
+  out="$(PACED_TRACE="$work/trace-$round.txt" PACED_STALLS="$work/stalls-$round.txt" \
+    paced_get "$(IFS=,; echo "${urls[*]}")" "$paced_rate" $((${duration%s} * $#)) 50 "X-API-Key: $api_key")"
+  touch "$work/trace-$round.txt" "$work/stalls-$round.txt"
+  awk -v round="$round" -v steal=$(($(steal_ms) - steal_before)) '{ n++; ms += $2 - $1 }
+    END { printf "%d %d %.0f %d\n", round, n, ms, steal }' "$work/stalls-$round.txt" >>"$work/stalls.log"
+  for name in "$@"; do
+    awk -v t="$i" '$3 == t { print $1, $2 }' "$work/trace-$round.txt" >"$work/trace-$name-$round.txt"
+    cp "$work/stalls-$round.txt" "$work/stalls-$name-$round.txt"
+    row="$(sed -n "$((i + 1))p" <<<"$out")"
+    echo "$name $row" >>"$work/paced.log"
+    awk -v name="$name" 'NF >= 7 { print name, $2, $4, $5; next } { print name, "- - -" }' <<<"$row"
+    i=$((i + 1))
+  done
 }
 
 hold_bench_lock
@@ -167,13 +190,18 @@ for _ in $(seq "$warmup_rounds"); do
   load floor "$floor_pid" "$floor_port" >/dev/null
 done
 measuring=yes
-say "measuring, $rounds rounds of ${duration} each${paced_rate:+, then ${duration} at a fixed $paced_rate req/s} ..."
+paced_how="then ${duration} each at a fixed $paced_rate req/s, in turns"
+[[ ${PACED_SLICE_MS:-} != 0 ]] || paced_how="then all three at once, each at a fixed $paced_rate req/s"
+say "measuring, $rounds rounds of ${duration} each${paced_rate:+, $paced_how} ..."
+declare -A pid_of=([A]=$a_pid [B]=$b_pid [floor]=$floor_pid) port_of=([A]=$a_port [B]=$b_port [floor]=$floor_port)
 for round in $(seq "$rounds"); do
-  if ((round % 2)); then
-    load A "$a_pid" "$a_port"; load B "$b_pid" "$b_port"; load floor "$floor_pid" "$floor_port"
-  else
-    load floor "$floor_pid" "$floor_port"; load B "$b_pid" "$b_port"; load A "$a_pid" "$a_port"
-  fi | tee -a "$work/rounds.txt" >&2
+  if ((round % 2)); then order=(A B floor); else order=(floor B A); fi
+  declare -A line=()
+  for name in "${order[@]}"; do line[$name]="$(load "$name" "${pid_of[$name]}" "${port_of[$name]}")"; done
+  if [[ -n $paced_rate ]]; then
+    while read -r name paced; do line[$name]+=" $paced"; done < <(paced_round "${order[@]}")
+  fi
+  for name in "${order[@]}"; do echo "${line[$name]}"; done | tee -a "$work/rounds.txt" >&2
 done
 release_bench_lock
 
@@ -235,6 +263,41 @@ if [[ -n $paced_rate ]]; then
       printf "\npooled p99 at the fixed rate: A / floor %.2f, B / floor %.2f\n",
         p99["A"] / p99["floor"], p99["B"] / p99["floor"]
     }' "$work/pooled.txt"
+  # The same, without the requests the load generator itself could not send or time: those in flight while it was
+  # stalled (PacedGet.java, PACED_STALLS: not one of its threads ran for 100 ms or more) and those due before it had
+  # caught up, taken as twice the stall's length after it, at least 1 s. A stall of the machine lands on whichever
+  # gateway is being loaded at the time, and one of 0.5 s at 4,000 req/s is 2,000 late requests, as many as the top
+  # percent of five rounds: the pooled p99 above then says where the stalls fell, not what the gateways cost.
+  awk '{ n += $2; ms += $3; steal += $4 }
+    END { printf "\nThe load generator stalled (100 ms or more) %d times during the paced loads, %d ms in all; the machine'"'"'s steal time then: %d ms\n", n, ms, steal }' "$work/stalls.log"
+  for name in A B floor; do
+    for trace in "$work"/trace-"$name"-*.txt; do
+      awk 'FILENAME == ARGV[1] { from[++s] = $1; to[s] = $2; next }
+        {
+          for (i = 1; i <= s; i++) {
+            grace = 2 * (to[i] - from[i]); if (grace < 1000) grace = 1000
+            if ($1 + $2 / 1000 >= from[i] && $1 <= to[i] + grace) next
+          }
+          print $2
+        }' "${trace/trace-/stalls-}" "$trace"
+    done | sort -n | awk -v k="$name" -v all="$(cat "$work"/trace-"$name"-*.txt | wc -l)" '{ v[++n] = $1 }
+      function at(q, i) { i = int(q * n); if (i < q * n) i++; return v[i < 1 ? 1 : i] / 1000 }
+      END { if (n) printf "%s %.2f %.2f %.2f %d %d\n", k, at(0.5), at(0.99), at(0.999), n, all - n }'
+  done >"$work/pooled-unstalled.txt"
+  awk '{ p50[$1] = $2; p99[$1] = $3; p999[$1] = $4; n[$1] = $5; dropped[$1] = $6 }
+    END {
+      if (!n["A"] || !n["B"] || !n["floor"]) exit
+      print "\nAt the fixed rate, every request of every round pooled but those the load generator'"'"'s stalls delayed:\n"
+      print "| gateway | requests | left out | p50 ms | p99 ms | p99.9 ms |"
+      print "|---|---:|---:|---:|---:|---:|"
+      split("A B floor", names, " ")
+      for (i = 1; i <= 3; i++) {
+        k = names[i]
+        printf "| %s | %d | %d | %.2f | %.2f | %.2f |\n", k, n[k], dropped[k], p50[k], p99[k], p999[k]
+      }
+      printf "\npooled p99 outside the stalls: A / floor %.2f, B / floor %.2f\n",
+        p99["A"] / p99["floor"], p99["B"] / p99["floor"]
+    }' "$work/pooled-unstalled.txt"
 fi
 awk '{ redis[$1] += $2; gets[$1] += $3 }
   END { printf "Redis commands per 1,000 GETs: A %.1f, B %.1f, floor %.1f\n",
