@@ -131,7 +131,7 @@ gc_lines() { wc -l <"$work/gc-$1.log"; }
 # The machine's steal time so far, in ms: /proc/stat's eighth figure, in clock ticks.
 steal_ms() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print int($9 * 1000 / hz) }' /proc/stat; }
 
-# load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms", and with PACED_RATE " paced_p50 paced_p99 paced_p999"
+# load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms" under wrk (paced_round adds the fixed rate's figures)
 load() {
   local name=$1 pid=$2 port=$3 before after out redis_before gc_from
   redis_before="$(redis_commands)"
@@ -157,7 +157,8 @@ load() {
 }
 
 # paced_round NAME... -> "NAME p50 p99 p99.9" per gateway at PACED_RATE, open loop ("NAME - - -" if the load failed).
-# The gateways take turns in 1 s slices (PacedGet.java with several URLs) for DURATION each: a slowdown of the machine
+# The gateways take turns in 1 s slices (PacedGet.java with several URLs; PACED_SLICE_MS, passed on to it, sets their
+# length, and 0 loads all of them at once for three times DURATION) for DURATION each: a slowdown of the machine
 # that lasts seconds (every gateway's CPU per GET up by a third in some rounds, and the queues at a fixed rate with
 # it) falls on all of them, where loads one after another left it to whichever ran then. Each request's due time and
 # latency go to trace-NAME-ROUND.txt; the load generator's own stalls to stalls-ROUND.txt (a copy per gateway,
