@@ -157,10 +157,10 @@ load() {
 }
 
 # paced_round NAME... -> "NAME p50 p99 p99.9" per gateway at PACED_RATE, open loop ("NAME - - -" if the load failed).
-# The gateways take turns in 1 s slices (PacedGet.java with several URLs; PACED_SLICE_MS, passed on to it, sets their
-# length, and 0 loads all of them at once for three times DURATION) for DURATION each: a slowdown of the machine
-# that lasts seconds (every gateway's CPU per GET up by a third in some rounds, and the queues at a fixed rate with
-# it) falls on all of them, where loads one after another left it to whichever ran then. Each request's due time and
+# The gateways take turns in 1 s slices for DURATION each (PacedGet.java with several URLs; PACED_SLICE_MS, passed
+# on to it, sets the slice, and 0 loads all of them at once for three times DURATION). A slowdown of the machine that
+# lasts seconds (in some rounds the gateways' CPU per GET rose by a third within a minute, and the queues with it) then
+# falls on all of them, where loads one after another left it to whichever ran then. Each request's due time and
 # latency go to trace-NAME-ROUND.txt; the load generator's own stalls to stalls-ROUND.txt (a copy per gateway,
 # stalls-NAME-ROUND.txt), and with the machine's steal time to stalls.log: "ROUND stalls stalled_ms steal_ms".
 paced_round() {
