@@ -239,7 +239,7 @@ public final class PacedGet {
                 for (int i = 0; i < latencies[t][c].length; i++) {
                     if (latencies[t][c][i] >= 0) {
                         rows.add(new long[] {startEpochNanos + offset + (long) (i * intervalNanos),
-                            latencies[t][c][i], t});
+                                latencies[t][c][i], t});
                     }
                 }
             }
