@@ -161,8 +161,8 @@ load() {
 # on to it, sets the slice, and 0 loads all of them at once for three times DURATION). A slowdown of the machine that
 # lasts seconds (in some rounds the gateways' CPU per GET rose by a third within a minute, and the queues with it) then
 # falls on all of them, where loads one after another left it to whichever ran then. Each request's due time and
-# latency go to trace-NAME-ROUND.txt; the load generator's own stalls to stalls-ROUND.txt (a copy per gateway,
-# stalls-NAME-ROUND.txt), and with the machine's steal time to stalls.log: "ROUND stalls stalled_ms steal_ms".
+# latency go to trace-NAME-ROUND.txt; the load generator's own stalls to stalls-ROUND.txt, and with the machine's
+# steal time to stalls.log: "ROUND stalls stalled_ms steal_ms".
 paced_round() {
   local urls=() name row steal_before out i=0
   for name in "$@"; do urls+=("http://127.0.0.1:${port_of[$name]}$path"); done
@@ -174,7 +174,6 @@ paced_round() {
     END { printf "%d %d %.0f %d\n", round, n, ms, steal }' "$work/stalls-$round.txt" >>"$work/stalls.log"
   for name in "$@"; do
     awk -v t="$i" '$3 == t { print $1, $2 }' "$work/trace-$round.txt" >"$work/trace-$name-$round.txt"
-    cp "$work/stalls-$round.txt" "$work/stalls-$name-$round.txt"
     row="$(sed -n "$((i + 1))p" <<<"$out")"
     echo "$name $row" >>"$work/paced.log"
     awk -v name="$name" 'NF >= 7 { print name, $2, $4, $5; next } { print name, "- - -" }' <<<"$row"
@@ -280,7 +279,7 @@ if [[ -n $paced_rate ]]; then
             if ($1 + $2 / 1000 >= from[i] && $1 <= to[i] + grace) next
           }
           print $2
-        }' "${trace/trace-/stalls-}" "$trace"
+        }' "$work/stalls-${trace##*-}" "$trace"
     done | sort -n | awk -v k="$name" -v all="$(cat "$work"/trace-"$name"-*.txt | wc -l)" '{ v[++n] = $1 }
       function at(q, i) { i = int(q * n); if (i < q * n) i++; return v[i < 1 ? 1 : i] / 1000 }
       END { if (n) printf "%s %.2f %.2f %.2f %d %d\n", k, at(0.5), at(0.99), at(0.999), n, all - n }'
@@ -288,6 +287,7 @@ if [[ -n $paced_rate ]]; then
   awk '{ p50[$1] = $2; p99[$1] = $3; p999[$1] = $4; n[$1] = $5; dropped[$1] = $6 }
     END {
       if (!n["A"] || !n["B"] || !n["floor"]) exit
+      if (!dropped["A"] && !dropped["B"] && !dropped["floor"]) { print "No request left out: the pooled p99 above stands."; exit }
       print "\nAt the fixed rate, every request of every round pooled but those the load generator'"'"'s stalls delayed:\n"
       print "| gateway | requests | left out | p50 ms | p99 ms | p99.9 ms |"
       print "|---|---:|---:|---:|---:|---:|"

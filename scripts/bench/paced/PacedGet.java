@@ -79,7 +79,6 @@ public final class PacedGet {
         long uncounted = (long) (rate * warmSeconds / connections);
         double intervalNanos = 1e9 * connections / rate;
         long[][][] latencies = new long[targets][connections][];
-        long[][] sent = new long[targets][connections];
         long[][] failures = new long[targets][connections];
         Thread[] threads = new Thread[targets * connections];
         long start = System.nanoTime() + 200_000_000L;
@@ -127,7 +126,6 @@ public final class PacedGet {
                                     }
                                 }
                             }
-                            sent[target][connection]++;
                             if (status / 100 != 2) {
                                 failures[target][connection]++;
                             }
@@ -166,9 +164,8 @@ public final class PacedGet {
         for (int t = 0; t < targets; t++) {
             long[] all = Arrays.stream(latencies[t]).flatMapToLong(Arrays::stream).filter(l -> l >= 0).sorted()
                     .toArray();
-            // In turns, the rate while it was this target's turn.
-            System.out.printf("%.0f %.2f %.2f %.2f %.2f %.2f %d%n",
-                    Arrays.stream(sent[t]).sum() * (turns ? targets : 1) / elapsed,
+            // The schedule's rate: each target's in turns (during its own turns) as at once.
+            System.out.printf("%.0f %.2f %.2f %.2f %.2f %.2f %d%n", (perConnection * connections) / elapsed,
                     ms(all, 0.50), ms(all, 0.90), ms(all, 0.99), ms(all, 0.999), all[all.length - 1] / 1e6,
                     Arrays.stream(failures[t]).sum());
         }
