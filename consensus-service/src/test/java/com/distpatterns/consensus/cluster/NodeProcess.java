@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -39,13 +41,18 @@ final class NodeProcess {
      * A port nothing listens on, picked below the kernel's range for the local ports of outgoing connections where
      * there is room: a node binds its ports seconds after they are picked, and again after each restart, and a port
      * from that range can meanwhile become any outgoing connection's local port. In CI a node once failed to start
-     * ("port 41997 ... already in use") and the process tests ran on without it.
+     * ("port 41997 ... already in use") and the process tests ran on without it. A port is handed out once per test
+     * JVM: nothing listens on a picked port until its node starts, so a later pick could otherwise get it again (in CI
+     * two nodes of one cluster once got 18669).
      */
     static int freePort() throws IOException {
         int below = ephemeralRangeStart();
         if (below > LOWEST_PICKED + 1000) {
             for (int attempt = 0; attempt < 200; attempt++) {
                 int port = ThreadLocalRandom.current().nextInt(LOWEST_PICKED, below);
+                if (!HANDED_OUT.add(port)) {
+                    continue;
+                }
                 try (ServerSocket socket = new ServerSocket()) {
                     socket.setReuseAddress(true);
                     socket.bind(new InetSocketAddress(port));
@@ -57,11 +64,13 @@ final class NodeProcess {
         }
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
+            HANDED_OUT.add(socket.getLocalPort());
             return socket.getLocalPort();
         }
     }
 
     private static final int LOWEST_PICKED = 10_000;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     /** The first port of the kernel's ephemeral range (Linux), or 0 where it cannot be read. */
     private static int ephemeralRangeStart() {
