@@ -23,9 +23,11 @@
 #                                                 runs); every request's due time and latency go to
 #                                                 $work/trace-NAME-ROUND.txt, for scripts/bench/paced/slow_near.py
 #                                                 beside a flight recording (A_JAVA_OPTS); all rounds' requests pooled
-#                                                 give each gateway's p99 over the run, and again without the requests
-#                                                 that the load generator's own stalls delayed (the machine running
-#                                                 none of its threads for 100 ms or more: stalls-ROUND.txt, stalls.log)
+#                                                 give each gateway's p99 over the run, with a 95 % interval of its
+#                                                 ratio to the bare gateway's by a bootstrap over the rounds, and again
+#                                                 without the requests that the load generator's own stalls delayed
+#                                                 (the machine running none of its threads for 100 ms or more:
+#                                                 stalls-ROUND.txt, stalls.log); more rounds, a narrower interval
 #   PACED_SLICE_MS=0 PACED_RATE=1333 scripts/bench/gateway-ab.sh   the three at once instead of in turns, each at
 #                                                 this rate for three times DURATION: the same machine for all, each
 #                                                 one's load slowing the others
@@ -242,63 +244,15 @@ if [[ -n $paced_rate ]]; then
       awk -v k="$name" '{ v[++n] = $1 }
         END { if (n) printf "%s: median p99 at the fixed rate %.2f ms over %d rounds\n", k, (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), n }'
   done
-  # Every request of every round in one distribution: the run's own p99 at the fixed rate, which neither the mean of
-  # the rounds' p99s (one stalled round moves it) nor their median (it drops the stalls) is. "NAME p50 p99 p99.9 n".
-  for name in A B floor; do
-    cat "$work"/trace-"$name"-*.txt 2>/dev/null | awk '{ print $2 }' | sort -n | awk -v k="$name" '{ v[++n] = $1 }
-      function at(q, i) { i = int(q * n); if (i < q * n) i++; return v[i < 1 ? 1 : i] / 1000 }
-      END { if (n) printf "%s %.2f %.2f %.2f %d\n", k, at(0.5), at(0.99), at(0.999), n }'
-  done >"$work/pooled.txt"
-  awk '{ p50[$1] = $2; p99[$1] = $3; p999[$1] = $4; n[$1] = $5 }
-    END {
-      if (!n["A"] || !n["B"] || !n["floor"]) exit
-      print "\nAt the fixed rate, every request of every round pooled (nearest rank):\n"
-      print "| gateway | requests | p50 ms | p99 ms | p99.9 ms |"
-      print "|---|---:|---:|---:|---:|"
-      split("A B floor", names, " ")
-      for (i = 1; i <= 3; i++) {
-        k = names[i]
-        printf "| %s | %d | %.2f | %.2f | %.2f |\n", k, n[k], p50[k], p99[k], p999[k]
-      }
-      printf "\npooled p99 at the fixed rate: A / floor %.2f, B / floor %.2f\n",
-        p99["A"] / p99["floor"], p99["B"] / p99["floor"]
-    }' "$work/pooled.txt"
-  # The same, without the requests the load generator itself could not send or time: those in flight while it was
-  # stalled (PacedGet.java, PACED_STALLS: not one of its threads ran for 100 ms or more) and those due before it had
-  # caught up, taken as twice the stall's length after it, at least 1 s. A stall of the machine lands on whichever
-  # gateway is being loaded at the time, and one of 0.5 s at 4,000 req/s is 2,000 late requests, as many as the top
-  # percent of five rounds: the pooled p99 above then says where the stalls fell, not what the gateways cost.
   awk '{ n += $2; ms += $3; steal += $4 }
     END { printf "\nThe load generator stalled (100 ms or more) %d times during the paced loads, %d ms in all; the machine'"'"'s steal time then: %d ms\n", n, ms, steal }' "$work/stalls.log"
-  for name in A B floor; do
-    for trace in "$work"/trace-"$name"-*.txt; do
-      awk 'FILENAME == ARGV[1] { from[++s] = $1; to[s] = $2; next }
-        {
-          for (i = 1; i <= s; i++) {
-            grace = 2 * (to[i] - from[i]); if (grace < 1000) grace = 1000
-            if ($1 + $2 / 1000 >= from[i] && $1 <= to[i] + grace) next
-          }
-          print $2
-        }' "$work/stalls-${trace##*-}" "$trace"
-    done | sort -n | awk -v k="$name" -v all="$(cat "$work"/trace-"$name"-*.txt | wc -l)" '{ v[++n] = $1 }
-      function at(q, i) { i = int(q * n); if (i < q * n) i++; return v[i < 1 ? 1 : i] / 1000 }
-      END { if (n) printf "%s %.2f %.2f %.2f %d %d\n", k, at(0.5), at(0.99), at(0.999), n, all - n }'
-  done >"$work/pooled-unstalled.txt"
-  awk '{ p50[$1] = $2; p99[$1] = $3; p999[$1] = $4; n[$1] = $5; dropped[$1] = $6 }
-    END {
-      if (!n["A"] || !n["B"] || !n["floor"]) exit
-      if (!dropped["A"] && !dropped["B"] && !dropped["floor"]) { print "No request left out: the pooled p99 above stands."; exit }
-      print "\nAt the fixed rate, every request of every round pooled but those the load generator'"'"'s stalls delayed:\n"
-      print "| gateway | requests | left out | p50 ms | p99 ms | p99.9 ms |"
-      print "|---|---:|---:|---:|---:|---:|"
-      split("A B floor", names, " ")
-      for (i = 1; i <= 3; i++) {
-        k = names[i]
-        printf "| %s | %d | %d | %.2f | %.2f | %.2f |\n", k, n[k], dropped[k], p50[k], p99[k], p999[k]
-      }
-      printf "\npooled p99 outside the stalls: A / floor %.2f, B / floor %.2f\n",
-        p99["A"] / p99["floor"], p99["B"] / p99["floor"]
-    }' "$work/pooled-unstalled.txt"
+  # Every request of every round in one distribution: the run's own p99 at the fixed rate, which neither the mean of
+  # the rounds' p99s (one stalled round moves it) nor their median (it drops the stalls) is, with each ratio's 95 %
+  # interval by a bootstrap over the rounds; then the same without the requests the load generator's own stalls
+  # delayed (scripts/bench/paced/PooledP99.java). A stall of the machine lands on whichever gateway is being loaded at
+  # the time, and one of 0.5 s at 4,000 req/s is 2,000 late requests, as many as the top percent of five rounds: the
+  # pooled p99 then says where the stalls fell, not what the gateways cost.
+  "$java" "$root/scripts/bench/paced/PooledP99.java" "$work" A B floor
 fi
 awk '{ redis[$1] += $2; gets[$1] += $3 }
   END { printf "Redis commands per 1,000 GETs: A %.1f, B %.1f, floor %.1f\n",
