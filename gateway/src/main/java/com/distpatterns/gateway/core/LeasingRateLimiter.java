@@ -26,6 +26,14 @@ import reactor.core.publisher.Mono;
  * the Redis client's thread back to its own. What a replica holds, the tokens left and those leased ahead, stays at
  * most {@code maxLease}. Calls that find no token while a lease is on its way wait for that one lease.
  *
+ * <p>A burst from a client that held nothing (a new client, or one back after a pause) waits for two leases, not one
+ * per doubling: the next lease asks for at least as many tokens as the calls that waited for the last one and found
+ * none. And a client keeps its lease size for {@link #FORGET_AFTER_LEASES} lease lifetimes after its last call,
+ * halved once when tokens expired unspent, so a client back after a pause shorter than that waits for one lease.
+ * Measured at 4,000 calls/s in bursts of 1 s with 2 s pauses (scripts/bench/gateway-ab.sh), the calls due in a
+ * burst's first 10 ms had a median latency of 6.9 ms against the bare gateway's 2.2: 50 calls waited through leases
+ * of 1, 2, 4, 8, 16 and 32 tokens, one round trip to Redis after another.
+ *
  * <p>The bound: tokens leave the shared bucket only when granted, and a granted token is spent within
  * {@code leaseTtl} or never. So over any window of {@code T} seconds, all replicas together admit at most
  * {@code burst + rate * T + min(replicas * maxLease, rate * leaseTtl)}: the shared bucket's own admits plus what
@@ -45,6 +53,11 @@ public final class LeasingRateLimiter implements RateLimiter {
     private static final int MIN_DEFAULT_LEASE = 40;
     /** The default cap on a lease, as time spent at the client's full rate. */
     private static final double DEFAULT_LEASE_SECONDS = 0.020;
+    /**
+     * Lease lifetimes a client holding nothing is remembered for: its lease size outlives pauses of a client that
+     * calls in bursts, and the map holds one small entry per client seen in the last 30 s at the default lifetime.
+     */
+    public static final int FORGET_AFTER_LEASES = 30;
 
     /**
      * @param replenishPerSecond the shared bucket's rate
@@ -60,6 +73,7 @@ public final class LeasingRateLimiter implements RateLimiter {
     private final Settings settings;
     private final int maxLease;
     private final long leaseTtlNanos;
+    private final long forgetAfterNanos;
     private final long failOpenNanos;
     private final LongSupplier nanoClock;
     private final Map<String, LocalBucket> buckets = new ConcurrentHashMap<>();
@@ -72,6 +86,7 @@ public final class LeasingRateLimiter implements RateLimiter {
         this.settings = settings;
         this.maxLease = Math.max(1, Math.min(settings.maxLease(), settings.burstCapacity() / 10));
         this.leaseTtlNanos = settings.leaseTtl().toNanos();
+        this.forgetAfterNanos = FORGET_AFTER_LEASES * leaseTtlNanos;
         this.failOpenNanos = settings.failOpenFor().toNanos();
         this.nanoClock = nanoClock;
         this.nextSweep = new AtomicLong(nanoClock.getAsLong() + leaseTtlNanos);
@@ -131,6 +146,7 @@ public final class LeasingRateLimiter implements RateLimiter {
                     if (bucket.pending == null) {
                         bucket.pending = lease(clientId, bucket, bucket.nextLeaseSize(now));
                     }
+                    bucket.waiting++;
                     lease = bucket.pending;
                     break;
                 }
@@ -164,6 +180,7 @@ public final class LeasingRateLimiter implements RateLimiter {
                 .doOnError(failure -> {
                     synchronized (bucket) {
                         bucket.pending = null;
+                        bucket.waiting = 0;
                     }
                     failOpenUntil = nanoClock.getAsLong() + failOpenNanos;
                     if (failingOpen.compareAndSet(false, true)) {
@@ -178,8 +195,8 @@ public final class LeasingRateLimiter implements RateLimiter {
     }
 
     /**
-     * Forgets the clients that hold nothing and wait for nothing, at most once per lease lifetime, by one thread
-     * that holds no other bucket's lock meanwhile.
+     * Forgets the clients that have held nothing and waited for nothing for {@link #FORGET_AFTER_LEASES} lease
+     * lifetimes, at most once per lease lifetime, by one thread that holds no other bucket's lock meanwhile.
      */
     private void sweepIfDue(long now) {
         long due = nextSweep.get();
@@ -188,7 +205,7 @@ public final class LeasingRateLimiter implements RateLimiter {
         }
         buckets.forEach((clientId, bucket) -> {
             synchronized (bucket) {
-                if (bucket.idle(now)) {
+                if (bucket.idleFor(now, forgetAfterNanos)) {
                     bucket.swept = true;
                     buckets.remove(clientId, bucket);
                 }
@@ -225,6 +242,10 @@ public final class LeasingRateLimiter implements RateLimiter {
         private int leaseSize = 1;
         private boolean lastLeaseFull;
         private Mono<Boolean> pending;
+        /** Calls waiting for {@code pending}. */
+        private int waiting;
+        /** Calls that waited for the last lease and found no token left of it. */
+        private int unmet;
         /** Removed from the map: a caller that still holds it looks the client up again. */
         private boolean swept;
 
@@ -254,6 +275,8 @@ public final class LeasingRateLimiter implements RateLimiter {
             } else if (lastLeaseFull && now - expiresAt < 0) {
                 leaseSize = Math.min(maxLease, leaseSize * 2);
             }
+            leaseSize = Math.max(leaseSize, Math.min(maxLease, unmet));
+            unmet = 0;
             return leaseSize;
         }
 
@@ -285,14 +308,17 @@ public final class LeasingRateLimiter implements RateLimiter {
             }
             sharedRemaining = lease.remaining();
             lastLeaseFull = lease.granted() >= wanted;
+            unmet = Math.max(0, waiting - lease.granted());
+            waiting = 0;
             empty = lease.retryAfter().isPositive();
             emptyUntil = now + lease.retryAfter().toNanos();
             pending = null;
         }
 
-        boolean idle(long now) {
-            return pending == null && now - expiresAt >= 0 && (aheadTokens == 0 || now - aheadExpiresAt >= 0)
-                    && (!empty || now - emptyUntil >= 0);
+        /** Whether it has held nothing and waited for nothing for {@code nanos}. */
+        boolean idleFor(long now, long nanos) {
+            return pending == null && now - expiresAt >= nanos && (aheadTokens == 0 || now - aheadExpiresAt >= nanos)
+                    && (!empty || now - emptyUntil >= nanos);
         }
     }
 }

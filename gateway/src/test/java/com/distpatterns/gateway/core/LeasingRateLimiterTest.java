@@ -106,6 +106,62 @@ class LeasingRateLimiterTest {
     }
 
     @Test
+    void aBurstFromAClientThatHeldNothingWaitsForTwoLeases() {
+        Queue<Asked> leases = new ArrayDeque<>();
+        LeasingRateLimiter burst = new LeasingRateLimiter(answeredBy(leases),
+                new LeasingRateLimiter.Settings(10_000, 10_000, 1_000, TTL, Duration.ofSeconds(1)), clock::get);
+        List<AtomicReference<RateLimitDecision>> calls = burstOf(burst, 50);
+        List<Integer> wanted = grantUntilAnswered(leases, calls);
+        // The first lease is of one token (the client's need is unknown); the second covers every call left waiting,
+        // where doubling from one took six leases, one round trip to the shared bucket after another.
+        assertThat(wanted).hasSize(2);
+        assertThat(wanted.get(1)).isGreaterThanOrEqualTo(49);
+    }
+
+    @Test
+    void aClientBackAfterAPauseWaitsForOneLease() {
+        int granted = spendUntilALeaseIsAskedForAhead();
+        assertThat(granted).isGreaterThan(100);
+        grantAll();
+        clock.addAndGet(5 * TTL.toNanos()); // every token expired, and the client sends a burst again
+        List<Integer> wanted = grantUntilAnswered(asked, burstOf(limiter, 20));
+        // Its lease had grown to the cap of 40; halved, as tokens expired unspent, it still covers the burst.
+        assertThat(wanted).as("one lease").containsExactly(20);
+
+        grantAll();
+        clock.addAndGet((LeasingRateLimiter.FORGET_AFTER_LEASES + 2) * TTL.toNanos()); // long enough to be forgotten
+        assertThat(grantUntilAnswered(asked, burstOf(limiter, 1))).as("a client forgotten starts at one token")
+                .containsExactly(1);
+    }
+
+    /** Calls of one client, all made before any lease is answered. */
+    private static List<AtomicReference<RateLimitDecision>> burstOf(LeasingRateLimiter limiter, int calls) {
+        List<AtomicReference<RateLimitDecision>> decisions = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            AtomicReference<RateLimitDecision> decision = new AtomicReference<>();
+            limiter.consume("c").subscribe(decision::set);
+            decisions.add(decision);
+        }
+        return decisions;
+    }
+
+    /**
+     * Grants the leases asked for, one at a time as the shared bucket answers them, until every call is allowed;
+     * returns the sizes of the leases granted until then (a lease asked for ahead after that is left in the queue).
+     */
+    private static List<Integer> grantUntilAnswered(Queue<Asked> leases,
+            List<AtomicReference<RateLimitDecision>> calls) {
+        List<Integer> wanted = new ArrayList<>();
+        Asked next;
+        while (calls.stream().anyMatch(call -> call.get() == null) && (next = leases.poll()) != null) {
+            wanted.add(next.wanted());
+            next.grant();
+        }
+        assertThat(calls).allSatisfy(call -> assertThat(call.get().allowed()).isTrue());
+        return wanted;
+    }
+
+    @Test
     void theDefaultCapIsTwentyMillisecondsOfTheRateAndAtLeastFortyTokens() {
         assertThat(LeasingRateLimiter.defaultMaxLease(0.1)).isEqualTo(40);
         assertThat(LeasingRateLimiter.defaultMaxLease(200)).as("the default rate").isEqualTo(40);

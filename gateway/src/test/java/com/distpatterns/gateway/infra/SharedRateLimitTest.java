@@ -193,7 +193,8 @@ class SharedRateLimitTest {
         LeasingRateLimiter limiter = new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(0.1, 10, 40,
                 Duration.ofSeconds(1), Duration.ofSeconds(1)), clock::get);
         assertThat(limiter.consume("key:first").block(Duration.ofSeconds(5)).remaining()).isEqualTo(9);
-        clock.addAndGet(Duration.ofSeconds(2).toNanos()); // past a lease lifetime: idle clients are forgotten now
+        // Idle for longer than the clients are remembered: forgotten now, during the second client's call.
+        clock.addAndGet(Duration.ofSeconds(LeasingRateLimiter.FORGET_AFTER_LEASES + 1).toNanos());
         assertThat(limiter.consume("key:second").block(Duration.ofSeconds(5)).remaining()).isEqualTo(9);
         assertThat(source.leases().get()).isEqualTo(2);
     }
