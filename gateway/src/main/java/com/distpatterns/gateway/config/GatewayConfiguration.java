@@ -39,6 +39,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -179,9 +180,11 @@ public class GatewayConfiguration {
         int maxLease = settings.maxLease() != null
                 ? settings.maxLease()
                 : LeasingRateLimiter.defaultMaxLease(settings.replenishPerSecond());
+        // The sweep of idle clients walks all of them (milliseconds for 100,000): on Reactor's threads for work that
+        // runs long, off the event loops that serve the calls.
         LeasingRateLimiter limiter = new LeasingRateLimiter(sharedBuckets, new LeasingRateLimiter.Settings(
                 settings.replenishPerSecond(), settings.burstCapacity(), maxLease, settings.leaseTtl(),
-                settings.failOpenFor()), System::nanoTime);
+                settings.failOpenFor()), System::nanoTime, Schedulers.boundedElastic()::schedule);
         log.info("Rate limit: {}/s, burst {}, per client, shared in Redis; leases of up to {} tokens, spendable for {}",
                 settings.replenishPerSecond(), settings.burstCapacity(), limiter.maxLease(), settings.leaseTtl());
         return limiter;

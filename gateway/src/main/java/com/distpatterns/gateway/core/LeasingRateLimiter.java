@@ -3,6 +3,8 @@ package com.distpatterns.gateway.core;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -80,10 +82,17 @@ public final class LeasingRateLimiter implements RateLimiter {
     private final AtomicBoolean failingOpen = new AtomicBoolean();
     private volatile long failOpenUntil;
     private final AtomicLong nextSweep;
+    private final Executor sweeper;
 
-    public LeasingRateLimiter(TokenSource source, Settings settings, LongSupplier nanoClock) {
+    /**
+     * @param sweeper where the idle clients are forgotten, once per lease lifetime: not on the call that finds it due,
+     *     which would wait for a walk of every client seen in the last {@link #FORGET_AFTER_LEASES} lease lifetimes
+     *     (measured: 5-8 ms for 100,000 clients, 8-15 ms when it forgets them all; 0.2 ms for 1,000)
+     */
+    public LeasingRateLimiter(TokenSource source, Settings settings, LongSupplier nanoClock, Executor sweeper) {
         this.source = source;
         this.settings = settings;
+        this.sweeper = sweeper;
         this.maxLease = Math.max(1, Math.min(settings.maxLease(), settings.burstCapacity() / 10));
         this.leaseTtlNanos = settings.leaseTtl().toNanos();
         this.forgetAfterNanos = FORGET_AFTER_LEASES * leaseTtlNanos;
@@ -194,15 +203,25 @@ public final class LeasingRateLimiter implements RateLimiter {
                 .cache();
     }
 
-    /**
-     * Forgets the clients that have held nothing and waited for nothing for {@link #FORGET_AFTER_LEASES} lease
-     * lifetimes, at most once per lease lifetime, by one thread that holds no other bucket's lock meanwhile.
-     */
+    /** Has the sweeper forget the idle clients, at most once per lease lifetime. */
     private void sweepIfDue(long now) {
         long due = nextSweep.get();
         if (now - due < 0 || !nextSweep.compareAndSet(due, now + leaseTtlNanos)) {
             return;
         }
+        try {
+            sweeper.execute(this::sweep);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The gateway is stopping: nothing is left to save memory for, and the call must not fail for it.
+        }
+    }
+
+    /**
+     * Forgets the clients that have held nothing and waited for nothing for {@link #FORGET_AFTER_LEASES} lease
+     * lifetimes, by one thread that holds no other bucket's lock meanwhile.
+     */
+    private void sweep() {
+        long now = nanoClock.getAsLong();
         buckets.forEach((clientId, bucket) -> {
             synchronized (bucket) {
                 if (bucket.idleFor(now, forgetAfterNanos)) {

@@ -33,7 +33,7 @@ class LeasingRateLimiterTest {
     private final Queue<Asked> asked = new ArrayDeque<>();
     private final AtomicLong clock = new AtomicLong();
     private final LeasingRateLimiter limiter = new LeasingRateLimiter(answeredBy(this.asked),
-            new LeasingRateLimiter.Settings(10_000, 10_000, 40, TTL, Duration.ofSeconds(1)), clock::get);
+            new LeasingRateLimiter.Settings(10_000, 10_000, 40, TTL, Duration.ofSeconds(1)), clock::get, Runnable::run);
 
     /** A shared bucket whose every lease waits in {@code asked} until the test answers it. */
     static TokenSource answeredBy(Queue<Asked> asked) {
@@ -109,7 +109,8 @@ class LeasingRateLimiterTest {
     void aBurstFromAClientThatHeldNothingWaitsForTwoLeases() {
         Queue<Asked> leases = new ArrayDeque<>();
         LeasingRateLimiter burst = new LeasingRateLimiter(answeredBy(leases),
-                new LeasingRateLimiter.Settings(10_000, 10_000, 1_000, TTL, Duration.ofSeconds(1)), clock::get);
+                new LeasingRateLimiter.Settings(10_000, 10_000, 1_000, TTL, Duration.ofSeconds(1)), clock::get,
+                Runnable::run);
         List<AtomicReference<RateLimitDecision>> calls = burstOf(burst, 50);
         List<Integer> wanted = grantUntilAnswered(leases, calls);
         // The first lease is of one token (the client's need is unknown); the second covers every call left waiting,
@@ -132,6 +133,30 @@ class LeasingRateLimiterTest {
         clock.addAndGet((LeasingRateLimiter.FORGET_AFTER_LEASES + 2) * TTL.toNanos()); // long enough to be forgotten
         assertThat(grantUntilAnswered(asked, burstOf(limiter, 1))).as("a client forgotten starts at one token")
                 .containsExactly(1);
+    }
+
+    @Test
+    void theCallThatFindsTheSweepDueLeavesTheWalkToTheSweeper() {
+        Queue<Asked> leases = new ArrayDeque<>();
+        Queue<Runnable> sweeps = new ArrayDeque<>();
+        LeasingRateLimiter swept = new LeasingRateLimiter(answeredBy(leases),
+                new LeasingRateLimiter.Settings(10_000, 10_000, 1_000, TTL, Duration.ofSeconds(1)), clock::get,
+                sweeps::add);
+        assertThat(grantUntilAnswered(leases, burstOf(swept, 50))).containsExactly(1, 49);
+        Asked ahead = leases.poll();
+        assertThat(ahead.wanted()).as("asked for ahead, doubled").isEqualTo(98);
+        ahead.grant();
+        long forgotten = (LeasingRateLimiter.FORGET_AFTER_LEASES + 2) * TTL.toNanos();
+
+        clock.addAndGet(forgotten);
+        List<AtomicReference<RateLimitDecision>> back = burstOf(swept, 1);
+        assertThat(sweeps).as("the walk handed to the sweeper").hasSize(1);
+        assertThat(grantUntilAnswered(leases, back)).as("the client, not forgotten by its own call: halved, as its "
+                + "tokens expired unspent").containsExactly(49);
+
+        clock.addAndGet(forgotten);
+        sweeps.poll().run();
+        assertThat(grantUntilAnswered(leases, burstOf(swept, 1))).as("forgotten by the sweeper").containsExactly(1);
     }
 
     /** Calls of one client, all made before any lease is answered. */
@@ -185,14 +210,16 @@ class LeasingRateLimiterTest {
 
     private static LeasingRateLimiter limiterWith(double rate, int burst, int maxLease) {
         return new LeasingRateLimiter((client, wanted) -> Mono.never(),
-                new LeasingRateLimiter.Settings(rate, burst, maxLease, TTL, Duration.ofSeconds(1)), () -> 0);
+                new LeasingRateLimiter.Settings(rate, burst, maxLease, TTL, Duration.ofSeconds(1)), () -> 0,
+                Runnable::run);
     }
 
     private int leasesForOneSecondAt(int rate, int maxLease) {
         Queue<Asked> leases = new ArrayDeque<>();
         AtomicLong now = new AtomicLong();
         LeasingRateLimiter busy = new LeasingRateLimiter(answeredBy(leases),
-                new LeasingRateLimiter.Settings(rate, rate, maxLease, TTL, Duration.ofSeconds(1)), now::get);
+                new LeasingRateLimiter.Settings(rate, rate, maxLease, TTL, Duration.ofSeconds(1)), now::get,
+                Runnable::run);
         int count = 0;
         for (int call = 0; call < rate; call++) {
             now.addAndGet(1_000_000_000L / rate);

@@ -68,7 +68,7 @@ class SharedRateLimitTest {
 
     static LeasingRateLimiter replica(Counted source, double rate, int burst) {
         return new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(rate, burst, 40, Duration.ofSeconds(1),
-                Duration.ofSeconds(1)), System::nanoTime);
+                Duration.ofSeconds(1)), System::nanoTime, Runnable::run);
     }
 
     static Counted shared(int port, double rate, int burst) {
@@ -179,7 +179,7 @@ class SharedRateLimitTest {
     void aCallThatWaitedForAFailedLeasePassesHoweverShortTheFailOpenWindow() {
         Counted source = shared(1, 200, 400);
         LeasingRateLimiter limiter = new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(200, 400, 40,
-                Duration.ofSeconds(1), Duration.ofNanos(1)), System::nanoTime);
+                Duration.ofSeconds(1), Duration.ofNanos(1)), System::nanoTime, Runnable::run);
         for (int i = 0; i < 3; i++) {
             assertThat(limiter.consume("key:down-briefly").block(Duration.ofSeconds(5)).allowed()).isTrue();
         }
@@ -191,7 +191,7 @@ class SharedRateLimitTest {
         AtomicLong clock = new AtomicLong();
         Counted source = shared(6379, 0.1, 10);
         LeasingRateLimiter limiter = new LeasingRateLimiter(source, new LeasingRateLimiter.Settings(0.1, 10, 40,
-                Duration.ofSeconds(1), Duration.ofSeconds(1)), clock::get);
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), clock::get, Runnable::run);
         assertThat(limiter.consume("key:first").block(Duration.ofSeconds(5)).remaining()).isEqualTo(9);
         // Idle for longer than the clients are remembered: forgotten now, during the second client's call.
         clock.addAndGet(Duration.ofSeconds(LeasingRateLimiter.FORGET_AFTER_LEASES + 1).toNanos());
