@@ -2,7 +2,8 @@
 # Compares two configurations or builds of the suite's gateway, both live at once, beside the bare gateway floor:
 # one Redis, registry and cache-service behind gateways A and B (every feature on, as cache.sh runs them) and the
 # bare Spring Cloud Gateway (scripts/bench/floors/gateway). Each round loads A, B and the floor in turn with wrk
-# (hot cache GETs, 50 connections), the rounds taking the six orders of the three in turn, and records each one's
+# (hot cache GETs, 50 connections), the rounds taking the six orders of the three in turn (and, at a fixed rate, the
+# three orders of their turns apart from wrk's: orders.log), and records each one's
 # rate, p99 and CPU per GET, and Redis's commands per GET during its loads (the rate limit's leases: the near cache
 # serves every hit), and from each gateway's GC log what it allocated per GET under wrk and how long its collections
 # paused it.
@@ -13,8 +14,9 @@
 #
 #   A_ARGS="--some.property=old" scripts/bench/gateway-ab.sh   A: a property set back; B: as built
 #   B_JAR=/path/to/other/gateway.jar scripts/bench/gateway-ab.sh   A: this build; B: another
-#   ROUNDS=12 DURATION=10s scripts/bench/gateway-ab.sh             rounds (default 12; a multiple of 6 gives every
-#                                                                 order as often), length of each load
+#   ROUNDS=18 DURATION=10s scripts/bench/gateway-ab.sh             rounds (default 18: every order under wrk with
+#                                                                 every order of the turns at a fixed rate), length
+#                                                                 of each load
 #   A_JAVA_OPTS="-XX:StartFlightRecording=..." scripts/bench/gateway-ab.sh   JVM options of A (B_JAVA_OPTS: of B)
 #   PACED_RATE=10000 scripts/bench/gateway-ab.sh   after each round's wrk loads, the three gateways at this fixed rate,
 #                                                 open loop, taking turns in 1 s slices for DURATION each
@@ -41,7 +43,7 @@ set -euo pipefail
 script_name=gateway-ab.sh
 source "$(dirname "$0")/common.sh"
 cd "$root"
-rounds="${ROUNDS:-12}"
+rounds="${ROUNDS:-18}"
 duration="${DURATION:-10s}"
 paced_rate="${PACED_RATE:-}"
 warmup_rounds="${WARMUP_ROUNDS:-4}"
@@ -199,16 +201,22 @@ paced_how="then ${duration} each at a fixed $paced_rate req/s, in turns"
 say "measuring, $rounds rounds of ${duration} each${paced_rate:+, $paced_how} ..."
 declare -A pid_of=([A]=$a_pid [B]=$b_pid [floor]=$floor_pid) port_of=([A]=$a_port [B]=$b_port [floor]=$floor_port)
 orders=("A B floor" "floor A B" "B floor A" "floor B A" "B A floor" "A floor B")
+turns=("A B floor" "B floor A" "floor A B")
 for round in $(seq "$rounds"); do
   # Every order of the three in turn: each gateway comes first, second and last equally often, under wrk and at the
   # fixed rate alike. Alternating two orders (A B floor, floor B A) left B always second, never the one just loaded
   # by wrk when the fixed rate began, and in two runs of the twenty-fifth session whichever gateway was the A had
   # twice the pooled p99 in the rounds where it came last as in the others (69.8 against 38.2 ms; 35.5 against 17.5).
   read -r -a order <<<"${orders[(round - 1) % 6]}"
+  # The order of the turns at the fixed rate, apart from wrk's: shifted by one every six rounds, so that over 18
+  # rounds each of wrk's orders meets each order of the turns once. With the same order for both, the gateway loaded
+  # last by wrk was always the last to take its turn, and an effect of either could not be told from the other's.
+  read -r -a turn <<<"${turns[(round - 1 + (round - 1) / 6) % 3]}"
+  echo "$round ${order[*]} | ${turn[*]}" >>"$work/orders.log"
   declare -A line=()
   for name in "${order[@]}"; do line[$name]="$(load "$name" "${pid_of[$name]}" "${port_of[$name]}")"; done
   if [[ -n $paced_rate ]]; then
-    while read -r name paced; do line[$name]+=" $paced"; done < <(paced_round "${order[@]}")
+    while read -r name paced; do line[$name]+=" $paced"; done < <(paced_round "${turn[@]}")
   fi
   for name in "${order[@]}"; do echo "${line[$name]}"; done | tee -a "$work/rounds.txt" >&2
 done
