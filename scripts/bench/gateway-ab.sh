@@ -19,7 +19,7 @@
 #                                                                 of each load
 #   A_JAVA_OPTS="-XX:StartFlightRecording=..." scripts/bench/gateway-ab.sh   JVM options of A (B_JAVA_OPTS: of B)
 #   PACED_RATE=10000 scripts/bench/gateway-ab.sh   after each round's wrk loads, the three gateways at this fixed rate,
-#                                                 open loop, taking turns in 1 s slices for DURATION each
+#                                                 open loop, taking turns in 100 ms slices for DURATION each
 #                                                 (scripts/bench/paced/PacedGet.java): p50, p99 and p99.9 at the same
 #                                                 load, with any slowdown of the machine spread over all three (one
 #                                                 run of cache.sh's paced mode measures each gateway once, minutes
@@ -32,6 +32,10 @@
 #                                                 without the requests that the load generator's own stalls delayed
 #                                                 (the machine running none of its threads for 100 ms or more:
 #                                                 stalls-ROUND.txt, stalls.log); more rounds, a narrower interval
+#   PACED_SLICE_MS=1000 PACED_RATE=4000 scripts/bench/gateway-ab.sh   turns of 1 s instead (the default before the
+#                                                 twenty-seventh session): each of the machine's 300-500 ms episodes
+#                                                 then falls on one gateway whole, and it measures the first calls
+#                                                 after a client's 2 s pause, which 100 ms turns do not
 #   PACED_SLICE_MS=0 PACED_RATE=1333 scripts/bench/gateway-ab.sh   the three at once instead of in turns, each at
 #                                                 this rate for three times DURATION: the same machine for all, each
 #                                                 one's load slowing the others
@@ -163,12 +167,18 @@ load() {
 }
 
 # paced_round NAME... -> "NAME p50 p99 p99.9" per gateway at PACED_RATE, open loop ("NAME - - -" if the load failed).
-# The gateways take turns in 1 s slices for DURATION each (PacedGet.java with several URLs; PACED_SLICE_MS, passed
+# The gateways take turns in 100 ms slices for DURATION each (PacedGet.java with several URLs; PACED_SLICE_MS, passed
 # on to it, sets the slice, and 0 loads all of them at once for three times DURATION). A slowdown of the machine that
 # lasts seconds (in some rounds the gateways' CPU per GET rose by a third within a minute, and the queues with it) then
-# falls on all of them, where loads one after another left it to whichever ran then. Each request's due time and
+# falls on all of them, where loads one after another left it to whichever ran then. Why 100 ms and not 1 s: the
+# machines these runs had stall every minute or so for 300-500 ms (docs/benchmarks.md, issue 22, twenty-sixth
+# session), and with 1 s turns each such episode fell on one gateway whole: a run's half-dozen episodes decided which
+# gateway had the highest pooled p99, and the ratio's interval was 0.65-1.77x. With 100 ms turns each episode spans a
+# turn of all three, and the intervals of six measurements on two machines lay within 0.81-1.45x (one round on a
+# machine running a third slower left out). Each request's due time and
 # latency go to trace-NAME-ROUND.txt; the load generator's own stalls to stalls-ROUND.txt, and with the machine's
 # steal time to stalls.log: "ROUND stalls stalled_ms steal_ms".
+export PACED_SLICE_MS="${PACED_SLICE_MS:-100}"
 paced_round() {
   local urls=() name row steal_before out i=0
   for name in "$@"; do urls+=("http://127.0.0.1:${port_of[$name]}$path"); done
@@ -196,7 +206,7 @@ for _ in $(seq "$warmup_rounds"); do
   load floor "$floor_pid" "$floor_port" >/dev/null
 done
 measuring=yes
-paced_how="then ${duration} each at a fixed $paced_rate req/s, in turns"
+paced_how="then ${duration} each at a fixed $paced_rate req/s, in turns of $PACED_SLICE_MS ms"
 [[ ${PACED_SLICE_MS:-} != 0 ]] || paced_how="then all three at once, each at a fixed $paced_rate req/s"
 say "measuring, $rounds rounds of ${duration} each${paced_rate:+, $paced_how} ..."
 declare -A pid_of=([A]=$a_pid [B]=$b_pid [floor]=$floor_pid) port_of=([A]=$a_port [B]=$b_port [floor]=$floor_port)
