@@ -31,7 +31,9 @@
 #                                                 ratio to the bare gateway's by a bootstrap over the rounds, and again
 #                                                 without the requests that the load generator's own stalls delayed
 #                                                 (the machine running none of its threads for 100 ms or more:
-#                                                 stalls-ROUND.txt, stalls.log); more rounds, a narrower interval
+#                                                 stalls-ROUND.txt, stalls.log); more rounds, a narrower interval;
+#                                                 and each one's p99 outside the windows in which the machine as a
+#                                                 whole was slow (scripts/bench/paced/episodes.py)
 #   PACED_SLICE_MS=1000 PACED_RATE=4000 scripts/bench/gateway-ab.sh   turns of 1 s instead (the default before the
 #                                                 twenty-seventh session): each of the machine's 300-500 ms episodes
 #                                                 then falls on one gateway whole, and it measures the first calls
@@ -278,6 +280,13 @@ if [[ -n $paced_rate ]]; then
   # the time, and one of 0.5 s at 4,000 req/s is 2,000 late requests, as many as the top percent of five rounds: the
   # pooled p99 then says where the stalls fell, not what the gateways cost.
   "$java" "$root/scripts/bench/paced/PooledP99.java" "$work" A B floor
+  # The same requests apart from the windows in which the machine as a whole was slow (scripts/bench/paced/
+  # episodes.py): each gateway's own tail, whichever turns the machine's episodes fell in, and how many slow requests
+  # each had in them (even in 100 ms turns; uneven in 1 s turns).
+  if command -v python3 >/dev/null; then
+    echo
+    python3 "$root/scripts/bench/paced/episodes.py" "$work" A B floor || echo "(episodes.py failed)"
+  fi
 fi
 awk '{ redis[$1] += $2; gets[$1] += $3 }
   END { printf "Redis commands per 1,000 GETs: A %.1f, B %.1f, floor %.1f\n",
