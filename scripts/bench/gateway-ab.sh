@@ -176,8 +176,9 @@ load() {
 # machines these runs had stall every minute or so for 300-500 ms (docs/benchmarks.md, issue 22, twenty-sixth
 # session), and with 1 s turns each such episode fell on one gateway whole: a run's half-dozen episodes decided which
 # gateway had the highest pooled p99, and the ratio's interval was 0.65-1.77x. With 100 ms turns each episode spans a
-# turn of all three, and the intervals of six measurements on two machines lay within 0.81-1.45x (one round on a
-# machine running a third slower left out). Each request's due time and
+# turn of all three: the intervals of eight measurements on two machines lay within 0.64-1.45x (on the first, one
+# round on a machine a third slower left out), where two in 1 s turns in the same hour on the second reached
+# 0.35-2.98x (twenty-seventh session). Each request's due time and
 # latency go to trace-NAME-ROUND.txt; the load generator's own stalls to stalls-ROUND.txt, and with the machine's
 # steal time to stalls.log: "ROUND stalls stalled_ms steal_ms".
 export PACED_SLICE_MS="${PACED_SLICE_MS:-100}"
