@@ -3,6 +3,7 @@ package com.distpatterns.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.LoggerContext;
 import com.distpatterns.gateway.api.ImmediateRouteLookup;
 import com.distpatterns.gateway.testsupport.EmbeddedEureka;
 import com.distpatterns.gateway.testsupport.StubService;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -410,6 +412,25 @@ class GatewayTest {
         assertThat(sample(after, "spring_cloud_gateway_requests_seconds_bucket", okOnCache))
                 .as("a histogram per route, for the p99 of ops/prometheus/rules").isPositive();
         assertThat(after).contains("spring_cloud_gateway_routes_count");
+    }
+
+    /**
+     * {@code logback.events} by level, as Micrometer's {@code LogbackMetrics} gives it, without the turbo filter that
+     * Logback would ask on every level check of every call.
+     */
+    @Test
+    void logEventsAreCountedByLevelWithoutATurboFilter() {
+        LoggerContext logback = (LoggerContext) LoggerFactory.getILoggerFactory();
+        assertThat(logback.getTurboFilterList()).isEmpty();
+        String before = prometheus();
+
+        LoggerFactory.getLogger(GatewayTest.class).warn("one warning, counted in logback.events");
+        LoggerFactory.getLogger(GatewayTest.class).debug("not enabled, not counted");
+
+        String after = prometheus();
+        assertThat(sample(after, "logback_events_total", "level=\"warn\"")
+                - sample(before, "logback_events_total", "level=\"warn\"")).isGreaterThanOrEqualTo(1);
+        assertThat(sample(after, "logback_events_total", "level=\"debug\"")).isZero();
     }
 
     private String prometheus() {
