@@ -19,8 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>While Logback holds any turbo filter it asks it on every level check, enabled or not: with
  * {@code LogbackMetrics}'s, each of the dozen {@code isDebugEnabled} that Reactor Netty, Spring and resilience4j make
- * per proxied call walked the filter list and the logger's effective level, 1.6 % of the gateway's CPU samples under
- * load (profile of the twenty-eighth session, docs/benchmarks.md). An appender is called only for the events that
+ * per proxied call walked the filter list and the logger's effective level, 0.3-0.9 % of the event loops' samples
+ * under load in the twenty-eighth session's profiles (docs/benchmarks.md). An appender is called only for the events that
  * pass the level check, which are the events the counters count. A logger set not to pass its events to the root
  * ({@code additivity="false"}) goes uncounted; the suite's logging configuration has none.
  */
