@@ -57,12 +57,6 @@ class LogEventMeterTest {
     }
 
     @Test
-    void leavesLogbacksLevelChecksWithoutATurboFilter() {
-        meter.bindTo(registry);
-        assertThat(context.getTurboFilterList()).isEmpty();
-    }
-
-    @Test
     void keepsCountingAfterLogbackIsReconfigured() {
         meter.bindTo(registry);
         context.reset(); // what a reconfiguration does first: every appender detached
