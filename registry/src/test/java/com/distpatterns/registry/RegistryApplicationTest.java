@@ -57,6 +57,7 @@ class RegistryApplicationTest {
         http.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
         http.get().uri("/actuator/prometheus").exchange()
                 .expectStatus().isOk()
-                .expectBody(String.class).value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
+                .expectBody(String.class)
+                .value(body -> assertThat(body).contains("jvm_memory_used_bytes", "logback_events_total"));
     }
 }

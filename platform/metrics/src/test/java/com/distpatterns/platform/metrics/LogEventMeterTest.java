@@ -1,4 +1,4 @@
-package com.distpatterns.gateway.infra;
+package com.distpatterns.platform.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
