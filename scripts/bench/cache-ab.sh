@@ -11,7 +11,7 @@
 #   A_JAR=/path/to/main/cache-service.jar scripts/bench/cache-ab.sh   A: another build; B: this one (built if stale)
 #   A_JAR=... B_JAR=... ROUNDS=12 DURATION=10s WARMUP_ROUNDS=6 scripts/bench/cache-ab.sh   (the defaults)
 #
-# Unattended: starts its own Redis and the two instances on private ports (no registry: Eureka is off) and stops
+# Unattended: installs wrk/redis-server/curl if missing, starts its own Redis and the two instances on private ports (no registry: Eureka is off) and stops
 # exactly what it started. Holds /tmp/distpatterns-bench.lock, as every benchmark here does.
 set -euo pipefail
 
@@ -27,6 +27,7 @@ a_port="${BENCH_A_PORT:-$(free_port 27082)}"
 b_port="${BENCH_B_PORT:-$(free_port $((a_port + 1)))}"
 
 [[ -n "${A_JAR:-}" && -f "$A_JAR" ]] || fail "A_JAR: the cache-service jar to compare this build with"
+install_missing_commands wrk:wrk redis-server:redis-server curl:curl
 [[ -n "${B_JAR:-}" ]] || build_if_stale_modules cache-service
 cp "$A_JAR" "$work/a.jar"
 cp "${B_JAR:-$(jar_of cache-service)}" "$work/b.jar"
@@ -83,9 +84,13 @@ printf '| round | order | A GETs/s | A p99 ms | A CPU us/GET | B GETs/s | B p99 
 printf '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for round in $(seq 1 "$rounds"); do
   if ((round % 2)); then
-    order=AB a="$(load "$a_port" "$a_pid")" b="$(load "$b_port" "$b_pid")"
+    order=AB
+    a="$(load "$a_port" "$a_pid")"
+    b="$(load "$b_port" "$b_pid")"
   else
-    order=BA b="$(load "$b_port" "$b_pid")" a="$(load "$a_port" "$a_pid")"
+    order=BA
+    b="$(load "$b_port" "$b_pid")"
+    a="$(load "$a_port" "$a_pid")"
   fi
   echo "$round $order $a $b" >>"$work/rounds.txt"
   read -r ar ap ac <<<"$a"

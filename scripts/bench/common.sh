@@ -3,7 +3,7 @@
 # On top of scripts/lib/common.sh (fail, reachable, find_java, install_packages) it sets root (the repository) and
 # version, and defines say (to stderr: benchmark functions answer on stdout), port_free, free_port, jar_of, stale,
 # build_if_stale_modules, floor_jar, build_floors_if_stale, await_http, stop_processes, cpu_us, paced_get,
-# hold_bench_lock, release_bench_lock and ratio.
+# hold_bench_lock, release_bench_lock, ratio and install_missing_commands.
 # shellcheck shell=bash
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -102,4 +102,12 @@ release_bench_lock() { flock -u 9; }
 # A ratio of two measured figures; n/a when either is not a number (not measured, "failed") or the divisor is 0.
 ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'
+}
+
+# install_missing_commands COMMAND:PACKAGE...: installs from Debian the package of each command not on the PATH.
+install_missing_commands() {
+  local pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null || install_packages "${pair#*:}"
+  done
 }

@@ -70,9 +70,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for pair in wrk:wrk redis-server:redis-server curl:curl; do
-  command -v "${pair%%:*}" >/dev/null || install_packages "${pair#*:}"
-done
+install_missing_commands wrk:wrk redis-server:redis-server curl:curl
 build_if_stale_modules registry gateway cache-service
 build_floors_if_stale
 java="$(find_java)"

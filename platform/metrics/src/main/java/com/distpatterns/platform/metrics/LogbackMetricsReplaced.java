@@ -7,8 +7,8 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.logging.logback
 /**
  * Keeps Spring Boot's {@code LogbackMetricsAutoConfiguration} out of every application that has this module, as an
  * {@code exclude} on each application would, so that no service can forget it: its {@code LogbackMetrics} puts a turbo
- * filter in Logback, which Logback then asks on every level check, enabled or not (a dozen per proxied call in the
- * gateway, docs/benchmarks.md). {@link LogEventMetricsAutoConfiguration} keeps the same meter.
+ * filter in Logback, which Logback then asks on every level check, enabled or not (Jetty's in every service, a dozen
+ * per proxied call in the gateway; docs/benchmarks.md). {@link LogEventMetricsAutoConfiguration} keeps the same meter.
  */
 public final class LogbackMetricsReplaced implements AutoConfigurationImportFilter {
 
