@@ -66,19 +66,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-install_missing() {
-  local wanted=() command package
-  for pair in wrk:wrk nginx:nginx-light redis-server:redis-server redis-benchmark:redis-tools curl:curl; do
-    command="${pair%%:*}" package="${pair#*:}"
-    command -v "$command" >/dev/null || [[ -x "/usr/sbin/$command" ]] || wanted+=("$package")
-  done
-  if [[ ${#wanted[@]} -gt 0 ]]; then
-    say "installing ${wanted[*]} ..."
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
-  fi
-}
-
 build_if_stale() {
   build_if_stale_modules registry gateway cache-service
   build_floors_if_stale
@@ -121,7 +108,7 @@ wrk_run_cpu() {
   awk -v line="$line" -v cpu=$((after - before)) 'BEGIN { split(line, f, " "); printf "%s %.0f\n", line, (f[5] > 0 ? cpu / f[5] : 0) }'
 }
 
-install_missing
+install_missing_commands wrk:wrk nginx:nginx-light redis-server:redis-server redis-benchmark:redis-tools curl:curl
 build_if_stale
 java="$(find_java)"
 # Run copies: other builds in this working tree may replace a jar under a JVM that is still loading classes from it.

@@ -104,10 +104,11 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "n/a" }'
 }
 
-# install_missing_commands COMMAND:PACKAGE...: installs from Debian the package of each command not on the PATH.
+# install_missing_commands COMMAND:PACKAGE...: installs from Debian the package of each command neither on the PATH
+# nor in /usr/sbin (where Debian puts nginx, off a user's PATH).
 install_missing_commands() {
   local pair
   for pair in "$@"; do
-    command -v "${pair%%:*}" >/dev/null || install_packages "${pair#*:}"
+    command -v "${pair%%:*}" >/dev/null || [[ -x "/usr/sbin/${pair%%:*}" ]] || install_packages "${pair#*:}"
   done
 }

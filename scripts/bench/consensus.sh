@@ -50,20 +50,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-install_missing() {
-  local wanted=() pair command package
-  for pair in wrk:wrk etcd:etcd-server curl:curl flock:util-linux; do
-    command="${pair%%:*}" package="${pair#*:}"
-    command -v "$command" >/dev/null || wanted+=("$package")
-  done
-  if [[ ${#wanted[@]} -gt 0 ]]; then
-    say "installing ${wanted[*]} ..."
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
-  fi
-  # Debian starts its own etcd on 2379 when installed with a service manager; ours use other ports either way.
-}
-
 start_etcd() {
   local i cluster="" name
   for i in 0 1 2; do cluster+="${cluster:+,}e$((i + 1))=http://127.0.0.1:${etcd_peer_ports[$i]}"; done
@@ -221,7 +207,8 @@ bench_leases() {
 }
 # ---- end of leases
 
-install_missing
+# Debian starts its own etcd on 2379 when installed with a service manager; ours use other ports either way.
+install_missing_commands wrk:wrk etcd:etcd-server curl:curl flock:util-linux
 build_if_stale_modules consensus-service
 start_etcd
 start_consensus

@@ -42,17 +42,6 @@ amqp="amqp://$rabbit_user:$rabbit_password@$rabbit_host:$rabbit_port"
 redis_host=${SPRING_DATA_REDIS_HOST:-127.0.0.1}
 redis_port=${SPRING_DATA_REDIS_PORT:-6379}
 
-install_tools() {
-  local missing=()
-  command -v curl >/dev/null || missing+=(curl)
-  command -v wrk >/dev/null || missing+=(wrk)
-  command -v flock >/dev/null || missing+=(util-linux)
-  if [ ${#missing[@]} -gt 0 ]; then
-    say "Installing ${missing[*]} ..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-}
-
 pid=
 cleanup() {
   if [ -n "$pid" ]; then
@@ -93,7 +82,7 @@ start_service() {
 value() { sed -n "s/^RESULT $2=//p" <<<"$1"; }
 
 main() {
-  install_tools
+  install_missing_commands curl:curl wrk:wrk flock:util-linux
   java=$(find_java)
   reachable "$rabbit_host" "$rabbit_port" || fail "RabbitMQ not reachable at $rabbit_host:$rabbit_port"
   reachable "$redis_host" "$redis_port" || fail "Redis not reachable at $redis_host:$redis_port"

@@ -55,19 +55,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-install_missing() {
-  local wanted=() command package
-  for pair in redis-server:redis-server redis-benchmark:redis-tools redis-cli:redis-tools curl:curl; do
-    command="${pair%%:*}" package="${pair#*:}"
-    command -v "$command" >/dev/null || wanted+=("$package")
-  done
-  if [[ ${#wanted[@]} -gt 0 ]]; then
-    say "installing ${wanted[*]} ..."
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${wanted[@]}" >/dev/null
-  fi
-}
-
 client_jar="$root/client/distpatterns-client/target/distpatterns-client-$version.jar"
 
 build_if_stale() {
@@ -109,7 +96,7 @@ bench() {
   sed -n 's/^RESULT .* rate=\([0-9]*\) p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\) refused=\([0-9]*\) failed=\([0-9]*\) handoff_rate=\([0-9]*\) cpu_us=\([0-9.]*\) jit_us=\([0-9.]*\).*/\1 \2 \3 \4 \5 \6 \7 \8/p' <<<"$out"
 }
 
-install_missing
+install_missing_commands redis-server:redis-server redis-benchmark:redis-tools redis-cli:redis-tools curl:curl
 build_if_stale
 java="$(find_java)"
 # A private copy, as for the services' jars.

@@ -54,16 +54,8 @@ redis_host=${SPRING_DATA_REDIS_HOST:-127.0.0.1}
 redis_port=${SPRING_DATA_REDIS_PORT:-6379}
 
 install_tools() {
-  local missing=()
-  command -v curl >/dev/null || missing+=(curl)
-  command -v flock >/dev/null || missing+=(util-linux)
-  command -v redis-cli >/dev/null || missing+=(redis-tools)
-  command -v python3 >/dev/null || missing+=(python3)
-  python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
-  if [ ${#missing[@]} -gt 0 ]; then
-    say "Installing ${missing[*]} ..."
-    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+  install_missing_commands curl:curl flock:util-linux redis-cli:redis-tools python3:python3
+  python3 -c 'import venv, ensurepip' 2>/dev/null || install_packages python3-venv
 }
 
 pids=()
