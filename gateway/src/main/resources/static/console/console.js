@@ -12,7 +12,10 @@ let lastKnownLeader = null; // the last leader there was, across snapshots witho
 let lastCaches = new Map();
 let lastLocks = null; // name -> lock, as the previous snapshot listed them; null until the first
 
-class AuthError extends Error {}
+/** A 401: the key sent ("" for none) was missing or refused. */
+class AuthError extends Error {
+  constructor(message, key) { super(message); this.key = key; }
+}
 
 function apiKey() { return sessionStorage.getItem(KEY_STORAGE) || ""; }
 
@@ -25,9 +28,10 @@ function setStatus(state, text) {
 /** Reads a Server-Sent Events response with fetch, calling onEvent(type, data, id) for each event. */
 async function readEvents(url, onEvent, signal) {
   const headers = { "Accept": "text/event-stream" };
-  if (apiKey()) headers["X-API-Key"] = apiKey();
+  const key = apiKey();
+  if (key) headers["X-API-Key"] = key;
   const response = await fetch(url, { headers, signal, cache: "no-store" });
-  if (response.status === 401) throw new AuthError("the gateway needs a valid API key");
+  if (response.status === 401) throw new AuthError("the gateway needs a valid API key", key);
   if (!response.ok) throw new Error("HTTP " + response.status);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
@@ -64,30 +68,51 @@ function showKeyPrompt(message) {
   $("#api-key").focus();
 }
 
-/** Keeps the stream open, reconnecting after a second when it breaks; stops for good on a missing key. */
+/**
+ * The stream sends a snapshot each second; this long without one, the connection is given up and opened again: a
+ * connection can die without a word (a laptop that slept, a network that changed) and would otherwise show the last
+ * snapshot as live for good.
+ */
+const SILENCE_MS = 5000;
+
+/** Keeps the stream open, reconnecting after a second when it breaks or falls silent; stops for good on a missing key. */
 async function watchSuite() {
   if (snapshotAbort) snapshotAbort.abort();
   const abort = new AbortController();
   snapshotAbort = abort;
   while (!abort.signal.aborted) {
+    const connection = new AbortController();
+    const close = () => connection.abort();
+    abort.signal.addEventListener("abort", close, { once: true });
+    let silence;
+    const expectNext = () => {
+      clearTimeout(silence);
+      silence = setTimeout(() => connection.abort(new Error("no snapshot for " + SILENCE_MS / 1000 + " s")), SILENCE_MS);
+    };
     try {
       setStatus("connecting", "connecting…");
+      expectNext();
       await readEvents("/api/console/stream", (type, data) => {
         if (type !== "snapshot") return;
+        expectNext();
         $("#key-form").hidden = true;
         $("#data").hidden = false;
         render(JSON.parse(data));
         setStatus("live", "live · " + new Date().toLocaleTimeString());
-      }, abort.signal);
+      }, connection.signal);
     } catch (e) {
       if (abort.signal.aborted) return;
       if (e instanceof AuthError) {
-        const refused = apiKey() !== "";
+        // A key stored while the refused request was under way is tried, not thrown away with the refused one.
+        if (apiKey() !== e.key) continue;
         sessionStorage.removeItem(KEY_STORAGE);
-        showKeyPrompt(refused ? "That key was refused; enter a key accepted by this gateway." : "");
+        showKeyPrompt(e.key ? "That key was refused; enter a key accepted by this gateway." : "");
         return;
       }
-      setStatus("error", "disconnected (" + e.message + "), retrying");
+      setStatus("error", "disconnected (" + (e && e.message ? e.message : e) + "), retrying");
+    } finally {
+      clearTimeout(silence);
+      abort.signal.removeEventListener("abort", close);
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }

@@ -245,6 +245,30 @@ class ConsoleIT {
         });
     }
 
+    /**
+     * A connection that dies without a word (a laptop that slept, a network that changed) must not leave the page
+     * showing its last snapshot as live: a frozen gateway keeps the connection open and sends nothing, as such a
+     * connection does. The page gives it up after five seconds of silence and reconnects once the gateway answers.
+     */
+    @Test
+    @Order(7)
+    void aStreamThatFallsSilentIsShownDisconnectedAndThePageReconnects() throws Exception {
+        assumeTrue(SharedSuite.started(), "freezing the gateway needs the suite this run started");
+        openWithKey();
+        By status = By.id("status");
+        until(Duration.ofSeconds(30), () -> "live".equals(attribute(status, "data-state")));
+        long gateway = SharedSuite.suite().pid("gateway");
+        signal("STOP", gateway);
+        try {
+            until(Duration.ofSeconds(10), () -> "error".equals(attribute(status, "data-state")));
+            assertThat(text(status)).contains("no snapshot for 5 s");
+            screenshot("console-silent-stream");
+        } finally {
+            signal("CONT", gateway);
+        }
+        until(Duration.ofSeconds(30), () -> "live".equals(attribute(status, "data-state")));
+    }
+
     private static void openWithKey() {
         browser.get(GATEWAY + "/console");
         if (!KEY.isEmpty()) {
