@@ -18,12 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.SpanProcessors;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Traces with the suite's defaults: no span exporter unless OTLP_TRACES_ENDPOINT is set, and with it the spans
- * reach that endpoint over OTLP/HTTP (here a plain HTTP server standing for the collector).
+ * Traces with the suite's defaults: no span exporter unless OTLP_TRACES_ENDPOINT is set (and then no span
+ * processor either), and with it the spans reach that endpoint over OTLP/HTTP (here a plain HTTP server standing for
+ * the collector).
  */
 class TracingExportTest {
 
@@ -45,6 +47,7 @@ class TracingExportTest {
         try (ConfigurableApplicationContext context = start()) {
             assertThat(context.getBean(Tracer.class)).isNotNull();
             assertThat(context.getBeansOfType(SpanExporter.class)).isEmpty();
+            assertThat(context.getBean(SpanProcessors.class).list()).as("the tracer's processors").isEmpty();
         }
     }
 
