@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.distpatterns.platform.events.CloudEventMessages;
-import com.distpatterns.task.support.ExportedSpans;
+import com.distpatterns.platform.test.ExportedSpans;
 import com.distpatterns.task.support.Http;
 import com.distpatterns.task.support.Scratch;
 import com.distpatterns.task.support.TaskEndpoint;

@@ -2,16 +2,13 @@ package com.distpatterns.platform.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.distpatterns.platform.test.ExportedSpans;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.util.Collection;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -47,36 +44,16 @@ class UnexportedSpansAutoConfigurationTest {
 
     @Test
     void withAnExporterEverySpanReachesIt() {
-        Collected exporter = new Collected();
+        ExportedSpans exporter = new ExportedSpans();
         tracing.withBean(SpanExporter.class, () -> exporter).run(context -> {
             assertThat(context.getBean(SpanProcessors.class).list()).singleElement()
                     .isInstanceOf(BatchSpanProcessor.class);
-            context.getBean(Tracer.class).nextSpan().name("call").start().end();
+            Span span = context.getBean(Tracer.class).nextSpan().name("call").start();
+            span.end();
             assertThat(context.getBean(SdkTracerProvider.class).forceFlush().join(10, TimeUnit.SECONDS).isSuccess())
                     .isTrue();
-            assertThat(exporter.spans).extracting(SpanData::getName).containsExactly("call");
+            assertThat(exporter.ofTrace(span.context().traceId())).extracting(SpanData::getName)
+                    .containsExactly("call");
         });
-    }
-
-    /** An exporter that keeps what it is given: where a collector would be. */
-    static final class Collected implements SpanExporter {
-
-        final List<SpanData> spans = new CopyOnWriteArrayList<>();
-
-        @Override
-        public CompletableResultCode export(Collection<SpanData> batch) {
-            spans.addAll(batch);
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
     }
 }

@@ -1,4 +1,4 @@
-package com.distpatterns.task.support;
+package com.distpatterns.platform.test;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
