@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  * <ul>
  * <li>a page that stops reading (a laptop asleep with the tab open, a connection gone half-open) gets the latest
  * snapshot when it reads again and nothing in between. A shared {@code replay} asks its source for more only when
- * its slowest subscriber has taken what it had, so without the per-page drop one such page froze every page;</li>
+ * its slowest subscriber has taken what it had, so without the per-page drop one such page would freeze every page;</li>
  * <li>a poll that takes longer than its limit is given up and the next period polls afresh. Every call inside a poll
  * has its own time limit, but polls run one at a time, so a single poll that never ended would end the stream;</li>
  * <li>a poll that fails is left out, and the stream goes on.</li>

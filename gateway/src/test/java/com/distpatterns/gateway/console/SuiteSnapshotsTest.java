@@ -65,11 +65,12 @@ class SuiteSnapshotsTest {
         assertThat(stalled).hasSize(1);
         assertThat(reading).isSorted().doesNotHaveDuplicates();
 
+        // The poll counted here may not have reached the stream yet: the latest is this one or the one before.
         int before = polls.get();
         stalledPage.request(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> stalled.size() == 2);
         assertThat(stalled.get(1)).as("the latest snapshot, not the one after its first").isGreaterThanOrEqualTo(
-                before);
+                before - 1);
     }
 
     @Test

@@ -23,9 +23,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Traces with the suite's defaults: no span exporter unless OTLP_TRACES_ENDPOINT is set (and then no span
- * processor either), and with it the spans reach that endpoint over OTLP/HTTP (here a plain HTTP server standing for
- * the collector).
+ * Traces with the suite's defaults: no span exporter unless OTLP_TRACES_ENDPOINT is set, and without one no span
+ * processor either; with it the spans reach that endpoint over OTLP/HTTP (here a plain HTTP server standing for the
+ * collector).
  */
 class TracingExportTest {
 
