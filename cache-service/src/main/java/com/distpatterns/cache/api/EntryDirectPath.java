@@ -14,7 +14,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * Spring MVC's dispatch. A near-cache hit is a map look-up; around it, MVC's handler look-up, argument resolution
  * and the rest cost more than the hit itself (docs/benchmarks.md, issue 22, eleventh session).
  *
- * <p>It sits last among the servlet filters, so the request is observed (metrics, trace) under the pattern MVC would
+ * <p>It sits after the observation filter ({@link DirectPaths#FILTER_ORDER}), so the request is observed (metrics, trace) under the pattern MVC would
  * have named. It takes only the plain shape of the call ({@link DirectPaths}): a segment that needs MVC's path rules,
  * an {@code Accept} without JSON, or any other method or path goes on to MVC, which answers it as before from the same
  * {@link EntryReads}. A refusal (a bad name or key, no such entry, Redis down) is answered by MVC's own exception

@@ -1,12 +1,12 @@
 package com.distpatterns.cache.api;
 
 import com.distpatterns.cache.core.CacheStore;
+import com.distpatterns.platform.service.DirectPaths;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
@@ -29,8 +29,8 @@ class EntryHttpConfiguration {
                 new EntryDirectPath(reads, problems));
         registration.setName("entryDirectPath");
         registration.addUrlPatterns("/api/caches/*");
-        // Last, after the observation and every other filter: only the MVC dispatch is skipped.
-        registration.setOrder(Ordered.LOWEST_PRECEDENCE);
+        // After the observation, before MVC's request binding: only what MVC's handlers need is skipped.
+        registration.setOrder(DirectPaths.FILTER_ORDER);
         return registration;
     }
 }

@@ -18,7 +18,7 @@ import org.springframework.web.servlet.HandlerExceptionResolver;
  * resolution, content negotiation and the message converter for a {@code byte[]}) was about a third of its CPU, and
  * over 40 % under reads, where our own code was 7 %.
  *
- * <p>It sits last among the servlet filters, so the request is observed (metrics, trace) as before; it names the
+ * <p>It sits after the observation filter ({@link DirectPaths#FILTER_ORDER}), so the request is observed (metrics, trace) as before; it names the
  * route pattern MVC would have named. It takes only the plain shape of each call: a key that needs MVC's rules (a
  * {@code ;}, an encoded {@code /}, a bad escape), a key MVC maps to a call of its own ({@code GET /api/kv/watch}),
  * an {@code Accept} without JSON, or any other method or path goes on to MVC, which answers it as before

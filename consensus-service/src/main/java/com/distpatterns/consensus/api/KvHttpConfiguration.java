@@ -5,12 +5,12 @@ import com.distpatterns.consensus.core.ReplicatedStore;
 import java.util.HashSet;
 import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
+import com.distpatterns.platform.service.DirectPaths;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -37,8 +37,8 @@ class KvHttpConfiguration {
                 new KvDirectPath(calls, problems, () -> literalSegments(mappings.getObject())));
         registration.setName("kvDirectPath");
         registration.addUrlPatterns("/api/kv", "/api/kv/*", "/api/txn");
-        // Last, after the observation and every other filter: only the MVC dispatch is skipped.
-        registration.setOrder(Ordered.LOWEST_PRECEDENCE);
+        // After the observation, before MVC's request binding: only what MVC's handlers need is skipped.
+        registration.setOrder(DirectPaths.FILTER_ORDER);
         return registration;
     }
 

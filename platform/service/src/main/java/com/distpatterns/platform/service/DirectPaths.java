@@ -4,6 +4,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
+import org.springframework.boot.servlet.filter.OrderedFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
@@ -15,13 +16,22 @@ import org.springframework.web.util.UriUtils;
  * (handler look-up, argument resolution, content negotiation, the message converter) was over 40 % of the leader's
  * CPU; in cache-service a near-cache hit is a map look-up inside that same dispatch (docs/benchmarks.md).
  *
- * <p>Such a filter sits last among the servlet filters, so the request is observed (metrics, trace) as before, under
- * the route pattern MVC would have named ({@link #observeAs}). It takes only the plain shape of its call and leaves
+ * <p>Such a filter sits after the observation ({@link #FILTER_ORDER}), so the request is observed (metrics, trace) as
+ * before, under the route pattern MVC would have named ({@link #observeAs}). It takes only the plain shape of its call and leaves
  * anything that needs MVC's own rules to MVC: a path segment {@link #segment} cannot decode, an {@code Accept} without
  * JSON ({@link #acceptsJson}). A refusal goes to MVC's exception resolvers ({@link #refuse}), so its problem+json is
  * the controller's.
  */
 public final class DirectPaths {
+
+    /**
+     * A direct path's place among the servlet filters: after Spring Boot's observation filter
+     * ({@code HIGHEST_PRECEDENCE + 1}) and before Spring MVC's {@code RequestContextFilter}
+     * ({@code REQUEST_WRAPPER_FILTER_MAX_ORDER - 105}), which binds the request and its locale to the thread for MVC's
+     * handlers. A direct path needs neither, and the binding was 3 % of cache-service's CPU samples on a near-cache hit
+     * (docs/benchmarks.md, issue 22, thirty-second session); a call the path leaves to MVC passes on through it.
+     */
+    public static final int FILTER_ORDER = OrderedFilter.REQUEST_WRAPPER_FILTER_MAX_ORDER - 106;
 
     private DirectPaths() {}
 
