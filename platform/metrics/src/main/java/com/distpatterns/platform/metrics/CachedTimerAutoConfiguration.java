@@ -24,8 +24,7 @@ public class CachedTimerAutoConfiguration {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     CachedTimerObservationHandler cachedTimerObservationHandler(MeterRegistry registry, MetricsProperties properties) {
-        boolean longTaskTimers = !properties.getObservations().getIgnoredMeters()
-                .contains(IgnoredMeters.LONG_TASK_TIMER);
-        return new CachedTimerObservationHandler(registry, longTaskTimers);
+        return new CachedTimerObservationHandler(registry,
+                properties.getObservations().getIgnoredMeters().toArray(IgnoredMeters[]::new));
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler.IgnoredMeters;
 import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
@@ -25,7 +26,7 @@ class CachedTimerObservationHandlerTest {
         SimpleMeterRegistry micrometers = new SimpleMeterRegistry();
         SimpleMeterRegistry cached = new SimpleMeterRegistry();
         calls(observations(new DefaultMeterObservationHandler(micrometers)));
-        calls(observations(new CachedTimerObservationHandler(cached, true)));
+        calls(observations(new CachedTimerObservationHandler(cached)));
 
         assertThat(meters(cached)).isEqualTo(meters(micrometers)).containsKeys(
                 "TIMER http.server.requests [error=none, method=GET, outcome=SUCCESS, status=200, uri=/a]",
@@ -38,7 +39,8 @@ class CachedTimerObservationHandlerTest {
     @Test
     void aTimerIsKeptOnceFoundAndOneTheRegistryRemovesIsRegisteredAgain() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        CachedTimerObservationHandler handler = new CachedTimerObservationHandler(registry, false);
+        CachedTimerObservationHandler handler = new CachedTimerObservationHandler(registry,
+                IgnoredMeters.LONG_TASK_TIMER);
         ObservationRegistry observations = observations(handler);
         for (int i = 0; i < 100; i++) {
             call(observations, "/a", 200, null);
@@ -57,7 +59,8 @@ class CachedTimerObservationHandlerTest {
     @Test
     void keepsAtMostItsBoundOfTimersAndStillRecordsEveryOtherInTheRegistry() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        CachedTimerObservationHandler handler = new CachedTimerObservationHandler(registry, false);
+        CachedTimerObservationHandler handler = new CachedTimerObservationHandler(registry,
+                IgnoredMeters.LONG_TASK_TIMER);
         ObservationRegistry observations = observations(handler);
         int uris = CachedTimerObservationHandler.MAX_TIMERS + 50;
         for (int round = 0; round < 2; round++) {
@@ -73,7 +76,7 @@ class CachedTimerObservationHandlerTest {
     @Test
     void aLongTaskTimerCountsTheCallsUnderWayWhenItIsWanted() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ObservationRegistry observations = observations(new CachedTimerObservationHandler(registry, true));
+        ObservationRegistry observations = observations(new CachedTimerObservationHandler(registry));
         Observation observation = Observation.createNotStarted("http.server.requests", observations)
                 .lowCardinalityKeyValue("uri", "/slow").start();
         LongTaskTimer active = registry.get("http.server.requests.active").longTaskTimer();
