@@ -25,19 +25,24 @@ function setStatus(state, text) {
   status.textContent = text;
 }
 
-/** Reads a Server-Sent Events response with fetch, calling onEvent(type, data, id) for each event. */
-async function readEvents(url, onEvent, signal) {
+/**
+ * Reads a Server-Sent Events response with fetch, calling onEvent(type, data, id) for each event, and onBytes(), when
+ * given, once the response is accepted and again for whatever arrives after it, heartbeat comments included.
+ */
+async function readEvents(url, onEvent, signal, onBytes = () => {}) {
   const headers = { "Accept": "text/event-stream" };
   const key = apiKey();
   if (key) headers["X-API-Key"] = key;
   const response = await fetch(url, { headers, signal, cache: "no-store" });
   if (response.status === 401) throw new AuthError("the gateway needs a valid API key", key);
   if (!response.ok) throw new Error("HTTP " + response.status);
+  onBytes();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
+    onBytes();
     buffer += value.replace(/\r\n?/g, "\n");
     let end;
     while ((end = buffer.indexOf("\n\n")) >= 0) {
@@ -316,28 +321,83 @@ function bytes(n) {
   return n < 1024 * 1024 ? (n / 1024).toFixed(1) + " KiB" : (n / 1024 / 1024).toFixed(1) + " MiB";
 }
 
+/**
+ * The events stream sends a heartbeat comment every 15 s (event-service's default); this long without a byte, the
+ * connection is taken for dead and opened again, as the suite's stream is after 5 s without a snapshot.
+ */
+const TAIL_SILENCE_MS = 40000;
+
+/**
+ * Tails the events matching the pattern, newest first, until another pattern is tailed; reconnects a second after the
+ * stream breaks, ends (event-service restarted, or it cut off a reader that fell behind) or falls silent. The stream is
+ * live only: what was published while disconnected is not replayed, so a reconnection is marked in the list.
+ */
 async function tail(pattern) {
   if (tailAbort) tailAbort.abort();
   const abort = new AbortController();
   tailAbort = abort;
+  const status = $("#tail-status");
   $("#tail").replaceChildren();
-  $("#tail-status").textContent = "tailing " + pattern;
-  try {
-    await readEvents("/api/events/stream?pattern=" + encodeURIComponent(pattern), (type, data, id) => {
-      let envelope = {};
-      try { envelope = JSON.parse(data); } catch (e) { envelope = { data }; }
-      const item = document.createElement("li");
-      item.dataset.type = type;
-      item.dataset.id = id || "";
-      item.textContent = (envelope.time || "") + "  " + type + "  " + JSON.stringify(envelope.data).slice(0, 200);
-      $("#tail").prepend(item);
-      while ($("#tail").children.length > 100) $("#tail").lastElementChild.remove();
-    }, abort.signal);
-    if (!abort.signal.aborted) $("#tail-status").textContent = "stream ended";
-  } catch (e) {
+  status.dataset.state = "connecting";
+  status.textContent = "connecting to " + pattern + "…";
+  let connections = 0;
+  while (!abort.signal.aborted) {
+    const connection = new AbortController();
+    const close = () => connection.abort();
+    abort.signal.addEventListener("abort", close, { once: true });
+    let silence, open = false, reason;
+    const expectMore = () => {
+      clearTimeout(silence);
+      silence = setTimeout(() => connection.abort(new Error("nothing for " + TAIL_SILENCE_MS / 1000 + " s")), TAIL_SILENCE_MS);
+    };
+    const opened = () => {
+      expectMore();
+      if (open) return;
+      open = true;
+      if (++connections > 1) addTailItem(null, null, "reconnected at " + new Date().toLocaleTimeString() + "; events published while disconnected are not shown");
+      status.dataset.state = "live";
+      status.textContent = "tailing " + pattern;
+    };
+    try {
+      expectMore();
+      await readEvents("/api/events/stream?pattern=" + encodeURIComponent(pattern), (type, data, id) => {
+        let envelope = {};
+        try { envelope = JSON.parse(data); } catch (e) { envelope = { data }; }
+        addTailItem(type, id, (envelope.time || "") + "  " + type + "  " + JSON.stringify(envelope.data).slice(0, 200));
+      }, connection.signal, opened);
+      reason = "the stream ended";
+    } catch (e) {
+      if (abort.signal.aborted) return;
+      if (e instanceof AuthError) {
+        status.dataset.state = "auth";
+        status.textContent = "API key needed";
+        return;
+      }
+      reason = e && e.message ? e.message : String(e);
+    } finally {
+      clearTimeout(silence);
+      abort.signal.removeEventListener("abort", close);
+    }
     if (abort.signal.aborted) return;
-    $("#tail-status").textContent = e instanceof AuthError ? "API key needed" : "tail failed: " + e.message;
+    status.dataset.state = "error";
+    status.textContent = "disconnected (" + reason + "), retrying";
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+/** Adds an event on top of the tail, or with a null type, a mark where the tail reconnected. */
+function addTailItem(type, id, text) {
+  const item = document.createElement("li");
+  if (type === null) {
+    item.className = "gap";
+  } else {
+    item.dataset.type = type;
+    item.dataset.id = id || "";
+  }
+  item.textContent = text;
+  const list = $("#tail");
+  list.prepend(item);
+  while (list.children.length > 100) list.lastElementChild.remove();
 }
 
 $("#key-form").addEventListener("submit", (event) => {

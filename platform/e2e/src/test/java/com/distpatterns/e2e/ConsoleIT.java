@@ -269,6 +269,55 @@ class ConsoleIT {
         until(Duration.ofSeconds(30), () -> "live".equals(attribute(status, "data-state")));
     }
 
+    /**
+     * The tail outlives the event-service instance it reads from: killed, the stream breaks and the tail says it is
+     * disconnected; started again by the run command, the tail reconnects by itself, marks the gap (the stream is live
+     * only, so what was published meanwhile is not shown) and shows new events again.
+     */
+    @Test
+    @Order(8)
+    void theTailReconnectsAfterTheEventServiceRestartsAndMarksTheGap() throws Exception {
+        assumeTrue(SharedSuite.started(), "restarting event-service needs the suite this run started");
+        openWithKey();
+        until(Duration.ofSeconds(30), () -> browser.findElement(By.id("data")).isDisplayed());
+        WebElement pattern = browser.findElement(By.id("tail-pattern"));
+        pattern.clear();
+        pattern.sendKeys("user.*");
+        browser.findElement(By.id("tail-start")).click();
+        By status = By.id("tail-status");
+        By users = By.cssSelector("#tail li[data-type='user.created']");
+        publishUntilSeen(users, "before");
+
+        LocalSuite suite = SharedSuite.suite();
+        long events = suite.pid("event-service");
+        ProcessHandle.of(events).orElseThrow().destroyForcibly();
+        until(Duration.ofSeconds(30), () -> "error".equals(attribute(status, "data-state")));
+        assertThat(text(status)).startsWith("disconnected (").endsWith("retrying");
+        assertThat(suite.startAgain()).as("scripts/run-local.sh start after kill -9:%n%s", suite.logs()).isZero();
+
+        until(Duration.ofSeconds(120), () -> "live".equals(attribute(status, "data-state")));
+        assertThat(text(By.cssSelector("#tail li.gap"))).startsWith("reconnected at ")
+                .endsWith("events published while disconnected are not shown");
+        publishUntilSeen(By.xpath("//ol[@id='tail']/li[@data-type='user.created'][contains(., 'after-" + RUN + "')]"),
+                "after");
+        screenshot("console-tail-reconnected");
+        // Newest first: the event after the restart is above the gap, the one before it below.
+        List<String> items = browser.findElements(By.cssSelector("#tail li")).stream()
+                .map(item -> "gap".equals(item.getAttribute("class")) ? "gap" : item.getAttribute("data-type"))
+                .toList();
+        assertThat(items.indexOf("gap")).isPositive().isLessThan(items.lastIndexOf("user.created"));
+    }
+
+    /** Publishes user.created until the tail shows an element the locator finds: its binding exists only once connected. */
+    private static void publishUntilSeen(By locator, String when) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (browser.findElements(locator).isEmpty() && System.nanoTime() < deadline) {
+            body(call("POST", "/api/events/user.created", "{\"run\":\"" + when + "-" + RUN + "\"}"), 202);
+            Thread.sleep(500);
+        }
+        assertThat(browser.findElements(locator)).as("user.created (%s) in the tail", when).isNotEmpty();
+    }
+
     private static void openWithKey() {
         browser.get(GATEWAY + "/console");
         if (!KEY.isEmpty()) {
