@@ -26,10 +26,10 @@ function setStatus(state, text) {
 }
 
 /**
- * Reads a Server-Sent Events response with fetch, calling onEvent(type, data, id) for each event, and onBytes(), when
- * given, once the response is accepted and again for whatever arrives after it, heartbeat comments included.
+ * Reads a Server-Sent Events response with fetch, calling onEvent(type, data, id) for each event, and onBytes() once
+ * the response is accepted and again for whatever arrives after it, heartbeat comments included.
  */
-async function readEvents(url, onEvent, signal, onBytes = () => {}) {
+async function readEvents(url, onEvent, signal, onBytes) {
   const headers = { "Accept": "text/event-stream" };
   const key = apiKey();
   if (key) headers["X-API-Key"] = key;
@@ -74,53 +74,75 @@ function showKeyPrompt(message) {
 }
 
 /**
- * The stream sends a snapshot each second; this long without one, the connection is given up and opened again: a
- * connection can die without a word (a laptop that slept, a network that changed) and would otherwise show the last
- * snapshot as live for good.
+ * Keeps one Server-Sent Events stream open until `abort` fires. A connection can die without a word (a laptop that
+ * slept, a network that changed) and would otherwise look live for good, so one that sends nothing for silence.ms is
+ * given up; one that breaks, ends or falls silent is opened again a second later. Calls onOpen(first) when a
+ * connection is accepted, onEvent(type, data, id) for each event and onDown(reason) when the connection is lost. A 401
+ * stops it, unless onAuth(error) returns true: then it tries again at once.
  */
-const SILENCE_MS = 5000;
-
-/** Keeps the stream open, reconnecting after a second when it breaks or falls silent; stops for good on a missing key. */
-async function watchSuite() {
-  if (snapshotAbort) snapshotAbort.abort();
-  const abort = new AbortController();
-  snapshotAbort = abort;
+async function keepReading(url, abort, silence, { onOpen = () => {}, onEvent, onDown, onAuth }) {
+  let connections = 0;
   while (!abort.signal.aborted) {
     const connection = new AbortController();
     const close = () => connection.abort();
     abort.signal.addEventListener("abort", close, { once: true });
-    let silence;
-    const expectNext = () => {
-      clearTimeout(silence);
-      silence = setTimeout(() => connection.abort(new Error("no snapshot for " + SILENCE_MS / 1000 + " s")), SILENCE_MS);
+    let timer, open = false, reason;
+    const expectMore = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => connection.abort(new Error(silence.reason)), silence.ms);
+    };
+    const onBytes = () => {
+      expectMore();
+      if (!open) onOpen(++connections === 1);
+      open = true;
     };
     try {
-      setStatus("connecting", "connecting…");
-      expectNext();
-      await readEvents("/api/console/stream", (type, data) => {
-        if (type !== "snapshot") return;
-        expectNext();
-        $("#key-form").hidden = true;
-        $("#data").hidden = false;
-        render(JSON.parse(data));
-        setStatus("live", "live · " + new Date().toLocaleTimeString());
-      }, connection.signal);
+      expectMore();
+      await readEvents(url, onEvent, connection.signal, onBytes);
+      reason = "the stream ended";
     } catch (e) {
       if (abort.signal.aborted) return;
       if (e instanceof AuthError) {
-        // A key stored while the refused request was under way is tried, not thrown away with the refused one.
-        if (apiKey() !== e.key) continue;
-        sessionStorage.removeItem(KEY_STORAGE);
-        showKeyPrompt(e.key ? "That key was refused; enter a key accepted by this gateway." : "");
+        if (onAuth(e)) continue;
         return;
       }
-      setStatus("error", "disconnected (" + (e && e.message ? e.message : e) + "), retrying");
+      reason = e && e.message ? e.message : String(e);
     } finally {
-      clearTimeout(silence);
+      clearTimeout(timer);
       abort.signal.removeEventListener("abort", close);
     }
+    if (abort.signal.aborted) return;
+    onDown(reason);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+}
+
+/** The suite's stream sends a snapshot each second and nothing else; this long without one, it is taken for dead. */
+const SILENCE_MS = 5000;
+
+/** Keeps the suite's stream open; stops for good on a missing or refused key, and asks for one. */
+function watchSuite() {
+  if (snapshotAbort) snapshotAbort.abort();
+  const abort = new AbortController();
+  snapshotAbort = abort;
+  setStatus("connecting", "connecting…");
+  return keepReading("/api/console/stream", abort, { ms: SILENCE_MS, reason: "no snapshot for " + SILENCE_MS / 1000 + " s" }, {
+    onEvent: (type, data) => {
+      if (type !== "snapshot") return;
+      $("#key-form").hidden = true;
+      $("#data").hidden = false;
+      render(JSON.parse(data));
+      setStatus("live", "live · " + new Date().toLocaleTimeString());
+    },
+    onDown: (reason) => setStatus("error", "disconnected (" + reason + "), retrying"),
+    onAuth: (e) => {
+      // A key stored while the refused request was under way is tried, not thrown away with the refused one.
+      if (apiKey() !== e.key) return true;
+      sessionStorage.removeItem(KEY_STORAGE);
+      showKeyPrompt(e.key ? "That key was refused; enter a key accepted by this gateway." : "");
+      return false;
+    },
+  });
 }
 
 function clearData() {
@@ -321,68 +343,36 @@ function bytes(n) {
   return n < 1024 * 1024 ? (n / 1024).toFixed(1) + " KiB" : (n / 1024 / 1024).toFixed(1) + " MiB";
 }
 
-/**
- * The events stream sends a heartbeat comment every 15 s (event-service's default); this long without a byte, the
- * connection is taken for dead and opened again, as the suite's stream is after 5 s without a snapshot.
- */
+/** The events stream sends a heartbeat comment every 15 s (event-service's default); this long without a byte, it is taken for dead. */
 const TAIL_SILENCE_MS = 40000;
 
 /**
- * Tails the events matching the pattern, newest first, until another pattern is tailed; reconnects a second after the
- * stream breaks, ends (event-service restarted, or it cut off a reader that fell behind) or falls silent. The stream is
- * live only: what was published while disconnected is not replayed, so a reconnection is marked in the list.
+ * Tails the events matching the pattern, newest first, until another pattern is tailed, through the stream's breaks
+ * (event-service restarted, or it cut off a reader that fell behind). The stream is live only: what was published
+ * while disconnected is not replayed, so a reconnection is marked in the list.
  */
-async function tail(pattern) {
+function tail(pattern) {
   if (tailAbort) tailAbort.abort();
   const abort = new AbortController();
   tailAbort = abort;
   const status = $("#tail-status");
+  const show = (state, text) => { status.dataset.state = state; status.textContent = text; };
   $("#tail").replaceChildren();
-  status.dataset.state = "connecting";
-  status.textContent = "connecting to " + pattern + "…";
-  let connections = 0;
-  while (!abort.signal.aborted) {
-    const connection = new AbortController();
-    const close = () => connection.abort();
-    abort.signal.addEventListener("abort", close, { once: true });
-    let silence, open = false, reason;
-    const expectMore = () => {
-      clearTimeout(silence);
-      silence = setTimeout(() => connection.abort(new Error("nothing for " + TAIL_SILENCE_MS / 1000 + " s")), TAIL_SILENCE_MS);
-    };
-    const opened = () => {
-      expectMore();
-      if (open) return;
-      open = true;
-      if (++connections > 1) addTailItem(null, null, "reconnected at " + new Date().toLocaleTimeString() + "; events published while disconnected are not shown");
-      status.dataset.state = "live";
-      status.textContent = "tailing " + pattern;
-    };
-    try {
-      expectMore();
-      await readEvents("/api/events/stream?pattern=" + encodeURIComponent(pattern), (type, data, id) => {
+  show("connecting", "connecting to " + pattern + "…");
+  return keepReading("/api/events/stream?pattern=" + encodeURIComponent(pattern), abort,
+    { ms: TAIL_SILENCE_MS, reason: "nothing for " + TAIL_SILENCE_MS / 1000 + " s" }, {
+      onOpen: (first) => {
+        if (!first) addTailItem(null, null, "reconnected at " + new Date().toLocaleTimeString() + "; events published while disconnected are not shown");
+        show("live", "tailing " + pattern);
+      },
+      onEvent: (type, data, id) => {
         let envelope = {};
         try { envelope = JSON.parse(data); } catch (e) { envelope = { data }; }
         addTailItem(type, id, (envelope.time || "") + "  " + type + "  " + JSON.stringify(envelope.data).slice(0, 200));
-      }, connection.signal, opened);
-      reason = "the stream ended";
-    } catch (e) {
-      if (abort.signal.aborted) return;
-      if (e instanceof AuthError) {
-        status.dataset.state = "auth";
-        status.textContent = "API key needed";
-        return;
-      }
-      reason = e && e.message ? e.message : String(e);
-    } finally {
-      clearTimeout(silence);
-      abort.signal.removeEventListener("abort", close);
-    }
-    if (abort.signal.aborted) return;
-    status.dataset.state = "error";
-    status.textContent = "disconnected (" + reason + "), retrying";
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
+      },
+      onDown: (reason) => show("error", "disconnected (" + reason + "), retrying"),
+      onAuth: () => { show("auth", "API key needed"); return false; },
+    });
 }
 
 /** Adds an event on top of the tail, or with a null type, a mark where the tail reconnected. */

@@ -193,12 +193,7 @@ class ConsoleIT {
     @Test
     @Order(5)
     void theTailShowsUserCreatedUnderUserStarAndNotOrderCreated() throws Exception {
-        openWithKey();
-        until(Duration.ofSeconds(30), () -> browser.findElement(By.id("data")).isDisplayed());
-        WebElement pattern = browser.findElement(By.id("tail-pattern"));
-        pattern.clear();
-        pattern.sendKeys("user.*");
-        browser.findElement(By.id("tail-start")).click();
+        tail("user.*");
         By users = By.cssSelector("#tail li[data-type='user.created']");
         // The stream's binding exists only once the page is connected: publish until the first event is seen.
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -278,12 +273,7 @@ class ConsoleIT {
     @Order(8)
     void theTailReconnectsAfterTheEventServiceRestartsAndMarksTheGap() throws Exception {
         assumeTrue(SharedSuite.started(), "restarting event-service needs the suite this run started");
-        openWithKey();
-        until(Duration.ofSeconds(30), () -> browser.findElement(By.id("data")).isDisplayed());
-        WebElement pattern = browser.findElement(By.id("tail-pattern"));
-        pattern.clear();
-        pattern.sendKeys("user.*");
-        browser.findElement(By.id("tail-start")).click();
+        tail("user.*");
         By status = By.id("tail-status");
         By users = By.cssSelector("#tail li[data-type='user.created']");
         publishUntilSeen(users, "before");
@@ -316,6 +306,16 @@ class ConsoleIT {
             Thread.sleep(500);
         }
         assertThat(browser.findElements(locator)).as("user.created (%s) in the tail", when).isNotEmpty();
+    }
+
+    /** Opens the console with the key and tails the events matching the pattern, as a user types it. */
+    private static void tail(String topicPattern) {
+        openWithKey();
+        until(Duration.ofSeconds(30), () -> browser.findElement(By.id("data")).isDisplayed());
+        WebElement pattern = browser.findElement(By.id("tail-pattern"));
+        pattern.clear();
+        pattern.sendKeys(topicPattern);
+        browser.findElement(By.id("tail-start")).click();
     }
 
     private static void openWithKey() {
