@@ -7,6 +7,7 @@ const KEY_STORAGE = "console.apiKey";
 const $ = (selector) => document.querySelector(selector);
 let snapshotAbort = null;
 let tailAbort = null;
+let tailAwaitingKey = null; // the pattern of a tail stopped by a missing or refused key: tailed again once one is entered
 let lastLeader; // the leader in the previous snapshot: a node id, null for none, undefined before the first
 let lastKnownLeader = null; // the last leader there was, across snapshots without one
 let lastCaches = new Map();
@@ -355,6 +356,7 @@ function tail(pattern) {
   if (tailAbort) tailAbort.abort();
   const abort = new AbortController();
   tailAbort = abort;
+  tailAwaitingKey = null;
   const status = $("#tail-status");
   const show = (state, text) => { status.dataset.state = state; status.textContent = text; };
   $("#tail").replaceChildren();
@@ -371,7 +373,12 @@ function tail(pattern) {
         addTailItem(type, id, (envelope.time || "") + "  " + type + "  " + JSON.stringify(envelope.data).slice(0, 200));
       },
       onDown: (reason) => show("error", "disconnected (" + reason + "), retrying"),
-      onAuth: () => { show("auth", "API key needed"); return false; },
+      onAuth: (e) => {
+        if (apiKey() !== e.key) return true;
+        tailAwaitingKey = pattern;
+        show("auth", "API key needed");
+        return false;
+      },
     });
 }
 
@@ -395,6 +402,7 @@ $("#key-form").addEventListener("submit", (event) => {
   sessionStorage.setItem(KEY_STORAGE, $("#api-key").value.trim());
   $("#api-key").value = "";
   watchSuite();
+  if (tailAwaitingKey !== null) tail(tailAwaitingKey);
 });
 
 $("#tail-form").addEventListener("submit", (event) => {
