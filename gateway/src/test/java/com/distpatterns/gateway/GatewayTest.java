@@ -189,6 +189,40 @@ class GatewayTest {
     }
 
     @Test
+    void aRequestLineOverTheLimitIsA414ProblemAndTheConnectionCloses() throws IOException {
+        String answer = sendRaw(
+                "GET /api/caches/users/entries/" + "k".repeat(5_000) + " HTTP/1.1\r\nHost: localhost\r\n"
+                        + "X-API-Key: " + PATHS_KEY + "\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 414").containsIgnoringCase("content-type: application/problem+json")
+                .containsIgnoringCase("connection: close").contains("\"type\":\"/problems/uri-too-long\"")
+                .contains("\"title\":\"URI Too Long\",\"status\":414").contains("larger than 4096 bytes");
+    }
+
+    @Test
+    void headersOverTheLimitAreA431Problem() throws IOException {
+        String answer = sendRaw("GET /api/caches/users/entries/k HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + PATHS_KEY
+                + "\r\nX-Big: " + "v".repeat(20_000) + "\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 431").containsIgnoringCase("content-type: application/problem+json")
+                .contains("\"type\":\"/problems/headers-too-large\"").contains("\"status\":431");
+    }
+
+    @Test
+    void bytesThatAreNotAnHttpRequestAreA400Problem() throws IOException {
+        String answer = sendRaw("GET /api/caches/users/entries/k HTTP/1.1\r\nHost: localhost\r\nBad Header: x\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
+                .contains("\"type\":\"/problems/unparsable-request\"");
+    }
+
+    /** Sends the bytes on a new connection and reads the answer until the gateway closes it. */
+    private String sendRaw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void aKeyWithAnEncodedSlashReachesTheServiceAsOneSegment() throws InterruptedException {
         http.get().uri(URI.create("http://127.0.0.1:" + port + "/api/caches/users/entries/eu%2Falice"))
                 .header("X-API-Key", ROUTING_KEY)

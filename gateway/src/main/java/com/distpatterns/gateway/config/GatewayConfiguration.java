@@ -12,6 +12,7 @@ import com.distpatterns.gateway.api.RateLimitFilter;
 import com.distpatterns.gateway.api.RequestIdFilter;
 import com.distpatterns.gateway.api.RetryGetOnConnectFailureGatewayFilterFactory;
 import com.distpatterns.gateway.api.RouteBreakerGatewayFilterFactory;
+import com.distpatterns.gateway.api.RefusedRequestProblem;
 import com.distpatterns.gateway.api.UnparsableUriProblem;
 import com.distpatterns.gateway.core.ApiKeys;
 import com.distpatterns.gateway.core.InstanceChooser;
@@ -150,6 +151,12 @@ public class GatewayConfiguration {
     @Bean
     UnparsableUriProblem unparsableUriProblem() {
         return new UnparsableUriProblem();
+    }
+
+    /** A request Netty's decoder refuses (request line or headers too long): problem+json, not a bare 414 or 431. */
+    @Bean
+    RefusedRequestProblem refusedRequestProblem(JsonMapper json) {
+        return new RefusedRequestProblem(json);
     }
 
     @Bean
