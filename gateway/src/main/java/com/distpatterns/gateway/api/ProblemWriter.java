@@ -24,13 +24,7 @@ public final class ProblemWriter {
         if (response.isCommitted()) {
             return Mono.empty();
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "/problems/" + problem.type());
-        body.put("title", problem.status().getReasonPhrase());
-        body.put("status", problem.status().value());
-        body.put("detail", problem.detail());
-        body.put("instance", exchange.getRequest().getPath().value());
-        byte[] bytes = json.writeValueAsBytes(body);
+        byte[] bytes = body(problem, exchange.getRequest().getPath().value());
 
         response.setStatusCode(problem.status());
         HttpHeaders headers = response.getHeaders();
@@ -42,5 +36,18 @@ public final class ProblemWriter {
         }
         DataBuffer buffer = response.bufferFactory().wrap(bytes);
         return response.writeWith(Mono.just(buffer));
+    }
+
+    /** The problem's JSON; {@code instance}, the request's path, is left out when {@code null}. */
+    public byte[] body(Problem problem, String instance) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "/problems/" + problem.type());
+        body.put("title", problem.status().getReasonPhrase());
+        body.put("status", problem.status().value());
+        body.put("detail", problem.detail());
+        if (instance != null) {
+            body.put("instance", instance);
+        }
+        return json.writeValueAsBytes(body);
     }
 }

@@ -155,8 +155,8 @@ public class GatewayConfiguration {
 
     /** A request Netty's decoder refuses (request line or headers too long): problem+json, not a bare 414 or 431. */
     @Bean
-    RefusedRequestProblem refusedRequestProblem(JsonMapper json) {
-        return new RefusedRequestProblem(json);
+    RefusedRequestProblem refusedRequestProblem(ProblemWriter problems) {
+        return new RefusedRequestProblem(problems);
     }
 
     @Bean
