@@ -184,7 +184,8 @@ class GatewayTest {
                     + "X-API-Key: " + PATHS_KEY + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
-                    .contains("\"type\":\"/problems/unparsable-uri\"");
+                    .contains("\"type\":\"/problems/unparsable-uri\"", "\"title\":\"Bad Request\"", "\"status\":400")
+                    .doesNotContain("\"instance\"");
         }
     }
 

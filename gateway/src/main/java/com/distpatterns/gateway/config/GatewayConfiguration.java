@@ -149,8 +149,8 @@ public class GatewayConfiguration {
 
     /** A request whose URI cannot be parsed: 400 problem+json, not Spring's bare 400. */
     @Bean
-    UnparsableUriProblem unparsableUriProblem() {
-        return new UnparsableUriProblem();
+    UnparsableUriProblem unparsableUriProblem(ProblemWriter problems) {
+        return new UnparsableUriProblem(problems);
     }
 
     /** A request Netty's decoder refuses (request line or headers too long): problem+json, not a bare 414 or 431. */
