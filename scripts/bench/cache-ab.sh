@@ -10,6 +10,8 @@
 #
 #   A_JAR=/path/to/main/cache-service.jar scripts/bench/cache-ab.sh   A: another build; B: this one (built if stale)
 #   A_JAR=... B_JAR=... ROUNDS=12 DURATION=10s WARMUP_ROUNDS=6 scripts/bench/cache-ab.sh   (the defaults)
+#   A_JAVA_OPTS="-XX:StartFlightRecording=..." ...   more JVM options for A (B_JAVA_OPTS: for B): a profile of each,
+#                                                    or one jar against itself with one option changed
 #
 # Unattended: installs wrk/redis-server/curl if missing, starts its own Redis and the two instances on private ports (no registry: Eureka is off) and stops
 # exactly what it started. Holds /tmp/distpatterns-bench.lock, as every benchmark here does.
@@ -43,16 +45,19 @@ hold_bench_lock
 
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$work/redis.log" 2>&1 &
 pids+=($!)
-# start NAME PORT: one instance as cache.sh starts it (a fixed heap, the parallel collector), without Eureka.
+# start NAME PORT [JVM options]: one instance as cache.sh starts it (a fixed heap, the parallel collector), without
+# Eureka.
 start() {
+  local extra=()
+  [[ -n "${3:-}" ]] && read -r -a extra <<<"$3"
   env PORT="$2" EUREKA_CLIENT_ENABLED=false SPRING_DATA_REDIS_HOST=127.0.0.1 SPRING_DATA_REDIS_PORT="$redis_port" \
-    "$java" -Xms512m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow \
+    "$java" -Xms512m -Xmx512m -XX:+UseParallelGC -Dsun.misc.unsafe.memory.access=allow "${extra[@]}" \
     --enable-native-access=ALL-UNNAMED -jar "$work/$1.jar" >"$work/$1.log" 2>&1 &
   pids+=($!)
 }
-start a "$a_port"
+start a "$a_port" "${A_JAVA_OPTS:-}"
 a_pid=${pids[-1]}
-start b "$b_port"
+start b "$b_port" "${B_JAVA_OPTS:-}"
 b_pid=${pids[-1]}
 await_http "http://127.0.0.1:$a_port/actuator/health/readiness" "A" 600
 await_http "http://127.0.0.1:$b_port/actuator/health/readiness" "B" 600
