@@ -204,7 +204,8 @@ class GatewayTest {
         String answer = sendRaw("GET /api/caches/users/entries/k HTTP/1.1\r\nHost: localhost\r\nX-API-Key: " + PATHS_KEY
                 + "\r\nX-Big: " + "v".repeat(20_000) + "\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 431").containsIgnoringCase("content-type: application/problem+json")
-                .contains("\"type\":\"/problems/headers-too-large\"").contains("\"status\":431");
+                .contains("\"type\":\"/problems/headers-too-large\"").contains("\"status\":431")
+                .contains("larger than 8192 bytes");
     }
 
     @Test

@@ -47,7 +47,7 @@ public final class RefusedRequestProblem implements NettyServerCustomizer {
     }
 
     /** What the decoder's failure means to the caller; the title is RFC 9110's (Netty's 414 is "Request-URI Too Long"). */
-    static Problem problem(Throwable cause) {
+    private static Problem problem(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
             return new Problem(HttpStatus.URI_TOO_LONG, "uri-too-long",
                     "The request line (method, path with its query, version) is over this gateway's limit: "

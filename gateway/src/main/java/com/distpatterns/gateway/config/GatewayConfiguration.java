@@ -9,10 +9,10 @@ import com.distpatterns.gateway.api.PathGuardFilter;
 import com.distpatterns.gateway.api.ProblemErrorHandler;
 import com.distpatterns.gateway.api.ProblemWriter;
 import com.distpatterns.gateway.api.RateLimitFilter;
+import com.distpatterns.gateway.api.RefusedRequestProblem;
 import com.distpatterns.gateway.api.RequestIdFilter;
 import com.distpatterns.gateway.api.RetryGetOnConnectFailureGatewayFilterFactory;
 import com.distpatterns.gateway.api.RouteBreakerGatewayFilterFactory;
-import com.distpatterns.gateway.api.RefusedRequestProblem;
 import com.distpatterns.gateway.api.UnparsableUriProblem;
 import com.distpatterns.gateway.core.ApiKeys;
 import com.distpatterns.gateway.core.InstanceChooser;
@@ -153,7 +153,7 @@ public class GatewayConfiguration {
         return new UnparsableUriProblem(problems);
     }
 
-    /** A request Netty's decoder refuses (request line or headers too long): problem+json, not a bare 414 or 431. */
+    /** A request Netty's decoder refuses (too long, or not HTTP): problem+json, not a bare 414, 431 or 400. */
     @Bean
     RefusedRequestProblem refusedRequestProblem(ProblemWriter problems) {
         return new RefusedRequestProblem(problems);
