@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Compares two builds of cache-service, both live at once against one Redis: each round loads A and B in turn with
 # wrk (hot GETs of one key, near-cache hits, 50 connections, direct), the order alternating from round to round, and
-# records each one's rate, p99 and CPU per GET (the process's user+system time over the GETs wrk completed). Prints
-# every round, then the medians and the median of the rounds' B / A ratios.
+# records each one's rate, p99 and CPU per GET (the process's user+system time over the GETs wrk completed), and the
+# machine's steal time in the round. Prints every round, then the medians and the median of the rounds' B / A ratios.
 #
 # Why not two runs of cache.sh: its direct rate moved by a tenth or more between runs of the same jar on these
 # machines (the bare WebFlux floor's by a third), more than a change of a few percent. Here both instances are warm
@@ -85,9 +85,10 @@ for _ in $(seq 1 "$warmup_rounds"); do
   load "$b_port" "$b_pid" >/dev/null
 done
 
-printf '| round | order | A GETs/s | A p99 ms | A CPU us/GET | B GETs/s | B p99 ms | B CPU us/GET | B/A rate | B/A CPU |\n'
-printf '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+printf '| round | order | A GETs/s | A p99 ms | A CPU us/GET | B GETs/s | B p99 ms | B CPU us/GET | B/A rate | B/A CPU | steal ms |\n'
+printf '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n'
 for round in $(seq 1 "$rounds"); do
+  steal_before="$(steal_ms)"
   if ((round % 2)); then
     order=AB
     a="$(load "$a_port" "$a_pid")"
@@ -97,11 +98,12 @@ for round in $(seq 1 "$rounds"); do
     b="$(load "$b_port" "$b_pid")"
     a="$(load "$a_port" "$a_pid")"
   fi
-  echo "$round $order $a $b" >>"$work/rounds.txt"
+  steal=$(($(steal_ms) - steal_before))
+  echo "$round $order $a $b $steal" >>"$work/rounds.txt"
   read -r ar ap ac <<<"$a"
   read -r br bp bc <<<"$b"
-  printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" "$order" "$ar" "$ap" "$ac" "$br" "$bp" "$bc" \
-    "$(ratio "$br" "$ar")" "$(ratio "$bc" "$ac")"
+  printf '| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$round" "$order" "$ar" "$ap" "$ac" "$br" "$bp" "$bc" \
+    "$(ratio "$br" "$ar")" "$(ratio "$bc" "$ac")" "$steal"
 done
 
 awk '
@@ -110,10 +112,11 @@ awk '
     return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
   }
   { n++; ar[n] = $3; ap[n] = $4; ac[n] = $5; br[n] = $6; bp[n] = $7; bc[n] = $8
-    rr[n] = $6 / $3; rc[n] = $8 / $5; faster += ($6 > $3) }
+    rr[n] = $6 / $3; rc[n] = $8 / $5; faster += ($6 > $3); steal += $9 }
   END {
     printf "\nmedians over %d rounds: A %.0f GETs/s, p99 %.2f ms, %.1f us of CPU per GET; B %.0f GETs/s, p99 %.2f ms, %.1f us\n",
       n, median(ar, n), median(ap, n), median(ac, n), median(br, n), median(bp, n), median(bc, n)
     printf "B / A, median of the rounds: rate %.3f, CPU per GET %.3f; B faster in %d of %d rounds\n",
       median(rr, n), median(rc, n), faster, n
+    printf "the machine'"'"'s steal time in the measured rounds: %d ms\n", steal
   }' "$work/rounds.txt"

@@ -4,7 +4,8 @@
 #   - redis-benchmark GET/SET with the same value size (the storage limit), and
 #   - nginx returning a fixed 13-byte JSON body (the HTTP limit of this machine);
 # and, for scale, the floors of the stack itself (scripts/bench/floors): a bare Spring WebFlux application that only
-# reads the value from Redis, and a bare Spring Cloud Gateway with one static route to cache-service.
+# reads the value from Redis, a bare Spring Cloud Gateway with one static route to cache-service, and Jetty's servlet
+# container on virtual threads answering the GET from memory (no Spring: the container under a near-cache hit).
 # Prints a table with throughput, p50, p99 and the ratios the targets are stated in. Unattended: installs wrk,
 # nginx and Redis from Debian if missing, builds the jars if missing or stale, starts its own Redis, registry,
 # cache-service and gateway on private ports, and stops exactly what it started.
@@ -17,7 +18,7 @@
 #   GATEWAY_ONLY=yes scripts/bench/cache.sh        only the suite's gateway GET and the bare gateway's (and nginx)
 #   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" ...   profile the gateway
 #   CACHE_JAVA_OPTS="-Xlog:gc:file=/tmp/cache-gc.log" ...   the same for cache-service
-#   DIRECT_ONLY=yes scripts/bench/cache.sh         only the direct GET and the bare WebFlux floor's (and nginx)
+#   DIRECT_ONLY=yes scripts/bench/cache.sh         only the direct GET and the bare Jetty and WebFlux floors (and nginx)
 #   PACED_RATE=10000 DIRECT_ONLY=yes ...           also the three at a fixed rate below saturation, open loop
 #                                                  (scripts/bench/paced/PacedGet.java: latency from when each
 #                                                  request was due), for their latency where wrk saturates the cores
@@ -45,7 +46,7 @@ max_warmup_rounds="${WARMUP_ROUNDS:-12}"
 gateway_only="${GATEWAY_ONLY:-no}"
 direct_only="${DIRECT_ONLY:-no}"
 paced_rate="${PACED_RATE:-}"
-paced_nginx="" paced_direct="" paced_floor="" paced_gateway="" paced_floor_gateway=""
+paced_nginx="" paced_direct="" paced_floor="" paced_floor_jetty="" paced_gateway="" paced_floor_gateway=""
 connections=50
 work="$(mktemp -d /tmp/cache-bench.XXXXXX)"
 
@@ -57,6 +58,7 @@ gateway_port="${BENCH_GATEWAY_PORT:-$(free_port 27181)}"
 nginx_port="${BENCH_NGINX_PORT:-$(free_port 27281)}"
 floor_webflux_port="${BENCH_FLOOR_WEBFLUX_PORT:-$(free_port 27381)}"
 floor_gateway_port="${BENCH_FLOOR_GATEWAY_PORT:-$(free_port 27481)}"
+floor_jetty_port="${BENCH_FLOOR_JETTY_PORT:-$(free_port 27581)}"
 
 pids=()
 cleanup() {
@@ -113,9 +115,9 @@ build_if_stale
 java="$(find_java)"
 # Run copies: other builds in this working tree may replace a jar under a JVM that is still loading classes from it.
 for module in registry gateway cache-service; do cp "$(jar_of "$module")" "$work/$module.jar"; done
-for module in webflux gateway; do cp "$(floor_jar "$module")" "$work/floor-$module.jar"; done
+for module in webflux gateway jetty; do cp "$(floor_jar "$module")" "$work/floor-$module.jar"; done
 for port in "$redis_port" "$registry_port" "$cache_port" "$gateway_port" "$nginx_port" "$floor_webflux_port" \
-    "$floor_gateway_port"; do
+    "$floor_gateway_port" "$floor_jetty_port"; do
   port_free "$port" || fail "port $port is taken; set BENCH_*_PORT to free ones"
 done
 
@@ -160,6 +162,8 @@ start_jvm floor-webflux floor-webflux "$floor_webflux_port" SPRING_DATA_REDIS_HO
 floor_webflux_pid=${pids[-1]}
 start_jvm floor-gateway floor-gateway "$floor_gateway_port" FLOOR_TARGET="http://127.0.0.1:$cache_port"
 floor_gateway_pid=${pids[-1]}
+start_jvm floor-jetty floor-jetty "$floor_jetty_port"
+floor_jetty_pid=${pids[-1]}
 
 value='{"value":"x"}'
 direct="http://127.0.0.1:$cache_port/api/caches/bench/entries/k1"
@@ -167,7 +171,15 @@ gateway="http://127.0.0.1:$gateway_port/api/caches/bench/entries/k1"
 curl -fsS -X PUT -H 'Content-Type: application/json' --data-binary "$value" "$direct"
 floor_webflux="http://127.0.0.1:$floor_webflux_port/api/caches/bench/entries/k1"
 floor_gateway="http://127.0.0.1:$floor_gateway_port/api/caches/bench/entries/k1"
+floor_jetty="http://127.0.0.1:$floor_jetty_port/api/caches/bench/entries/k1"
 redis-cli -p "$redis_port" SET floor:bench:k1 "$value" >/dev/null
+# The bare Jetty keeps its entries in memory: the value is stored as soon as it answers.
+jetty_deadline=$((SECONDS + 600))
+until curl -fsS -o /dev/null --max-time 2 -X PUT -H 'Content-Type: application/json' --data-binary "$value" \
+    "$floor_jetty" 2>/dev/null; do
+  [[ $SECONDS -lt $jetty_deadline ]] || fail "the bare Jetty not up after 600 s (logs in $work)"
+  sleep 1
+done
 await_http "$floor_webflux" "the bare WebFlux application" 600
 await_http "$floor_gateway" "the bare gateway's route to cache-service" 600
 # The gateway learns of the service from Eureka within a few fetch intervals.
@@ -204,9 +216,11 @@ measure() {
   if [[ $direct_only == yes ]]; then
     warm "$warmup" "$direct"
     warm "$warmup" "$floor_webflux"
+    warm "$warmup" "$floor_jetty"
     say "measuring, ${duration} each ..."
     read -r nginx_rps nginx_p50 nginx_p99 nginx_bad _ <<<"$(wrk_run "$duration" "http://127.0.0.1:$nginx_port/")"
     read -r dget_rps dget_p50 dget_p99 dget_bad _ dget_cpu <<<"$(wrk_run_cpu "$cache_pid" "$duration" "$direct")"
+    read -r fjt_rps fjt_p50 fjt_p99 fjt_bad _ fjt_cpu <<<"$(wrk_run_cpu "$floor_jetty_pid" "$duration" "$floor_jetty")"
     read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ fwf_cpu <<<"$(wrk_run_cpu "$floor_webflux_pid" "$duration" "$floor_webflux")"
     [[ -z $paced_rate ]] || measure_paced
     return 0
@@ -218,6 +232,7 @@ measure() {
   warm "$gateway_warmup" "${keyed[@]}" "$gateway"
   [[ $gateway_only == yes ]] || warm "$gateway_warmup" "${keyed[@]}" -s "$work/put.lua" "$gateway"
   [[ $gateway_only == yes ]] || warm "$warmup" "$floor_webflux"
+  [[ $gateway_only == yes ]] || warm "$warmup" "$floor_jetty"
   warm "$gateway_warmup" "$floor_gateway"
 
   say "measuring, ${duration} each ..."
@@ -235,6 +250,7 @@ measure() {
     return 0
   fi
   read -r dget_rps dget_p50 dget_p99 dget_bad _ dget_cpu <<<"$(wrk_run_cpu "$cache_pid" "$duration" "$direct")"
+  read -r fjt_rps fjt_p50 fjt_p99 fjt_bad _ fjt_cpu <<<"$(wrk_run_cpu "$floor_jetty_pid" "$duration" "$floor_jetty")"
   read -r dput_rps dput_p50 dput_p99 dput_bad _ <<<"$(wrk_run "$duration" -s "$work/put.lua" "$direct")"
   read -r gput_rps gput_p50 gput_p99 gput_bad _ <<<"$(wrk_run "$duration" "${keyed[@]}" -s "$work/put.lua" "$gateway")"
   read -r fwf_rps fwf_p50 fwf_p99 fwf_bad _ fwf_cpu <<<"$(wrk_run_cpu "$floor_webflux_pid" "$duration" "$floor_webflux")"
@@ -244,13 +260,15 @@ measure() {
 # paced URL [HEADER...]
 paced() { paced_get "$1" "$paced_rate" "${duration%s}" "$connections" "${@:2}"; }
 
-# nginx, the direct GET and the WebFlux floor at PACED_RATE.
+# nginx, the direct GET and the two floors under it at PACED_RATE.
 measure_paced() {
   say "measuring at a fixed $paced_rate req/s, ${duration} each ..."
   paced_nginx="$(paced "http://127.0.0.1:$nginx_port/")"
   paced_direct="$(paced "$direct")"
+  paced_floor_jetty="$(paced "$floor_jetty")"
   paced_floor="$(paced "$floor_webflux")"
-  printf '%s\n' "nginx $paced_nginx" "direct $paced_direct" "floor $paced_floor" >>"$work/paced.log"
+  printf '%s\n' "nginx $paced_nginx" "direct $paced_direct" "floor-jetty $paced_floor_jetty" "floor $paced_floor" \
+    >>"$work/paced.log"
 }
 
 # nginx and the two gateways at PACED_RATE.
@@ -263,13 +281,15 @@ measure_paced_gateways() {
 }
 
 # What GATEWAY_ONLY=yes or DIRECT_ONLY=yes does not measure stays blank in the table.
-redis_get=0 redis_set=0 gget_cpu="" fgw_cpu="" dget_cpu="" fwf_cpu=""
-for what in dget dput gget gput fwf fgw; do
+redis_get=0 redis_set=0 gget_cpu="" fgw_cpu="" dget_cpu="" fwf_cpu="" fjt_cpu=""
+for what in dget dput gget gput fwf fgw fjt; do
   for field in rps p50 p99 bad; do printf -v "${what}_$field" '%s' ""; done
 done
 hold_bench_lock
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+steal_before="$(steal_ms)"
 measure
+steal_measuring=$(($(steal_ms) - steal_before))
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 release_bench_lock
 
@@ -287,6 +307,7 @@ cat <<TABLE
 
 cache-service benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$java" -version 2>&1 | head -1)
 wrk -t2 -c$connections -d$duration, value $value (${#value} bytes); load average before $load_before, after $load_after
+steal time while measuring: $steal_measuring ms (the hypervisor's: the machine's cores given to others)
 suite's gateway features: ${GATEWAY_FEATURES:-on} (${gateway_features[*]})
 
 | what                          | req/s  | p50 ms | p99 ms | non-2xx |
@@ -300,6 +321,7 @@ suite's gateway features: ${GATEWAY_FEATURES:-on} (${gateway_features[*]})
 | gateway PUT                   | $(printf '%6s | %6s | %6s | %7s' "$gput_rps" "$gput_p50" "$gput_p99" "$gput_bad") |
 | floor: bare WebFlux + Redis GET | $(printf '%6s | %6s | %6s | %7s' "$fwf_rps" "$fwf_p50" "$fwf_p99" "$fwf_bad") |
 | floor: bare gateway GET -> direct | $(printf '%6s | %6s | %6s | %7s' "$fgw_rps" "$fgw_p50" "$fgw_p99" "$fgw_bad") |
+| floor: bare Jetty GET, in memory | $(printf '%6s | %6s | %6s | %7s' "$fjt_rps" "$fjt_p50" "$fjt_p99" "$fjt_bad") |
 
 | ratio                              | value | target  |        |
 |------------------------------------|------:|---------|--------|
@@ -320,6 +342,8 @@ suite's gateway features: ${GATEWAY_FEATURES:-on} (${gateway_features[*]})
 | direct PUT / redis-benchmark SET   | $(printf '%5s' "$(ratio "$dput_rps" "$redis_set")") | (info)  |        |
 | floor: bare WebFlux GET / nginx    | $(printf '%5s' "$(ratio "$fwf_rps" "$nginx_rps")") | (info)  |        |
 | floor: bare gateway GET / direct GET | $(printf '%5s' "$(ratio "$fgw_rps" "$dget_rps")") | (info)  |        |
+| direct GET / bare Jetty GET        | $(printf '%5s' "$(ratio "$dget_rps" "$fjt_rps")") | (info)  |        |
+| bare Jetty CPU us per GET          | $(printf '%5s' "$fjt_cpu") | (info)  |        |
 TABLE
 if [[ -n $paced_rate ]]; then
   cat <<PACED
@@ -331,7 +355,8 @@ At a fixed $paced_rate req/s, open loop, $connections connections (latency from 
 $(if [[ $gateway_only == yes ]]; then
     rows=("anchor: nginx fixed JSON|$paced_nginx" "gateway GET|$paced_gateway" "floor: bare gateway GET|$paced_floor_gateway")
   else
-    rows=("anchor: nginx fixed JSON|$paced_nginx" "direct GET|$paced_direct" "floor: bare WebFlux + Redis GET|$paced_floor")
+    rows=("anchor: nginx fixed JSON|$paced_nginx" "direct GET|$paced_direct" "floor: bare Jetty GET, in memory|$paced_floor_jetty"
+      "floor: bare WebFlux + Redis GET|$paced_floor")
   fi
   for row in "${rows[@]}"; do
     read -r rps p50 p90 p99 p999 max bad <<<"${row#*|}"

@@ -2,7 +2,7 @@
 #   script_name=cache.sh; source "$(dirname "$0")/common.sh"
 # On top of scripts/lib/common.sh (fail, reachable, find_java, install_packages) it sets root (the repository) and
 # version, and defines say (to stderr: benchmark functions answer on stdout), port_free, free_port, jar_of, stale,
-# build_if_stale_modules, floor_jar, build_floors_if_stale, await_http, stop_processes, cpu_us, paced_get,
+# build_if_stale_modules, floor_jar, build_floors_if_stale, steal_ms, await_http, stop_processes, cpu_us, paced_get,
 # hold_bench_lock, release_bench_lock, ratio and install_missing_commands.
 # shellcheck shell=bash
 
@@ -43,14 +43,15 @@ build_if_stale_modules() {
   fi
 }
 
-# The floors of the stack (scripts/bench/floors): a bare Spring WebFlux application and a bare Spring Cloud Gateway.
+# The floors of the stack (scripts/bench/floors): a bare Spring WebFlux application, a bare Spring Cloud Gateway and
+# a bare Jetty servlet container.
 floors="$root/scripts/bench/floors"
 floor_jar() { echo "$floors/$1/target/floor-$1-$version.jar"; }
 
-# Builds both floor applications in one Maven run when either jar is missing or older than its sources or poms.
+# Builds the floor applications in one Maven run when any jar is missing or older than its sources or poms.
 build_floors_if_stale() {
   local module
-  for module in webflux gateway; do
+  for module in webflux gateway jetty; do
     if stale "$(floor_jar "$module")" "$floors/$module/src" "$floors/$module/pom.xml" "$floors/pom.xml"; then
       say "building the floor applications ..."
       (cd "$root" && ./mvnw -q -f "$floors/pom.xml" package)
@@ -58,6 +59,10 @@ build_floors_if_stale() {
     fi
   done
 }
+
+# The machine's steal time so far, in ms (/proc/stat's eighth figure, in clock ticks): time the hypervisor gave this
+# machine's cores to someone else while they had work, which no process here can see in its own CPU time.
+steal_ms() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print int($9 * 1000 / hz) }' /proc/stat; }
 
 # await_http URL WHAT [SECONDS [CURL_ARGS...]]: waits until URL answers 2xx, at most SECONDS (240), then fails
 # naming WHAT. CURL_ARGS go with each try (an API key header, say). $work, if set, is named as where the logs are.

@@ -138,8 +138,6 @@ gc_during() {
     END { printf "%d %.1f %d\n", freed, pause, n }'
 }
 gc_lines() { wc -l <"$work/gc-$1.log"; }
-# The machine's steal time so far, in ms: /proc/stat's eighth figure, in clock ticks.
-steal_ms() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print int($9 * 1000 / hz) }' /proc/stat; }
 
 # load NAME PID PORT -> "NAME requests/s cpu_us_per_GET p99_ms" under wrk (paced_round adds the fixed rate's figures)
 load() {
