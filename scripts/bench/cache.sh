@@ -19,7 +19,7 @@
 #   GATEWAY_JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/gw.jfr,settings=profile" ...   profile the gateway
 #   CACHE_JAVA_OPTS="-Xlog:gc:file=/tmp/cache-gc.log" ...   the same for cache-service
 #   DIRECT_ONLY=yes scripts/bench/cache.sh         only the direct GET and the bare Jetty and WebFlux floors (and nginx)
-#   PACED_RATE=10000 DIRECT_ONLY=yes ...           also the three at a fixed rate below saturation, open loop
+#   PACED_RATE=10000 DIRECT_ONLY=yes ...           also the four at a fixed rate below saturation, open loop
 #                                                  (scripts/bench/paced/PacedGet.java: latency from when each
 #                                                  request was due), for their latency where wrk saturates the cores
 #   PACED_RATE=3000 GATEWAY_ONLY=yes ...           the same for nginx and the two gateways: the latency the suite's
