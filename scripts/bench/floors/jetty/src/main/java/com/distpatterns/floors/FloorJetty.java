@@ -19,8 +19,7 @@ import org.eclipse.jetty.util.thread.VirtualThreadPool;
  */
 public final class FloorJetty {
 
-    private FloorJetty() {
-    }
+    private FloorJetty() {}
 
     public static void main(String[] args) throws Exception {
         VirtualThreadPool threads = new VirtualThreadPool();
