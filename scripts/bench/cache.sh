@@ -173,13 +173,8 @@ floor_webflux="http://127.0.0.1:$floor_webflux_port/api/caches/bench/entries/k1"
 floor_gateway="http://127.0.0.1:$floor_gateway_port/api/caches/bench/entries/k1"
 floor_jetty="http://127.0.0.1:$floor_jetty_port/api/caches/bench/entries/k1"
 redis-cli -p "$redis_port" SET floor:bench:k1 "$value" >/dev/null
-# The bare Jetty keeps its entries in memory: the value is stored as soon as it answers.
-jetty_deadline=$((SECONDS + 600))
-until curl -fsS -o /dev/null --max-time 2 -X PUT -H 'Content-Type: application/json' --data-binary "$value" \
-    "$floor_jetty" 2>/dev/null; do
-  [[ $SECONDS -lt $jetty_deadline ]] || fail "the bare Jetty not up after 600 s (logs in $work)"
-  sleep 1
-done
+# The bare Jetty keeps its entries in memory: its wait for it is the PUT that stores the value.
+await_http "$floor_jetty" "the bare Jetty" 600 -X PUT -H 'Content-Type: application/json' --data-binary "$value"
 await_http "$floor_webflux" "the bare WebFlux application" 600
 await_http "$floor_gateway" "the bare gateway's route to cache-service" 600
 # The gateway learns of the service from Eureka within a few fetch intervals.

@@ -7,13 +7,14 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * The container under cache-service's near-cache hit and nothing else: Jetty's servlet layer on virtual threads, as
- * Spring Boot runs cache-service (`spring.threads.virtual.enabled`), with one servlet that stores an entry's bytes
+ * Spring Boot runs cache-service ({@code spring.threads.virtual.enabled}), with one servlet that stores an entry's bytes
  * on PUT and answers its GET from a map. No Spring, no filters, no validation, statistics, metrics, tracing or
  * error mapping: what is left is what Jetty and the JVM cost per request on this machine.
  */
@@ -26,6 +27,8 @@ public final class FloorJetty {
         threads.setName("jetty-");
         Server server = new Server(threads);
         ServerConnector connector = new ServerConnector(server);
+        // As Spring Boot's Jetty answers: no Server header.
+        connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setSendServerVersion(false);
         connector.setHost("127.0.0.1");
         connector.setPort(Integer.parseInt(System.getenv().getOrDefault("PORT", "18997")));
         server.addConnector(connector);
