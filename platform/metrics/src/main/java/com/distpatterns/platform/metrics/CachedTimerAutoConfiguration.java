@@ -15,7 +15,7 @@ import org.springframework.core.annotation.Order;
  * Observations' timers kept once found ({@link CachedTimerObservationHandler}). Spring Boot registers Micrometer's
  * {@code DefaultMeterObservationHandler} unconditionally; this handler comes before it, and the first meter handler
  * that takes an observation is the only one that sees it, so Boot's is left with nothing to do. Both are wrapped alike
- * for exemplars when tracing is on.
+ * for exemplars when tracing is on ({@link SampledExemplarsHandlerGroup}).
  */
 @AutoConfiguration(after = {MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class})
 @ConditionalOnBean(MeterRegistry.class)

@@ -40,7 +40,8 @@ class ObservationHandlersAutoConfigurationTest {
             .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
                     CompositeMeterRegistryAutoConfiguration.class, OpenTelemetrySdkAutoConfiguration.class,
                     MicrometerTracingAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class,
-                    CachedTimerAutoConfiguration.class, ReceiverSpanAutoConfiguration.class))
+                    CachedTimerAutoConfiguration.class, ReceiverSpanAutoConfiguration.class,
+                    SampledExemplarsAutoConfiguration.class))
             .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
             .withPropertyValues("management.metrics.observations.ignored-meters=long-task-timer");
 
